@@ -1,0 +1,117 @@
+package atlassian
+
+import "time"
+
+// The JSON field names below are the Atlassian admin API's own (camelCase).
+// Unknown fields are ignored so that additions on Atlassian's side never
+// break decoding.
+
+// Organization is the answer of GET /v1/orgs/{orgId}.
+type Organization struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	Name string `json:"-"`
+}
+
+// User is a managed account as the v2 directory endpoints describe it.
+type User struct {
+	AccountID        string     `json:"accountId"`
+	AccountType      string     `json:"accountType"`
+	Status           string     `json:"status"`
+	AccountStatus    string     `json:"accountStatus,omitempty"`
+	MembershipStatus string     `json:"membershipStatus,omitempty"`
+	Name             string     `json:"name"`
+	Nickname         string     `json:"nickname,omitempty"`
+	Email            string     `json:"email,omitempty"`
+	EmailVerified    bool       `json:"emailVerified,omitempty"`
+	ClaimStatus      string     `json:"claimStatus,omitempty"`
+	AddedToOrg       *time.Time `json:"addedToOrg,omitempty"`
+	PlatformRoles    []string   `json:"platformRoles,omitempty"`
+	Picture          string     `json:"picture,omitempty"`
+}
+
+// User statuses the API reports. Only UserStatusActive counts as an enabled
+// account; every other value is some flavour of "cannot sign in".
+const (
+	UserStatusActive      = "active"
+	UserStatusSuspended   = "suspended"
+	UserStatusNotInvited  = "not_invited"
+	UserStatusDeactivated = "deactivated"
+	UserStatusForDeletion = "for_deletion"
+)
+
+// ManagementAccess says what the caller may do with a group.
+type ManagementAccess struct {
+	Readable   bool `json:"readable"`
+	Modifiable bool `json:"modifiable"`
+	Deletable  bool `json:"deletable"`
+}
+
+// GroupCounts are the sizes Atlassian reports alongside a group.
+type GroupCounts struct {
+	Users     int `json:"users"`
+	Resources int `json:"resources"`
+}
+
+// Group is a group in one directory of the organization.
+type Group struct {
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Description      string            `json:"description,omitempty"`
+	DirectoryID      string            `json:"directoryId"`
+	ManagementAccess *ManagementAccess `json:"managementAccess,omitempty"`
+	ExternalSynced   bool              `json:"externalSynced,omitempty"`
+	ManagedBy        string            `json:"managedBy,omitempty"`
+	Counts           *GroupCounts      `json:"counts,omitempty"`
+}
+
+// RoleAssignment is one entry of a user's or a group's role assignments:
+// the roles held on one resource.
+type RoleAssignment struct {
+	ResourceID    string   `json:"resourceId"`
+	ResourceOwner string   `json:"resourceOwner"`
+	Roles         []string `json:"roles"`
+	DirectoryID   string   `json:"directoryId,omitempty"`
+}
+
+// Workspace is a product instance (a Jira or Confluence site, ...). Its ID is
+// an ARI such as "ari:cloud:jira::site/<uuid>".
+type Workspace struct {
+	ID         string              `json:"id"`
+	Type       string              `json:"type"`
+	Attributes WorkspaceAttributes `json:"attributes"`
+}
+
+// WorkspaceAttributes are the descriptive fields of a workspace.
+type WorkspaceAttributes struct {
+	Name      string `json:"name"`
+	TypeKey   string `json:"typeKey"`
+	Type      string `json:"type"`
+	Status    string `json:"status"`
+	HostURL   string `json:"hostUrl,omitempty"`
+	Sandbox   bool   `json:"sandbox,omitempty"`
+	CreatedAt string `json:"createdAt,omitempty"`
+}
+
+// Page is one page of a listing. Next is the opaque cursor of the following
+// page, empty on the last one.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// UserFilter narrows a user listing. Empty fields do not filter.
+type UserFilter struct {
+	GroupIDs     []string // at most 10, an API limit
+	AccountIDs   []string
+	Statuses     []string
+	SearchTerm   string
+	EmailDomains []string
+}
+
+// GroupFilter narrows a group listing. Empty fields do not filter.
+type GroupFilter struct {
+	SearchTerm string
+	GroupIDs   []string
+	AccountIDs []string
+}

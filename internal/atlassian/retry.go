@@ -1,0 +1,241 @@
+package atlassian
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// RetryPolicy bounds how hard the client tries. It is the only place in the
+// project that retries: callers above the client must not retry again.
+type RetryPolicy struct {
+	// MaxAttempts counts the first attempt too; default 8.
+	MaxAttempts int
+	// MaxElapsed bounds the time spent on one call, waits included; a wait
+	// that would end past it is not started. Default 3 minutes.
+	MaxElapsed time.Duration
+	// MinWait and MaxWait bound the exponential backoff (defaults 250 ms and
+	// 30 s). A wait the server asks for (Retry-After, X-RateLimit-Reset) is
+	// honoured as asked, within MaxElapsed.
+	MinWait, MaxWait time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 8
+	}
+	if p.MaxElapsed <= 0 {
+		p.MaxElapsed = 3 * time.Minute
+	}
+	if p.MinWait <= 0 {
+		p.MinWait = 250 * time.Millisecond
+	}
+	if p.MaxWait <= 0 {
+		p.MaxWait = 30 * time.Second
+	}
+	if p.MaxWait < p.MinWait {
+		p.MaxWait = p.MinWait
+	}
+	return p
+}
+
+// Stats counts what a client sent.
+type Stats struct {
+	Requests int64 // every attempt, retries included
+	Retries  int64 // attempts after the first
+}
+
+type counters struct{ requests, retries atomic.Int64 }
+
+func (c *counters) snapshot() Stats {
+	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load()}
+}
+
+// send runs one call through go-retryablehttp with this project's policy:
+//   - 429 is always retried (Atlassian did not act on the call), after
+//     Retry-After when present, else until X-RateLimit-Reset, else an
+//     exponential backoff with jitter;
+//   - 5xx and transport errors (connection resets) are retried only when the
+//     call is safe to replay;
+//   - attempts and total time are bounded, and the context cancels waits.
+//
+// It returns the final response (success or not) and the attempt count.
+func (c *Client) send(ctx context.Context, r request, rawURL string, payload []byte) (*http.Response, int, error) {
+	policy := c.retry
+	start := time.Now()
+	attempts := 0
+	var nextWait time.Duration
+
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     policy.MaxAttempts - 1,
+		RetryWaitMin: policy.MinWait,
+		RetryWaitMax: policy.MaxWait,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			attempts = attempt + 1
+			if attempt > 0 {
+				c.stats.retries.Add(1)
+			}
+		},
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			if ctx.Err() != nil {
+				return false, ctx.Err()
+			}
+			retry, wait := policy.decide(r.replaySafe, attempts, resp, err)
+			if !retry {
+				// A transport error that will not be retried is the result.
+				if resp == nil && err != nil {
+					return false, err
+				}
+				return false, nil
+			}
+			if time.Since(start)+wait > policy.MaxElapsed {
+				if resp == nil {
+					return false, err
+				}
+				return false, nil
+			}
+			nextWait = wait
+			return true, nil
+		},
+		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+			return nextWait
+		},
+		// Hand back the last answer so that its envelope is decoded into a
+		// typed error rather than retryablehttp's generic "giving up".
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	var body any
+	if payload != nil {
+		body = payload
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, rawURL, body)
+	if err != nil {
+		return nil, 0, err
+	}
+	resp, err := rc.Do(req)
+	if err != nil && resp != nil {
+		// CheckRetry declined with a response in hand: that response is
+		// the answer to decode.
+		return resp, attempts, nil
+	}
+	return resp, attempts, err
+}
+
+// decide says whether an attempt's outcome is worth another try, and after
+// how long. attempt is the number of attempts made so far (1 after the first).
+func (p RetryPolicy) decide(replaySafe bool, attempt int, resp *http.Response, err error) (bool, time.Duration) {
+	if err != nil || resp == nil {
+		if !replaySafe || !transportErrorRetryable(err) {
+			return false, 0
+		}
+		return true, p.backoff(attempt)
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return true, p.rateLimitWait(attempt, resp.Header, time.Now())
+	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+		if !replaySafe {
+			return false, 0
+		}
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				return true, d
+			}
+		}
+		return true, p.backoff(attempt)
+	}
+	return false, 0
+}
+
+// transportErrorRetryable filters out errors no retry can fix (bad URL
+// scheme, TLS trust, too many redirects), using retryablehttp's own rules.
+func transportErrorRetryable(err error) bool {
+	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)
+	return retry
+}
+
+// backoff is "full jitter" exponential backoff: a random wait between
+// MinWait and min(MaxWait, MinWait*2^(attempt-1)).
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	ceiling := p.MinWait
+	for i := 1; i < attempt && ceiling < p.MaxWait; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, p.MaxWait)
+	if ceiling <= p.MinWait {
+		return p.MinWait
+	}
+	return p.MinWait + rand.N(ceiling-p.MinWait)
+}
+
+// rateLimitWait picks the wait after a 429: Retry-After, else the
+// X-RateLimit-Reset instant, else backoff. A little jitter spreads the
+// workers that were all told the same instant.
+func (p RetryPolicy) rateLimitWait(attempt int, h http.Header, now time.Time) time.Duration {
+	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+		return d + jitter(d)
+	}
+	if reset, ok := ParseRateLimitReset(h.Get("X-RateLimit-Reset")); ok {
+		// The reset instant has at most second precision: add a little so
+		// that the retry lands after it, not on it.
+		d := max(reset.Sub(now), 0)
+		return d + jitter(d) + p.MinWait/5
+	}
+	return p.backoff(attempt)
+}
+
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d/10 + 1)
+}
+
+// parseRetryAfter reads delta-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(secs * float64(time.Second)), true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// rateLimitResetLayouts are the ISO-8601 forms Atlassian sends; strict
+// RFC 3339 rejects the one without seconds ("2026-03-26T16:00Z").
+var rateLimitResetLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+}
+
+// ParseRateLimitReset parses an X-RateLimit-Reset value. Values without a
+// zone are taken as UTC, which is what Atlassian documents.
+func ParseRateLimitReset(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range rateLimitResetLayouts {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}

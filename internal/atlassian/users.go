@@ -1,0 +1,97 @@
+package atlassian
+
+import (
+	"context"
+	"iter"
+	"net/http"
+)
+
+const (
+	routeUsers               = "/v2/orgs/{orgId}/directories/{directoryId}/users"
+	routeUser                = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}"
+	routeUserRoleAssignments = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/role-assignments"
+	routeUserSuspend         = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/suspend"
+	routeUserRestore         = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/restore"
+)
+
+// MaxGroupIDsPerUserQuery is how many groupIds one user listing may filter by.
+const MaxGroupIDsPerUserQuery = 10
+
+// ListUsersPage reads one page of users. directoryID is usually AllDirectories.
+func (c *Client) ListUsersPage(ctx context.Context, directoryID string, filter UserFilter, cursor string) (Page[User], error) {
+	q := c.pageQuery(cursor)
+	addAll(q, "groupIds", filter.GroupIDs)
+	addAll(q, "accountIds", filter.AccountIDs)
+	addAll(q, "status", filter.Statuses)
+	addAll(q, "emailDomains", filter.EmailDomains)
+	if filter.SearchTerm != "" {
+		q.Set("searchTerm", filter.SearchTerm)
+	}
+	var out listResponse[User]
+	err := c.do(ctx, request{
+		method: http.MethodGet, route: routeUsers,
+		path: pathf(routeUsers, c.orgID, directoryID), query: q, replaySafe: true,
+	}, &out)
+	return pageOf(out), err
+}
+
+// Users lists every user matching the filter, page after page to the last.
+func (c *Client) Users(ctx context.Context, directoryID string, filter UserFilter) iter.Seq2[User, error] {
+	return All(ctx, func(ctx context.Context, cursor string) (Page[User], error) {
+		return c.ListUsersPage(ctx, directoryID, filter, cursor)
+	})
+}
+
+// GroupMembers lists every member of a group (users filtered by groupIds).
+func (c *Client) GroupMembers(ctx context.Context, groupID string) iter.Seq2[User, error] {
+	return c.Users(ctx, AllDirectories, UserFilter{GroupIDs: []string{groupID}})
+}
+
+// GetUser reads one user; an unknown account id is ErrNotFound.
+func (c *Client) GetUser(ctx context.Context, directoryID, accountID string) (*User, error) {
+	var out struct {
+		Data User `json:"data"`
+	}
+	err := c.do(ctx, request{
+		method: http.MethodGet, route: routeUser,
+		path: pathf(routeUser, c.orgID, directoryID, accountID), replaySafe: true,
+	}, &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out.Data, nil
+}
+
+// ListUserRoleAssignmentsPage reads one page of a user's role assignments.
+func (c *Client) ListUserRoleAssignmentsPage(ctx context.Context, directoryID, accountID, cursor string) (Page[RoleAssignment], error) {
+	var out listResponse[RoleAssignment]
+	err := c.do(ctx, request{
+		method: http.MethodGet, route: routeUserRoleAssignments,
+		path:  pathf(routeUserRoleAssignments, c.orgID, directoryID, accountID),
+		query: c.pageQuery(cursor), replaySafe: true,
+	}, &out)
+	return pageOf(out), err
+}
+
+// UserRoleAssignments lists all of a user's role assignments.
+func (c *Client) UserRoleAssignments(ctx context.Context, directoryID, accountID string) iter.Seq2[RoleAssignment, error] {
+	return All(ctx, func(ctx context.Context, cursor string) (Page[RoleAssignment], error) {
+		return c.ListUserRoleAssignmentsPage(ctx, directoryID, accountID, cursor)
+	})
+}
+
+// SuspendUser suspends a user's access in a directory.
+func (c *Client) SuspendUser(ctx context.Context, directoryID, accountID string) error {
+	return c.do(ctx, request{
+		method: http.MethodPost, route: routeUserSuspend,
+		path: pathf(routeUserSuspend, c.orgID, directoryID, accountID), replaySafe: true,
+	}, nil)
+}
+
+// RestoreUser restores a suspended user's access in a directory.
+func (c *Client) RestoreUser(ctx context.Context, directoryID, accountID string) error {
+	return c.do(ctx, request{
+		method: http.MethodPost, route: routeUserRestore,
+		path: pathf(routeUserRestore, c.orgID, directoryID, accountID), replaySafe: true,
+	}, nil)
+}
