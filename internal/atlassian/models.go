@@ -1,6 +1,11 @@
 package atlassian
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+)
 
 // The JSON field names below are the Atlassian admin API's own (camelCase).
 // Unknown fields are ignored so that additions on Atlassian's side never
@@ -89,8 +94,29 @@ type WorkspaceAttributes struct {
 	Type      string `json:"type"`
 	Status    string `json:"status"`
 	HostURL   string `json:"hostUrl,omitempty"`
-	Sandbox   bool   `json:"sandbox,omitempty"`
-	CreatedAt string `json:"createdAt,omitempty"`
+	// Sandbox is an object on the real API ({"type":"CHILD"} for a sandbox
+	// of another workspace); older answers carried a boolean. Kept raw so
+	// that either decodes; IsSandbox interprets it.
+	Sandbox   json.RawMessage `json:"sandbox,omitempty"`
+	CreatedAt string          `json:"createdAt,omitempty"`
+}
+
+// IsSandbox reports whether the workspace is a sandbox copy of another.
+func (a WorkspaceAttributes) IsSandbox() bool {
+	raw := bytes.TrimSpace(a.Sandbox)
+	switch {
+	case len(raw) == 0, bytes.Equal(raw, []byte("null")), bytes.Equal(raw, []byte("false")), bytes.Equal(raw, []byte("{}")):
+		return false
+	case bytes.Equal(raw, []byte("true")):
+		return true
+	}
+	var obj struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(raw, &obj) == nil {
+		return obj.Type != "" && !strings.EqualFold(obj.Type, "NONE")
+	}
+	return false
 }
 
 // Page is one page of a listing. Next is the opaque cursor of the following
