@@ -89,11 +89,11 @@ type Workspace struct {
 
 // WorkspaceAttributes are the descriptive fields of a workspace.
 type WorkspaceAttributes struct {
-	Name      string `json:"name"`
-	TypeKey   string `json:"typeKey"`
-	Type      string `json:"type"`
-	Status    string `json:"status"`
-	HostURL   string `json:"hostUrl,omitempty"`
+	Name    string `json:"name"`
+	TypeKey string `json:"typeKey"`
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	HostURL string `json:"hostUrl,omitempty"`
 	// Sandbox is an object on the real API ({"type":"CHILD"} for a sandbox
 	// of another workspace); older answers carried a boolean. Kept raw so
 	// that either decodes; IsSandbox interprets it.
