@@ -1,0 +1,126 @@
+// Command atlassian-sandbox serves an in-memory fake of the Atlassian Cloud
+// organization admin REST API ("the sandbox organization") for tests, demos
+// and benchmarks of the Terraform provider and the ConductorOne connector.
+//
+// It prints one JSON line with the base URL, organization id and API token,
+// then serves until SIGINT or SIGTERM:
+//
+//	atlassian-sandbox --addr 127.0.0.1:0 --users 200 --groups 12 --workspaces 3 --seed 1 [--state org.json]
+//	{"base_url": "http://127.0.0.1:40123", "organization_id": "...", "api_token": "..."}
+//
+// With --state, the organization is loaded from the file when it exists and
+// saved back to it on shutdown.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "atlassian-sandbox:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// announcement is the single JSON line printed once the listener is up, so a
+// parent process can read where to connect.
+type announcement struct {
+	BaseURL        string `json:"base_url"`
+	OrganizationID string `json:"organization_id"`
+	APIToken       string `json:"api_token"`
+}
+
+// run parses args, serves until ctx is done, then shuts down gracefully and
+// saves the state when --state was given.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	opts := sandbox.DefaultOptions()
+	flags := flag.NewFlagSet("atlassian-sandbox", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
+	flags.StringVar(&opts.OrgID, "org-id", opts.OrgID, "organization id")
+	flags.StringVar(&opts.OrgName, "org-name", opts.OrgName, "organization name")
+	flags.StringVar(&opts.Token, "token", opts.Token, "API token clients must send as a bearer token")
+	flags.IntVar(&opts.Users, "users", opts.Users, "number of users to generate")
+	flags.IntVar(&opts.Groups, "groups", opts.Groups, "number of groups to generate")
+	flags.IntVar(&opts.Workspaces, "workspaces", opts.Workspaces, "number of workspaces to generate")
+	flags.Uint64Var(&opts.Seed, "seed", opts.Seed, "generator seed (same seed, same organization)")
+	flags.StringVar(&opts.StatePath, "state", "", "state file: loaded at start when it exists, saved on shutdown")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", flags.Args())
+	}
+	if opts.Users < 0 || opts.Groups < 0 || opts.Workspaces < 0 {
+		return errors.New("--users, --groups and --workspaces must not be negative")
+	}
+
+	srv, err := sandbox.New(opts)
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Hijacked connections (the reset fault) and client aborts would
+		// otherwise log per request; the sandbox logs nothing per request.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
+
+	line, err := json.Marshal(announcement{
+		BaseURL:        "http://" + listener.Addr().String(),
+		OrganizationID: srv.State().Organization.ID,
+		APIToken:       opts.Token,
+	})
+	if err != nil {
+		listener.Close()
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
+		listener.Close()
+		return err
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- httpServer.Serve(listener) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "atlassian-sandbox: shutdown:", err)
+	}
+	if opts.StatePath != "" {
+		if err := srv.Save(opts.StatePath); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+)
+
+// TestMain lets the test binary act as the command itself when re-executed
+// by TestSignalSavesState, so the real signal path is tested without a build.
+func TestMain(m *testing.M) {
+	if os.Getenv("ATLASSIAN_SANDBOX_RUN_MAIN") == "1" {
+		os.Args = append([]string{"atlassian-sandbox"}, strings.Fields(os.Getenv("ATLASSIAN_SANDBOX_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// readAnnouncement reads and decodes the first line of the command's output.
+func readAnnouncement(t *testing.T, r io.Reader) announcement {
+	t.Helper()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v", err)
+	}
+	var a announcement
+	dec := json.NewDecoder(strings.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		t.Fatalf("first line %q: %v", line, err)
+	}
+	if !strings.HasPrefix(a.BaseURL, "http://127.0.0.1:") || a.OrganizationID == "" || a.APIToken == "" {
+		t.Fatalf("announcement = %+v", a)
+	}
+	return a
+}
+
+func countUsers(t *testing.T, a announcement) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+"/directories/-/users?limit=100", nil)
+	req.Header.Set("Authorization", "Bearer "+a.APIToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&page) != nil {
+		t.Fatalf("listing users: %s", resp.Status)
+	}
+	return len(page.Data)
+}
+
+func TestRun(t *testing.T) {
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdoutReader, stdoutWriter := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--org-id", "org-under-test", "--token", "tok",
+			"--users", "30", "--groups", "5", "--workspaces", "2", "--seed", "7", "--state", statePath}, stdoutWriter, io.Discard)
+		stdoutWriter.Close()
+	}()
+
+	a := readAnnouncement(t, stdoutReader)
+	if a.OrganizationID != "org-under-test" || a.APIToken != "tok" {
+		t.Fatalf("announcement = %+v", a)
+	}
+	if n := countUsers(t, a); n != 30 {
+		t.Fatalf("%d users, want 30", n)
+	}
+
+	cancel()
+	rest, _ := io.ReadAll(stdoutReader) // ends when run returns and closes the pipe
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	if len(rest) != 0 {
+		t.Fatalf("more output after the first line: %q", rest)
+	}
+	raw, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatalf("state not saved: %v", err)
+	}
+	var st sandbox.State
+	if err := json.Unmarshal(raw, &st); err != nil || len(st.Users) != 30 || st.Organization.ID != "org-under-test" {
+		t.Fatalf("saved state: %v, %d users", err, len(st.Users))
+	}
+}
+
+func TestRunRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--users", "many"}, {"--nope"}, {"extra"}, {"--users", "-1"}, {"--addr", "not-an-address"}} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			t.Errorf("run(%q) succeeded", args)
+		}
+	}
+}
+
+// TestSignalSavesState runs the real main in a child process, stops it with
+// SIGTERM, and restarts it from the saved state.
+func TestSignalSavesState(t *testing.T) {
+	statePath := filepath.Join(t.TempDir(), "org.json")
+	start := func(users string) (*exec.Cmd, announcement) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "ATLASSIAN_SANDBOX_RUN_MAIN=1",
+			"ATLASSIAN_SANDBOX_ARGS=--addr 127.0.0.1:0 --users "+users+" --state "+statePath)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		return cmd, readAnnouncement(t, stdout)
+	}
+
+	cmd, a := start("12")
+	if n := countUsers(t, a); n != 12 {
+		t.Fatalf("%d users, want 12", n)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v", err)
+	}
+	if _, err := os.Stat(statePath); err != nil {
+		t.Fatalf("state not saved on SIGTERM: %v", err)
+	}
+
+	// The saved organization wins over --users on restart.
+	_, a = start("50")
+	if n := countUsers(t, a); n != 12 {
+		t.Fatalf("%d users after restart, want the saved 12", n)
+	}
+}

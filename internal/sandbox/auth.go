@@ -1,0 +1,39 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+)
+
+// admit authenticates an admin request and checks its organization, writing
+// the refusal itself: a 401 in the gateway's {code, message} envelope for a
+// missing or wrong token, a 404 ADMIN-UAM-404-2 in the route's envelope for
+// an organization other than the sandbox's. Authentication comes first, as
+// on the real service, so an unauthenticated caller learns nothing about
+// which organizations exist.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, style errorStyle, requestID string) bool {
+	if !s.authorized(r) {
+		writeJSON(w, http.StatusUnauthorized, codeMessage{Code: http.StatusUnauthorized, Message: "Unauthorized; scope does not match"})
+		return false
+	}
+	if orgID := r.PathValue("orgId"); orgID != s.orgID() {
+		writeAPIError(w, style, requestID, errOrgNotFound(orgID))
+		return false
+	}
+	return true
+}
+
+// authorized checks "Authorization: Bearer <token>"; the scheme is
+// case-insensitive as in RFC 7235.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	return ok && strings.EqualFold(scheme, "Bearer") && strings.TrimSpace(token) == s.token
+}
+
+// orgID is the id every admin path must carry. It is read per request since
+// ReplaceState may swap in an organization with another id.
+func (s *Server) orgID() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.data.st.Organization.ID
+}

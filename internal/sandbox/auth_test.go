@@ -1,0 +1,112 @@
+package sandbox_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+)
+
+func TestAuthentication(t *testing.T) {
+	h := start(t, nil)
+	path := h.usersPath("-")
+	for name, token := range map[string]string{"missing": "", "wrong": "not-the-token"} {
+		t.Run(name, func(t *testing.T) {
+			r := h.callWithToken(token, "GET", path, nil).wantStatus(t, http.StatusUnauthorized)
+			var body struct {
+				Code    int    `json:"code"`
+				Message string `json:"message"`
+			}
+			r.decode(t, &body)
+			if body.Code != 401 || body.Message == "" {
+				t.Fatalf("401 body = %s", r.body)
+			}
+		})
+	}
+	// The scheme is case-insensitive.
+	req, _ := http.NewRequest("GET", h.env.URL+path, nil)
+	req.Header.Set("Authorization", "bearer "+h.env.Token)
+	resp, err := h.env.HTTP.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("lower-case bearer: %d", resp.StatusCode)
+	}
+}
+
+func TestWrongOrganization(t *testing.T) {
+	h := start(t, nil)
+	h.call("GET", "/admin/v2/orgs/00000000-0000-4000-8000-000000000000/directories/-/users", nil).
+		wantError(t, 404, "ADMIN-UAM-404-2")
+	h.call("GET", "/admin/v1/orgs/nope", nil).wantError(t, 404, "ADMIN-UAM-404-2")
+	h.call("POST", "/admin/v2/orgs/nope/workspaces", map[string]any{}).wantError(t, 404, "ADMIN-UAM-404-2")
+}
+
+func TestOrganization(t *testing.T) {
+	h := start(t, nil)
+	var org struct {
+		Data struct {
+			ID         string `json:"id"`
+			Type       string `json:"type"`
+			Attributes struct {
+				Name string `json:"name"`
+			} `json:"attributes"`
+			Links struct {
+				Self string `json:"self"`
+			} `json:"links"`
+		} `json:"data"`
+	}
+	h.call("GET", "/admin/v1/orgs/"+h.env.OrgID, nil).wantStatus(t, 200).decode(t, &org)
+	if org.Data.ID != h.env.OrgID || org.Data.Type != "orgs" || org.Data.Attributes.Name != "Sandbox Org" || org.Data.Links.Self == "" {
+		t.Fatalf("organization = %+v", org)
+	}
+}
+
+func TestRoutingErrors(t *testing.T) {
+	h := start(t, nil)
+	type flat struct {
+		Timestamp string `json:"timestamp"`
+		Path      string `json:"path"`
+		Status    int    `json:"status"`
+		Error     string `json:"error"`
+		RequestID string `json:"requestId"`
+		Message   string `json:"message"`
+	}
+	check := func(r response, status int, path string) {
+		t.Helper()
+		r.wantStatus(t, status)
+		var body flat
+		r.decode(t, &body)
+		if body.Status != status || body.Path != path || body.Timestamp == "" || body.RequestID == "" || body.Error == "" || body.Message == "" {
+			t.Fatalf("flat envelope = %s", r.body)
+		}
+	}
+	check(h.call("GET", "/admin/v9/nothing", nil), 404, "/admin/v9/nothing")
+	check(h.call("GET", "/elsewhere", nil), 404, "/elsewhere")
+	r := h.call("PATCH", h.usersPath("-"), nil)
+	check(r, 405, h.usersPath("-"))
+	if r.header.Get("Allow") == "" {
+		t.Fatal("405 without Allow header")
+	}
+	check(h.call("GET", "/_sandbox/nothing", nil), 404, "/_sandbox/nothing")
+	// Unknown paths answer 404 even without a token: routing comes first.
+	check(h.callWithToken("", "GET", "/admin/v9/nothing", nil), 404, "/admin/v9/nothing")
+}
+
+func TestErrorStatusIsStringOnMembershipEndpointsAndNumberElsewhere(t *testing.T) {
+	h := start(t, nil)
+	statusOf := func(r response) json.RawMessage {
+		var env struct {
+			Errors []apiErr `json:"errors"`
+		}
+		r.decode(t, &env)
+		return env.Errors[0].Status
+	}
+	if got := string(statusOf(h.call("GET", h.groupPath("-", "missing"), nil))); got != "404" {
+		t.Fatalf("group read status = %s, want number 404", got)
+	}
+	if got := string(statusOf(h.call("POST", h.membershipsPath(h.dirID, "missing"), map[string]string{"accountId": "x"}))); got != `"404"` {
+		t.Fatalf("membership status = %s, want string \"404\"", got)
+	}
+}

@@ -1,0 +1,127 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// The control endpoints steer the sandbox from tests, demos and other
+// processes. They need no token and are not counted in Stats, so using them
+// never disturbs what a test measures.
+func (s *Server) registerControlRoutes() {
+	m := s.controlMux
+	m.HandleFunc("GET "+controlPrefix+"/state", s.controlGetState)
+	m.HandleFunc("PUT "+controlPrefix+"/state", s.controlPutState)
+	m.HandleFunc("GET "+controlPrefix+"/settings", s.controlGetSettings)
+	m.HandleFunc("PUT "+controlPrefix+"/settings", s.controlPutSettings)
+	m.HandleFunc("GET "+controlPrefix+"/faults", s.controlGetFaults)
+	m.HandleFunc("PUT "+controlPrefix+"/faults", s.controlPutFaults)
+	m.HandleFunc("GET "+controlPrefix+"/stats", s.controlGetStats)
+	m.HandleFunc("POST "+controlPrefix+"/stats/reset", s.controlResetStats)
+}
+
+// controlError is the body of a refused control request.
+type controlError struct {
+	Error string `json:"error"`
+}
+
+func writeControlError(w http.ResponseWriter, status int, message string) {
+	writeJSON(w, status, controlError{Error: message})
+}
+
+// decodeControlBody decodes a JSON body strictly: a misspelt field in a test
+// fixture should fail loudly, not be ignored.
+func decodeControlBody(w http.ResponseWriter, r *http.Request, dst any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 512<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		writeControlError(w, http.StatusBadRequest, "invalid JSON body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func (s *Server) controlGetState(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.State())
+}
+
+func (s *Server) controlPutState(w http.ResponseWriter, r *http.Request) {
+	var st State
+	if !decodeControlBody(w, r, &st) {
+		return
+	}
+	if err := s.ReplaceState(st); err != nil {
+		writeControlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) controlGetSettings(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Settings())
+}
+
+// settingsPatch is the body of PUT /_sandbox/settings: only the fields
+// present change, so a test can flip one behaviour without restating the rest.
+type settingsPatch struct {
+	LicenceLimit           *int  `json:"licence_limit"`
+	WorkspaceRolesEnabled  *bool `json:"workspace_roles_enabled"`
+	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
+	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
+}
+
+func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
+	var patch settingsPatch
+	if !decodeControlBody(w, r, &patch) {
+		return
+	}
+	if patch.LicenceLimit != nil && *patch.LicenceLimit < 0 {
+		writeControlError(w, http.StatusBadRequest, "licence_limit must not be negative")
+		return
+	}
+	s.mu.Lock()
+	settings := &s.data.st.Settings
+	if patch.LicenceLimit != nil {
+		settings.LicenceLimit = *patch.LicenceLimit
+	}
+	if patch.WorkspaceRolesEnabled != nil {
+		settings.WorkspaceRolesEnabled = *patch.WorkspaceRolesEnabled
+	}
+	if patch.CreateGroupReturnsBody != nil {
+		settings.CreateGroupReturnsBody = *patch.CreateGroupReturnsBody
+	}
+	if patch.RepeatedAddReturns204 != nil {
+		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
+	}
+	updated := *settings
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, updated)
+}
+
+func (s *Server) controlGetFaults(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Faults())
+}
+
+// controlPutFaults replaces the whole fault configuration; {} turns every
+// fault off.
+func (s *Server) controlPutFaults(w http.ResponseWriter, r *http.Request) {
+	var f Faults
+	if !decodeControlBody(w, r, &f) {
+		return
+	}
+	if err := f.Validate(); err != nil {
+		writeControlError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.SetFaults(f)
+	writeJSON(w, http.StatusOK, s.Faults())
+}
+
+func (s *Server) controlGetStats(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Stats())
+}
+
+func (s *Server) controlResetStats(w http.ResponseWriter, _ *http.Request) {
+	s.ResetStats()
+	w.WriteHeader(http.StatusNoContent)
+}

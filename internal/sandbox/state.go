@@ -1,0 +1,350 @@
+package sandbox
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// State is the whole sandbox organization. It is what GET /_sandbox/state
+// returns, what PUT /_sandbox/state and ReplaceState accept, and the format of
+// the --state file. Keys are snake_case on purpose: this is the sandbox's own
+// format, not the admin API's camelCase, so the two are never confused.
+type State struct {
+	Organization         Organization          `json:"organization"`
+	Directories          []Directory           `json:"directories"`
+	Users                []User                `json:"users"`
+	Groups               []Group               `json:"groups"`
+	Workspaces           []Workspace           `json:"workspaces"`
+	UserRoleAssignments  []UserRoleAssignment  `json:"user_role_assignments"`
+	GroupRoleAssignments []GroupRoleAssignment `json:"group_role_assignments"`
+	Settings             Settings              `json:"settings"`
+}
+
+// Organization identifies the org; its ID is the {orgId} of every admin path.
+type Organization struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Directory is a user directory of the organization. Reads accept its id or
+// "-" (every directory); writes require the real id.
+type Directory struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// User holds every field of the v2 admin API user object, plus the directory
+// the user belongs to. PlatformRoles is derived from the user role
+// assignments whose resource_owner is "platform" whenever state is loaded.
+type User struct {
+	AccountID        string   `json:"account_id"`
+	DirectoryID      string   `json:"directory_id"`
+	AccountType      string   `json:"account_type"`      // atlassian, customer, app
+	Status           string   `json:"status"`            // active, suspended, not_invited, deactivated, for_deletion
+	AccountStatus    string   `json:"account_status"`    // active, inactive, closed
+	MembershipStatus string   `json:"membership_status"` // active, suspended, no_membership
+	Name             string   `json:"name"`
+	Nickname         string   `json:"nickname"`
+	Email            string   `json:"email"`
+	EmailVerified    bool     `json:"email_verified"`
+	ClaimStatus      string   `json:"claim_status"` // managed, unmanaged
+	AddedToOrg       string   `json:"added_to_org"`
+	PlatformRoles    []string `json:"platform_roles"`
+	Picture          string   `json:"picture"`
+}
+
+// Group is a directory group. MemberAccountIDs is kept sorted: user listings
+// filtered by group walk it directly for keyset paging.
+type Group struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	DirectoryID string `json:"directory_id"`
+	// ExternalSynced groups come from an identity provider: membership writes
+	// and deletion are refused.
+	ExternalSynced bool `json:"external_synced"`
+	// Default groups are product access groups created by Atlassian; they can
+	// gain and lose members but cannot be deleted.
+	Default          bool     `json:"default"`
+	Deletable        bool     `json:"deletable"`
+	ManagedBy        string   `json:"managed_by"`
+	MemberAccountIDs []string `json:"member_account_ids"`
+}
+
+// UnmarshalJSON defaults Deletable to true so hand-written state files need
+// not spell it out for ordinary groups.
+func (g *Group) UnmarshalJSON(data []byte) error {
+	type plain Group
+	decoded := plain{Deletable: true}
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		return err
+	}
+	*g = Group(decoded)
+	return nil
+}
+
+// Workspace is a product instance (a "resource" in role assignments).
+type Workspace struct {
+	ID        string `json:"id"`       // ARI, e.g. ari:cloud:jira::site/<uuid>
+	Type      string `json:"type"`     // product family: jira, confluence; also the resourceOwner of its roles
+	Name      string `json:"name"`     // display name
+	TypeKey   string `json:"type_key"` // jira-software, confluence, jira-servicedesk
+	Status    string `json:"status"`   // online, offline, deprecated
+	HostURL   string `json:"host_url"`
+	Sandbox   bool   `json:"sandbox"`
+	CreatedAt string `json:"created_at"`
+}
+
+// UserRoleAssignment grants a role on a resource directly to a user.
+type UserRoleAssignment struct {
+	AccountID     string `json:"account_id"`
+	ResourceID    string `json:"resource_id"`
+	ResourceOwner string `json:"resource_owner"`
+	Role          string `json:"role"`
+}
+
+// GroupRoleAssignment grants a role on a resource to every member of a group.
+type GroupRoleAssignment struct {
+	GroupID       string `json:"group_id"`
+	ResourceID    string `json:"resource_id"`
+	ResourceOwner string `json:"resource_owner"`
+	Role          string `json:"role"`
+}
+
+// Settings switch behaviours on which the real service varies between
+// organizations or where the reference is unconfirmed, so clients can be
+// tested against each variant.
+type Settings struct {
+	// LicenceLimit caps the distinct users with access to any one workspace;
+	// 0 means unlimited.
+	LicenceLimit int `json:"licence_limit"`
+	// WorkspaceRolesEnabled: Atlassian support must enable the workspace role
+	// endpoints per organization; when false they answer 403.
+	WorkspaceRolesEnabled bool `json:"workspace_roles_enabled"`
+	// CreateGroupReturnsBody: when false, create group answers 201 with an
+	// empty body (the reference marks the body unconfirmed).
+	CreateGroupReturnsBody bool `json:"create_group_returns_body"`
+	// RepeatedAddReturns204: when true, adding an existing member answers 204
+	// instead of 409 ADMIN-UAM-409-2.
+	RepeatedAddReturns204 bool `json:"repeated_add_returns_204"`
+}
+
+// DefaultSettings returns the settings of a freshly generated organization.
+func DefaultSettings() Settings {
+	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true}
+}
+
+// UnmarshalJSON starts from DefaultSettings, so a partial settings object
+// only changes the fields it names.
+func (s *Settings) UnmarshalJSON(data []byte) error {
+	type plain Settings
+	decoded := plain(DefaultSettings())
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		return err
+	}
+	*s = Settings(decoded)
+	return nil
+}
+
+// UnmarshalJSON gives a state document without a "settings" key the default
+// settings rather than all-false ones.
+func (st *State) UnmarshalJSON(data []byte) error {
+	type plain State
+	decoded := plain{Settings: DefaultSettings()}
+	if err := json.Unmarshal(data, &decoded); err != nil {
+		return err
+	}
+	*st = State(decoded)
+	return nil
+}
+
+// clone returns a deep copy: no slice of the copy aliases the original.
+func (st State) clone() State {
+	out := st
+	out.Directories = slices.Clone(st.Directories)
+	out.Users = slices.Clone(st.Users)
+	for i := range out.Users {
+		out.Users[i].PlatformRoles = slices.Clone(out.Users[i].PlatformRoles)
+	}
+	out.Groups = slices.Clone(st.Groups)
+	for i := range out.Groups {
+		out.Groups[i].MemberAccountIDs = slices.Clone(out.Groups[i].MemberAccountIDs)
+	}
+	out.Workspaces = slices.Clone(st.Workspaces)
+	out.UserRoleAssignments = slices.Clone(st.UserRoleAssignments)
+	out.GroupRoleAssignments = slices.Clone(st.GroupRoleAssignments)
+	return out
+}
+
+// Ordering of the role assignment slices. Keeping them sorted by principal
+// first makes one principal's assignments a contiguous run found by binary
+// search, already ordered by resource for keyset paging.
+func compareUserRoleAssignments(a, b UserRoleAssignment) int {
+	return cmp.Or(
+		strings.Compare(a.AccountID, b.AccountID),
+		strings.Compare(a.ResourceID, b.ResourceID),
+		strings.Compare(a.Role, b.Role),
+	)
+}
+
+func compareGroupRoleAssignments(a, b GroupRoleAssignment) int {
+	return cmp.Or(
+		strings.Compare(a.GroupID, b.GroupID),
+		strings.Compare(a.ResourceID, b.ResourceID),
+		strings.Compare(a.Role, b.Role),
+	)
+}
+
+// normalize checks a state's referential integrity and brings it into the
+// canonical form the server relies on: users and groups sorted by id, member
+// lists sorted and unique, assignments sorted and unique, platform roles
+// derived. It is applied to every state the server adopts.
+func normalize(st *State) error {
+	if st.Organization.ID == "" {
+		return fmt.Errorf("organization.id is empty")
+	}
+	if len(st.Directories) == 0 {
+		// Hand-written states may omit directories; give them the one
+		// directory every organization has.
+		st.Directories = []Directory{{ID: uuidFromString("directory:" + st.Organization.ID), Name: st.Organization.Name + " directory"}}
+	}
+	directoryIDs := make(map[string]bool, len(st.Directories))
+	for _, d := range st.Directories {
+		if d.ID == "" || d.ID == allDirectories {
+			return fmt.Errorf("invalid directory id %q", d.ID)
+		}
+		if directoryIDs[d.ID] {
+			return fmt.Errorf("duplicate directory id %q", d.ID)
+		}
+		directoryIDs[d.ID] = true
+	}
+	firstDirectory := st.Directories[0].ID
+
+	slices.SortFunc(st.Users, func(a, b User) int { return strings.Compare(a.AccountID, b.AccountID) })
+	for i := range st.Users {
+		u := &st.Users[i]
+		if u.AccountID == "" {
+			return fmt.Errorf("user %d has an empty account_id", i)
+		}
+		if i > 0 && st.Users[i-1].AccountID == u.AccountID {
+			return fmt.Errorf("duplicate user account_id %q", u.AccountID)
+		}
+		if u.DirectoryID == "" {
+			u.DirectoryID = firstDirectory
+		} else if !directoryIDs[u.DirectoryID] {
+			return fmt.Errorf("user %q: unknown directory_id %q", u.AccountID, u.DirectoryID)
+		}
+		u.PlatformRoles = nil
+	}
+	userExists := func(id string) bool {
+		_, found := slices.BinarySearchFunc(st.Users, id, func(u User, id string) int { return strings.Compare(u.AccountID, id) })
+		return found
+	}
+
+	slices.SortFunc(st.Groups, func(a, b Group) int { return strings.Compare(a.ID, b.ID) })
+	groupNames := make(map[string]bool, len(st.Groups))
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		if g.ID == "" {
+			return fmt.Errorf("group %d has an empty id", i)
+		}
+		if i > 0 && st.Groups[i-1].ID == g.ID {
+			return fmt.Errorf("duplicate group id %q", g.ID)
+		}
+		if strings.TrimSpace(g.Name) == "" {
+			return fmt.Errorf("group %q has an empty name", g.ID)
+		}
+		if key := strings.ToLower(g.Name); groupNames[key] {
+			return fmt.Errorf("duplicate group name %q", g.Name)
+		} else {
+			groupNames[key] = true
+		}
+		if g.DirectoryID == "" {
+			g.DirectoryID = firstDirectory
+		} else if !directoryIDs[g.DirectoryID] {
+			return fmt.Errorf("group %q: unknown directory_id %q", g.ID, g.DirectoryID)
+		}
+		slices.Sort(g.MemberAccountIDs)
+		g.MemberAccountIDs = slices.Compact(g.MemberAccountIDs)
+		if g.MemberAccountIDs == nil {
+			g.MemberAccountIDs = []string{}
+		}
+		for _, id := range g.MemberAccountIDs {
+			if !userExists(id) {
+				return fmt.Errorf("group %q: unknown member %q", g.ID, id)
+			}
+		}
+	}
+	groupExists := func(id string) bool {
+		_, found := slices.BinarySearchFunc(st.Groups, id, func(g Group, id string) int { return strings.Compare(g.ID, id) })
+		return found
+	}
+
+	workspaceIDs := make(map[string]bool, len(st.Workspaces))
+	for _, w := range st.Workspaces {
+		if w.ID == "" || workspaceIDs[w.ID] {
+			return fmt.Errorf("empty or duplicate workspace id %q", w.ID)
+		}
+		workspaceIDs[w.ID] = true
+	}
+
+	slices.SortFunc(st.UserRoleAssignments, compareUserRoleAssignments)
+	st.UserRoleAssignments = slices.CompactFunc(st.UserRoleAssignments, func(a, b UserRoleAssignment) bool { return a == b })
+	for _, a := range st.UserRoleAssignments {
+		if !userExists(a.AccountID) {
+			return fmt.Errorf("user role assignment for unknown user %q", a.AccountID)
+		}
+		if a.ResourceID == "" || a.Role == "" {
+			return fmt.Errorf("user role assignment for %q lacks a resource or role", a.AccountID)
+		}
+	}
+	slices.SortFunc(st.GroupRoleAssignments, compareGroupRoleAssignments)
+	st.GroupRoleAssignments = slices.CompactFunc(st.GroupRoleAssignments, func(a, b GroupRoleAssignment) bool { return a == b })
+	for _, a := range st.GroupRoleAssignments {
+		if !groupExists(a.GroupID) {
+			return fmt.Errorf("group role assignment for unknown group %q", a.GroupID)
+		}
+		if a.ResourceID == "" || a.Role == "" {
+			return fmt.Errorf("group role assignment for %q lacks a resource or role", a.GroupID)
+		}
+	}
+
+	// Platform roles on the user object mirror the org-level assignments, so
+	// the two views can never disagree.
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceOwner != resourceOwnerPlatform {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(st.Users, a.AccountID, func(u User, id string) int { return strings.Compare(u.AccountID, id) })
+		if !slices.Contains(st.Users[i].PlatformRoles, a.Role) {
+			st.Users[i].PlatformRoles = append(st.Users[i].PlatformRoles, a.Role)
+		}
+	}
+	for i := range st.Users {
+		if st.Users[i].PlatformRoles == nil {
+			st.Users[i].PlatformRoles = []string{}
+		}
+		slices.Sort(st.Users[i].PlatformRoles)
+	}
+
+	// Nil slices would marshal as null; the state format always uses arrays.
+	if st.UserRoleAssignments == nil {
+		st.UserRoleAssignments = []UserRoleAssignment{}
+	}
+	if st.GroupRoleAssignments == nil {
+		st.GroupRoleAssignments = []GroupRoleAssignment{}
+	}
+	if st.Users == nil {
+		st.Users = []User{}
+	}
+	if st.Groups == nil {
+		st.Groups = []Group{}
+	}
+	if st.Workspaces == nil {
+		st.Workspaces = []Workspace{}
+	}
+	return nil
+}
