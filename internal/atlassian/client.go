@@ -185,7 +185,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("atlassian: %s %s: %w", r.method, r.route, ctxErr)
 		}
-		return fmt.Errorf("atlassian: %s %s failed after %d attempt(s): %s", r.method, r.route, attempts, c.redact(err.Error()))
+		return fmt.Errorf("atlassian: %s %s failed after %d attempt(s): %w: %s", r.method, r.route, attempts, ErrTransport, c.redact(err.Error()))
 	}
 	defer drain(resp.Body)
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))

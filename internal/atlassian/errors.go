@@ -26,6 +26,9 @@ var (
 	ErrRateLimited          = errors.New("rate limited")
 	ErrServer               = errors.New("server error")
 	ErrMalformedResponse    = errors.New("malformed response")
+	// ErrTransport is a call that got no answer at all (connection refused
+	// or reset, timeout) after the retry budget.
+	ErrTransport = errors.New("no answer from the admin API")
 )
 
 // APIError is a failed admin API call, decoded from whichever error envelope

@@ -196,8 +196,8 @@ func TestTransportErrorsNeverCarryTheKey(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), fakeToken) {
 		t.Fatalf("want an error without the key, got %v", err)
 	}
-	if !strings.Contains(err.Error(), "4 attempt") {
-		t.Fatalf("error does not say it retried: %v", err)
+	if !strings.Contains(err.Error(), "4 attempt") || !errors.Is(err, ErrTransport) {
+		t.Fatalf("error does not say it retried, or is not ErrTransport: %v", err)
 	}
 }
 

@@ -1,0 +1,44 @@
+// Command baton-atlassian is the Atlassian connector as a standalone baton
+// binary: the SDK's usual CLI around internal/connector.
+//
+//	baton-atlassian --access-token KEY --organization-id ORG -f sync.c1z
+//	baton-atlassian ... -f sync.c1z --grant-entitlement group:<id>:member \
+//	    --grant-principal <accountId> --grant-principal-type user
+//	baton-atlassian ... -f sync.c1z --revoke-grant <grant id>
+//	baton-atlassian ... --client-id ID --client-secret SECRET   (service mode)
+//
+// Besides BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, the environment
+// spellings of the ConductorOne setup guide's Kubernetes Secret,
+// BATON_API_TOKEN and BATON_ORG, are accepted. The hidden --base-url flag
+// (BATON_BASE_URL) points the connector at the sandbox.
+package main
+
+import (
+	"context"
+
+	"github.com/conductorone/baton-sdk/pkg/config"
+	"github.com/conductorone/baton-sdk/pkg/connectorrunner"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+)
+
+// defaultWorkers is the sync parallelism when --workers is not given; see
+// batonsync.DefaultWorkerCount for the measurements behind it.
+const defaultWorkers = 8
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	atlassian.Version = version
+	// Before RunConnector: it builds its configuration from the environment
+	// and re-executes this binary as the connector service, which inherits
+	// the environment set here.
+	connector.ApplyEnvAliases()
+	config.RunConnector(context.Background(), "baton-atlassian", version, connector.ConfigurationSchema, connector.NewFromCLI,
+		// The SDK syncs sequentially unless told otherwise; one role
+		// listing per user makes that slow. --workers N (N > 0) still wins,
+		// as the SDK appends it after these options.
+		connectorrunner.WithWorkerCount(defaultWorkers))
+}

@@ -1,0 +1,180 @@
+package main_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+)
+
+var (
+	binDir    string
+	buildOnce sync.Once
+	bin       string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	if binDir, err = os.MkdirTemp("", "baton-atlassian-test"); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(binDir)
+	os.Exit(code)
+}
+
+// buildBinary compiles baton-atlassian once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	buildOnce.Do(func() {
+		bin = filepath.Join(binDir, "baton-atlassian")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return bin
+}
+
+// cleanEnv is the test's environment without any BATON_ variable, so only
+// what a case sets reaches the binary.
+func cleanEnv(extra ...string) []string {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "BATON_") })
+	return append(env, extra...)
+}
+
+func run(t *testing.T, bin string, env []string, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = env
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestBinarySyncGrantRevoke(t *testing.T) {
+	bin := buildBinary(t)
+	env := sandboxtest.Start(t, sandbox.Options{Users: 40, Groups: 6, Workspaces: 2, Seed: 3})
+	flags := []string{"--access-token", env.Token, "--organization-id", env.OrgID, "--base-url", env.URL}
+	st := env.State()
+
+	syncPath := filepath.Join(t.TempDir(), "sync.c1z")
+	if out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath)...); err != nil {
+		t.Fatalf("sync: %v\n%s", err, out)
+	}
+	counts, err := batonsync.ReadCounts(context.Background(), syncPath, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Resources["user"] != len(st.Users) || counts.Resources["group"] != len(st.Groups) || counts.Resources["workspace"] != len(st.Workspaces) {
+		t.Fatalf("the CLI sync holds %v, the sandbox %d users, %d groups, %d workspaces", counts.Resources, len(st.Users), len(st.Groups), len(st.Workspaces))
+	}
+
+	// Grant a membership with the CLI flags against the prior sync.
+	var group sandbox.Group
+	for _, g := range st.Groups {
+		if !g.ExternalSynced && !g.Default {
+			group = g
+			break
+		}
+	}
+	var user sandbox.User
+	for _, u := range st.Users {
+		if u.Status == "active" && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
+			user = u
+			break
+		}
+	}
+	entitlementID := connector.GroupMemberEntitlementID(group.ID)
+	out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath,
+		"--grant-entitlement", entitlementID, "--grant-principal", user.AccountID, "--grant-principal-type", "user")...)
+	if err != nil {
+		t.Fatalf("grant: %v\n%s", err, out)
+	}
+	if !isMember(env.State(), group.ID, user.AccountID) {
+		t.Fatalf("after the CLI grant, %s is not a member of %s\n%s", user.AccountID, group.ID, out)
+	}
+
+	// Revoke it again from a fresh sync that holds the grant.
+	syncPath2 := filepath.Join(t.TempDir(), "sync2.c1z")
+	if out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath2)...); err != nil {
+		t.Fatalf("second sync: %v\n%s", err, out)
+	}
+	grantID := connector.GrantID(entitlementID, "user", user.AccountID)
+	if out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath2, "--revoke-grant", grantID)...); err != nil {
+		t.Fatalf("revoke: %v\n%s", err, out)
+	}
+	if isMember(env.State(), group.ID, user.AccountID) {
+		t.Fatalf("after the CLI revoke, %s is still a member of %s", user.AccountID, group.ID)
+	}
+}
+
+// TestBinaryEnvironmentSpellings: the setup guide's Kubernetes Secret
+// (BATON_API_TOKEN, BATON_ORG) runs the binary unchanged, as do the
+// canonical BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID.
+func TestBinaryEnvironmentSpellings(t *testing.T) {
+	bin := buildBinary(t)
+	env := sandboxtest.Start(t, sandbox.Options{Users: 5, Groups: 4, Workspaces: 1, Seed: 2})
+	for _, c := range []struct {
+		name string
+		vars []string
+		ok   bool
+	}{
+		{"setup guide spellings", []string{"BATON_API_TOKEN=" + env.Token, "BATON_ORG=" + env.OrgID}, true},
+		{"canonical spellings", []string{"BATON_ACCESS_TOKEN=" + env.Token, "BATON_ORGANIZATION_ID=" + env.OrgID}, true},
+		{"canonical wins over the alias", []string{"BATON_ACCESS_TOKEN=" + env.Token, "BATON_API_TOKEN=wrong", "BATON_ORG=" + env.OrgID}, true},
+		{"wrong key", []string{"BATON_API_TOKEN=wrong", "BATON_ORG=" + env.OrgID}, false},
+		{"missing organization", []string{"BATON_API_TOKEN=" + env.Token}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sync.c1z")
+			vars := append(c.vars, "BATON_BASE_URL="+env.URL, "BATON_FILE="+path)
+			out, err := run(t, bin, cleanEnv(vars...))
+			if c.ok != (err == nil) {
+				t.Fatalf("exit error %v, want success %v\n%s", err, c.ok, out)
+			}
+			if !c.ok {
+				t.Logf("%s", lastLines(out, 3))
+				return
+			}
+			counts, err := batonsync.ReadCounts(context.Background(), path, t.TempDir())
+			if err != nil || counts.Resources["user"] != 5 {
+				t.Fatalf("counts %v, %v\n%s", counts, err, out)
+			}
+		})
+	}
+}
+
+func isMember(st sandbox.State, groupID, accountID string) bool {
+	for _, g := range st.Groups {
+		if g.ID == groupID {
+			return slices.Contains(g.MemberAccountIDs, accountID)
+		}
+	}
+	return false
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}

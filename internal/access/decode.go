@@ -1,0 +1,86 @@
+package access
+
+import (
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+)
+
+// The decoders read what the connector encodes (internal/connector: user.go,
+// group.go, workspace.go): trait fields first, profile keys for the rest.
+
+func profileString(profile *structpb.Struct, key string) string {
+	v, _ := resource.GetProfileStringValue(profile, key)
+	return v
+}
+
+// profileBool reads a boolean profile value; the SDK has no getter for one.
+func profileBool(profile *structpb.Struct, key string) bool {
+	return profile.GetFields()[key].GetBoolValue()
+}
+
+func accountFromResource(r *v2.Resource) Account {
+	a := Account{ID: r.GetId().GetResource(), Name: r.GetDisplayName()}
+	trait, err := resource.GetUserTrait(r)
+	if err != nil {
+		return a
+	}
+	profile := trait.GetProfile()
+	a.Name = firstNonEmpty(profileString(profile, "name"), a.Name)
+	a.Email = profileString(profile, "email")
+	if a.Email == "" && len(trait.GetEmails()) > 0 {
+		a.Email = trait.GetEmails()[0].GetAddress()
+	}
+	a.Status = profileString(profile, "status")
+	a.AccountType = profileString(profile, "account_type")
+	a.ClaimStatus = profileString(profile, "claim_status")
+	return a
+}
+
+func groupFromResource(r *v2.Resource) Group {
+	g := Group{ID: r.GetId().GetResource(), Name: r.GetDisplayName(), Description: r.GetDescription()}
+	trait, err := resource.GetGroupTrait(r)
+	if err != nil {
+		return g
+	}
+	profile := trait.GetProfile()
+	g.Description = firstNonEmpty(profileString(profile, connector.ProfileDescription), g.Description)
+	g.DirectoryID = profileString(profile, connector.ProfileDirectoryID)
+	g.ExternalSynced = profileBool(profile, connector.ProfileExternalSynced)
+	return g
+}
+
+func workspaceFromResource(r *v2.Resource) Workspace {
+	w := Workspace{ID: r.GetId().GetResource(), Name: r.GetDisplayName()}
+	trait, err := resource.GetAppTrait(r)
+	if err != nil {
+		return w
+	}
+	profile := trait.GetProfile()
+	w.Type = profileString(profile, "type_key")
+	w.Product = profileString(profile, "type")
+	w.Status = profileString(profile, "status")
+	w.HostURL = profileString(profile, "host_url")
+	return w
+}
+
+// newGroupResource is what CreateResource takes for a new group: its name as
+// display name and its description in the group profile.
+func newGroupResource(name, description string) *v2.Resource {
+	return v2.Resource_builder{
+		Id:          v2.ResourceId_builder{ResourceType: TypeGroup}.Build(),
+		DisplayName: name,
+		Description: description,
+	}.Build()
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,245 @@
+package access
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// Account is a user account as the connector syncs it.
+type Account struct {
+	ID          string
+	Name        string
+	Email       string
+	Status      string // active, suspended, deactivated, ...
+	AccountType string // atlassian, customer, app
+	ClaimStatus string // managed, unmanaged
+}
+
+// Group is a group as the connector syncs it.
+type Group struct {
+	ID             string
+	Name           string
+	Description    string
+	DirectoryID    string
+	ExternalSynced bool
+}
+
+// Workspace is a product instance (a Jira or Confluence site).
+type Workspace struct {
+	ID      string // an ARI
+	Name    string
+	Type    string // the type key, e.g. jira-software
+	Product string // e.g. jira
+	Status  string
+	HostURL string
+}
+
+// listResources walks every page of a resource type.
+func (d *Directory) listResources(ctx context.Context, resourceType string) ([]*v2.Resource, error) {
+	var out []*v2.Resource
+	token := ""
+	for {
+		resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+			ResourceTypeId: resourceType, PageToken: token,
+		}.Build())
+		if err != nil {
+			return nil, describe(err)
+		}
+		out = append(out, resp.GetList()...)
+		next := resp.GetNextPageToken()
+		if next == "" {
+			return out, nil
+		}
+		if next == token {
+			return nil, fmt.Errorf("listing %s resources: the connector returned the same page token twice", resourceType)
+		}
+		token = next
+	}
+}
+
+// getResource reads one resource; found is false when it does not exist.
+func (d *Directory) getResource(ctx context.Context, resourceType, id string) (*v2.Resource, bool, error) {
+	resp, err := d.server.GetResource(ctx, v2.ResourceGetterServiceGetResourceRequest_builder{
+		ResourceId: v2.ResourceId_builder{ResourceType: resourceType, Resource: id}.Build(),
+	}.Build())
+	if err != nil {
+		if status.Code(err) == codes.NotFound {
+			return nil, false, nil
+		}
+		return nil, false, describe(err)
+	}
+	if resp.GetResource() == nil {
+		return nil, false, nil
+	}
+	return resp.GetResource(), true, nil
+}
+
+// cachedList lists a resource type once per Directory and converts it.
+func cachedList[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T) ([]T, error) {
+	d.mu.Lock()
+	if *slot != nil {
+		out := *slot
+		d.mu.Unlock()
+		return out, nil
+	}
+	d.mu.Unlock()
+	v, err, _ := d.flight.Do("list/"+resourceType, func() (any, error) {
+		resources, err := d.listResources(ctx, resourceType)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]T, 0, len(resources))
+		for _, r := range resources {
+			items = append(items, convert(r))
+		}
+		d.mu.Lock()
+		*slot = items
+		d.mu.Unlock()
+		return items, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]T), nil
+}
+
+// Accounts lists every account of the organization, once per process.
+func (d *Directory) Accounts(ctx context.Context) ([]Account, error) {
+	return cachedList(ctx, d, TypeUser, &d.accounts, accountFromResource)
+}
+
+// Groups lists every group, once per process (writes keep it current).
+func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
+	return cachedList(ctx, d, TypeGroup, &d.groups, groupFromResource)
+}
+
+// Workspaces lists every workspace, once per process.
+func (d *Directory) Workspaces(ctx context.Context) ([]Workspace, error) {
+	return cachedList(ctx, d, TypeWorkspace, &d.workspaces, workspaceFromResource)
+}
+
+// individualLookups is how many single-resource reads of one type a process
+// makes before it lists the whole type instead: a plan that checks a handful
+// of references reads them one by one, a plan that checks thousands pays for
+// one listing (a few dozen pages) rather than thousands of reads.
+const individualLookups = 25
+
+// Account reads one account by id; found is false when there is none.
+func (d *Directory) Account(ctx context.Context, id string) (Account, bool, error) {
+	return lookup(ctx, d, TypeUser, id, &d.accounts, d.Accounts, accountFromResource, func(a Account) string { return a.ID })
+}
+
+// Group reads one group by id; found is false when there is none.
+func (d *Directory) Group(ctx context.Context, id string) (Group, bool, error) {
+	return lookup(ctx, d, TypeGroup, id, &d.groups, d.Groups, groupFromResource, func(g Group) string { return g.ID })
+}
+
+// Workspace reads one workspace by id from the workspace listing: an
+// organization has few workspaces, and one listing answers every reference.
+func (d *Directory) Workspace(ctx context.Context, id string) (Workspace, bool, error) {
+	all, err := d.Workspaces(ctx)
+	if err != nil {
+		return Workspace{}, false, err
+	}
+	for _, w := range all {
+		if w.ID == id {
+			return w, true, nil
+		}
+	}
+	return Workspace{}, false, nil
+}
+
+func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, slot *[]T,
+	listAll func(context.Context) ([]T, error), convert func(*v2.Resource) T, idOf func(T) string,
+) (T, bool, error) {
+	var zero T
+	d.mu.Lock()
+	listed := *slot != nil
+	d.lookups[resourceType]++
+	many := d.lookups[resourceType] > individualLookups
+	d.mu.Unlock()
+	if listed || many {
+		all, err := listAll(ctx)
+		if err != nil {
+			return zero, false, err
+		}
+		for _, item := range all {
+			if idOf(item) == id {
+				return item, true, nil
+			}
+		}
+		return zero, false, nil
+	}
+	r, found, err := d.getResource(ctx, resourceType, id)
+	if err != nil || !found {
+		return zero, found, err
+	}
+	return convert(r), true, nil
+}
+
+// CreateGroup creates a group through the connector's resource manager.
+func (d *Directory) CreateGroup(ctx context.Context, name, description string) (Group, error) {
+	resp, err := d.server.CreateResource(ctx, v2.CreateResourceRequest_builder{
+		Resource: newGroupResource(name, description),
+	}.Build())
+	if err != nil {
+		return Group{}, describe(err)
+	}
+	g := groupFromResource(resp.GetCreated())
+	if g.ID == "" {
+		return Group{}, fmt.Errorf("the connector created group %q but did not return its id", name)
+	}
+	if g.Name == "" {
+		g.Name = name
+	}
+	if g.Description == "" {
+		g.Description = description
+	}
+	d.mu.Lock()
+	if d.groups != nil {
+		d.groups = append(d.groups, g)
+	}
+	d.grants[key(TypeGroup, g.ID)] = &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
+	d.mu.Unlock()
+	return g, nil
+}
+
+// DeleteGroup deletes a group; deleting one that is already gone succeeds.
+func (d *Directory) DeleteGroup(ctx context.Context, id string) error {
+	_, err := d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
+		ResourceId: v2.ResourceId_builder{ResourceType: TypeGroup, Resource: id}.Build(),
+	}.Build())
+	if err != nil && status.Code(err) != codes.NotFound {
+		return describe(err)
+	}
+	d.mu.Lock()
+	if d.groups != nil {
+		kept := d.groups[:0:0]
+		for _, g := range d.groups {
+			if g.ID != id {
+				kept = append(kept, g)
+			}
+		}
+		d.groups = kept
+	}
+	d.grants[key(TypeGroup, id)] = &grantListing{found: false}
+	d.mu.Unlock()
+	return nil
+}
+
+// SortAccounts orders accounts by email, then id, for stable output.
+func SortAccounts(accounts []Account) {
+	sort.Slice(accounts, func(i, j int) bool {
+		a, b := strings.ToLower(accounts[i].Email), strings.ToLower(accounts[j].Email)
+		if a != b {
+			return a < b
+		}
+		return accounts[i].ID < accounts[j].ID
+	})
+}

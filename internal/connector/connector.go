@@ -1,0 +1,174 @@
+// Package connector is the ConductorOne baton connector for an Atlassian
+// Cloud organization: users, groups, workspaces (product instances) and the
+// organization, with group memberships and workspace roles as entitlements.
+//
+// It is the only way the Terraform provider reads and writes Atlassian: the
+// provider builds a server with NewServer and calls its gRPC-shaped methods
+// in-process; the same connector ships alone as the baton-atlassian binary.
+// Underneath is the thin client of internal/atlassian, which owns paging,
+// retries and error decoding; this package owns the baton model and the
+// mapping of client errors to gRPC codes (see errors.go).
+package connector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
+	"github.com/conductorone/baton-sdk/pkg/session"
+	"github.com/conductorone/baton-sdk/pkg/types"
+	"google.golang.org/grpc/codes"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+)
+
+// Connector is the baton ConnectorBuilderV2 for one Atlassian organization.
+// It is safe for concurrent use.
+type Connector struct {
+	client *atlassian.Client
+	orgID  string
+
+	// directories caches group id -> directory id. Membership and group
+	// role writes need the group's real directory (reads use "-"), and a
+	// group never changes directory, so each is looked up at most once.
+	// Listing groups fills it for free.
+	directories sync.Map
+
+	// org is the organization read by the last successful Validate or
+	// organization listing; its name is all the organization resource needs.
+	orgMu sync.Mutex
+	org   *atlassian.Organization
+}
+
+var _ connectorbuilder.ConnectorBuilderV2 = (*Connector)(nil)
+
+// New builds a connector. It sends nothing: Validate checks the credentials.
+func New(_ context.Context, cfg Config) (*Connector, error) {
+	client, err := atlassian.New(cfg.clientConfig())
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{client: client, orgID: client.OrganizationID()}, nil
+}
+
+// NewServer builds a connector and wraps it in the SDK's connector server,
+// whose methods (ListResources, ListGrants, Grant, Revoke, CreateResource,
+// DeleteResourceV2, Validate, ...) can be called in-process.
+func NewServer(ctx context.Context, cfg Config) (types.ConnectorServer, error) {
+	c, err := New(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return c.Server(ctx)
+}
+
+// Server wraps this connector in the SDK's connector server. The session
+// store is a no-op one: the SDK panics on session use when none is
+// configured, and this connector keeps no session state.
+func (c *Connector) Server(ctx context.Context) (types.ConnectorServer, error) {
+	return connectorbuilder.NewConnector(ctx, c, connectorbuilder.WithSessionStore(&session.NoOpSessionStore{}))
+}
+
+// Client is the underlying admin API client, for its request statistics.
+func (c *Connector) Client() *atlassian.Client { return c.client }
+
+// OrganizationID is the organization this connector governs.
+func (c *Connector) OrganizationID() string { return c.orgID }
+
+// Metadata describes the connector.
+func (c *Connector) Metadata(_ context.Context) (*v2.ConnectorMetadata, error) {
+	return v2.ConnectorMetadata_builder{
+		DisplayName: "Atlassian",
+		Description: "Users, groups, workspaces and roles of an Atlassian Cloud organization, through the organization admin API.",
+	}.Build(), nil
+}
+
+// Validate proves both the API key and the organization id with one call
+// (GET /v1/orgs/{orgId}) and says which of the two is wrong. Its errors are
+// never Unavailable, which the SDK would retry 5 more times.
+func (c *Connector) Validate(ctx context.Context) (annotations.Annotations, error) {
+	org, err := c.client.GetOrganization(ctx)
+	switch {
+	case err == nil:
+		c.rememberOrganization(org)
+		return nil, nil
+	case errors.Is(err, atlassian.ErrUnauthenticated):
+		return nil, newStatusError(codes.Unauthenticated, err,
+			"the access token (organization API key) is rejected by Atlassian: %s", err)
+	case errors.Is(err, atlassian.ErrOrganizationNotFound):
+		return nil, newStatusError(codes.NotFound, err,
+			"organization id %q not found for this access token: %s", c.orgID, err)
+	case errors.Is(err, atlassian.ErrForbidden):
+		return nil, newStatusError(codes.PermissionDenied, err,
+			"the access token may not read organization %q: %s", c.orgID, err)
+	case errors.Is(err, atlassian.ErrNotFound):
+		return nil, newStatusError(codes.NotFound, err,
+			"organization %q not found, or the base URL is not the Atlassian admin API: %s", c.orgID, err)
+	}
+	return nil, wrapError(err, "validating the access token and organization id")
+}
+
+// ResourceSyncers lists one syncer per resource type.
+func (c *Connector) ResourceSyncers(_ context.Context) []connectorbuilder.ResourceSyncerV2 {
+	return []connectorbuilder.ResourceSyncerV2{
+		&userSyncer{c: c},
+		&groupSyncer{c: c},
+		&workspaceSyncer{c: c},
+		&organizationSyncer{c: c},
+	}
+}
+
+func (c *Connector) rememberOrganization(org *atlassian.Organization) {
+	c.orgMu.Lock()
+	defer c.orgMu.Unlock()
+	c.org = org
+}
+
+// organization returns the organization, reading it when no Validate or
+// earlier listing did.
+func (c *Connector) organization(ctx context.Context) (*atlassian.Organization, error) {
+	c.orgMu.Lock()
+	org := c.org
+	c.orgMu.Unlock()
+	if org != nil {
+		return org, nil
+	}
+	org, err := c.client.GetOrganization(ctx)
+	if err != nil {
+		return nil, wrapError(err, "reading organization %s", c.orgID)
+	}
+	c.rememberOrganization(org)
+	return org, nil
+}
+
+// rememberDirectory records a group's directory id.
+func (c *Connector) rememberDirectory(groupID, directoryID string) {
+	if groupID != "" && directoryID != "" && directoryID != atlassian.AllDirectories {
+		c.directories.Store(groupID, directoryID)
+	}
+}
+
+// groupDirectory returns the real directory id of a group, from the cache
+// or, once per group, from GET group.
+func (c *Connector) groupDirectory(ctx context.Context, groupID string) (string, error) {
+	if v, ok := c.directories.Load(groupID); ok {
+		return v.(string), nil
+	}
+	g, err := c.client.GetGroup(ctx, atlassian.AllDirectories, groupID)
+	if err != nil {
+		return "", err
+	}
+	if g.DirectoryID == "" {
+		return "", fmt.Errorf("atlassian: group %s has no directoryId", groupID)
+	}
+	c.rememberDirectory(g.ID, g.DirectoryID)
+	c.rememberDirectory(groupID, g.DirectoryID)
+	return g.DirectoryID, nil
+}
+
+// forgetDirectory drops a deleted group from the cache.
+func (c *Connector) forgetDirectory(groupID string) { c.directories.Delete(groupID) }

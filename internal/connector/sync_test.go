@@ -1,0 +1,272 @@
+package connector_test
+
+import (
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	reader_v2 "github.com/conductorone/baton-sdk/pb/c1/reader/v2"
+	"github.com/conductorone/baton-sdk/pkg/connectorstore"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+)
+
+// expectedSync is what a full sync of a sandbox state must hold, by id.
+type expectedSync struct {
+	resources    map[string]map[string]bool // type -> ids
+	entitlements map[string]bool
+	grants       map[string]bool
+}
+
+func expectFromState(st sandbox.State) expectedSync {
+	orgID := st.Organization.ID
+	e := expectedSync{
+		resources: map[string]map[string]bool{
+			connector.ResourceTypeUser: {}, connector.ResourceTypeGroup: {},
+			connector.ResourceTypeWorkspace: {}, connector.ResourceTypeOrganization: {orgID: true},
+		},
+		entitlements: map[string]bool{},
+		grants:       map[string]bool{},
+	}
+	for _, u := range st.Users {
+		e.resources[connector.ResourceTypeUser][u.AccountID] = true
+	}
+	for _, g := range st.Groups {
+		e.resources[connector.ResourceTypeGroup][g.ID] = true
+		e.entitlements[connector.GroupMemberEntitlementID(g.ID)] = true
+		for _, m := range g.MemberAccountIDs {
+			e.grants[connector.GrantID(connector.GroupMemberEntitlementID(g.ID), connector.ResourceTypeUser, m)] = true
+		}
+	}
+	for _, w := range st.Workspaces {
+		e.resources[connector.ResourceTypeWorkspace][w.ID] = true
+		for _, role := range connector.WorkspaceRoles {
+			e.entitlements[connector.WorkspaceRoleEntitlementID(w.ID, role)] = true
+		}
+	}
+	for _, role := range connector.OrganizationRoles {
+		e.entitlements[connector.OrganizationRoleEntitlementID(orgID, role)] = true
+	}
+	roleEntitlement := func(owner, resourceID, role string) string {
+		if owner == "platform" {
+			return connector.OrganizationRoleEntitlementID(orgID, role)
+		}
+		return connector.WorkspaceRoleEntitlementID(resourceID, role)
+	}
+	for _, a := range st.UserRoleAssignments {
+		e.grants[connector.GrantID(roleEntitlement(a.ResourceOwner, a.ResourceID, a.Role), connector.ResourceTypeUser, a.AccountID)] = true
+	}
+	for _, a := range st.GroupRoleAssignments {
+		e.grants[connector.GrantID(roleEntitlement(a.ResourceOwner, a.ResourceID, a.Role), connector.ResourceTypeGroup, a.GroupID)] = true
+	}
+	return e
+}
+
+// readSync reads every resource, entitlement and grant id of a c1z.
+func readSync(t *testing.T, r connectorstore.Reader) (expectedSync, map[string]*v2.Resource) {
+	t.Helper()
+	ctx := ctxFor(t)
+	got := expectedSync{resources: map[string]map[string]bool{}, entitlements: map[string]bool{}, grants: map[string]bool{}}
+	all := map[string]*v2.Resource{}
+	for token := ""; ; {
+		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token}.Build())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, res := range resp.GetList() {
+			typ := res.GetId().GetResourceType()
+			if got.resources[typ] == nil {
+				got.resources[typ] = map[string]bool{}
+			}
+			got.resources[typ][res.GetId().GetResource()] = true
+			all[typ+"/"+res.GetId().GetResource()] = res
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	for token := ""; ; {
+		resp, err := r.ListEntitlements(ctx, v2.EntitlementsServiceListEntitlementsRequest_builder{PageToken: token}.Build())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range resp.GetList() {
+			got.entitlements[e.GetId()] = true
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	for token := ""; ; {
+		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token}.Build())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range resp.GetList() {
+			if got.grants[g.GetId()] {
+				t.Errorf("grant %s stored twice", g.GetId())
+			}
+			got.grants[g.GetId()] = true
+			want := connector.GrantID(g.GetEntitlement().GetId(), g.GetPrincipal().GetId().GetResourceType(), g.GetPrincipal().GetId().GetResource())
+			if g.GetId() != want {
+				t.Errorf("grant id %s does not match its entitlement and principal (%s)", g.GetId(), want)
+			}
+		}
+		if token = resp.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	return got, all
+}
+
+func compareSets(t *testing.T, what string, got, want map[string]bool) {
+	t.Helper()
+	var missing, extra []string
+	for id := range want {
+		if !got[id] {
+			missing = append(missing, id)
+		}
+	}
+	for id := range got {
+		if !want[id] {
+			extra = append(extra, id)
+		}
+	}
+	slices.Sort(missing)
+	slices.Sort(extra)
+	if len(missing) > 0 || len(extra) > 0 {
+		t.Errorf("%s: %d missing %v; %d unexpected %v", what, len(missing), head(missing), len(extra), head(extra))
+	}
+}
+
+func head(s []string) []string { return s[:min(len(s), 5)] }
+
+// TestFullSyncMatchesSandbox runs the SDK's real syncer over the connector
+// against a sandbox org and compares the c1z with the sandbox's own state:
+// the same users, groups, workspaces, memberships and role assignments,
+// and nothing else.
+func TestFullSyncMatchesSandbox(t *testing.T) {
+	env := startOrg(t, 300, 12, 4)
+	_, srv := newServer(t, configFor(env))
+	ctx := ctxFor(t)
+	path := filepath.Join(t.TempDir(), "sync.c1z")
+	counts, err := batonsync.Sync(ctx, srv, path, t.TempDir())
+	if err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	st := env.State()
+	want := expectFromState(st)
+	if len(st.UserRoleAssignments) == 0 || len(st.GroupRoleAssignments) == 0 {
+		t.Fatalf("the sandbox state has no role assignments to compare")
+	}
+
+	store, err := batonsync.Open(ctx, path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(ctx)
+	got, resources := readSync(t, store)
+
+	for _, typ := range slices.Sorted(maps.Keys(want.resources)) {
+		compareSets(t, "resources of type "+typ, got.resources[typ], want.resources[typ])
+		if counts.Resources[typ] != len(want.resources[typ]) {
+			t.Errorf("Counts.Resources[%s] = %d, want %d", typ, counts.Resources[typ], len(want.resources[typ]))
+		}
+	}
+	if len(got.resources) != len(want.resources) {
+		t.Errorf("resource types %v, want %v", slices.Sorted(maps.Keys(got.resources)), slices.Sorted(maps.Keys(want.resources)))
+	}
+	compareSets(t, "entitlements", got.entitlements, want.entitlements)
+	compareSets(t, "grants", got.grants, want.grants)
+	if counts.Grants != len(want.grants) || counts.Entitlements != len(want.entitlements) {
+		t.Errorf("Counts = %d entitlements, %d grants; want %d, %d", counts.Entitlements, counts.Grants, len(want.entitlements), len(want.grants))
+	}
+	for id := range got.grants {
+		ref, err := connector.ParseGrantID(id)
+		if err != nil {
+			t.Errorf("grant id %s does not parse: %v", id, err)
+		} else if !got.entitlements[ref.Entitlement.ID()] {
+			t.Errorf("grant %s is of an entitlement the sync does not hold", id)
+		}
+	}
+	t.Logf("synced %v resources, %d entitlements, %d grants in %s", counts.Resources, counts.Entitlements, counts.Grants, counts.Duration)
+
+	// Grants emitted by the user syncer live under the workspace: a
+	// reader asking for the workspace entitlement's grants finds them.
+	var direct sandbox.UserRoleAssignment
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceOwner != "platform" {
+			direct = a
+			break
+		}
+	}
+	entitlementID := connector.WorkspaceRoleEntitlementID(direct.ResourceID, direct.Role)
+	resp, err := store.ListGrantsForEntitlement(ctx, reader_v2.GrantsReaderServiceListGrantsForEntitlementRequest_builder{
+		Entitlement: ent(entitlementID),
+	}.Build())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantGrant := connector.GrantID(entitlementID, connector.ResourceTypeUser, direct.AccountID)
+	if !slices.ContainsFunc(resp.GetList(), func(g *v2.Grant) bool { return g.GetId() == wantGrant }) {
+		t.Errorf("ListGrantsForEntitlement(%s) lacks %s", entitlementID, wantGrant)
+	}
+	for _, g := range resp.GetList() {
+		if g.GetEntitlement().GetId() != entitlementID {
+			t.Errorf("ListGrantsForEntitlement(%s) returned a grant of %s", entitlementID, g.GetEntitlement().GetId())
+		}
+	}
+
+	// The user mapping: status, login, email.
+	for _, u := range st.Users {
+		r := resources[connector.ResourceTypeUser+"/"+u.AccountID]
+		trait, err := resource.GetUserTrait(r)
+		if err != nil {
+			t.Fatalf("user %s: %v", u.AccountID, err)
+		}
+		wantStatus := v2.UserTrait_Status_STATUS_DISABLED
+		if u.Status == "active" {
+			wantStatus = v2.UserTrait_Status_STATUS_ENABLED
+		}
+		if trait.GetStatus().GetStatus() != wantStatus {
+			t.Errorf("user %s with status %s has trait status %s", u.AccountID, u.Status, trait.GetStatus().GetStatus())
+		}
+		if u.Email != "" && (trait.GetLogin() != u.Email || len(trait.GetEmails()) == 0 || trait.GetEmails()[0].GetAddress() != u.Email) {
+			t.Errorf("user %s: login %q, emails %v; want %q", u.AccountID, trait.GetLogin(), trait.GetEmails(), u.Email)
+		}
+		if r.GetDisplayName() != u.Name {
+			t.Errorf("user %s: display name %q, want %q", u.AccountID, r.GetDisplayName(), u.Name)
+		}
+		if at, _ := resource.GetProfileStringValue(trait.GetProfile(), "account_type"); at != u.AccountType {
+			t.Errorf("user %s: profile account_type %q, want %q", u.AccountID, at, u.AccountType)
+		}
+	}
+	for _, g := range st.Groups {
+		r := resources[connector.ResourceTypeGroup+"/"+g.ID]
+		trait, err := resource.GetGroupTrait(r)
+		if err != nil {
+			t.Fatalf("group %s: %v", g.ID, err)
+		}
+		if d, _ := resource.GetProfileStringValue(trait.GetProfile(), connector.ProfileDirectoryID); d != g.DirectoryID {
+			t.Errorf("group %s: profile directory_id %q, want %q", g.ID, d, g.DirectoryID)
+		}
+	}
+}
+
+// TestSyncRefusesAnExistingFile: an existing c1z would be resumed silently.
+func TestSyncRefusesAnExistingFile(t *testing.T) {
+	env := startOrg(t, 5, 4, 1)
+	_, srv := newServer(t, configFor(env))
+	path := filepath.Join(t.TempDir(), "sync.c1z")
+	if _, err := batonsync.Sync(ctxFor(t), srv, path, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := batonsync.Sync(ctxFor(t), srv, path, t.TempDir()); err == nil {
+		t.Fatal("a second sync into the same path succeeded")
+	}
+}

@@ -1,0 +1,129 @@
+package connector
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+)
+
+// userSyncer lists the organization's managed accounts. Users hold no
+// entitlements; their Grants are their own role assignments (see Grants).
+type userSyncer struct{ c *Connector }
+
+func (s *userSyncer) ResourceType(context.Context) *v2.ResourceType { return userResourceType }
+
+// List pages through every user of every directory.
+func (s *userSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	page, err := s.c.client.ListUsersPage(ctx, atlassian.AllDirectories, atlassian.UserFilter{}, opts.PageToken.Token)
+	if err != nil {
+		return nil, nil, wrapError(err, "listing users")
+	}
+	out := make([]*v2.Resource, 0, len(page.Items))
+	for i := range page.Items {
+		r, err := userResource(&page.Items[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, r)
+	}
+	return out, &resource.SyncOpResults{NextPageToken: page.Next}, nil
+}
+
+// Entitlements: none (the resource type says so too, so the syncer skips
+// the call).
+func (s *userSyncer) Entitlements(context.Context, *v2.Resource, resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
+	return nil, &resource.SyncOpResults{}, nil
+}
+
+// Grants emits the user's direct role assignments as grants on the
+// workspace (role:<role>) and organization entitlements, with the user as
+// principal.
+//
+// Why here and not in the workspace syncer: the admin API only lists role
+// assignments per principal (GET .../users/{accountId}/role-assignments and
+// .../groups/{groupId}/role-assignments); nothing lists the holders of a role
+// on a workspace. The N+1 is therefore unavoidable and lands here, one
+// listing per user, made by the syncer's per-resource Grants call (in
+// parallel when the sync has several workers). The SDK stores each grant
+// under its own entitlement's resource (dotc1z baseGrantRecord keys rows by
+// grant.Entitlement.Resource, not by the resource being synced), so
+// ListGrantsForEntitlement on the workspace entitlement finds them, and a
+// reader can also get one principal's grants from one listing.
+func (s *userSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
+	accountID := r.GetId().GetResource()
+	page, err := s.c.client.ListUserRoleAssignmentsPage(ctx, atlassian.AllDirectories, accountID, opts.PageToken.Token)
+	if err != nil {
+		return nil, nil, wrapError(err, "listing the role assignments of user %s", accountID)
+	}
+	principal := v2.ResourceId_builder{ResourceType: ResourceTypeUser, Resource: accountID}.Build()
+	return s.c.roleGrants(principal, page.Items), &resource.SyncOpResults{NextPageToken: page.Next}, nil
+}
+
+// Get reads one user, for targeted syncs.
+func (s *userSyncer) Get(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (*v2.Resource, annotations.Annotations, error) {
+	u, err := s.c.client.GetUser(ctx, atlassian.AllDirectories, id.GetResource())
+	if err != nil {
+		return nil, nil, wrapError(err, "reading user %s", id.GetResource())
+	}
+	r, err := userResource(u)
+	return r, nil, err
+}
+
+// userResource maps an Atlassian user to a baton user: id = account id,
+// display name = name, login and primary email = email, status active ->
+// enabled and anything else -> disabled (with the Atlassian status as detail).
+func userResource(u *atlassian.User) (*v2.Resource, error) {
+	status := v2.UserTrait_Status_STATUS_DISABLED
+	if u.Status == atlassian.UserStatusActive {
+		status = v2.UserTrait_Status_STATUS_ENABLED
+	}
+	profile := map[string]any{
+		"account_id":        u.AccountID,
+		"account_type":      u.AccountType,
+		"status":            u.Status,
+		"account_status":    u.AccountStatus,
+		"membership_status": u.MembershipStatus,
+		"claim_status":      u.ClaimStatus,
+		"name":              u.Name,
+		"nickname":          u.Nickname,
+		"email":             u.Email,
+		"email_verified":    u.EmailVerified,
+		"platform_roles":    strings.Join(u.PlatformRoles, ","),
+	}
+	if u.AddedToOrg != nil {
+		profile["added_to_org"] = u.AddedToOrg.UTC().Format(time.RFC3339)
+	}
+	traits := []resource.UserTraitOption{
+		resource.WithDetailedStatus(status, u.Status),
+		resource.WithUserProfile(profile),
+		resource.WithAccountType(accountType(u.AccountType)),
+	}
+	if u.Email != "" {
+		traits = append(traits, resource.WithEmail(u.Email, true), resource.WithUserLogin(u.Email))
+	}
+	return resource.NewUserResource(firstNonEmpty(u.Name, u.Email, u.AccountID), userResourceType, u.AccountID, traits)
+}
+
+// accountType maps Atlassian's account types: app accounts are service
+// identities, customers (of Jira Service Management) and staff are people.
+func accountType(t string) v2.UserTrait_AccountType {
+	if t == "app" {
+		return v2.UserTrait_ACCOUNT_TYPE_SERVICE
+	}
+	return v2.UserTrait_ACCOUNT_TYPE_HUMAN
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

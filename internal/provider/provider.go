@@ -1,0 +1,139 @@
+// Package provider is the Terraform provider for Atlassian Cloud
+// organizations. Every read and write goes through the embedded baton
+// connector's server, so Terraform sees exactly what the baton engine syncs
+// and provisions.
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Address is the provider's registry address.
+const Address = "registry.terraform.io/cureigad/atlassian"
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &atlassianProvider{version: version} }
+}
+
+type atlassianProvider struct {
+	version string
+}
+
+var _ provider.Provider = (*atlassianProvider)(nil)
+
+// providerModel is the provider block.
+type providerModel struct {
+	OrganizationID    types.String  `tfsdk:"organization_id"`
+	APIToken          types.String  `tfsdk:"api_token"`
+	BaseURL           types.String  `tfsdk:"base_url"`
+	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	MaxConcurrency    types.Int64   `tfsdk:"max_concurrency"`
+}
+
+func (p *atlassianProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "atlassian"
+	resp.Version = p.version
+}
+
+func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Governs who has access to what in an Atlassian Cloud organization: group memberships, " +
+			"workspace (product) roles and the deployment of the ConductorOne Atlassian connector. Every read and write " +
+			"goes through an embedded [baton](https://github.com/conductorone/baton-sdk) connector, so Terraform sees " +
+			"exactly what an identity-governance sync sees.\n\n" +
+			"Credentials come from an organization admin: an **API key without scopes** (admin.atlassian.com > " +
+			"Settings > API keys) and the **organization id** (the UUID after `/o/` in admin.atlassian.com URLs).",
+		Attributes: map[string]schema.Attribute{
+			"organization_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The Atlassian organization id: the UUID after `/o/` in admin.atlassian.com URLs. " +
+					"Defaults to the first of the environment variables `" + envList(envOrganizationID) + "` that is set.",
+			},
+			"api_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "An organization API key without scopes, created by an organization admin. " +
+					"Defaults to the first of the environment variables `" + envList(envAPIToken) + "` that is set. " +
+					"It is never logged; prefer the environment over writing it in configuration.",
+			},
+			"base_url": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Where the admin API lives, without the `/admin` suffix. Defaults to `$" + envBaseURL +
+					"`, else `" + defaultBaseURL + "`. Point it at a local sandbox organization for tests and demos.",
+			},
+			"requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				MarkdownDescription: "A client-side cap on admin API requests per second, retries included; `0` (the " +
+					"default) means no cap beyond Atlassian's own rate limit, whose 429 answers are always honoured " +
+					"(`Retry-After`, else `X-RateLimit-Reset`, else exponential backoff). Set it when several tools share " +
+					"the organization's rate limit.",
+				Validators: []validator.Float64{float64validator.Between(0, 1000)},
+			},
+			"max_concurrency": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "How many admin API requests may be in flight at once. Defaults to `8`. " +
+					"Terraform's own parallelism (`-parallelism`, default 10) bounds how many resources are applied at once; " +
+					"this bounds the requests they send.",
+				Validators: []validator.Int64{int64validator.Between(1, 64)},
+			},
+		},
+	}
+}
+
+func (p *atlassianProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	settings, diags := resolveSettings(model, lookupEnv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx = tflog.SetField(ctx, "atlassian_organization_id", settings.OrganizationID)
+	tflog.Debug(ctx, "configuring the Atlassian provider", map[string]any{
+		"base_url":            settings.BaseURL,
+		"requests_per_second": settings.RequestsPerSecond,
+		"max_concurrency":     settings.MaxConcurrency,
+	})
+	data, err := newProviderData(ctx, settings, p.version)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not start the Atlassian connector", err.Error())
+		return
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewWorkspaceRoleAssignmentResource,
+		NewConnectorResource,
+		NewGroupResource,
+		NewGroupMembershipResource,
+		NewGroupMembersResource,
+	}
+}
+
+func (p *atlassianProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewAccountsDataSource,
+		NewAccountDataSource,
+		NewGroupsDataSource,
+		NewGroupDataSource,
+		NewWorkspacesDataSource,
+		NewWorkspaceDataSource,
+	}
+}

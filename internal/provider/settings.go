@@ -1,0 +1,133 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Environment variables, in order of precedence. The BATON_ spellings are the
+// connector's own (and those of the setup guide's Kubernetes Secret), so one
+// environment serves both the provider and the connector.
+var (
+	envOrganizationID = []string{"ATLASSIAN_ORGANIZATION_ID", "BATON_ORGANIZATION_ID", "BATON_ORG"}
+	envAPIToken       = []string{"ATLASSIAN_API_TOKEN", "BATON_ACCESS_TOKEN", "BATON_API_TOKEN"}
+)
+
+const (
+	envBaseURL            = "ATLASSIAN_BASE_URL"
+	defaultBaseURL        = "https://api.atlassian.com"
+	defaultMaxConcurrency = 8
+)
+
+// organizationIDPattern accepts the UUIDs Atlassian uses for organization ids.
+var organizationIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// settings is the resolved provider configuration.
+type settings struct {
+	OrganizationID    string
+	APIToken          string
+	BaseURL           string
+	RequestsPerSecond float64
+	MaxConcurrency    int
+}
+
+func lookupEnv(name string) (string, bool) { return os.LookupEnv(name) }
+
+func envList(names []string) string { return strings.Join(names, "`, `") }
+
+// firstEnv returns the first non-empty variable among names, and its name.
+func firstEnv(lookup func(string) (string, bool), names ...string) (value, name string) {
+	for _, n := range names {
+		if v, ok := lookup(n); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), n
+		}
+	}
+	return "", ""
+}
+
+// resolveSettings applies the environment fallbacks and validates every
+// value, naming the attribute and the variables in each error.
+func resolveSettings(m providerModel, lookup func(string) (string, bool)) (settings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := settings{MaxConcurrency: defaultMaxConcurrency}
+
+	unknown := func(attr string, v interface{ IsUnknown() bool }) bool {
+		if v.IsUnknown() {
+			diags.AddAttributeError(path.Root(attr), "Unknown provider "+attr,
+				"The provider's "+attr+" depends on a value that is only known after apply. "+
+					"Set it from a value known at plan time, or from the environment.")
+			return true
+		}
+		return false
+	}
+
+	// organization_id
+	if !unknown("organization_id", m.OrganizationID) {
+		value, source := stringOrEnv(m.OrganizationID, lookup, envOrganizationID)
+		switch {
+		case value == "":
+			diags.AddAttributeError(path.Root("organization_id"), "Missing organization_id",
+				fmt.Sprintf("Set organization_id in the provider block or one of the environment variables %s: "+
+					"it is the UUID after /o/ in admin.atlassian.com URLs.", strings.Join(envOrganizationID, ", ")))
+		case !organizationIDPattern.MatchString(value):
+			diags.AddAttributeError(path.Root("organization_id"), "Malformed organization_id",
+				fmt.Sprintf("The organization id %q (from %s) is not a UUID such as 3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37: "+
+					"copy it from the address bar of admin.atlassian.com, after /o/.", value, source))
+		}
+		s.OrganizationID = value
+	}
+
+	// api_token
+	if !unknown("api_token", m.APIToken) {
+		value, source := stringOrEnv(m.APIToken, lookup, envAPIToken)
+		switch {
+		case value == "":
+			diags.AddAttributeError(path.Root("api_token"), "Missing api_token",
+				fmt.Sprintf("Set api_token in the provider block or one of the environment variables %s: "+
+					"an organization API key without scopes (admin.atlassian.com > Settings > API keys).", strings.Join(envAPIToken, ", ")))
+		case strings.ContainsAny(value, " \t\r\n"):
+			// The value itself is never echoed.
+			diags.AddAttributeError(path.Root("api_token"), "Malformed api_token",
+				fmt.Sprintf("The API key from %s contains white space; copy the key again without spaces or line breaks.", source))
+		}
+		s.APIToken = value
+	}
+
+	// base_url
+	if !unknown("base_url", m.BaseURL) {
+		value, source := stringOrEnv(m.BaseURL, lookup, []string{envBaseURL})
+		if value == "" {
+			value, source = defaultBaseURL, "the default"
+		}
+		u, err := url.Parse(value)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			diags.AddAttributeError(path.Root("base_url"), "Malformed base_url",
+				fmt.Sprintf("The base URL %q (from %s) must be an absolute http or https URL without a query, such as %s.",
+					value, source, defaultBaseURL))
+		}
+		s.BaseURL = strings.TrimSuffix(strings.TrimRight(value, "/"), "/admin")
+	}
+
+	if !m.RequestsPerSecond.IsNull() && !m.RequestsPerSecond.IsUnknown() {
+		s.RequestsPerSecond = m.RequestsPerSecond.ValueFloat64()
+	}
+	if !m.MaxConcurrency.IsNull() && !m.MaxConcurrency.IsUnknown() {
+		s.MaxConcurrency = int(m.MaxConcurrency.ValueInt64())
+	}
+	return s, diags
+}
+
+func stringOrEnv(v types.String, lookup func(string) (string, bool), env []string) (value, source string) {
+	if !v.IsNull() {
+		return strings.TrimSpace(v.ValueString()), "the provider block"
+	}
+	value, name := firstEnv(lookup, env...)
+	return value, "$" + name
+}

@@ -1,0 +1,282 @@
+// Command demo is `make demo`: it builds the provider, starts a sandbox
+// organization, applies examples/quickstart through a dev_overrides CLI
+// configuration, prints what changed and the sandbox's resulting
+// memberships, plans again to show that nothing is left to do, and stops the
+// sandbox. No credentials and no network beyond loopback.
+//
+//	go run ./scripts/demo -terraform /path/to/terraform
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	terraform := flag.String("terraform", "terraform", "the Terraform CLI to run")
+	workDir := flag.String("dir", ".demo", "scratch directory (recreated on every run)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *terraform, *workDir); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// sandboxInfo is the first line the sandbox prints.
+type sandboxInfo struct {
+	BaseURL        string `json:"base_url"`
+	OrganizationID string `json:"organization_id"`
+	APIToken       string `json:"api_token"`
+}
+
+func run(ctx context.Context, terraform, dir string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	// A fresh directory every run: the sandbox starts fresh too, so old
+	// state would describe a different organization.
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	binDir, work := filepath.Join(dir, "bin"), filepath.Join(dir, "quickstart")
+	for _, d := range []string{binDir, work} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+
+	step("Building the provider and the sandbox")
+	if err := command(ctx, root, nil, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-atlassian"), ".").Run(); err != nil {
+		return fmt.Errorf("building the provider: %w", err)
+	}
+	sandboxBin := filepath.Join(binDir, "atlassian-sandbox")
+	if err := command(ctx, root, nil, "go", "build", "-o", sandboxBin, "./cmd/atlassian-sandbox").Run(); err != nil {
+		return fmt.Errorf("building the sandbox: %w", err)
+	}
+
+	step("Starting a sandbox organization (200 users, 12 groups, 3 workspaces, seed 1)")
+	info, stopSandbox, err := startSandbox(ctx, sandboxBin)
+	if err != nil {
+		return err
+	}
+	defer stopSandbox()
+	fmt.Printf("   %s (organization %s)\n", info.BaseURL, info.OrganizationID)
+
+	if err := copyDir(filepath.Join(root, "examples", "quickstart"), work); err != nil {
+		return err
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/cureigad/atlassian", binDir)
+	if err := os.WriteFile(rc, []byte(cliConfig), 0o644); err != nil {
+		return err
+	}
+	env := []string{
+		"TF_CLI_CONFIG_FILE=" + rc,
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+		"ATLASSIAN_ORGANIZATION_ID=" + info.OrganizationID,
+		"ATLASSIAN_API_TOKEN=" + info.APIToken,
+		"ATLASSIAN_BASE_URL=" + info.BaseURL,
+		"TF_VAR_connector_sync_path=" + filepath.Join(dir, "sync.c1z"),
+	}
+
+	step("terraform apply examples/quickstart")
+	if err := command(ctx, work, env, terraform, "apply", "-auto-approve", "-input=false", "-no-color").Run(); err != nil {
+		return fmt.Errorf("terraform apply: %w", err)
+	}
+
+	step("What the sandbox organization holds now")
+	if err := report(ctx, info, work, env, terraform); err != nil {
+		return err
+	}
+
+	step("terraform plan again: nothing should be left to do")
+	plan := command(ctx, work, env, terraform, "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	err = plan.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		fmt.Println("\n   No changes: the organization matches the configuration.")
+	case errors.As(err, &exit) && exit.ExitCode() == 2:
+		return errors.New("the second plan wants changes: the provider did not converge")
+	default:
+		return fmt.Errorf("terraform plan: %w", err)
+	}
+	step("Stopping the sandbox")
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n==> %s\n", title) }
+
+func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd
+}
+
+// startSandbox runs the sandbox binary and reads its announcement line.
+func startSandbox(ctx context.Context, bin string) (sandboxInfo, func(), error) {
+	cmd := exec.CommandContext(ctx, bin, "--addr", "127.0.0.1:0", "--users", "200", "--groups", "12", "--workspaces", "3", "--seed", "1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return sandboxInfo{}, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return sandboxInfo{}, nil, err
+	}
+	stop := func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+		}
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		stop()
+		return sandboxInfo{}, nil, fmt.Errorf("reading the sandbox's first line: %w", err)
+	}
+	var info sandboxInfo
+	if err := json.Unmarshal([]byte(line), &info); err != nil {
+		stop()
+		return sandboxInfo{}, nil, fmt.Errorf("the sandbox's first line %q: %w", line, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return info, stop, nil
+}
+
+// sandboxState is the part of GET /_sandbox/state the report needs.
+type sandboxState struct {
+	Users []struct {
+		AccountID string `json:"account_id"`
+		Email     string `json:"email"`
+	} `json:"users"`
+	Groups []struct {
+		ID               string   `json:"id"`
+		Name             string   `json:"name"`
+		MemberAccountIDs []string `json:"member_account_ids"`
+	} `json:"groups"`
+	Workspaces []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"workspaces"`
+	GroupRoleAssignments []struct {
+		GroupID    string `json:"group_id"`
+		ResourceID string `json:"resource_id"`
+		Role       string `json:"role"`
+	} `json:"group_role_assignments"`
+}
+
+// report prints, from the sandbox itself, the members and workspace roles of
+// the groups the quickstart manages.
+func report(ctx context.Context, info sandboxInfo, work string, env []string, terraform string) error {
+	var outputs map[string]struct {
+		Value any `json:"value"`
+	}
+	cmd := command(ctx, work, env, terraform, "output", "-json")
+	cmd.Stdout = nil
+	raw, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("terraform output: %w", err)
+	}
+	if err := json.Unmarshal(raw, &outputs); err != nil {
+		return err
+	}
+	groupID, _ := outputs["group_id"].Value.(string)
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.BaseURL+"/_sandbox/state", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var st sandboxState
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		return err
+	}
+	emails := map[string]string{}
+	for _, u := range st.Users {
+		emails[u.AccountID] = u.Email
+	}
+	workspaces := map[string]string{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = w.Name
+	}
+	for _, g := range st.Groups {
+		if g.ID != groupID {
+			continue
+		}
+		members := make([]string, 0, len(g.MemberAccountIDs))
+		for _, id := range g.MemberAccountIDs {
+			members = append(members, emails[id])
+		}
+		sort.Strings(members)
+		fmt.Printf("   group %q (%s) has %d members:\n", g.Name, g.ID, len(members))
+		for _, m := range members {
+			fmt.Printf("     - %s\n", m)
+		}
+		var roles []string
+		for _, ra := range st.GroupRoleAssignments {
+			if ra.GroupID == g.ID {
+				roles = append(roles, fmt.Sprintf("%s on %s", ra.Role, workspaces[ra.ResourceID]))
+			}
+		}
+		slices.Sort(roles)
+		fmt.Printf("   and holds: %s\n", strings.Join(roles, "; "))
+		return nil
+	}
+	return fmt.Errorf("the sandbox has no group %q: the apply did not create it", groupID)
+}
+
+// copyDir copies the .tf files of one directory (the example is flat).
+func copyDir(from, to string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
