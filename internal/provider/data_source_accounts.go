@@ -1,0 +1,251 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+)
+
+// The values Atlassian uses for an account's status and type (the admin
+// API's v2 user object).
+var (
+	accountStatuses = []string{"active", "suspended", "not_invited", "deactivated", "for_deletion"}
+	accountTypes    = []string{"atlassian", "customer", "app"}
+)
+
+var (
+	_ datasource.DataSource              = (*accountsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*accountsDataSource)(nil)
+)
+
+// NewAccountsDataSource returns the atlassian_accounts data source.
+func NewAccountsDataSource() datasource.DataSource { return &accountsDataSource{} }
+
+type accountsDataSource struct {
+	directoryDataSource
+}
+
+type accountsModel struct {
+	ID          types.String   `tfsdk:"id"`
+	GroupID     types.String   `tfsdk:"group_id"`
+	Email       types.String   `tfsdk:"email"`
+	Status      types.String   `tfsdk:"status"`
+	AccountType types.String   `tfsdk:"account_type"`
+	Search      types.String   `tfsdk:"search"`
+	Accounts    []accountModel `tfsdk:"accounts"`
+}
+
+// accountModel is one element of accounts. Plain strings: every field is
+// always known, and a listing of thousands converts faster without the
+// types.String wrappers.
+type accountModel struct {
+	AccountID   string `tfsdk:"account_id"`
+	Name        string `tfsdk:"name"`
+	Email       string `tfsdk:"email"`
+	Status      string `tfsdk:"status"`
+	AccountType string `tfsdk:"account_type"`
+	ClaimStatus string `tfsdk:"claim_status"`
+}
+
+func accountModelOf(a access.Account) accountModel {
+	return accountModel{
+		AccountID: a.ID, Name: a.Name, Email: a.Email,
+		Status: a.Status, AccountType: a.AccountType, ClaimStatus: a.ClaimStatus,
+	}
+}
+
+// Descriptions shared by the plural and the singular data source.
+const (
+	accountIDDescription   = "The Atlassian account id, e.g. `5b10ac8d82e05b22cc7d4ef5` or `712020:<uuid>`: what group memberships and role assignments refer to."
+	accountNameDescription = "The account's display name."
+	accountEmailDesc       = "The account's email address. Empty for app accounts, which have none."
+	accountStatusDesc      = "The account's status in the organization: `active`, `suspended`, `not_invited`, `deactivated` or `for_deletion`."
+	accountTypeDescription = "The kind of account: `atlassian` (staff), `customer` (a Jira Service Management customer) or `app` (a bot or integration)."
+	accountClaimDesc       = "`managed` when the organization has claimed the account through a verified domain, else `unmanaged`."
+)
+
+func (d *accountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_accounts"
+}
+
+func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the accounts of the organization, optionally filtered. Every filter is optional and " +
+			"they combine (an account must match all that are set). Without filters, every account of every directory " +
+			"is returned.\n\n" +
+			"The organization's accounts are listed once per plan (one admin API request per 100 accounts) " +
+			"and shared by every `atlassian_accounts` and `atlassian_account` data source of the plan, so several filtered " +
+			"listings cost no more than one. `group_id` adds one listing of that group's members (one request per 100 " +
+			"members).\n\n" +
+			"To find a single account by email or id, and fail when there is none, use `atlassian_account`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`accounts` when no filter is set; otherwise a stable hash of the filters, " +
+					"the same for the same filters.",
+			},
+			"group_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only members of the group with this id. A group that does not exist is an error " +
+					"(not an empty list), so a mistyped id cannot silently empty the result.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"email": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts with exactly this email address, compared ignoring case.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts with this status: one of `" + strings.Join(accountStatuses, "`, `") + "`.",
+				Validators:          []validator.String{stringvalidator.OneOf(accountStatuses...)},
+			},
+			"account_type": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts of this type: one of `" + strings.Join(accountTypes, "`, `") + "`.",
+				Validators:          []validator.String{stringvalidator.OneOf(accountTypes...)},
+			},
+			"search": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Free text: only accounts whose name or email contains it, ignoring case " +
+					"(`smith` finds `Jo Smith` and `ann.smithers@example.com`).",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"accounts": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matching accounts, sorted by email (ignoring case), then by account id.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"account_id":   schema.StringAttribute{Computed: true, MarkdownDescription: accountIDDescription},
+						"name":         schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
+						"email":        schema.StringAttribute{Computed: true, MarkdownDescription: accountEmailDesc},
+						"status":       schema.StringAttribute{Computed: true, MarkdownDescription: accountStatusDesc},
+						"account_type": schema.StringAttribute{Computed: true, MarkdownDescription: accountTypeDescription},
+						"claim_status": schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
+					},
+				},
+			},
+		},
+	}
+}
+
+// accountFilter is the set of filters of atlassian_accounts; empty fields
+// do not filter.
+type accountFilter struct {
+	GroupID     string
+	Email       string
+	Status      string
+	AccountType string
+	Search      string
+}
+
+// match reports whether an account passes every filter but group_id, which
+// is applied against the group's member list.
+func (f accountFilter) match(a access.Account) bool {
+	switch {
+	case f.Email != "" && !strings.EqualFold(a.Email, f.Email):
+		return false
+	case f.Status != "" && a.Status != f.Status:
+		return false
+	case f.AccountType != "" && a.AccountType != f.AccountType:
+		return false
+	case f.Search != "" && !containsFold(a.Name, f.Search) && !containsFold(a.Email, f.Search):
+		return false
+	}
+	return true
+}
+
+// filterAccounts returns, in a new slice sorted by email then id, the
+// accounts that match f and, when members is not nil, belong to it. The
+// input is the directory's shared cached listing and is never modified.
+func filterAccounts(all []access.Account, members map[string]bool, f accountFilter) []access.Account {
+	out := []access.Account{}
+	for _, a := range all {
+		if members != nil && !members[a.ID] {
+			continue
+		}
+		if f.match(a) {
+			out = append(out, a)
+		}
+	}
+	access.SortAccounts(out)
+	return out
+}
+
+func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var model accountsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() || !d.configured(&resp.Diagnostics) {
+		return
+	}
+	filter := accountFilter{
+		GroupID:     model.GroupID.ValueString(),
+		Email:       model.Email.ValueString(),
+		Status:      model.Status.ValueString(),
+		AccountType: model.AccountType.ValueString(),
+		Search:      model.Search.ValueString(),
+	}
+
+	// A nil member set means "no group filter"; an empty one, an empty group.
+	var members map[string]bool
+	if filter.GroupID != "" {
+		m, found, err := d.directory.GroupMembers(ctx, filter.GroupID)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
+				fmt.Sprintf("Listing the members of group_id %q failed: %s", filter.GroupID, err))
+			return
+		}
+		if !found {
+			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Group not found",
+				fmt.Sprintf("group_id %q names no group of the organization.", filter.GroupID))
+			return
+		}
+		members = m
+	}
+
+	all, err := d.directory.Accounts(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not list the organization's accounts", err.Error())
+		return
+	}
+	matched := filterAccounts(all, members, filter)
+	if members != nil {
+		// A member missing from the account listing joined after it was
+		// taken; it shows up on the next plan. Worth a trace, not an error.
+		if missing := len(members) - countMembers(all, members); missing > 0 {
+			tflog.Debug(ctx, "group members absent from the account listing", map[string]any{
+				"group_id": filter.GroupID, "missing": missing,
+			})
+		}
+	}
+
+	model.ID = types.StringValue(filtersID("accounts",
+		"group_id", filter.GroupID, "email", strings.ToLower(filter.Email), "status", filter.Status,
+		"account_type", filter.AccountType, "search", strings.ToLower(filter.Search)))
+	model.Accounts = make([]accountModel, len(matched))
+	for i, a := range matched {
+		model.Accounts[i] = accountModelOf(a)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// countMembers counts the accounts of the listing that are in members.
+func countMembers(all []access.Account, members map[string]bool) int {
+	n := 0
+	for _, a := range all {
+		if members[a.ID] {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The two manifests of the ConductorOne setup guide ("Set up an Atlassian
+// connector", step 2), verbatim but for the pod label `baton: true`, which
+// Kubernetes would refuse as a boolean and is quoted here.
+const (
+	guideSecret = `
+# baton-atlassian-secrets.yaml
+apiVersion: v1
+kind: Secret
+metadata:
+  name: baton-atlassian-secrets
+type: Opaque
+stringData:
+  # ConductorOne credentials
+  BATON_CLIENT_ID: <ConductorOne client ID>
+  BATON_CLIENT_SECRET: <ConductorOne client secret>
+  
+  # Atlassian credentials
+  BATON_API_TOKEN: <Atlassian organization API access token>
+  BATON_ORG: <Atlassian org ID>
+`
+	guideDeployment = `
+# baton-atlassian.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: baton-atlassian
+  labels:
+    app: baton-atlassian
+spec:
+  selector:
+    matchLabels:
+      app: baton-atlassian
+  template:
+    metadata:
+      labels:
+        app: baton-atlassian
+        baton: "true"
+        baton-app: atlassian
+    spec:
+      containers:
+      - name: baton-atlassian
+        image: ghcr.io/conductorone/baton-atlassian:latest
+        imagePullPolicy: IfNotPresent
+        envFrom:
+        - secretRef:
+            name: baton-atlassian-secrets
+`
+)
+
+// decodeYAML decodes one YAML document into plain Go values.
+func decodeYAML(t *testing.T, doc string) map[string]any {
+	t.Helper()
+	var out map[string]any
+	if err := yaml.Unmarshal([]byte(doc), &out); err != nil {
+		t.Fatalf("not YAML: %v\n%s", err, doc)
+	}
+	return out
+}
+
+// guideManifests returns the guide's manifests, decoded, with a spec's
+// values put in where the guide has placeholders or its default names, and
+// its namespace added to both objects.
+func guideManifests(t *testing.T, s connectorDeploymentSpec) (secret, deployment map[string]any) {
+	t.Helper()
+	secret = decodeYAML(t, guideSecret)
+	deployment = decodeYAML(t, guideDeployment)
+	object := func(m map[string]any, keys ...string) map[string]any {
+		for _, k := range keys {
+			m = m[k].(map[string]any)
+		}
+		return m
+	}
+
+	object(secret, "metadata")["name"] = s.Name + "-secrets"
+	object(secret, "metadata")["namespace"] = s.Namespace
+	data := object(secret, "stringData")
+	data["BATON_CLIENT_ID"], data["BATON_CLIENT_SECRET"] = s.ClientID, s.ClientSecret
+	data["BATON_API_TOKEN"], data["BATON_ORG"] = s.APIToken, s.OrganizationID
+	if s.ClientID == "" {
+		delete(data, "BATON_CLIENT_ID")
+		delete(data, "BATON_CLIENT_SECRET")
+	}
+	if s.BaseURL != "" {
+		data["BATON_BASE_URL"] = s.BaseURL
+	}
+
+	object(deployment, "metadata")["name"] = s.Name
+	object(deployment, "metadata")["namespace"] = s.Namespace
+	object(deployment, "metadata", "labels")["app"] = s.Name
+	object(deployment, "spec", "selector", "matchLabels")["app"] = s.Name
+	object(deployment, "spec", "template", "metadata", "labels")["app"] = s.Name
+	container := object(deployment, "spec", "template", "spec")["containers"].([]any)[0].(map[string]any)
+	container["name"], container["image"] = s.Name, s.Image
+	container["envFrom"].([]any)[0].(map[string]any)["secretRef"].(map[string]any)["name"] = s.Name + "-secrets"
+	return secret, deployment
+}
+
+func TestConnectorManifestsMatchTheGuide(t *testing.T) {
+	specs := map[string]connectorDeploymentSpec{
+		"as in the guide": {
+			Name: "baton-atlassian", Namespace: "default", Image: defaultConnectorImage,
+			OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "ATATT3xFfGF0-key",
+			ClientID: "bright-otter-12345@acme.conductor.one/pcc", ClientSecret: "secret-token:conductorone.com:v1:abc",
+		},
+		"no ConductorOne credentials, a sandbox": {
+			Name: "atlassian-prod", Namespace: "connectors", Image: "registry.example/baton-atlassian@sha256:0123",
+			OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "key",
+			BaseURL: "http://127.0.0.1:8080",
+		},
+		// Values YAML would read as something else unless quoted.
+		"values that look like other types": {
+			Name: "a", Namespace: "n", Image: "i:1",
+			OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "true",
+			ClientID: "0123", ClientSecret: "key: value # not a comment\n- and: [a list]",
+		},
+	}
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			secretYAML, err := spec.secretManifest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			deploymentYAML, err := spec.deploymentManifest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSecret, wantDeployment := guideManifests(t, spec)
+			if got := decodeYAML(t, secretYAML); !reflect.DeepEqual(got, wantSecret) {
+				t.Errorf("Secret:\n%s\ndecodes to %#v\nwant %#v", secretYAML, got, wantSecret)
+			}
+			if got := decodeYAML(t, deploymentYAML); !reflect.DeepEqual(got, wantDeployment) {
+				t.Errorf("Deployment:\n%s\ndecodes to %#v\nwant %#v", deploymentYAML, got, wantDeployment)
+			}
+			if strings.Contains(deploymentYAML, spec.APIToken) && spec.APIToken != "true" {
+				t.Errorf("the Deployment holds the API key:\n%s", deploymentYAML)
+			}
+			// The environment is the Secret's data.
+			env := spec.environment().Map()
+			data := wantSecret["stringData"].(map[string]any)
+			if len(env) != len(data) {
+				t.Errorf("environment %v, Secret data %v", env, data)
+			}
+			for k, v := range data {
+				if env[k] != v {
+					t.Errorf("environment[%s] = %q, Secret has %q", k, env[k], v)
+				}
+			}
+		})
+	}
+}
+
+// TestConnectorSecretKeepsTheGuidesOrder: the Secret lists the ConductorOne
+// credentials first, as the guide does, not in key order.
+func TestConnectorSecretKeepsTheGuidesOrder(t *testing.T) {
+	s := connectorDeploymentSpec{Name: "baton-atlassian", Namespace: "default", Image: "i",
+		OrganizationID: "o", APIToken: "t", ClientID: "c", ClientSecret: "s"}
+	out, err := s.secretManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	order := []string{"BATON_CLIENT_ID", "BATON_CLIENT_SECRET", "BATON_API_TOKEN", "BATON_ORG"}
+	last := -1
+	for _, key := range order {
+		i := strings.Index(out, key+":")
+		if i < last {
+			t.Fatalf("%s is out of the guide's order:\n%s", key, out)
+		}
+		last = i
+	}
+}
+
+func TestParseConnectorID(t *testing.T) {
+	const org = "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35"
+	gotOrg, gotName, err := parseConnectorID(" " + org + "/baton-atlassian ")
+	if err != nil || gotOrg != org || gotName != "baton-atlassian" {
+		t.Fatalf("parse = %q, %q, %v", gotOrg, gotName, err)
+	}
+	for raw, want := range map[string]string{
+		"":                                  `has no "/"`,
+		org:                                 `has no "/"`,
+		"acme/baton-atlassian":              "is not a UUID",
+		org + "/":                           "is not a DNS label",
+		org + "/Baton":                      "is not a DNS label",
+		org + "/a/b":                        "is not a DNS label",
+		org + "/" + strings.Repeat("a", 64): "is not a DNS label",
+	} {
+		if _, _, err := parseConnectorID(raw); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parse(%q) = %v; want an error mentioning %q", raw, err, want)
+		}
+	}
+}

@@ -1,0 +1,646 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/types"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+)
+
+var (
+	_ resource.Resource                = (*connectorResource)(nil)
+	_ resource.ResourceWithConfigure   = (*connectorResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*connectorResource)(nil)
+	_ resource.ResourceWithImportState = (*connectorResource)(nil)
+)
+
+const (
+	defaultConnectorName      = "baton-atlassian"
+	defaultConnectorNamespace = "default"
+	defaultConnectorImage     = "ghcr.io/conductorone/baton-atlassian:latest"
+)
+
+// kubernetesNamePattern is a DNS-1123 label: the Deployment's name is also
+// its app label value and container name, which allow no more.
+var kubernetesNamePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// NewConnectorResource returns the atlassian_connector resource.
+func NewConnectorResource() resource.Resource { return &connectorResource{} }
+
+type connectorResource struct {
+	data *providerData
+}
+
+type connectorModel struct {
+	ID                 tftypes.String `tfsdk:"id"`
+	Name               tftypes.String `tfsdk:"name"`
+	Namespace          tftypes.String `tfsdk:"namespace"`
+	OrganizationID     tftypes.String `tfsdk:"organization_id"`
+	APIToken           tftypes.String `tfsdk:"api_token"`
+	ClientID           tftypes.String `tfsdk:"client_id"`
+	ClientSecret       tftypes.String `tfsdk:"client_secret"`
+	Image              tftypes.String `tfsdk:"image"`
+	SyncPath           tftypes.String `tfsdk:"sync_path"`
+	OrganizationName   tftypes.String `tfsdk:"organization_name"`
+	Environment        tftypes.Map    `tfsdk:"environment"`
+	SecretManifest     tftypes.String `tfsdk:"secret_manifest"`
+	DeploymentManifest tftypes.String `tfsdk:"deployment_manifest"`
+	Accounts           tftypes.Int64  `tfsdk:"accounts"`
+	Groups             tftypes.Int64  `tfsdk:"groups"`
+	Workspaces         tftypes.Int64  `tfsdk:"workspaces"`
+	Grants             tftypes.Int64  `tfsdk:"grants"`
+	SyncedAt           tftypes.String `tfsdk:"synced_at"`
+}
+
+func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connector"
+}
+
+func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	syncResult := func(what string) schema.Int64Attribute {
+		return schema.Int64Attribute{
+			Computed:            true,
+			MarkdownDescription: "How many " + what + " the last sync wrote to `sync_path`. Null without `sync_path`.",
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One deployment of the ConductorOne Atlassian connector (`baton-atlassian`) for an " +
+			"organization, self-hosted on Kubernetes as ConductorOne's setup guide describes: a Secret with the " +
+			"ConductorOne client credentials and the Atlassian API key and organization id, and a Deployment of the " +
+			"connector image that reads them.\n\n" +
+			"The resource checks the Atlassian credentials through the connector's own validation (one call that " +
+			"proves both the key and the organization id, and says which is wrong) and renders the two manifests, " +
+			"ready for `kubernetes_manifest { manifest = yamldecode(...) }` of the Kubernetes provider; it does not " +
+			"talk to Kubernetes or ConductorOne itself. With `sync_path` it also runs the connector's full sync " +
+			"in-process on every create and update and writes the `.c1z` file a ConductorOne upload would carry, " +
+			"so a pipeline can check what the connector sees before deploying it.\n\n" +
+			"A deployment is not observable through the Atlassian API, so reading the resource (refresh, plan) sends " +
+			"no request: the credentials are validated when the resource is created or changed, and on import.\n\n" +
+			"The API key and the client secret appear only in attributes marked sensitive (`api_token`, " +
+			"`client_secret`, `environment`, `secret_manifest`), but like every value they are stored in the " +
+			"Terraform state: keep the state encrypted.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<organization_id>/<name>`. This is also the import id.",
+			},
+			"name": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(defaultConnectorName),
+				MarkdownDescription: "The name of the Deployment, its container and its `app` label; the Secret is " +
+					"`<name>-secrets`. A DNS label of at most 63 characters. Defaults to `" + defaultConnectorName +
+					"`, as in the guide. Changing it forces a new resource.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.RegexMatches(kubernetesNamePattern,
+						"must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit"),
+				},
+			},
+			"namespace": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(defaultConnectorNamespace),
+				MarkdownDescription: "The Kubernetes namespace of both manifests. Defaults to `" + defaultConnectorNamespace +
+					"`. It is always written into the manifests, so that they do not depend on the namespace of " +
+					"whichever kubeconfig context applies them.",
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 63),
+					stringvalidator.RegexMatches(kubernetesNamePattern,
+						"must be a DNS label: lower-case letters, digits and '-', starting and ending with a letter or digit"),
+				},
+			},
+			"organization_id": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "The Atlassian organization the connector syncs: the UUID after `/o/` in " +
+					"admin.atlassian.com URLs (`BATON_ORG`). Defaults to the provider's. Changing it forces a new resource.",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(organizationIDPattern,
+						"must be a UUID such as 3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37 (the part after /o/ in admin.atlassian.com URLs)"),
+				},
+			},
+			"api_token": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "The organization API key the connector uses (`BATON_API_TOKEN`): an API key " +
+					"without scopes. Defaults to the provider's. Give the connector a key of its own, so that it can " +
+					"be rotated without touching Terraform's.",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not be empty or contain white space"),
+				},
+			},
+			"client_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "The ConductorOne client id of the connector (`BATON_CLIENT_ID`), from " +
+					"ConductorOne > Connectors > the connector > Settings > Rotate. With `client_secret`, it runs " +
+					"the connector in service mode, syncing to ConductorOne at intervals; without them the Secret " +
+					"holds only the Atlassian credentials. Not secret by itself, it is still written only to the " +
+					"Secret and the sensitive `environment`.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.AlsoRequires(path.MatchRoot("client_secret")),
+				},
+			},
+			"client_secret": schema.StringAttribute{
+				Optional:            true,
+				Sensitive:           true,
+				MarkdownDescription: "The ConductorOne client secret of the connector (`BATON_CLIENT_SECRET`). Requires `client_id`.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.AlsoRequires(path.MatchRoot("client_id")),
+				},
+			},
+			"image": schema.StringAttribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(defaultConnectorImage),
+				MarkdownDescription: "The connector image. Defaults to `" + defaultConnectorImage + "`, as in the guide; pin a tag or digest in production.",
+				Validators: []validator.String{
+					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not be empty or contain white space"),
+				},
+			},
+			"sync_path": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Where to write a full sync (a `.c1z` file, readable with `baton` and the " +
+					"baton SDK) each time the resource is created or updated; a relative path is relative to the " +
+					"directory Terraform runs in. The file is written beside its final name and renamed into place, " +
+					"with mode 0600 (it lists people and their access); missing directories are created. Destroying " +
+					"the resource leaves the file. To sync again without another change, use " +
+					"`terraform apply -replace=<address>`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"organization_name": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The organization's name, as Atlassian returned it when the credentials were validated.",
+			},
+			"environment": schema.MapAttribute{
+				Computed:    true,
+				Sensitive:   true,
+				ElementType: tftypes.StringType,
+				MarkdownDescription: "The environment the connector reads, as in the Secret: `BATON_API_TOKEN`, " +
+					"`BATON_ORG`, and `BATON_CLIENT_ID` and `BATON_CLIENT_SECRET` when set; `BATON_BASE_URL` too when " +
+					"the provider talks to an admin API other than Atlassian's (a sandbox organization). For running " +
+					"the connector elsewhere than Kubernetes. Sensitive: it holds the API key.",
+			},
+			"secret_manifest": schema.StringAttribute{
+				Computed:  true,
+				Sensitive: true,
+				MarkdownDescription: "YAML of the guide's Kubernetes Secret `<name>-secrets` (type `Opaque`, " +
+					"`stringData` = `environment`). Sensitive: it holds the API key and the client secret.",
+			},
+			"deployment_manifest": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "YAML of the guide's Kubernetes Deployment `<name>`: labels `app: <name>` (pods " +
+					"also `baton: \"true\"` and `baton-app: atlassian`), the image with `imagePullPolicy: IfNotPresent`, " +
+					"and the environment from the Secret (`envFrom.secretRef`). It holds no credentials.",
+			},
+			"accounts":   syncResult("accounts (users)"),
+			"groups":     syncResult("groups"),
+			"workspaces": syncResult("workspaces"),
+			"grants":     syncResult("grants (group memberships and role assignments)"),
+			"synced_at": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When the last sync to `sync_path` finished (RFC 3339, UTC). Null without `sync_path`.",
+			},
+		},
+	}
+}
+
+func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *connectorResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider not configured",
+			"The Atlassian provider was not configured before this resource was used. This is a bug in the provider; please report it.")
+		return false
+	}
+	return true
+}
+
+// effective returns the organization id and API key the connector uses:
+// the resource's own, else the provider's. ok is false while either is
+// unknown.
+func (r *connectorResource) effective(m connectorModel) (orgID, token string, ok bool) {
+	if m.OrganizationID.IsUnknown() || m.APIToken.IsUnknown() {
+		return "", "", false
+	}
+	orgID, token = r.data.settings.OrganizationID, r.data.settings.APIToken
+	if !m.OrganizationID.IsNull() {
+		orgID = m.OrganizationID.ValueString()
+	}
+	if !m.APIToken.IsNull() {
+		token = m.APIToken.ValueString()
+	}
+	return orgID, token, true
+}
+
+// spec is what the manifests are rendered from; ok is false while any input
+// is unknown.
+func (r *connectorResource) spec(m connectorModel) (connectorDeploymentSpec, bool) {
+	orgID, token, ok := r.effective(m)
+	for _, v := range []tftypes.String{m.Name, m.Namespace, m.Image, m.ClientID, m.ClientSecret} {
+		if v.IsUnknown() {
+			ok = false
+		}
+	}
+	if !ok {
+		return connectorDeploymentSpec{}, false
+	}
+	s := connectorDeploymentSpec{
+		Name:           m.Name.ValueString(),
+		Namespace:      m.Namespace.ValueString(),
+		Image:          m.Image.ValueString(),
+		OrganizationID: orgID,
+		APIToken:       token,
+		ClientID:       m.ClientID.ValueString(),
+		ClientSecret:   m.ClientSecret.ValueString(),
+	}
+	if base := r.data.settings.BaseURL; base != "" && base != defaultBaseURL {
+		s.BaseURL = base
+	}
+	return s, true
+}
+
+// render sets the id, the environment and the manifests of m from spec.
+func render(spec connectorDeploymentSpec, m *connectorModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	secret, err := spec.secretManifest()
+	if err != nil {
+		diags.AddError("Could not render the Secret manifest", err.Error())
+		return diags
+	}
+	deployment, err := spec.deploymentManifest()
+	if err != nil {
+		diags.AddError("Could not render the Deployment manifest", err.Error())
+		return diags
+	}
+	env := map[string]attr.Value{}
+	for k, v := range spec.environment().Map() {
+		env[k] = tftypes.StringValue(v)
+	}
+	m.ID = tftypes.StringValue(spec.OrganizationID + "/" + spec.Name)
+	m.OrganizationID = tftypes.StringValue(spec.OrganizationID)
+	m.Environment = tftypes.MapValueMust(tftypes.StringType, env)
+	m.SecretManifest = tftypes.StringValue(secret)
+	m.DeploymentManifest = tftypes.StringValue(deployment)
+	return diags
+}
+
+// ModifyPlan renders the manifests at plan time (they depend only on the
+// configuration and the provider's credentials), so a plan shows exactly
+// what changes; it fills in the provider's organization id, replaces the
+// resource when the organization changes, and plans a new sync when
+// anything changes and sync_path is set.
+func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan connectorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var config connectorModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var state *connectorModel
+	if !req.State.Raw.IsNull() {
+		state = &connectorModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// organization_id is Optional+Computed: the framework marks it unknown
+	// when it is not configured; the provider's is the answer.
+	plan.OrganizationID = config.OrganizationID
+
+	if spec, ok := r.spec(plan); ok {
+		resp.Diagnostics.Append(render(spec, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	} else {
+		plan.ID = tftypes.StringUnknown()
+		if plan.OrganizationID.IsNull() {
+			plan.OrganizationID = tftypes.StringValue(r.data.settings.OrganizationID)
+		}
+		plan.Environment = tftypes.MapUnknown(tftypes.StringType)
+		plan.SecretManifest = tftypes.StringUnknown()
+		plan.DeploymentManifest = tftypes.StringUnknown()
+	}
+
+	changed := state == nil || !sameInputs(plan, *state)
+	if state != nil && !plan.OrganizationID.Equal(state.OrganizationID) {
+		// Another organization is another deployment.
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("organization_id"))
+	}
+
+	// Nothing changed: no apply, the state stands. Anything changed: the
+	// apply validates again (the organization may have been renamed) and,
+	// with sync_path, syncs again.
+	switch {
+	case !changed:
+		plan.OrganizationName = state.OrganizationName
+		plan.Accounts, plan.Groups, plan.Workspaces, plan.Grants = state.Accounts, state.Groups, state.Workspaces, state.Grants
+		plan.SyncedAt = state.SyncedAt
+	case plan.SyncPath.IsNull():
+		plan.OrganizationName = tftypes.StringUnknown()
+		plan.Accounts, plan.Groups, plan.Workspaces, plan.Grants = tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null()
+		plan.SyncedAt = tftypes.StringNull()
+	default:
+		plan.OrganizationName = tftypes.StringUnknown()
+		plan.Accounts, plan.Groups, plan.Workspaces, plan.Grants = tftypes.Int64Unknown(), tftypes.Int64Unknown(), tftypes.Int64Unknown(), tftypes.Int64Unknown()
+		plan.SyncedAt = tftypes.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+}
+
+// sameInputs reports whether nothing the resource is made from changed.
+func sameInputs(plan, state connectorModel) bool {
+	return plan.Name.Equal(state.Name) &&
+		plan.Namespace.Equal(state.Namespace) &&
+		plan.OrganizationID.Equal(state.OrganizationID) &&
+		plan.APIToken.Equal(state.APIToken) &&
+		plan.ClientID.Equal(state.ClientID) &&
+		plan.ClientSecret.Equal(state.ClientSecret) &&
+		plan.Image.Equal(state.Image) &&
+		plan.SyncPath.Equal(state.SyncPath) &&
+		plan.Environment.Equal(state.Environment) &&
+		plan.SecretManifest.Equal(state.SecretManifest) &&
+		plan.DeploymentManifest.Equal(state.DeploymentManifest)
+}
+
+func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan connectorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan connectorModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.configured(&resp.Diagnostics) {
+		return
+	}
+	r.apply(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// apply validates the credentials, renders the manifests and, with
+// sync_path, writes a full sync: everything Create and Update do.
+func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags *diag.Diagnostics) {
+	spec, ok := r.spec(*m)
+	if !ok {
+		diags.AddError("Unknown connector arguments", "Every argument of atlassian_connector must be known when it is applied. This is a bug in the provider; please report it.")
+		return
+	}
+	diags.Append(render(spec, m)...)
+	if diags.HasError() {
+		return
+	}
+	server, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !m.APIToken.IsNull(), diags)
+	if !ok {
+		return
+	}
+	m.OrganizationName = tftypes.StringValue(name)
+
+	m.Accounts, m.Groups, m.Workspaces, m.Grants = tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null()
+	m.SyncedAt = tftypes.StringNull()
+	if m.SyncPath.IsNull() {
+		return
+	}
+	counts, err := syncTo(ctx, server, m.SyncPath.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("sync_path"), "Could not sync the organization",
+			fmt.Sprintf("Writing a full sync of organization %s to %s failed: %s", spec.OrganizationID, m.SyncPath.ValueString(), err))
+		return
+	}
+	m.Accounts = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeUser]))
+	m.Groups = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeGroup]))
+	m.Workspaces = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeWorkspace]))
+	m.Grants = tftypes.Int64Value(int64(counts.Grants))
+	m.SyncedAt = tftypes.StringValue(time.Now().UTC().Format(time.RFC3339))
+	tflog.Info(ctx, "synced the organization", map[string]any{
+		"sync_path": m.SyncPath.ValueString(), "accounts": counts.Resources[connector.ResourceTypeUser],
+		"groups": counts.Resources[connector.ResourceTypeGroup], "workspaces": counts.Resources[connector.ResourceTypeWorkspace],
+		"grants": counts.Grants, "duration": counts.Duration.String(),
+	})
+}
+
+// validate proves the connector's credentials with the connector's own
+// Validate and returns a connector server for them and the organization's
+// name. The provider's connector serves when the credentials are the
+// provider's; otherwise one is built for this resource. ownToken says
+// whether the key came from the resource (for the attribute of an error).
+func (r *connectorResource) validate(ctx context.Context, orgID, token string, ownToken bool, diags *diag.Diagnostics) (types.ConnectorServer, string, bool) {
+	c, server := r.data.connector, r.data.server
+	if orgID != r.data.settings.OrganizationID || token != r.data.settings.APIToken {
+		cfg := r.data.settings.connectorConfig()
+		cfg.OrganizationID, cfg.APIToken = orgID, token
+		var err error
+		if c, err = connector.New(ctx, cfg); err == nil {
+			server, err = c.Server(ctx)
+		}
+		if err != nil {
+			diags.AddError("Could not start the Atlassian connector", err.Error())
+			return nil, "", false
+		}
+	}
+	if _, err := c.Validate(ctx); err != nil {
+		addCredentialError(diags, orgID, ownToken, err)
+		return nil, "", false
+	}
+	name, err := organizationName(ctx, server)
+	if err != nil {
+		diags.AddError("Could not read the organization", fmt.Sprintf("Reading organization %s failed: %s", orgID, err))
+		return nil, "", false
+	}
+	return server, name, true
+}
+
+// addCredentialError names what is wrong: the connector's message already
+// says whether the key or the organization id was refused.
+func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, err error) {
+	tokenSource := "the provider's api_token"
+	if ownToken {
+		tokenSource = "api_token"
+	}
+	switch {
+	case errors.Is(err, atlassian.ErrUnauthenticated):
+		detail := fmt.Sprintf("Atlassian rejected the API key (%s) of the connector for organization %s: %s\n\n"+
+			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).", tokenSource, orgID, err)
+		if ownToken {
+			diags.AddAttributeError(path.Root("api_token"), "Invalid API key", detail)
+		} else {
+			diags.AddError("Invalid API key", detail)
+		}
+	case errors.Is(err, atlassian.ErrOrganizationNotFound), errors.Is(err, atlassian.ErrNotFound):
+		diags.AddAttributeError(path.Root("organization_id"), "Unknown organization id",
+			fmt.Sprintf("The API key (%s) has no organization %s: %s\n\nCopy the organization id from the address bar "+
+				"of admin.atlassian.com, after /o/, and use a key created in that organization.", tokenSource, orgID, err))
+	case errors.Is(err, atlassian.ErrForbidden):
+		diags.AddAttributeError(path.Root("organization_id"), "API key may not read the organization",
+			fmt.Sprintf("The API key (%s) may not read organization %s: %s\n\nUse a key created by an organization admin "+
+				"in that organization.", tokenSource, orgID, err))
+	default:
+		diags.AddError("Could not validate the connector's credentials",
+			fmt.Sprintf("Validating the API key and organization id %s failed: %s", orgID, err))
+	}
+}
+
+// organizationName reads the organization resource of the connector, which
+// Validate has just read: no second request.
+func organizationName(ctx context.Context, server types.ConnectorServer) (string, error) {
+	resp, err := server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+		ResourceTypeId: connector.ResourceTypeOrganization,
+	}.Build())
+	if err != nil {
+		return "", err
+	}
+	for _, res := range resp.GetList() {
+		return res.GetDisplayName(), nil
+	}
+	return "", errors.New("the connector listed no organization")
+}
+
+// syncTo runs the connector's full sync into a fresh file beside path and
+// renames it into place, so a failed sync never leaves a truncated file
+// where the last good one was.
+func syncTo(ctx context.Context, server types.ConnectorServer, target string) (batonsync.Counts, error) {
+	dir := filepath.Dir(target)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return batonsync.Counts{}, err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".*.tmp")
+	if err != nil {
+		return batonsync.Counts{}, err
+	}
+	tmpPath := tmp.Name()
+	_ = tmp.Close()
+	// The syncer wants a path that does not exist (it would resume one).
+	if err := os.Remove(tmpPath); err != nil {
+		return batonsync.Counts{}, err
+	}
+	defer func() { _ = os.Remove(tmpPath) }()
+	counts, err := batonsync.Sync(ctx, server, tmpPath, "")
+	if err != nil {
+		return batonsync.Counts{}, err
+	}
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
+		return batonsync.Counts{}, err
+	}
+	if err := os.Rename(tmpPath, target); err != nil {
+		return batonsync.Counts{}, err
+	}
+	return counts, nil
+}
+
+// Read sends no request: a deployment is not observable through the
+// Atlassian API, and a refresh must not cost one. After an import, when only
+// the organization and the name are known, it fills in the rest from the
+// provider's credentials and validates them (the one request).
+func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state connectorModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !state.OrganizationName.IsNull() {
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	if state.Name.IsNull() {
+		state.Name = tftypes.StringValue(defaultConnectorName)
+	}
+	if state.Namespace.IsNull() {
+		state.Namespace = tftypes.StringValue(defaultConnectorNamespace)
+	}
+	if state.Image.IsNull() {
+		state.Image = tftypes.StringValue(defaultConnectorImage)
+	}
+	spec, ok := r.spec(state)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(render(spec, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	_, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !state.APIToken.IsNull(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	state.OrganizationName = tftypes.StringValue(name)
+	state.Accounts, state.Groups, state.Workspaces, state.Grants = tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null(), tftypes.Int64Null()
+	state.SyncedAt = tftypes.StringNull()
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Delete forgets the deployment. Nothing was created in Atlassian, and the
+// Kubernetes objects belong to whatever applied the manifests; a file at
+// sync_path is kept.
+func (r *connectorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState takes `<organization_id>/<name>`; the API key is the
+// provider's (set api_token in the configuration to use another, which
+// then plans an update).
+func (r *connectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	orgID, name, err := parseConnectorID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Malformed import id for atlassian_connector", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orgID+"/"+name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("organization_id"), orgID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+}
+
+// parseConnectorID reads `<organization_id>/<name>`: neither part can hold
+// a slash (a UUID and a DNS label).
+func parseConnectorID(raw string) (orgID, name string, err error) {
+	const format = "<organization_id>/<name>, such as 3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37/baton-atlassian"
+	orgID, name, ok := strings.Cut(strings.TrimSpace(raw), "/")
+	switch {
+	case !ok:
+		return "", "", fmt.Errorf("%q has no \"/\"; expected %s", raw, format)
+	case !organizationIDPattern.MatchString(orgID):
+		return "", "", fmt.Errorf("%q: the organization id %q is not a UUID; expected %s", raw, orgID, format)
+	case len(name) > 63 || !kubernetesNamePattern.MatchString(name):
+		return "", "", fmt.Errorf("%q: the name %q is not a DNS label (lower-case letters, digits and '-', at most 63); expected %s", raw, name, format)
+	}
+	return orgID, name, nil
+}

@@ -1,0 +1,781 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+)
+
+const connectorAddr = "atlassian_connector.test"
+
+// connectorAttributes returns the flat state attributes of the connector.
+func connectorAttributes(s *terraform.State) (map[string]string, error) {
+	rs, ok := s.RootModule().Resources[connectorAddr]
+	if !ok || rs.Primary == nil {
+		return nil, fmt.Errorf("%s is not in the state", connectorAddr)
+	}
+	return rs.Primary.Attributes, nil
+}
+
+// sensitiveConnectorAttribute reports whether a flat state key belongs to an
+// attribute the schema marks sensitive.
+func sensitiveConnectorAttribute(key string) bool {
+	switch {
+	case key == "api_token", key == "client_secret", key == "secret_manifest":
+		return true
+	case key == "environment" || strings.HasPrefix(key, "environment."):
+		return true
+	}
+	return false
+}
+
+// expectManifests decodes both manifests and the environment from the
+// state and compares them with the guide's, filled in from spec.
+func expectManifests(t *testing.T, spec connectorDeploymentSpec) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		attrs, err := connectorAttributes(s)
+		if err != nil {
+			return err
+		}
+		wantSecret, wantDeployment := guideManifests(t, spec)
+		if got := decodeYAML(t, attrs["secret_manifest"]); !reflect.DeepEqual(got, wantSecret) {
+			return fmt.Errorf("secret_manifest:\n%s\ndecodes to %#v\nwant %#v", attrs["secret_manifest"], got, wantSecret)
+		}
+		if got := decodeYAML(t, attrs["deployment_manifest"]); !reflect.DeepEqual(got, wantDeployment) {
+			return fmt.Errorf("deployment_manifest:\n%s\ndecodes to %#v\nwant %#v", attrs["deployment_manifest"], got, wantDeployment)
+		}
+		data := wantSecret["stringData"].(map[string]any)
+		if attrs["environment.%"] != fmt.Sprint(len(data)) {
+			return fmt.Errorf("environment has %s entries, want %d", attrs["environment.%"], len(data))
+		}
+		for k, v := range data {
+			if attrs["environment."+k] != v {
+				return fmt.Errorf("environment.%s = %q, want %q", k, attrs["environment."+k], v)
+			}
+		}
+		return nil
+	}
+}
+
+// expectNoSecretsOutside fails when any value of the state that is not a
+// sensitive attribute holds one of the secrets.
+func expectNoSecretsOutside(secrets ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		attrs, err := connectorAttributes(s)
+		if err != nil {
+			return err
+		}
+		for key, value := range attrs {
+			if sensitiveConnectorAttribute(key) {
+				continue
+			}
+			for _, secret := range secrets {
+				if strings.Contains(value, secret) {
+					return fmt.Errorf("the non-sensitive attribute %s holds a secret", key)
+				}
+			}
+		}
+		for name, output := range s.RootModule().Outputs {
+			for _, secret := range secrets {
+				if strings.Contains(fmt.Sprint(output.Value), secret) {
+					return fmt.Errorf("output %s holds a secret", name)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccConnector_basic(t *testing.T) {
+	org := newTestOrg(t, 15, 3, 3)
+	orgName := org.State().Organization.Name
+	spec := connectorDeploymentSpec{
+		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
+	}
+	withC1 := spec
+	withC1.Namespace, withC1.Image = "connectors", "ghcr.io/conductorone/baton-atlassian:v0.1.0"
+	withC1.ClientID, withC1.ClientSecret = "bright-otter-12345@acme.conductor.one/pcc", "secret-token:conductorone.com:v1:c0ffee"
+	renamed := withC1
+	renamed.Name = "atlassian-eu"
+	c1Config := func(name string) string {
+		return org.config(fmt.Sprintf(`
+resource "atlassian_connector" "test" {
+  name          = %q
+  namespace     = "connectors"
+  image         = "ghcr.io/conductorone/baton-atlassian:v0.1.0"
+  client_id     = %q
+  client_secret = %q
+}
+`, name, withC1.ClientID, withC1.ClientSecret))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(`resource "atlassian_connector" "test" {}`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionCreate),
+					// Rendered at plan time, so a plan shows them.
+					plancheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/baton-atlassian")),
+					plancheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("deployment_manifest"), knownvalue.StringRegexp(regexp.MustCompile(`kind: Deployment`))),
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("environment")),
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("secret_manifest")),
+					plancheck.ExpectUnknownValue(connectorAddr, tfjsonpath.New("organization_name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/baton-atlassian")),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("name"), knownvalue.StringExact("baton-atlassian")),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("namespace"), knownvalue.StringExact("default")),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("image"), knownvalue.StringExact(defaultConnectorImage)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_id"), knownvalue.StringExact(org.OrgID)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(orgName)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("api_token"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("accounts"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("synced_at"), knownvalue.Null()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectManifests(t, spec),
+					expectNoSecretsOutside(org.Token),
+				),
+			},
+			{
+				ResourceName:      connectorAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:  connectorAddr,
+				ImportState:   true,
+				ImportStateId: org.OrgID + ":baton-atlassian",
+				ExpectError:   diagnostic("Malformed import id for atlassian_connector", `has no "/"`, "<organization_id>/<name>"),
+			},
+			{
+				// The ConductorOne credentials, a namespace and an image: all
+				// in place.
+				Config: c1Config("baton-atlassian"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("client_secret")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("client_id"), knownvalue.StringExact(withC1.ClientID)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(orgName)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectManifests(t, withC1),
+					expectNoSecretsOutside(org.Token, withC1.ClientSecret),
+				),
+			},
+			{
+				// Another name is another deployment.
+				Config: c1Config("atlassian-eu"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/atlassian-eu")),
+				},
+				Check: expectManifests(t, renamed),
+			},
+		},
+	})
+}
+
+func TestAccConnector_importBlock(t *testing.T) {
+	org := newTestOrg(t, 10, 2, 3)
+	config := org.config(fmt.Sprintf(`
+import {
+  to = atlassian_connector.test
+  id = "%s/atlassian"
+}
+
+resource "atlassian_connector" "test" {
+  name = "atlassian"
+}
+`, org.OrgID))
+	spec := connectorDeploymentSpec{
+		Name: "atlassian", Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/atlassian")),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(org.State().Organization.Name)),
+				},
+				Check: expectManifests(t, spec),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// expectedSyncCounts is what a full sync of the sandbox holds: every
+// account, group and workspace, and one grant per membership and per role
+// assignment (workspace roles, organization roles, group roles).
+func expectedSyncCounts(st sandbox.State) (accounts, groups, workspaces, grants int) {
+	for _, g := range st.Groups {
+		grants += len(g.MemberAccountIDs)
+	}
+	grants += len(st.UserRoleAssignments) + len(st.GroupRoleAssignments)
+	return len(st.Users), len(st.Groups), len(st.Workspaces), grants
+}
+
+// expectSyncMatchesSandbox checks the count attributes against the sandbox
+// and against the c1z file itself.
+func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		attrs, err := connectorAttributes(s)
+		if err != nil {
+			return err
+		}
+		accounts, groups, workspaces, grants := expectedSyncCounts(org.State())
+		for attr, want := range map[string]int{"accounts": accounts, "groups": groups, "workspaces": workspaces, "grants": grants} {
+			if attrs[attr] != fmt.Sprint(want) {
+				return fmt.Errorf("%s = %s, the sandbox has %d", attr, attrs[attr], want)
+			}
+		}
+		info, err := os.Stat(syncPath)
+		if err != nil {
+			return fmt.Errorf("the sync file: %w", err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			return fmt.Errorf("the sync file has mode %v, want 0600", info.Mode().Perm())
+		}
+		counts, err := batonsync.ReadCounts(context.Background(), syncPath, t.TempDir())
+		if err != nil {
+			return err
+		}
+		if counts.Resources[connector.ResourceTypeUser] != accounts || counts.Resources[connector.ResourceTypeGroup] != groups ||
+			counts.Resources[connector.ResourceTypeWorkspace] != workspaces || counts.Grants != grants {
+			return fmt.Errorf("the c1z holds %v resources and %d grants; the sandbox has %d accounts, %d groups, %d workspaces, %d grants",
+				counts.Resources, counts.Grants, accounts, groups, workspaces, grants)
+		}
+		leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(syncPath), ".*.tmp"))
+		if len(leftovers) > 0 {
+			return fmt.Errorf("temporary files left beside the sync: %v", leftovers)
+		}
+		return nil
+	}
+}
+
+func TestAccConnector_sync(t *testing.T) {
+	org := newTestOrg(t, 25, 4, 3)
+	syncPath := filepath.Join(t.TempDir(), "syncs", "org.c1z")
+	config := func(namespace string) string {
+		return org.config(fmt.Sprintf(`
+resource "atlassian_connector" "test" {
+  namespace = %q
+  sync_path = %q
+}
+`, namespace, syncPath))
+	}
+	group := org.writableGroup(t)
+	var outsider string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("default"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(connectorAddr, tfjsonpath.New("grants")),
+					plancheck.ExpectUnknownValue(connectorAddr, tfjsonpath.New("synced_at")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("synced_at"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+				},
+				Check: expectSyncMatchesSandbox(t, org, syncPath),
+			},
+			{
+				// A membership added outside Terraform, then a change to the
+				// resource: the update syncs again and counts it.
+				PreConfig: func() {
+					members := map[string]bool{}
+					for _, m := range group.MemberAccountIDs {
+						members[m] = true
+					}
+					for _, u := range org.activeUsers() {
+						if !members[u.AccountID] {
+							outsider = u.AccountID
+							break
+						}
+					}
+					org.Update(func(st *sandbox.State) error {
+						for i := range st.Groups {
+							if st.Groups[i].ID == group.ID {
+								st.Groups[i].MemberAccountIDs = append(st.Groups[i].MemberAccountIDs, outsider)
+							}
+						}
+						return nil
+					})
+				},
+				Config: config("connectors"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(connectorAddr, tfjsonpath.New("grants")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					expectSyncMatchesSandbox(t, org, syncPath),
+					func(*terraform.State) error {
+						if outsider == "" {
+							return fmt.Errorf("no account was added to group %s", group.ID)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Without sync_path the counts go; the file stays.
+				Config: org.config(`
+resource "atlassian_connector" "test" {
+  namespace = "connectors"
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("grants"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("synced_at"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					_, err := os.Stat(syncPath)
+					return err
+				},
+			},
+		},
+	})
+}
+
+func TestAccConnector_credentials(t *testing.T) {
+	org := newTestOrg(t, 10, 2, 3)
+	// The key of another organization, which this one refuses.
+	otherOpts := sandbox.DefaultOptions()
+	otherOpts.Users, otherOpts.Groups, otherOpts.Workspaces = 1, 0, 1
+	otherOpts.OrgID, otherOpts.Token = "0c1e2d3f-4a5b-4c7d-8e9f-0a1b2c3d4e5f", "another-organizations-api-key"
+	other := sandboxtest.Start(t, otherOpts)
+	const missingOrg = "00000000-0000-4000-8000-00000000beef"
+
+	// A provider whose own key is wrong: the resource's key must be used,
+	// through a connector of its own.
+	wrongProvider := fmt.Sprintf(`
+provider "atlassian" {
+  organization_id = %q
+  api_token       = "not-the-providers-key"
+  base_url        = %q
+}
+`, org.OrgID, org.URL)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: org.config(fmt.Sprintf(`
+resource "atlassian_connector" "test" {
+  api_token = %q
+}
+`, other.Token)),
+				ExpectError: diagnostic("Invalid API key", "Atlassian rejected the API key (api_token)", "organization API key"),
+			},
+			{
+				// The provider's key, for an organization it does not reach.
+				Config: org.config(fmt.Sprintf(`
+resource "atlassian_connector" "test" {
+  organization_id = %q
+}
+`, missingOrg)),
+				ExpectError: diagnostic("Unknown organization id", "The API key (the provider's api_token) has no organization "+missingOrg, "after /o/"),
+			},
+			{
+				Config: org.config(`
+resource "atlassian_connector" "test" {
+  organization_id = "acme"
+}
+`),
+				ExpectError: diagnostic("Attribute organization_id must be a UUID"),
+			},
+			{
+				Config: org.config(`
+resource "atlassian_connector" "test" {
+  client_id = "bright-otter"
+}
+`),
+				ExpectError: diagnostic(`Attribute "client_secret" must be specified when "client_id" is specified`),
+			},
+			{
+				Config: org.config(`
+resource "atlassian_connector" "test" {
+  name = "Baton_Atlassian"
+}
+`),
+				ExpectError: diagnostic("Attribute name must be a DNS label"),
+			},
+			{
+				Config: wrongProvider + fmt.Sprintf(`
+resource "atlassian_connector" "test" {
+  api_token = %q
+}
+`, org.Token),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("api_token")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(org.State().Organization.Name)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(connectorAddr, "environment.BATON_API_TOKEN", org.Token),
+					expectNoSecretsOutside(org.Token),
+				),
+			},
+		},
+	})
+}
+
+func randomHex(t *testing.T, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// TestAccConnector_secretsStayHidden applies a connector with the API key
+// and a client secret unlike anything else, with Terraform's and the
+// provider's logs at TRACE in a file, and looks for them everywhere but the
+// sensitive attributes: the other attributes, the outputs, the logs. It sets
+// process environment variables, so it does not run in parallel.
+func TestAccConnector_secretsStayHidden(t *testing.T) {
+	if os.Getenv(resource.EnvTfAcc) == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	token := "key-" + randomHex(t, 16)
+	clientSecret := "c1-secret-" + randomHex(t, 16)
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 3, 3, 42, token
+	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+
+	logPath := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	t.Setenv("TF_LOG", "TRACE")
+	// Both secrets come from the environment, so the configuration (which
+	// the test framework logs) never holds them: the provider's key from
+	// ATLASSIAN_API_TOKEN, the client secret from a sensitive variable.
+	t.Setenv("ATLASSIAN_API_TOKEN", token)
+	t.Setenv("TF_VAR_client_secret", clientSecret)
+	config := fmt.Sprintf(`
+provider "atlassian" {
+  organization_id = %q
+  base_url        = %q
+}
+
+variable "client_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "atlassian_connector" "test" {
+  client_id     = "bright-otter"
+  client_secret = var.client_secret
+  sync_path     = %q
+}
+
+output "deployment" {
+  value = atlassian_connector.test.deployment_manifest
+}
+
+output "summary" {
+  value = "${atlassian_connector.test.id} ${atlassian_connector.test.organization_name} ${atlassian_connector.test.grants}"
+}
+`, org.OrgID, org.URL, filepath.Join(t.TempDir(), "org.c1z"))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("client_secret")),
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("environment")),
+					plancheck.ExpectSensitiveValue(connectorAddr, tfjsonpath.New("secret_manifest")),
+				}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					// The secrets are where they belong...
+					resource.TestCheckResourceAttr(connectorAddr, "environment.BATON_API_TOKEN", token),
+					resource.TestCheckResourceAttr(connectorAddr, "environment.BATON_CLIENT_SECRET", clientSecret),
+					// ...and nowhere else.
+					expectNoSecretsOutside(token, clientSecret),
+				),
+			},
+		},
+	})
+
+	logs, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the TRACE log: %v", err)
+	}
+	// Terraform's own TRACE lines and the provider's (its apply logs the
+	// sync) must both be there, or the search below proves nothing.
+	for _, want := range []string{"[TRACE]", "tf_rpc=ApplyResourceChange", "synced the organization"} {
+		if !strings.Contains(string(logs), want) {
+			t.Fatalf("the TRACE log (%d bytes) lacks %q: were the logs captured?", len(logs), want)
+		}
+	}
+	for name, secret := range map[string]string{"the API key": token, "the client secret": clientSecret} {
+		if i := strings.Index(string(logs), secret); i >= 0 {
+			start := max(0, i-300)
+			t.Errorf("the TRACE log holds %s, near: %s", name, logs[start:i])
+		}
+	}
+}
+
+// TestAccConnector_secretsNotInTerraformOutput runs the terraform CLI by
+// hand against the provider served in-process (as the test framework does,
+// through TF_REATTACH_PROVIDERS), to read what a user reads: the output of
+// init, plan, apply, output and show, and Terraform's TRACE log on stderr.
+// Neither the API key nor the client secret may appear in any of it.
+func TestAccConnector_secretsNotInTerraformOutput(t *testing.T) {
+	terraformPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv(resource.EnvTfAcc) == "" || terraformPath == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
+	}
+	t.Parallel()
+	token := "key-" + randomHex(t, 16)
+	clientSecret := "c1-secret-" + randomHex(t, 16)
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 3, 3, 42, token
+	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+
+	reattach := serveProviderForCLI(t)
+	dir := t.TempDir()
+	// The secrets come in as sensitive variables from terraform's
+	// environment (the provider runs in this process, which has no
+	// ATLASSIAN_API_TOKEN of its own).
+	config := fmt.Sprintf(`
+variable "api_token" {
+  type      = string
+  sensitive = true
+}
+
+variable "client_secret" {
+  type      = string
+  sensitive = true
+}
+
+provider "atlassian" {
+  organization_id = %q
+  api_token       = var.api_token
+  base_url        = %q
+}
+
+resource "atlassian_connector" "test" {
+  client_id     = "bright-otter"
+  client_secret = var.client_secret
+  sync_path     = "org.c1z"
+}
+
+output "deployment" {
+  value = atlassian_connector.test.deployment_manifest
+}
+
+output "secret" {
+  value     = atlassian_connector.test.secret_manifest
+  sensitive = true
+}
+`, org.OrgID, org.URL)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+reattach,
+		"TF_LOG=TRACE", "TF_LOG_PATH=", "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
+		"TF_VAR_api_token="+token,
+		"TF_VAR_client_secret="+clientSecret,
+	)
+	var transcript strings.Builder
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(terraformPath, args...)
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		fmt.Fprintf(&transcript, "$ terraform %s\n%s\n", strings.Join(args, " "), out)
+		if err != nil {
+			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, lastLines(string(out), 40))
+		}
+		return string(out)
+	}
+	run("init", "-no-color", "-input=false")
+	plan := run("plan", "-no-color", "-input=false", "-out=tfplan")
+	apply := run("apply", "-no-color", "-input=false", "tfplan")
+	run("output", "-no-color")
+	show := run("show", "-no-color")
+
+	// The commands did print the resource, with its secrets redacted.
+	for name, out := range map[string]string{"plan": plan, "show": show} {
+		if !strings.Contains(out, "(sensitive value)") || !strings.Contains(out, "deployment_manifest") {
+			t.Errorf("terraform %s does not show the resource's attributes:\n%s", name, lastLines(out, 60))
+		}
+	}
+	if !strings.Contains(apply, "Apply complete! Resources: 1 added") {
+		t.Errorf("terraform apply did not create the connector:\n%s", lastLines(apply, 40))
+	}
+	all := transcript.String()
+	if !strings.Contains(all, "[TRACE]") {
+		t.Fatalf("terraform wrote no TRACE log; the search below would prove nothing")
+	}
+	for name, secret := range map[string]string{"the API key": token, "the client secret": clientSecret} {
+		if i := strings.Index(all, secret); i >= 0 {
+			t.Errorf("terraform's output holds %s, near: %s", name, all[max(0, i-300):i])
+		}
+	}
+	// And yet the connector got them: the Secret holds both.
+	secretManifest := run("output", "-raw", "secret")
+	if !strings.Contains(secretManifest, token) || !strings.Contains(secretManifest, clientSecret) {
+		t.Errorf("the Secret manifest lacks the credentials")
+	}
+	run("destroy", "-auto-approve", "-no-color", "-input=false")
+}
+
+// serveProviderForCLI serves the provider in this process in debug mode and
+// returns the TF_REATTACH_PROVIDERS value that points terraform at it.
+func serveProviderForCLI(t *testing.T) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	reattachCh := make(chan *plugin.ReattachConfig)
+	closeCh := make(chan struct{})
+	go func() {
+		err := tf6server.Serve(Address, providerserver.NewProtocol6(New("test")()),
+			tf6server.WithDebug(ctx, reattachCh, closeCh),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			// The provider's own logs follow TF_LOG of this process (off
+			// unless set); TestAccConnector_secretsStayHidden searches them.
+			tf6server.WithLoggingSink(t),
+		)
+		if err != nil {
+			t.Errorf("serving the provider: %v", err)
+		}
+	}()
+	var config *plugin.ReattachConfig
+	select {
+	case config = <-reattachCh:
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("the provider server did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-closeCh
+	})
+	// Without required_providers, terraform looks for hashicorp/atlassian.
+	reattach, err := json.Marshal(map[string]any{
+		"registry.terraform.io/hashicorp/atlassian": map[string]any{
+			"Protocol":        string(config.Protocol),
+			"ProtocolVersion": config.ProtocolVersion,
+			"Pid":             config.Pid,
+			"Test":            config.Test,
+			"Addr":            map[string]string{"Network": config.Addr.Network(), "String": config.Addr.String()},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(reattach)
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestAccConnector_refreshSendsNothing: the deployment is not observable,
+// so a refresh and a plan without changes send no request at all.
+func TestAccConnector_refreshSendsNothing(t *testing.T) {
+	org := newTestOrg(t, 10, 2, 3)
+	config := org.config(`resource "atlassian_connector" "test" {}`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{PreConfig: org.ResetStats, Config: config, PlanOnly: true},
+			{
+				PreConfig: func() {
+					if stats := org.Stats(); stats.Total != 0 {
+						t.Errorf("a no-op plan sent %d requests: %v", stats.Total, stats.ByRoute)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccConnector_example applies the documentation's example to the demo
+// organization and imports it by its import id.
+func TestAccConnector_example(t *testing.T) {
+	org := newDemoOrg(t)
+	config := org.config(exampleConfig(t, "examples/resources/atlassian_connector/resource.tf"))
+	accounts, groups, workspaces, grants := expectedSyncCounts(org.State())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("atlassian_connector.this", tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/baton-atlassian")),
+					statecheck.ExpectKnownOutputValue("atlassian_sync", knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"organization": knownvalue.StringExact(org.State().Organization.Name),
+						"accounts":     knownvalue.Int64Exact(int64(accounts)),
+						"groups":       knownvalue.Int64Exact(int64(groups)),
+						"workspaces":   knownvalue.Int64Exact(int64(workspaces)),
+						"grants":       knownvalue.Int64Exact(int64(grants)),
+					})),
+				},
+			},
+			{
+				ResourceName:            "atlassian_connector.this",
+				ImportState:             true,
+				ImportStateId:           org.OrgID + "/baton-atlassian",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"namespace", "sync_path", "accounts", "groups", "workspaces", "grants", "synced_at", "secret_manifest", "deployment_manifest"},
+			},
+		},
+	})
+}

@@ -1,0 +1,526 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ resource.Resource                = (*groupMembersResource)(nil)
+	_ resource.ResourceWithConfigure   = (*groupMembersResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupMembersResource)(nil)
+	_ resource.ResourceWithImportState = (*groupMembersResource)(nil)
+)
+
+// Why members is a map (account id => label) and not a set or a list of
+// account ids: measured with terraform-plugin-framework v1.19 and Terraform
+// 1.8.5 (TestGroupMembersShapes, ATLASSIAN_MEASURE_SHAPES=1), one create
+// step of 1,000 / 2,000 / 5,000 elements took 1.0 / 2.4 / 5.3 s as a map,
+// 1.1 / 2.6 / 8.5 s as a list and 17.6 / 69.3 / 558.8 s as a set of strings
+// (quadratic). A list makes the configuration's order and duplicates
+// matter: a reordered list is a diff, and neither a plan modifier (Terraform
+// refuses a planned value that differs from the configuration) nor semantic
+// equality (not consulted when planning) can hide it. A map is linear (about
+// as fast as a list), has no order and cannot hold a key twice; and its
+// values make plans readable: a diff names people, not only account ids.
+
+// NewGroupMembersResource returns the atlassian_group_members resource.
+func NewGroupMembersResource() resource.Resource { return &groupMembersResource{} }
+
+type groupMembersResource struct{ groupResourceBase }
+
+type groupMembersModel struct {
+	ID                            types.String `tfsdk:"id"`
+	GroupID                       types.String `tfsdk:"group_id"`
+	Members                       types.Map    `tfsdk:"members"`
+	RemoveUnlistedMembersOnCreate types.Bool   `tfsdk:"remove_unlisted_members_on_create"`
+}
+
+// The attribute that lets a first apply remove members; named by the
+// takeover refusal.
+const removeUnlistedAttr = "remove_unlisted_members_on_create"
+
+// memberLabels returns a known members map as account id => label value.
+func memberLabels(m types.Map) map[string]attr.Value {
+	if m.IsNull() || m.IsUnknown() {
+		return map[string]attr.Value{}
+	}
+	return m.Elements()
+}
+
+func (r *groupMembersResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_members"
+}
+
+func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The whole member list of one group. The resource is **authoritative**: every apply makes " +
+			"the group's members exactly the accounts in `members`, adding the missing ones and removing the others, " +
+			"including members added outside Terraform. Use `atlassian_group_membership` instead to add members " +
+			"without owning the list; **do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"So that a first apply can never silently strip a group, creating this resource for a group that already " +
+			"has members not in `members` fails, naming them, unless `" + removeUnlistedAttr + " = true`. " +
+			"To take over a group as it is, import it instead (import id: the group id) and edit `members` afterwards.\n\n" +
+			"Changes are applied in parallel, within the provider's `max_concurrency`. If some fail, the state records " +
+			"exactly the changes that were made, and the next apply retries the rest. Destroying the resource removes " +
+			"every member it lists from the group. A group deleted outside Terraform removes the resource from the " +
+			"state, with a warning. The group's members are read with one listing (a page per 100 members), so even " +
+			"groups of thousands plan quickly.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The group id (the same as `group_id`). This is also the import id.",
+			},
+			"group_id": schema.StringAttribute{
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)},
+				MarkdownDescription: "The group's id (the `id` of an `atlassian_group`, or found by name with the " +
+					"`atlassian_group` data source). The group must not be synced from an identity provider, whose members " +
+					"only that identity provider can change. Changing it moves the management to another group: the " +
+					"members are removed from the old group and set on the new one.",
+			},
+			"members": schema.MapAttribute{
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)),
+					mapvalidator.NoNullValues(),
+				},
+				MarkdownDescription: "The members: a map from each member's Atlassian account id to a label of your choice, " +
+					"typically the member's email address (see the example). Only the keys are sent to Atlassian; the labels " +
+					"are kept in the state so that plans say who is added or removed, and changing a label changes nothing " +
+					"in Atlassian. `{}` empties the group. Accounts that do not exist fail the plan, naming the key. Members " +
+					"found in the group but not in the configuration are read back with their email as label (and the next " +
+					"apply removes them). A member is any account the group lists, whatever the account's status. " +
+					"A map rather than a list or set of ids: it has no order and cannot repeat an account, so no " +
+					"reordering or duplicate ever shows up as a change, and it stays fast with thousands of members.",
+			},
+			removeUnlistedAttr: schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "Only matters when the resource is created (not when it is imported): `true` lets the " +
+					"first apply remove the group's existing members that are not in `members`. With `false`, the " +
+					"default, creating the resource for a group with such members fails, naming them, and changes " +
+					"nothing: add them to `members`, import the resource to take over the group as it is, or set this " +
+					"to `true` if removing them is intended. Once the resource exists the member list is authoritative " +
+					"either way, and changing this value changes nothing in Atlassian.",
+			},
+		},
+	}
+}
+
+// ModifyPlan fills in the id and checks what the plan will change: when the
+// resource is created (or moved to another group), that the group exists,
+// accepts membership changes, and has no members the plan would silently
+// remove; when members are added, that their accounts exist. A plan that
+// changes no member reads nothing.
+func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.directory == nil {
+		return // destroy, or the provider is not configured yet
+	}
+	var plan groupMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !isKnownString(plan.GroupID) {
+		return
+	}
+	groupID := plan.GroupID.ValueString()
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), groupID)...)
+
+	var state *groupMembersModel
+	if !req.State.Raw.IsNull() {
+		state = &groupMembersModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	creating := state == nil || !plan.GroupID.Equal(state.GroupID)
+
+	if !creating {
+		if plan.Members.IsUnknown() {
+			return // checked when applied
+		}
+		planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
+		var added []string
+		removed := false
+		for id := range planned {
+			if _, ok := prior[id]; !ok {
+				added = append(added, id)
+			}
+		}
+		for id := range prior {
+			if _, ok := planned[id]; !ok {
+				removed = true
+				break
+			}
+		}
+		if len(added) == 0 && !removed {
+			return // at most labels change: nothing to check, nothing to read
+		}
+		if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok {
+			return
+		}
+		r.checkMemberAccounts(ctx, added, &resp.Diagnostics)
+		return
+	}
+
+	if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok || plan.Members.IsUnknown() {
+		return
+	}
+	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		return
+	}
+	if !found {
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Unknown group",
+			fmt.Sprintf("Organization %s has no group with id %q (any more).", r.orgID, groupID))
+		return
+	}
+	planned := memberLabels(plan.Members)
+	if unlisted := unlistedMembers(current, planned); len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.IsUnknown() &&
+		!plan.RemoveUnlistedMembersOnCreate.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
+			r.takeoverRefusal(ctx, groupID, unlisted))
+		return
+	}
+	// Current members exist; only the others need a look-up.
+	var newcomers []string
+	for id := range planned {
+		if !current[id] {
+			newcomers = append(newcomers, id)
+		}
+	}
+	r.checkMemberAccounts(ctx, newcomers, &resp.Diagnostics)
+}
+
+// unlistedMembers are the group's members that the configuration leaves out.
+func unlistedMembers(current map[string]bool, planned map[string]attr.Value) []string {
+	var out []string
+	for id := range current {
+		if _, ok := planned[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// takeoverRefusal explains why creating the resource would strip the group,
+// naming the first unlisted members with their emails.
+func (r *groupMembersResource) takeoverRefusal(ctx context.Context, groupID string, unlisted []string) string {
+	sorted := append([]string(nil), unlisted...)
+	sort.Strings(sorted)
+	const shown = 10
+	named := sorted[:min(shown, len(sorted))]
+	emails := r.accountEmails(ctx, named)
+	var list strings.Builder
+	for _, id := range named {
+		fmt.Fprintf(&list, "\n  %s", id)
+		if e := emails[id]; e != "" {
+			fmt.Fprintf(&list, " (%s)", e)
+		}
+	}
+	if len(sorted) > shown {
+		fmt.Fprintf(&list, "\n  ... and %d more", len(sorted)-shown)
+	}
+	return fmt.Sprintf("Group %s has %d members that are not in members:%s\n\n"+
+		"Creating atlassian_group_members for it would remove them, and a first apply never does that unless asked. Either:\n"+
+		"  - add them to members, to keep them;\n"+
+		"  - import the resource (an import block with id = %q, or `terraform import <address> %s`), to take over "+
+		"the group as it is, then edit members;\n"+
+		"  - or set %s = true, if removing them is intended.",
+		groupID, len(unlisted), list.String(), groupID, groupID, removeUnlistedAttr)
+}
+
+// checkMemberAccounts makes the plan fail on members["<id>"] for each
+// account that does not exist (the first ten, then a count).
+func (r *groupMembersResource) checkMemberAccounts(ctx context.Context, ids []string, diags *diag.Diagnostics) {
+	if len(ids) == 0 {
+		return
+	}
+	missing, err := r.missingAccounts(ctx, ids)
+	if err != nil {
+		diags.AddAttributeError(path.Root("members"), "Could not look up the accounts", err.Error())
+		return
+	}
+	const shown = 10
+	for i, id := range missing {
+		if i == shown {
+			diags.AddAttributeError(path.Root("members"), "Unknown accounts",
+				fmt.Sprintf("%d more keys of members name no account of organization %s.", len(missing)-shown, r.orgID))
+			break
+		}
+		diags.AddAttributeError(path.Root("members").AtMapKey(id), "Unknown account",
+			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, id))
+	}
+}
+
+// Create sets the group's members, after the same takeover check as the
+// plan (the group may have changed since). If some writes fail, nothing is
+// recorded: a created-but-failed resource would be tainted, and replacing it
+// would remove and re-add every member. The next apply resumes instead: the
+// accounts already added are in members, so they are no longer "unlisted".
+func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan groupMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := plan.GroupID.ValueString()
+	if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok {
+		return
+	}
+	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	if err != nil || !found {
+		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
+			fmt.Sprintf("Listing the members of group %s failed: %v", groupID, orNotFound(err)))
+		return
+	}
+	planned := memberLabels(plan.Members)
+	unlisted := unlistedMembers(current, planned)
+	if len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.ValueBool() {
+		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
+			r.takeoverRefusal(ctx, groupID, unlisted))
+		return
+	}
+	var add []string
+	for id := range planned {
+		if !current[id] {
+			add = append(add, id)
+		}
+	}
+	changes := r.applyMemberChanges(ctx, groupID, add, unlisted)
+	tflog.Debug(ctx, "set group members", map[string]any{
+		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
+	})
+	if changes.incomplete() {
+		changes.report(&resp.Diagnostics, groupID, "Nothing is recorded in the Terraform state yet: the changes "+
+			"that were made stay, and the next apply makes the rest.")
+		return
+	}
+	plan.ID = types.StringValue(groupID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func orNotFound(err error) error {
+	if err == nil {
+		return fmt.Errorf("the group does not exist")
+	}
+	return err
+}
+
+// Read sets members to the group's actual members: members removed outside
+// Terraform drop out (the next plan re-adds them), members added outside it
+// come in with their email as label (the next plan removes them). A vanished
+// group removes the resource with a warning.
+func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state groupMembersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.GroupID.ValueString()
+	if groupID == "" {
+		groupID = state.ID.ValueString()
+	}
+	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the group's members",
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		return
+	}
+	if !found {
+		resp.Diagnostics.AddWarning("Group deleted outside Terraform",
+			fmt.Sprintf("Group %s no longer exists in the organization, so its atlassian_group_members is removed "+
+				"from the Terraform state.", groupID))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	prior := memberLabels(state.Members)
+	labels := make(map[string]attr.Value, len(current))
+	changed := state.Members.IsNull() || state.Members.IsUnknown()
+	for id, label := range prior {
+		if current[id] {
+			labels[id] = label
+		} else {
+			changed = true
+		}
+	}
+	var outsiders []string
+	for id := range current {
+		if _, ok := prior[id]; !ok {
+			outsiders = append(outsiders, id)
+		}
+	}
+	if len(outsiders) > 0 {
+		changed = true
+		emails := r.accountEmails(ctx, outsiders)
+		for _, id := range outsiders {
+			labels[id] = types.StringValue(emails[id])
+		}
+	}
+	if changed {
+		members, diags := types.MapValue(types.StringType, labels)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		state.Members = members
+	}
+	state.ID = types.StringValue(groupID)
+	state.GroupID = types.StringValue(groupID)
+	if state.RemoveUnlistedMembersOnCreate.IsNull() || state.RemoveUnlistedMembersOnCreate.IsUnknown() {
+		state.RemoveUnlistedMembersOnCreate = types.BoolValue(false) // imported: the default
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update adds and removes exactly the difference between the state and the
+// plan, in parallel. The new state is what was actually applied: the
+// planned members whose add succeeded (or who were members already), and
+// the prior members whose removal failed.
+func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state groupMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := plan.GroupID.ValueString()
+	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
+	var add, remove []string
+	for id := range planned {
+		if _, ok := prior[id]; !ok {
+			add = append(add, id)
+		}
+	}
+	for id := range prior {
+		if _, ok := planned[id]; !ok {
+			remove = append(remove, id)
+		}
+	}
+	changes := r.applyMemberChanges(ctx, groupID, add, remove)
+	tflog.Debug(ctx, "updated group members", map[string]any{
+		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
+	})
+	if changes.incomplete() {
+		applied := changes.appliedSet()
+		labels := make(map[string]attr.Value, len(planned))
+		for id, label := range planned {
+			if _, kept := prior[id]; kept || applied[id] {
+				labels[id] = label
+			}
+		}
+		for id, label := range prior {
+			if _, kept := planned[id]; !kept && !applied[id] {
+				labels[id] = label // its removal failed: still a member
+			}
+		}
+		members, diags := types.MapValue(types.StringType, labels)
+		resp.Diagnostics.Append(diags...)
+		plan.Members = members
+		changes.report(&resp.Diagnostics, groupID, "The Terraform state records the changes that were made; "+
+			"the next apply retries the rest.")
+	}
+	plan.ID = types.StringValue(groupID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete removes every member the resource lists; members already gone, or
+// a group already gone, are fine. Members whose removal fails stay in the
+// state.
+func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state groupMembersModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.GroupID.ValueString()
+	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the group's members",
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		return
+	}
+	if !found {
+		return // the group is gone, and its members with it
+	}
+	prior := memberLabels(state.Members)
+	var remove []string
+	for id := range prior {
+		if current[id] {
+			remove = append(remove, id)
+		}
+	}
+	changes := r.applyMemberChanges(ctx, groupID, nil, remove)
+	if !changes.incomplete() {
+		return
+	}
+	applied := changes.appliedSet()
+	labels := make(map[string]attr.Value)
+	for id, label := range prior {
+		if current[id] && !applied[id] {
+			labels[id] = label
+		}
+	}
+	members, diags := types.MapValue(types.StringType, labels)
+	resp.Diagnostics.Append(diags...)
+	state.Members = members
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	changes.report(&resp.Diagnostics, groupID, "The members that could not be removed stay in the Terraform state.")
+}
+
+// ImportState takes the group id; Read then fills in the members.
+func (r *groupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	if !groupMemberIDPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Malformed import id for atlassian_group_members",
+			fmt.Sprintf("The import id %q is not a group id: use the id of the group (a UUID such as "+
+				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", req.ID))
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	if _, found, err := r.directory.Group(ctx, id); err != nil {
+		resp.Diagnostics.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
+		return
+	} else if !found {
+		resp.Diagnostics.AddError("Cannot import the members of a group that does not exist",
+			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", r.orgID, id))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+}

@@ -1,0 +1,288 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+)
+
+var (
+	_ resource.Resource                = (*groupMembershipResource)(nil)
+	_ resource.ResourceWithConfigure   = (*groupMembershipResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*groupMembershipResource)(nil)
+	_ resource.ResourceWithImportState = (*groupMembershipResource)(nil)
+)
+
+// membershipIDSeparator joins the group id and the account id in the id of
+// an atlassian_group_membership; neither id can contain it.
+const membershipIDSeparator = "/"
+
+// NewGroupMembershipResource returns the atlassian_group_membership resource.
+func NewGroupMembershipResource() resource.Resource { return &groupMembershipResource{} }
+
+type groupMembershipResource struct{ groupResourceBase }
+
+type groupMembershipModel struct {
+	ID        types.String `tfsdk:"id"`
+	GroupID   types.String `tfsdk:"group_id"`
+	AccountID types.String `tfsdk:"account_id"`
+}
+
+func membershipID(groupID, accountID string) string {
+	return groupID + membershipIDSeparator + accountID
+}
+
+// parseMembershipID splits "<group_id>/<account_id>".
+func parseMembershipID(id string) (groupID, accountID string, err error) {
+	parts := strings.Split(id, membershipIDSeparator)
+	if len(parts) != 2 || !groupMemberIDPattern.MatchString(parts[0]) || !groupMemberIDPattern.MatchString(parts[1]) {
+		return "", "", fmt.Errorf("The id %q is not <group_id>/<account_id>, such as "+
+			"0f8fad5b-d9cb-469f-a165-70867728950e/5b10ac8d82e05b22cc7d4ef5: a group id and an account id, "+
+			"separated by one /, neither empty nor with white space", id)
+	}
+	return parts[0], parts[1], nil
+}
+
+func (r *groupMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_group_membership"
+}
+
+func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	idValidators := []validator.String{stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One account's membership of one group. The resource is **additive**: it manages this one " +
+			"membership and leaves the group's other members alone, so several configurations (or people) can add " +
+			"members to the same group. Use `atlassian_group_members` instead to own a group's whole member list; " +
+			"**do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"Creating it for an account that is already a member adopts that membership; destroying it removes the " +
+			"account from the group, whoever added it. A membership removed outside Terraform shows up as a planned " +
+			"re-add. A group deleted outside Terraform removes the resource from the state, with a warning.\n\n" +
+			"Groups and accounts that do not exist, and groups synced from an identity provider (whose members " +
+			"Atlassian lets only the identity provider change), fail at plan time when their ids are known then. " +
+			"Membership is read from one listing per group, shared by every membership of the group, so thousands " +
+			"of these resources refresh with a handful of requests.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`<group_id>/<account_id>`, such as " +
+					"`0f8fad5b-d9cb-469f-a165-70867728950e/5b10ac8d82e05b22cc7d4ef5`. This is also the import id.",
+			},
+			"group_id": schema.StringAttribute{
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    idValidators,
+				MarkdownDescription: "The group's id (the `id` of an `atlassian_group`, or found by name with the " +
+					"`atlassian_group` data source). The group must not be synced from an identity provider. Changing it " +
+					"replaces the membership.",
+			},
+			"account_id": schema.StringAttribute{
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    idValidators,
+				MarkdownDescription: "The member's Atlassian account id, such as `5b10ac8d82e05b22cc7d4ef5` or " +
+					"`712020:<uuid>` (the `atlassian_account` data source finds it by email). Any account of the " +
+					"organization's directory can be a member, whatever its status. Changing it replaces the membership.",
+			},
+		},
+	}
+}
+
+// ModifyPlan fills in the id and, when the membership is created or its
+// group or account changes, checks that the group exists and accepts
+// membership changes and that the account exists. A plan that changes
+// nothing reads nothing.
+func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.directory == nil {
+		return // destroy, or the provider is not configured yet
+	}
+	var plan groupMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *groupMembershipModel
+	if !req.State.Raw.IsNull() {
+		state = &groupMembershipModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if isKnownString(plan.GroupID) && (state == nil || !plan.GroupID.Equal(state.GroupID)) {
+		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)
+	}
+	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) {
+		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if isKnownString(plan.GroupID) && isKnownString(plan.AccountID) {
+		id := membershipID(plan.GroupID.ValueString(), plan.AccountID.ValueString())
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id)...)
+	}
+}
+
+func (r *groupMembershipResource) checkAccount(ctx context.Context, accountID string, diags *diag.Diagnostics) {
+	missing, err := r.missingAccounts(ctx, []string{accountID})
+	switch {
+	case err != nil:
+		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account", err.Error())
+	case len(missing) > 0:
+		diags.AddAttributeError(path.Root("account_id"), "Unknown account",
+			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
+	}
+}
+
+func (r *groupMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan groupMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, accountID := plan.GroupID.ValueString(), plan.AccountID.ValueString()
+	already, err := r.directory.AddMember(ctx, groupID, accountID)
+	if err != nil {
+		addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
+		return
+	}
+	tflog.Debug(ctx, "added group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_member": already})
+	// The state is the plan: the write succeeded, and a re-read right after
+	// it could be stale on the real service.
+	plan.ID = types.StringValue(membershipID(groupID, accountID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// addMembershipWriteError explains a failed add or remove, on the attribute
+// a user can act on.
+func addMembershipWriteError(diags *diag.Diagnostics, what string, err error) {
+	switch {
+	case errors.Is(err, atlassian.ErrForbidden):
+		diags.AddAttributeError(path.Root("group_id"), "Atlassian refused the membership change",
+			fmt.Sprintf("Could not %s: Atlassian refused it (403). Groups synced from an identity provider are managed by "+
+				"that identity provider and accept no membership changes here; otherwise the API key must belong to an "+
+				"organization admin.\n\n%s", what, err))
+	case errors.Is(err, atlassian.ErrLicenceLimit):
+		diags.AddAttributeError(path.Root("account_id"), "Licence limit reached",
+			fmt.Sprintf("Could not %s: the group gives product access, and the product has no free licence seat "+
+				"(ADMIN-UAM-409-3). Free seats or raise the licence limit, then apply again.\n\n%s", what, err))
+	case errors.Is(err, access.ErrNotFound):
+		diags.AddError("Group or account not found",
+			fmt.Sprintf("Could not %s: the group or the account does not exist (any more) in the organization.\n\n%s", what, err))
+	default:
+		diags.AddError("Could not change the group membership", fmt.Sprintf("Could not %s: %s", what, err))
+	}
+}
+
+// Read answers from the group's one member listing, shared by every
+// membership resource of the provider process. A membership removed outside
+// Terraform removes the resource (the next plan re-adds it); a vanished
+// group removes it with a warning.
+func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state groupMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
+	member, groupFound, err := r.directory.IsMember(ctx, groupID, accountID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the group membership",
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		return
+	}
+	switch {
+	case !groupFound:
+		resp.Diagnostics.AddWarning("Group deleted outside Terraform",
+			fmt.Sprintf("Group %s no longer exists in the organization, so the membership of account %s is removed "+
+				"from the Terraform state.", groupID, accountID))
+		resp.State.RemoveResource(ctx)
+	case !member:
+		tflog.Info(ctx, "group membership removed outside Terraform", map[string]any{"group_id": groupID, "account_id": accountID})
+		resp.State.RemoveResource(ctx)
+	default:
+		state.ID = types.StringValue(membershipID(groupID, accountID))
+		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	}
+}
+
+// Update is never called: every argument forces a new membership.
+func (r *groupMembershipResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update",
+		"Every argument of atlassian_group_membership forces a new resource, so it is never updated in place. This is a bug in the provider; please report it.")
+}
+
+// Delete removes the account from the group; a membership, account or group
+// already gone is fine.
+func (r *groupMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state groupMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
+	already, err := r.directory.RemoveMember(ctx, groupID, accountID)
+	if err != nil && !errors.Is(err, access.ErrNotFound) {
+		addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID, err)
+		return
+	}
+	tflog.Debug(ctx, "removed group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_gone": already || err != nil})
+}
+
+// ImportState takes "<group_id>/<account_id>" of an existing membership.
+func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	groupID, accountID, err := parseMembershipID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Malformed import id for atlassian_group_membership", err.Error())
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	member, groupFound, err := r.directory.IsMember(ctx, groupID, accountID)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Could not read the group membership",
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		return
+	case !groupFound:
+		resp.Diagnostics.AddError("Cannot import a membership of a group that does not exist",
+			fmt.Sprintf("Organization %s has no group with id %q.", r.orgID, groupID))
+		return
+	case !member:
+		resp.Diagnostics.AddError("Cannot import a membership that does not exist",
+			fmt.Sprintf("Account %s is not a member of group %s, so there is nothing to import: create the "+
+				"atlassian_group_membership instead, and Terraform adds the account.", accountID, groupID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, groupMembershipModel{
+		ID:        types.StringValue(membershipID(groupID, accountID)),
+		GroupID:   types.StringValue(groupID),
+		AccountID: types.StringValue(accountID),
+	})...)
+}
