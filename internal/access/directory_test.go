@@ -1,0 +1,174 @@
+package access_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+)
+
+const (
+	routeUsers      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users"
+	routeGroupRoles = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
+	routeAddMember  = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships"
+)
+
+func newDirectory(t *testing.T, users int) (*access.Directory, *sandboxtest.Env) {
+	t.Helper()
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, 6, 2, 3
+	env := sandboxtest.Start(t, opts)
+	server, err := connector.NewServer(context.Background(), connector.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return access.New(server), env
+}
+
+func writableGroup(t *testing.T, st sandbox.State) sandbox.Group {
+	t.Helper()
+	for _, g := range st.Groups {
+		if !g.ExternalSynced && len(g.MemberAccountIDs) > 0 && len(g.MemberAccountIDs) <= 100 {
+			return g
+		}
+	}
+	t.Fatal("no writable group")
+	return sandbox.Group{}
+}
+
+// Terraform reads thousands of memberships in parallel: they must share one
+// listing of the group, fetched once.
+func TestConcurrentReadersShareOneListing(t *testing.T) {
+	d, env := newDirectory(t, 150)
+	st := env.State()
+	g := writableGroup(t, st)
+	env.ResetStats()
+	var wg sync.WaitGroup
+	errs := make(chan error, len(st.Users))
+	for _, u := range st.Users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			member, found, err := d.IsMember(context.Background(), g.ID, u.AccountID)
+			if err != nil || !found {
+				errs <- fmt.Errorf("IsMember(%s): %v, found %v", u.AccountID, err, found)
+				return
+			}
+			want := false
+			for _, m := range g.MemberAccountIDs {
+				want = want || m == u.AccountID
+			}
+			if member != want {
+				errs <- fmt.Errorf("IsMember(%s) = %v, want %v", u.AccountID, member, want)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	stats := env.Stats()
+	if stats.ByRoute[routeUsers] != 1 || stats.ByRoute[routeGroupRoles] != 1 || stats.Total != 2 {
+		t.Fatalf("%d readers cost %v; want one member page and one role page", len(st.Users), stats.ByRoute)
+	}
+}
+
+// A write updates the cached listing: the next read needs no request and
+// sees the write.
+func TestWritesUpdateTheListing(t *testing.T) {
+	d, env := newDirectory(t, 60)
+	ctx := context.Background()
+	st := env.State()
+	g := writableGroup(t, st)
+	var outsider string
+	for _, u := range st.Users {
+		if u.Status == "active" && !contains(g.MemberAccountIDs, u.AccountID) {
+			outsider = u.AccountID
+			break
+		}
+	}
+	if _, _, err := d.GroupMembers(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	already, err := d.AddMember(ctx, g.ID, outsider)
+	if err != nil || already {
+		t.Fatalf("AddMember: already %v, %v", already, err)
+	}
+	env.ResetStats()
+	member, _, err := d.IsMember(ctx, g.ID, outsider)
+	if err != nil || !member || env.Stats().Total != 0 {
+		t.Fatalf("after add: member %v, err %v, %d requests", member, err, env.Stats().Total)
+	}
+	already, err = d.AddMember(ctx, g.ID, outsider)
+	if err != nil || !already {
+		t.Fatalf("repeated AddMember: already %v, %v", already, err)
+	}
+	if _, err := d.RemoveMember(ctx, g.ID, outsider); err != nil {
+		t.Fatal(err)
+	}
+	if member, _, _ := d.IsMember(ctx, g.ID, outsider); member {
+		t.Fatal("removed member still cached as a member")
+	}
+
+	role := access.Role{WorkspaceID: st.Workspaces[0].ID, Role: "atlassian/stakeholder"}
+	p := access.Principal{Type: access.TypeGroup, ID: g.ID}
+	if _, err := d.AssignRole(ctx, p, role); err != nil {
+		t.Fatal(err)
+	}
+	if has, found, err := d.HasRole(ctx, p, role); err != nil || !found || !has {
+		t.Fatalf("HasRole after AssignRole: %v %v %v", has, found, err)
+	}
+}
+
+func TestVanishedAndUnknownThings(t *testing.T) {
+	d, env := newDirectory(t, 30)
+	ctx := context.Background()
+	if _, found, err := d.GroupMembers(ctx, "00000000-0000-0000-0000-000000000000"); err != nil || found {
+		t.Fatalf("unknown group: found %v, %v", found, err)
+	}
+	if _, found, err := d.Account(ctx, "no-such-account"); err != nil || found {
+		t.Fatalf("unknown account: found %v, %v", found, err)
+	}
+	if _, found, err := d.Workspace(ctx, "ari:cloud:jira::site/none"); err != nil || found {
+		t.Fatalf("unknown workspace: found %v, %v", found, err)
+	}
+	st := env.State()
+	_, err := d.AddMember(ctx, writableGroup(t, st).ID, "no-such-account")
+	if !errors.Is(err, access.ErrNotFound) {
+		t.Fatalf("adding an unknown account: %v", err)
+	}
+}
+
+// Many single lookups switch to one listing, so a plan that checks a
+// thousand references does not send a thousand requests.
+func TestManyLookupsUseOneListing(t *testing.T) {
+	d, env := newDirectory(t, 450)
+	st := env.State()
+	env.ResetStats()
+	for _, u := range st.Users {
+		a, found, err := d.Account(context.Background(), u.AccountID)
+		if err != nil || !found || a.Email != u.Email {
+			t.Fatalf("Account(%s) = %+v, %v, %v", u.AccountID, a, found, err)
+		}
+	}
+	// 25 single reads, then one listing of 5 pages of 100.
+	if total := env.Stats().Total; total > 25+5 {
+		t.Fatalf("%d lookups cost %d requests", len(st.Users), total)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
