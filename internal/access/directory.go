@@ -23,6 +23,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
@@ -123,7 +124,7 @@ func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*
 			Resource: ref, PageToken: token,
 		}.Build())
 		if err != nil {
-			if status.Code(err) == codes.NotFound {
+			if isNotFound(err) {
 				return &grantListing{found: false}, nil
 			}
 			return nil, describe(err)
@@ -285,6 +286,16 @@ func (d *Directory) revoke(ctx context.Context, p Principal, resourceType, resou
 	return annos.Contains(&v2.GrantAlreadyRevoked{}), nil
 }
 
+// isNotFound reports that the resource asked about does not exist. A wrong
+// organization id is answered 404 too (ADMIN-UAM-404-2, which the connector
+// also reports as NotFound), but it says nothing about the resource: taken
+// for "not found", it would make every group, membership and role look
+// deleted outside Terraform, and every delete look done while nothing was
+// removed. It is an error.
+func isNotFound(err error) bool {
+	return status.Code(err) == codes.NotFound && !errors.Is(err, atlassian.ErrOrganizationNotFound)
+}
+
 // describe keeps the connector's message and drops gRPC's "rpc error: code =
 // ... desc =" framing, which means nothing to a Terraform user. The error
 // still unwraps to the connector's (and so to the atlassian client's
@@ -292,7 +303,14 @@ func (d *Directory) revoke(ctx context.Context, p Principal, resourceType, resou
 // callers can tell failures apart with errors.Is.
 func describe(err error) error {
 	if s, ok := status.FromError(err); ok && s.Code() != codes.Unknown {
-		if s.Code() == codes.NotFound {
+		// The SDK's builder wraps the connector's error ("grant failed:
+		// ...", "error: get resource failed: ..."); the connector's own
+		// status carries the message a user can act on.
+		var inner interface{ GRPCStatus() *status.Status }
+		if errors.As(err, &inner) && inner.GRPCStatus().Message() != "" {
+			s = inner.GRPCStatus()
+		}
+		if isNotFound(err) {
 			return &describedError{msg: ErrNotFound.Error() + ": " + s.Message(), causes: []error{ErrNotFound, err}}
 		}
 		return &describedError{msg: s.Message(), causes: []error{err}}

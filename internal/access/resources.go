@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // Account is a user account as the connector syncs it.
@@ -69,7 +67,7 @@ func (d *Directory) getResource(ctx context.Context, resourceType, id string) (*
 		ResourceId: v2.ResourceId_builder{ResourceType: resourceType, Resource: id}.Build(),
 	}.Build())
 	if err != nil {
-		if status.Code(err) == codes.NotFound {
+		if isNotFound(err) {
 			return nil, false, nil
 		}
 		return nil, false, describe(err)
@@ -215,7 +213,7 @@ func (d *Directory) DeleteGroup(ctx context.Context, id string) error {
 	_, err := d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: TypeGroup, Resource: id}.Build(),
 	}.Build())
-	if err != nil && status.Code(err) != codes.NotFound {
+	if err != nil && !isNotFound(err) {
 		return describe(err)
 	}
 	d.mu.Lock()

@@ -1,0 +1,443 @@
+package provider
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+)
+
+// Out-of-band changes: another admin removes a member, deletes a group,
+// suspends a user or takes a role away, between two runs or while an apply
+// is running. The next plan must say exactly what it will put back (read
+// from the plan's JSON), warn about what vanished, refuse what it cannot do
+// with an error on the attribute, and the apply after it must converge.
+
+const hardDriftTeamName = "hardening-drift-team"
+
+// hardDriftOrg is the organization and configuration of the out-of-band
+// tests.
+type hardDriftOrg struct {
+	org                  *testOrg
+	ws                   sandbox.Workspace
+	g, h                 sandbox.Group // an additive group and an authoritative one
+	team, gMembers, hSet []string      // account ids
+	roleHolders          []string      // accounts given atlassian/admin on ws
+	base                 hardOrgAccess // the access before the first apply
+}
+
+func newHardDriftOrg(t *testing.T) *hardDriftOrg {
+	t.Helper()
+	org := newTestOrg(t, 30, 6, 2)
+	groups := grpWritableGroups(org)
+	if len(groups) < 2 {
+		t.Fatalf("need two writable groups, have %d", len(groups))
+	}
+	st := org.State()
+	d := &hardDriftOrg{org: org, ws: st.Workspaces[0], g: groups[0], h: groups[1]}
+	users := org.activeUsers()
+	// Accounts that do not hold atlassian/admin on the workspace get it.
+	for _, u := range users {
+		if !hasUserRole(st, u.AccountID, d.ws.ID, "atlassian/admin") && len(d.roleHolders) < 3 {
+			d.roleHolders = append(d.roleHolders, u.AccountID)
+		}
+	}
+	if len(d.roleHolders) < 3 {
+		t.Fatal("need three accounts without atlassian/admin on the workspace")
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.AccountID
+	}
+	d.team = ids[:3]
+	// The first role holder is also a member of g: suspending it must
+	// change neither.
+	d.gMembers = append([]string{d.roleHolders[0]}, ids[3:7]...)
+	d.hSet = ids[7:12]
+	grpSetMembers(org, d.h.ID, d.hSet)
+	d.base = hardAccessOf(org.State())
+	return d
+}
+
+func (d *hardDriftOrg) config() string {
+	quoted := func(ids []string) string {
+		q := make([]string, len(ids))
+		for i, id := range ids {
+			q[i] = fmt.Sprintf("%q", id)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	}
+	labels := map[string]string{}
+	for _, id := range d.hSet {
+		labels[id] = "member " + id
+	}
+	return d.org.config(fmt.Sprintf(`
+locals {
+  team         = %s
+  g_members    = %s
+  role_holders = %s
+}
+
+resource "atlassian_group" "team" {
+  name = %q
+}
+
+resource "atlassian_group_membership" "team" {
+  count      = length(local.team)
+  group_id   = atlassian_group.team.id
+  account_id = local.team[count.index]
+}
+
+resource "atlassian_workspace_role_assignment" "team" {
+  workspace_id = %q
+  role         = "atlassian/user"
+  group_id     = atlassian_group.team.id
+}
+
+resource "atlassian_group_membership" "g" {
+  count      = length(local.g_members)
+  group_id   = %q
+  account_id = local.g_members[count.index]
+}
+
+resource "atlassian_group_members" "h" {
+  group_id = %q
+  members  = %s
+}
+
+resource "atlassian_workspace_role_assignment" "admin" {
+  count        = length(local.role_holders)
+  workspace_id = %q
+  role         = "atlassian/admin"
+  account_id   = local.role_holders[count.index]
+}
+`, quoted(d.team), quoted(d.gMembers), quoted(d.roleHolders), hardDriftTeamName, d.ws.ID, d.g.ID, d.h.ID,
+		grpMembersHCL(labels), d.ws.ID))
+}
+
+// want is the access the configuration asks for, given the sandbox's
+// current team group (its id changes when it is created again).
+func (d *hardDriftOrg) want(t *testing.T) hardOrgAccess {
+	t.Helper()
+	team, ok := grpGroupByName(d.org, hardDriftTeamName)
+	if !ok {
+		t.Fatalf("the sandbox has no group %q", hardDriftTeamName)
+	}
+	w := hardOrgAccess{members: map[string]map[string]bool{}, userRoles: maps.Clone(d.base.userRoles), groupRoles: maps.Clone(d.base.groupRoles)}
+	for id, members := range d.base.members {
+		w.members[id] = maps.Clone(members)
+	}
+	w.members[team.ID] = map[string]bool{}
+	for _, id := range d.team {
+		w.members[team.ID][id] = true
+	}
+	for _, id := range d.gMembers {
+		w.members[d.g.ID][id] = true
+	}
+	w.members[d.h.ID] = map[string]bool{}
+	for _, id := range d.hSet {
+		w.members[d.h.ID][id] = true
+	}
+	w.groupRoles[sandbox.GroupRoleAssignment{GroupID: team.ID, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/user"}] = true
+	for _, id := range d.roleHolders {
+		w.userRoles[sandbox.UserRoleAssignment{AccountID: id, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/admin"}] = true
+	}
+	return w
+}
+
+// converge applies and checks that the sandbox is the configuration and
+// that the next plan is empty.
+func (d *hardDriftOrg) converge(t *testing.T, cli *hardCLI, when string) {
+	t.Helper()
+	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if diff := d.want(t).diff(hardAccessOf(d.org.State())); diff != "" {
+		t.Fatalf("%s: the sandbox differs from the configuration:\n%s", when, diff)
+	}
+	if changes, res := cli.planChanges(); changes {
+		t.Fatalf("%s: the plan after the apply is not empty:\n%s", when, res)
+	}
+}
+
+func hardSetStatus(org *testOrg, accountID, status string) {
+	org.Update(func(st *sandbox.State) error {
+		for i := range st.Users {
+			if st.Users[i].AccountID == accountID {
+				st.Users[i].Status = status
+				st.Users[i].MembershipStatus = map[string]string{"active": "active", "suspended": "suspended"}[status]
+				return nil
+			}
+		}
+		return fmt.Errorf("no account %s", accountID)
+	})
+}
+
+func hardRevokeUserRole(org *testOrg, accountID, workspaceID, role string) {
+	org.Update(func(st *sandbox.State) error {
+		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
+			return a.AccountID == accountID && a.ResourceID == workspaceID && a.Role == role
+		})
+		return nil
+	})
+}
+
+// hardExpectActions compares a plan's changes with want (address =>
+// actions, every other resource a no-op).
+func hardExpectActions(t *testing.T, plan hardJSONPlan, want map[string]string) {
+	t.Helper()
+	got := plan.actionsByAddress()
+	var problems []string
+	for addr, actions := range want {
+		if got[addr] != actions {
+			problems = append(problems, fmt.Sprintf("%s: planned %q, want %q", addr, got[addr], actions))
+		}
+	}
+	for addr, actions := range got {
+		if _, ok := want[addr]; !ok {
+			problems = append(problems, fmt.Sprintf("%s: planned %q, want no change", addr, actions))
+		}
+	}
+	sort.Strings(problems)
+	if len(problems) > 0 {
+		t.Errorf("the plan is not the one the out-of-band changes call for:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+// TestAccOutOfBandChanges changes the organization between runs.
+func TestAccOutOfBandChanges(t *testing.T) {
+	hardTerraformPath(t)
+	t.Parallel()
+	d := newHardDriftOrg(t)
+	org := d.org
+	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli.writeConfig(d.config())
+	d.converge(t, cli, "first apply")
+	oldTeam, _ := grpGroupByName(org, hardDriftTeamName)
+
+	// Another admin: removes a member of g and one of h, adds an outsider
+	// to h, deletes the team group (its members and role go with it),
+	// suspends the first role holder (still a member of g, still holding
+	// its role) and takes the second one's role away.
+	outsider := org.activeUsers()[20].AccountID
+	grpEditMembers(org, d.g.ID, nil, []string{d.gMembers[2]})
+	grpEditMembers(org, d.h.ID, []string{outsider}, []string{d.hSet[0]})
+	grpDeleteGroup(org, oldTeam.ID)
+	hardSetStatus(org, d.roleHolders[0], "suspended")
+	hardRevokeUserRole(org, d.roleHolders[1], d.ws.ID, "atlassian/admin")
+
+	plan, res := cli.plan()
+	hardExpectActions(t, plan, map[string]string{
+		"atlassian_group_membership.g[2]":              "create", // re-added
+		"atlassian_group_members.h":                    "update", // the member back, the outsider out
+		"atlassian_group.team":                         "create", // created again, with a new id
+		"atlassian_group_membership.team[0]":           "create",
+		"atlassian_group_membership.team[1]":           "create",
+		"atlassian_group_membership.team[2]":           "create",
+		"atlassian_workspace_role_assignment.team":     "create",
+		"atlassian_workspace_role_assignment.admin[1]": "create", // re-assigned
+	})
+	for _, rc := range plan.ResourceChanges {
+		if rc.Address != "atlassian_group_members.h" {
+			continue
+		}
+		before, _ := rc.Change.Before["members"].(map[string]any)
+		after, _ := rc.Change.After["members"].(map[string]any)
+		if _, ok := before[outsider]; !ok {
+			t.Errorf("the refreshed members of h do not show the outsider %s: %v", outsider, slices.Sorted(maps.Keys(before)))
+		}
+		if _, ok := after[outsider]; ok {
+			t.Errorf("the plan keeps the outsider %s in h", outsider)
+		}
+		if _, ok := after[d.hSet[0]]; !ok {
+			t.Errorf("the plan does not put %s back into h", d.hSet[0])
+		}
+	}
+	for _, warning := range []string{"Group deleted outside Terraform", "Role holder no longer exists"} {
+		if !diagnostic("Warning: " + warning).MatchString(res.output) {
+			t.Errorf("the plan does not warn %q:\n%s", warning, lastLines(res.output, 40))
+		}
+	}
+	d.converge(t, cli, "after the out-of-band changes")
+	if newTeam, _ := grpGroupByName(org, hardDriftTeamName); newTeam.ID == oldTeam.ID {
+		t.Errorf("the team group kept its id %s after being deleted and created again", oldTeam.ID)
+	}
+
+	// A role taken away from a suspended account cannot be given back: the
+	// plan fails on account_id, naming the account and the fix.
+	hardSetStatus(org, d.roleHolders[2], "suspended")
+	hardRevokeUserRole(org, d.roleHolders[2], d.ws.ID, "atlassian/admin")
+	failed := cli.run("plan", "-input=false", "-no-color")
+	cli.expectNoCrash(failed)
+	want := hardAttrError("Account is not active", "atlassian_workspace_role_assignment.admin[2]", "account_id",
+		d.roleHolders[2], "is suspended", "Restore the account's access")
+	if failed.exitCode == 0 || !want.MatchString(failed.output) {
+		t.Errorf("the plan for a suspended account's lost role does not fail as expected (%s):\n%s", want, failed)
+	}
+	// Restored, the role comes back.
+	hardSetStatus(org, d.roleHolders[2], "active")
+	plan, _ = cli.plan()
+	hardExpectActions(t, plan, map[string]string{"atlassian_workspace_role_assignment.admin[2]": "create"})
+	d.converge(t, cli, "after the account was restored")
+}
+
+// TestAccOutOfBandDuringApply changes the organization while an apply is
+// writing: a membership the apply has just made is removed and a role it
+// has just assigned is taken away. The apply records what it did; the next
+// plan notices and puts exactly those two back.
+func TestAccOutOfBandDuringApply(t *testing.T) {
+	hardTerraformPath(t)
+	t.Parallel()
+	size := hardFaultSize{membershipGroups: 2, membersPerGroup: 40, userRoles: 10, groupRoles: 2, users: 50, orgGroups: 6}
+	fx := newHardFaultFixture(t, size)
+	org := fx.org
+	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli.writeConfig(fx.config)
+	before := hardAccessOf(org.State())
+	org.Server.SetFaults(sandbox.Faults{LatencyMS: 60, Routes: []string{
+		"POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships",
+		"POST /admin/v1/orgs/{orgId}/users/{accountId}/roles/assign",
+	}})
+
+	// Half-way through, take away one membership of an additive group and
+	// one user role that the apply already made.
+	type removal struct {
+		groupID, accountID string
+		role               sandbox.UserRoleAssignment
+	}
+	removed := make(chan removal, 1)
+	applyDone := make(chan struct{})
+	go func() {
+		defer close(removed)
+		for {
+			select {
+			case <-applyDone:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			if hardWritesSoFar(org) < fx.writes/3 {
+				continue
+			}
+			now := hardAccessOf(org.Server.State())
+			var r removal
+			for groupID, members := range now.members {
+				for id := range members {
+					if r.accountID == "" && !before.members[groupID][id] && fx.want.members[groupID][id] && !hardInAuthoritative(fx.config, id) {
+						r.groupID, r.accountID = groupID, id
+					}
+				}
+			}
+			for a := range now.userRoles {
+				if r.role.AccountID == "" && !before.userRoles[a] {
+					r.role = a
+				}
+			}
+			if r.accountID == "" || r.role.AccountID == "" {
+				continue
+			}
+			_ = org.Server.Update(func(st *sandbox.State) error {
+				for i := range st.Groups {
+					if st.Groups[i].ID == r.groupID {
+						st.Groups[i].MemberAccountIDs = slices.DeleteFunc(st.Groups[i].MemberAccountIDs, func(id string) bool { return id == r.accountID })
+					}
+				}
+				st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a == r.role })
+				return nil
+			})
+			removed <- r
+			return
+		}
+	}()
+	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	close(applyDone)
+	org.Server.SetFaults(sandbox.Faults{})
+	r, ok := <-removed
+	if !ok {
+		t.Fatal("the apply ended before the out-of-band change could be made: the test proves nothing")
+	}
+
+	// Terraform recorded both (its writes succeeded); the refresh finds
+	// them gone and the plan makes exactly those two again.
+	var membershipAddr, roleAddr string
+	for _, res := range cli.state() {
+		v := func(key string) string { s, _ := res.Values[key].(string); return s }
+		switch {
+		case res.Type == "atlassian_group_membership" && v("group_id") == r.groupID && v("account_id") == r.accountID:
+			membershipAddr = res.Address
+		case res.Type == "atlassian_workspace_role_assignment" && v("account_id") == r.role.AccountID &&
+			v("workspace_id") == r.role.ResourceID && v("role") == r.role.Role:
+			roleAddr = res.Address
+		}
+	}
+	if membershipAddr == "" || roleAddr == "" {
+		t.Fatalf("the state lacks the membership %s/%s (%q) or the role %+v (%q) the apply made", r.groupID, r.accountID, membershipAddr, r.role, roleAddr)
+	}
+	plan, _ := cli.plan()
+	hardExpectActions(t, plan, map[string]string{membershipAddr: "create", roleAddr: "create"})
+	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if diff := fx.want.diff(hardAccessOf(org.State())); diff != "" {
+		t.Errorf("the sandbox differs from the configuration:\n%s", diff)
+	}
+	if changes, res := cli.planChanges(); changes {
+		t.Errorf("the plan after the repairing apply is not empty:\n%s", res)
+	}
+}
+
+// hardInAuthoritative reports whether an account is a key of the
+// fixture's atlassian_group_members (whose removal shows as an update of
+// that one resource, not as a membership to create).
+func hardInAuthoritative(config, accountID string) bool {
+	i := strings.Index(config, `resource "atlassian_group_members"`)
+	return i >= 0 && strings.Contains(config[i:], fmt.Sprintf("%q =", accountID))
+}
+
+// TestAccWrongOrganizationIsNotDrift points an applied configuration at an
+// organization id the API key does not reach (a typo in organization_id or
+// $ATLASSIAN_ORGANIZATION_ID). Atlassian answers every call 404
+// ADMIN-UAM-404-2. That must not read as "everything was deleted outside
+// Terraform" (which would drop the resources from the state), and above
+// all a destroy must not report memberships, roles and groups removed that
+// still exist in the real organization.
+func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
+	hardTerraformPath(t)
+	t.Parallel()
+	d := newHardDriftOrg(t)
+	org := d.org
+	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli.writeConfig(d.config())
+	d.converge(t, cli, "first apply")
+	applied := hardAccessOf(org.State())
+	resources := hardManagedCount(cli.state())
+
+	cli.writeConfig(strings.Replace(d.config(), fmt.Sprintf("organization_id = %q", org.OrgID),
+		fmt.Sprintf("organization_id = %q", hardMissingOrg), 1))
+	for _, args := range [][]string{
+		{"plan", "-input=false", "-no-color"},
+		// Without a refresh, destroy goes straight to the deletes.
+		{"destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"},
+		{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"},
+	} {
+		res := cli.run(args...)
+		cli.expectNoCrash(res)
+		if res.exitCode == 0 {
+			t.Errorf("terraform %s succeeded against an organization the key does not reach:\n%s", args[0], res)
+		}
+		if !strings.Contains(res.output, "ADMIN-UAM-404-2") || !diagnostic("Check the organization id").MatchString(res.output) {
+			t.Errorf("terraform %s does not say that the organization id is wrong:\n%s", args[0], res)
+		}
+		for _, misleading := range []string{"deleted outside Terraform", "no longer exists", "Unknown group", "Unknown account"} {
+			if strings.Contains(res.output, misleading) {
+				t.Errorf("terraform %s reports %q for a wrong organization id:\n%s", args[0], misleading, res)
+			}
+		}
+	}
+	if n := hardManagedCount(cli.state()); n != resources {
+		t.Errorf("the state holds %d resources after the commands against the wrong organization, want the %d applied", n, resources)
+	}
+	if diff := applied.diff(hardAccessOf(org.State())); diff != "" {
+		t.Errorf("the real organization changed:\n%s", diff)
+	}
+}
