@@ -6,12 +6,17 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	runtimedebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/provider"
 )
+
+// softMemoryLimit is the provider's default soft memory limit.
+const softMemoryLimit = 224 << 20
 
 // version is set by the release build (-ldflags "-X main.version=...").
 var version = "dev"
@@ -22,6 +27,17 @@ func main() {
 	flag.Parse()
 	// The admin API client's User-Agent names the project and this version.
 	atlassian.Version = version
+	// Large reads hold their result in several copies inside the plugin
+	// framework at once (the atlassian_accounts of a 50,000-user
+	// organization: ~170 MB live), and the garbage collector's default
+	// pacing lets the heap grow to twice the live size before collecting.
+	// A soft limit makes it collect sooner instead (BENCHMARKS.md, scenario
+	// 4: peak RSS 350 MiB without it). It is soft: a larger live heap is
+	// still allowed, at the cost of more frequent collections. GOMEMLIMIT,
+	// when set, wins.
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		runtimedebug.SetMemoryLimit(softMemoryLimit)
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
