@@ -67,42 +67,41 @@ func pageRoleRows(rows []roleRow, after string, limit int, directoryID string, k
 }
 
 func (s *Server) listUserRoleAssignments(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	var page roleAssignmentPage
-	err := s.read(func(d *store) error {
-		dirID, err := d.readDirectory(r.PathValue("dirId"))
-		if err != nil {
-			return err
-		}
-		limit, err := parseLimit(q)
-		if err != nil {
-			return err
-		}
-		pos, err := decodeCursor(cursorUserRoles, q.Get("cursor"))
-		if err != nil {
-			return err
-		}
+	return s.serveRoleAssignments(w, r, cursorUserRoles, func(d *store, dirID string) ([]roleRow, string, *apiError) {
 		u, err := d.lookupUser(r.PathValue("accountId"), dirID)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		assignments := d.userRoles(u.AccountID)
 		rows := make([]roleRow, len(assignments))
 		for i, a := range assignments {
 			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}
 		}
-		page.Data, page.Links.Next = pageRoleRows(rows, pos.after, limit, u.DirectoryID, cursorUserRoles)
-		page.Links.Self = selfLink(r)
-		return nil
+		return rows, u.DirectoryID, nil
 	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
 }
 
 func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request) error {
+	return s.serveRoleAssignments(w, r, cursorGroupRoles, func(d *store, dirID string) ([]roleRow, string, *apiError) {
+		g, err := d.lookupGroup(r.PathValue("groupId"), dirID)
+		if err != nil {
+			return nil, "", err
+		}
+		assignments := d.groupRoles(g.ID)
+		rows := make([]roleRow, len(assignments))
+		for i, a := range assignments {
+			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}
+		}
+		return rows, g.DirectoryID, nil
+	})
+}
+
+// serveRoleAssignments is the one page-serving path of both role-assignment
+// listings: directory, limit and cursor are checked in the same order, and
+// rowsOf picks the principal's assignments and its directory.
+func (s *Server) serveRoleAssignments(w http.ResponseWriter, r *http.Request, kind cursorKind,
+	rowsOf func(d *store, dirID string) ([]roleRow, string, *apiError),
+) error {
 	q := r.URL.Query()
 	var page roleAssignmentPage
 	err := s.read(func(d *store) error {
@@ -114,20 +113,15 @@ func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request
 		if err != nil {
 			return err
 		}
-		pos, err := decodeCursor(cursorGroupRoles, q.Get("cursor"))
+		pos, err := decodeCursor(kind, q.Get("cursor"))
 		if err != nil {
 			return err
 		}
-		g, err := d.lookupGroup(r.PathValue("groupId"), dirID)
-		if err != nil {
-			return err
+		rows, directoryID, lookupErr := rowsOf(d, dirID)
+		if lookupErr != nil {
+			return lookupErr
 		}
-		assignments := d.groupRoles(g.ID)
-		rows := make([]roleRow, len(assignments))
-		for i, a := range assignments {
-			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}
-		}
-		page.Data, page.Links.Next = pageRoleRows(rows, pos.after, limit, g.DirectoryID, cursorGroupRoles)
+		page.Data, page.Links.Next = pageRoleRows(rows, pos.after, limit, directoryID, kind)
 		page.Links.Self = selfLink(r)
 		return nil
 	})
