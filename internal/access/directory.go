@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
@@ -51,9 +52,20 @@ type Role struct {
 	Role        string // e.g. atlassian/user
 }
 
+// Lookups are the connector's calls beyond the baton server interface;
+// *connector.Connector has them.
+type Lookups interface {
+	// FindUsers looks up many accounts in one go, as user resources.
+	FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error)
+	// RememberGroupDirectory tells the connector a group's directory id,
+	// which every membership write needs in its path.
+	RememberGroupDirectory(groupID, directoryID string)
+}
+
 // Directory is safe for concurrent use.
 type Directory struct {
 	server types.ConnectorServer
+	finder Lookups // nil: accounts are read one by one
 	flight singleflight.Group
 
 	mu         sync.Mutex
@@ -62,6 +74,15 @@ type Directory struct {
 	groups     []Group
 	workspaces []Workspace
 	lookups    map[string]int // single-resource reads so far, by type
+
+	// Resources read by id, kept for the life of the process like the
+	// listings. accountsIndexed: found also holds every listed account.
+	found           map[string]Account
+	foundGroups     map[string]Group
+	accountsIndexed bool
+
+	// writing is set by the first write this Directory sends (see Applying).
+	writing atomic.Bool
 }
 
 // grantListing is what one ListGrants walk over a resource found: for a
@@ -73,9 +94,30 @@ type grantListing struct {
 	roles   map[Role]bool
 }
 
-// New wraps a connector server.
-func New(server types.ConnectorServer) *Directory {
-	return &Directory{server: server, grants: map[string]*grantListing{}, lookups: map[string]int{}}
+// New wraps a connector server. finder, when not nil, answers FindAccounts
+// in batches; without it each account is read on its own.
+func New(server types.ConnectorServer, finder Lookups) *Directory {
+	return &Directory{
+		server: server, finder: finder, grants: map[string]*grantListing{}, lookups: map[string]int{},
+		found: map[string]Account{}, foundGroups: map[string]Group{},
+	}
+}
+
+// Applying reports whether this Directory has started writing, which only
+// ever happens while Terraform applies. Terraform plans every change again
+// while applying, so a plan asked for after the first write is such a
+// re-plan of a change that was planned, and checked, before: checks that
+// only find out whether a referenced account exists can be left to the
+// write itself, which fails with Atlassian's answer if the account has gone
+// since. Each provider process configures a Directory of its own.
+func (d *Directory) Applying() bool { return d.writing.Load() }
+
+// RememberGroupDirectory passes on a group's directory id known from an
+// earlier run, so that writes to the group need not read it first.
+func (d *Directory) RememberGroupDirectory(groupID, directoryID string) {
+	if d.finder != nil && groupID != "" && directoryID != "" {
+		d.finder.RememberGroupDirectory(groupID, directoryID)
+	}
 }
 
 func key(resourceType, id string) string { return resourceType + "\x00" + id }
@@ -259,6 +301,7 @@ func entitlementRef(resourceType, resourceID, entitlementID string) *v2.Entitlem
 }
 
 func (d *Directory) grant(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
+	d.writing.Store(true)
 	resp, err := d.server.Grant(ctx, v2.GrantManagerServiceGrantRequest_builder{
 		Principal:   resourceRef(p.Type, p.ID),
 		Entitlement: entitlementRef(resourceType, resourceID, entitlementID),
@@ -271,6 +314,7 @@ func (d *Directory) grant(ctx context.Context, p Principal, resourceType, resour
 }
 
 func (d *Directory) revoke(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
+	d.writing.Store(true)
 	principal := resourceRef(p.Type, p.ID)
 	resp, err := d.server.Revoke(ctx, v2.GrantManagerServiceRevokeRequest_builder{
 		Grant: v2.Grant_builder{

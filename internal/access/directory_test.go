@@ -24,11 +24,15 @@ func newDirectory(t *testing.T, users int) (*access.Directory, *sandboxtest.Env)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, 6, 2, 3
 	env := sandboxtest.Start(t, opts)
-	server, err := connector.NewServer(context.Background(), connector.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
+	c, err := connector.New(context.Background(), connector.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return access.New(server), env
+	server, err := c.Server(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return access.New(server, c), env
 }
 
 func writableGroup(t *testing.T, st sandbox.State) sandbox.Group {
@@ -97,9 +101,15 @@ func TestWritesUpdateTheListing(t *testing.T) {
 	if _, _, err := d.GroupMembers(ctx, g.ID); err != nil {
 		t.Fatal(err)
 	}
+	if d.Applying() {
+		t.Fatal("Applying before any write")
+	}
 	already, err := d.AddMember(ctx, g.ID, outsider)
 	if err != nil || already {
 		t.Fatalf("AddMember: already %v, %v", already, err)
+	}
+	if !d.Applying() {
+		t.Fatal("not Applying after a write")
 	}
 	env.ResetStats()
 	member, _, err := d.IsMember(ctx, g.ID, outsider)
@@ -146,21 +156,89 @@ func TestVanishedAndUnknownThings(t *testing.T) {
 	}
 }
 
-// Many single lookups switch to one listing, so a plan that checks a
-// thousand references does not send a thousand requests.
+// Many single lookups switch to one listing, and repeated lookups cost
+// nothing: a plan that checks a thousand references does not send a
+// thousand requests.
 func TestManyLookupsUseOneListing(t *testing.T) {
 	d, env := newDirectory(t, 450)
 	st := env.State()
 	env.ResetStats()
-	for _, u := range st.Users {
-		a, found, err := d.Account(context.Background(), u.AccountID)
-		if err != nil || !found || a.Email != u.Email {
-			t.Fatalf("Account(%s) = %+v, %v, %v", u.AccountID, a, found, err)
+	for range 2 {
+		for _, u := range st.Users {
+			a, found, err := d.Account(context.Background(), u.AccountID)
+			if err != nil || !found || a.Email != u.Email {
+				t.Fatalf("Account(%s) = %+v, %v, %v", u.AccountID, a, found, err)
+			}
 		}
 	}
 	// 25 single reads, then one listing of 5 pages of 100.
 	if total := env.Stats().Total; total > 25+5 {
-		t.Fatalf("%d lookups cost %d requests", len(st.Users), total)
+		t.Fatalf("%d lookups cost %d requests", 2*len(st.Users), total)
+	}
+
+	env.ResetStats()
+	for range 3 {
+		for _, g := range st.Groups {
+			if _, found, err := d.Group(context.Background(), g.ID); err != nil || !found {
+				t.Fatalf("Group(%s): %v, %v", g.ID, found, err)
+			}
+		}
+	}
+	if total := env.Stats().Total; total != int64(len(st.Groups)) {
+		t.Fatalf("3 rounds of lookups of %d groups cost %d requests, want one each", len(st.Groups), total)
+	}
+}
+
+// FindAccounts looks accounts up in batches, remembers what it found, and
+// answers from the full listing once the process has one.
+func TestFindAccountsBatchesAndRemembers(t *testing.T) {
+	d, env := newDirectory(t, 450)
+	ctx := context.Background()
+	st := env.State()
+	var ids []string
+	for _, u := range st.Users[:300] {
+		ids = append(ids, u.AccountID)
+	}
+	ids = append(ids, "5b10ac8d82e05b22deadbeef") // names nobody
+
+	env.ResetStats()
+	found, err := d.FindAccounts(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 300 || found[st.Users[7].AccountID].Email != st.Users[7].Email {
+		t.Fatalf("found %d accounts (want 300), user 7 = %+v", len(found), found[st.Users[7].AccountID])
+	}
+	if _, ok := found["5b10ac8d82e05b22deadbeef"]; ok {
+		t.Fatal("an id that names nobody was found")
+	}
+	if total := env.Stats().Total; total != 4 {
+		t.Fatalf("301 ids cost %d requests, want 4 batches of at most 100", total)
+	}
+
+	// Found accounts are remembered: only the unknown id is asked again.
+	env.ResetStats()
+	if _, err := d.FindAccounts(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	if a, found, err := d.Account(ctx, st.Users[0].AccountID); err != nil || !found || a.ID != st.Users[0].AccountID {
+		t.Fatalf("Account after FindAccounts: %+v, %v, %v", a, found, err)
+	}
+	if total := env.Stats().Total; total != 1 {
+		t.Fatalf("asking again cost %d requests, want 1 (the unknown id)", total)
+	}
+
+	// With the full listing in hand, nothing is asked.
+	if _, err := d.Accounts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env.ResetStats()
+	found, err = d.FindAccounts(ctx, []string{st.Users[449].AccountID, "5b10ac8d82e05b22deadbeef"})
+	if err != nil || len(found) != 1 {
+		t.Fatalf("from the listing: %v, %v", found, err)
+	}
+	if total := env.Stats().Total; total != 0 {
+		t.Fatalf("with a listing, FindAccounts cost %d requests", total)
 	}
 }
 

@@ -25,13 +25,17 @@ func TestWrongOrganizationIsAnErrorNotAbsence(t *testing.T) {
 	st := env.State()
 	group := writableGroup(t, st)
 	member := group.MemberAccountIDs[0]
-	server, err := connector.NewServer(context.Background(), connector.Config{
+	c, err := connector.New(context.Background(), connector.Config{
 		BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-00000000beef", APIToken: env.Token,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := access.New(server)
+	server, err := c.Server(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := access.New(server, c)
 	ctx := context.Background()
 	user := access.Principal{Type: access.TypeUser, ID: member}
 	role := access.Role{WorkspaceID: st.Workspaces[0].ID, Role: "atlassian/user"}
@@ -51,6 +55,8 @@ func TestWrongOrganizationIsAnErrorNotAbsence(t *testing.T) {
 	check("Group", found, err)
 	_, found, err = d.Account(ctx, member)
 	check("Account", found, err)
+	accounts, err := d.FindAccounts(ctx, []string{member, group.MemberAccountIDs[len(group.MemberAccountIDs)-1]})
+	check("FindAccounts", len(accounts) > 0, err)
 	_, found, err = d.GroupMembers(ctx, group.ID)
 	check("GroupMembers", found, err)
 	_, found, err = d.IsMember(ctx, group.ID, member)

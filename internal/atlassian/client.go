@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -77,6 +78,10 @@ type Client struct {
 	limiter   *rate.Limiter
 	inFlight  *semaphore.Weighted
 	stats     counters
+
+	// smallAccountIDBatches is set when the organization refused a
+	// page-sized accountIds batch (see FindUsers).
+	smallAccountIDBatches atomic.Bool
 }
 
 // New validates the configuration and builds a client. It sends nothing.

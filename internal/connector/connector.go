@@ -21,6 +21,7 @@ import (
 	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
 	"github.com/conductorone/baton-sdk/pkg/session"
 	"github.com/conductorone/baton-sdk/pkg/types"
+	"golang.org/x/sync/singleflight"
 	"google.golang.org/grpc/codes"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
@@ -36,7 +37,8 @@ type Connector struct {
 	// role writes need the group's real directory (reads use "-"), and a
 	// group never changes directory, so each is looked up at most once.
 	// Listing groups fills it for free.
-	directories sync.Map
+	directories    sync.Map
+	directoryReads singleflight.Group
 
 	// org is the organization read by the last successful Validate or
 	// organization listing; its name is all the organization resource needs.
@@ -158,17 +160,31 @@ func (c *Connector) groupDirectory(ctx context.Context, groupID string) (string,
 	if v, ok := c.directories.Load(groupID); ok {
 		return v.(string), nil
 	}
-	g, err := c.client.GetGroup(ctx, atlassian.AllDirectories, groupID)
+	// Parallel writes to one group share the read.
+	v, err, _ := c.directoryReads.Do(groupID, func() (any, error) {
+		g, err := c.client.GetGroup(ctx, atlassian.AllDirectories, groupID)
+		if err != nil {
+			return "", err
+		}
+		if g.DirectoryID == "" {
+			return "", fmt.Errorf("atlassian: group %s has no directoryId", groupID)
+		}
+		c.rememberDirectory(g.ID, g.DirectoryID)
+		c.rememberDirectory(groupID, g.DirectoryID)
+		return g.DirectoryID, nil
+	})
 	if err != nil {
 		return "", err
 	}
-	if g.DirectoryID == "" {
-		return "", fmt.Errorf("atlassian: group %s has no directoryId", groupID)
-	}
-	c.rememberDirectory(g.ID, g.DirectoryID)
-	c.rememberDirectory(groupID, g.DirectoryID)
-	return g.DirectoryID, nil
+	return v.(string), nil
 }
 
 // forgetDirectory drops a deleted group from the cache.
 func (c *Connector) forgetDirectory(groupID string) { c.directories.Delete(groupID) }
+
+// RememberGroupDirectory records a group's directory id learned elsewhere
+// (the provider keeps it in a resource's private state), so that a write to
+// the group does not first read the group to find it.
+func (c *Connector) RememberGroupDirectory(groupID, directoryID string) {
+	c.rememberDirectory(groupID, directoryID)
+}

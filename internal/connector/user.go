@@ -127,3 +127,25 @@ func firstNonEmpty(values ...string) string {
 	}
 	return ""
 }
+
+// FindUsers reads the users among accountIDs as baton user resources, the
+// same as a sync emits them, in a few batched requests (see
+// atlassian.Client.FindUsers). Ids that name no user are absent from the
+// result. The baton SDK reads resources one at a time (ResourceGetter) or
+// lists them all, and its actions answer asynchronously after a second, so
+// the provider's plan-time checks of many accounts call this directly.
+func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error) {
+	users, err := c.client.FindUsers(ctx, atlassian.AllDirectories, accountIDs)
+	if err != nil {
+		return nil, wrapError(err, "looking up %d accounts", len(accountIDs))
+	}
+	out := make([]*v2.Resource, 0, len(users))
+	for i := range users {
+		r, err := userResource(&users[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -441,3 +441,86 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 		t.Errorf("the real organization changed:\n%s", diff)
 	}
 }
+
+// TestAccAccountDeletedBetweenPlanAndApply deletes an account after a saved
+// plan that adds it to a group, before the plan is applied. The plan
+// checked the account; while applying, the provider leaves the check to the
+// write once it has started writing (access.Directory.Applying), so the
+// write must still fail clearly, on that membership only, and the others
+// must be made.
+func TestAccAccountDeletedBetweenPlanAndApply(t *testing.T) {
+	hardTerraformPath(t)
+	t.Parallel()
+	org := newTestOrg(t, 80, 4, 1)
+	g := org.writableGroup(t)
+	var ids []string
+	for _, u := range org.activeUsers() {
+		if !slices.Contains(g.MemberAccountIDs, u.AccountID) && len(ids) < 30 {
+			ids = append(ids, u.AccountID)
+		}
+	}
+	if len(ids) < 30 {
+		t.Fatalf("the sandbox group leaves only %d accounts to add", len(ids))
+	}
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	config := func(accounts []string) string {
+		return org.config(fmt.Sprintf(`
+locals {
+  accounts = [%s]
+}
+
+resource "atlassian_group_membership" "m" {
+  count      = length(local.accounts)
+  group_id   = %q
+  account_id = local.accounts[count.index]
+}
+`, strings.Join(accounts, ", "), g.ID))
+	}
+	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli.writeConfig(config(quoted))
+	cli.mustRun("plan", "-input=false", "-no-color", "-out=add.tfplan")
+
+	// The last membership is among the last to be applied, after the first
+	// writes (Terraform applies ten at a time).
+	gone := ids[len(ids)-1]
+	org.Update(func(st *sandbox.State) error {
+		st.Users = slices.DeleteFunc(st.Users, func(u sandbox.User) bool { return u.AccountID == gone })
+		for i := range st.Groups {
+			st.Groups[i].MemberAccountIDs = slices.DeleteFunc(st.Groups[i].MemberAccountIDs, func(id string) bool { return id == gone })
+		}
+		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == gone })
+		return nil
+	})
+	res := cli.run("apply", "-input=false", "-no-color", "add.tfplan")
+	cli.expectNoCrash(res)
+	if res.exitCode == 0 {
+		t.Fatalf("the apply succeeded although account %s was deleted after the plan:\n%s", gone, res)
+	}
+	// Which of the two says so depends on whether Terraform re-planned
+	// that membership before or after the provider's first write.
+	address := fmt.Sprintf("atlassian_group_membership.m[%d]", len(ids)-1)
+	byWrite := hardBlockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
+	byCheck := hardAttrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
+	if !byWrite.MatchString(res.output) && !byCheck.MatchString(res.output) {
+		t.Fatalf("the failed apply does not say which membership failed and why:\n%s", res)
+	}
+	if strings.Count(res.output, "Error: ") != 1 {
+		t.Fatalf("the apply reported other errors than the deleted account's:\n%s", res)
+	}
+	now, _ := org.group(g.ID)
+	for _, id := range ids[:len(ids)-1] {
+		if !slices.Contains(now.MemberAccountIDs, id) {
+			t.Errorf("account %s was not added: one deleted account must not stop the others", id)
+		}
+	}
+
+	// Without the deleted account, the configuration converges.
+	cli.writeConfig(config(quoted[:len(quoted)-1]))
+	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if changes, res := cli.planChanges(); changes {
+		t.Errorf("the plan after the deleted account was dropped is not empty:\n%s", res)
+	}
+}

@@ -31,7 +31,7 @@ func newProviderData(ctx context.Context, s settings, version string) (*provider
 	if err != nil {
 		return nil, err
 	}
-	return &providerData{settings: s, version: version, connector: c, server: server, directory: access.New(server)}, nil
+	return &providerData{settings: s, version: version, connector: c, server: server, directory: access.New(server, c)}, nil
 }
 
 func (s settings) connectorConfig() connector.Config {

@@ -130,8 +130,9 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 // ModifyPlan fills in the id and checks what the plan will change: when the
 // resource is created (or moved to another group), that the group exists,
 // accepts membership changes, and has no members the plan would silently
-// remove; when members are added, that their accounts exist. A plan that
-// changes no member reads nothing.
+// remove; when members are added, that their accounts exist (a batched
+// lookup: about one request per hundred new members). A plan that adds no
+// member reads nothing.
 func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.directory == nil {
 		return // destroy, or the provider is not configured yet
@@ -175,7 +176,15 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if len(added) == 0 && !removed {
 			return // at most labels change: nothing to check, nothing to read
 		}
-		if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok {
+		// What the last refresh learned about the group (groupFactsKey)
+		// spares reading it again in each of Terraform's two plans.
+		if facts, ok := readGroupFacts(ctx, req.Private); ok {
+			if facts.ExternalSynced {
+				resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Group is managed by an identity provider",
+					externalSyncedDetail(facts.group(groupID)))
+				return
+			}
+		} else if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok {
 			return
 		}
 		r.checkMemberAccounts(ctx, added, &resp.Diagnostics)
@@ -254,8 +263,8 @@ func (r *groupMembersResource) takeoverRefusal(ctx context.Context, groupID stri
 // checkMemberAccounts makes the plan fail on members["<id>"] for each
 // account that does not exist (the first ten, then a count).
 func (r *groupMembersResource) checkMemberAccounts(ctx context.Context, ids []string, diags *diag.Diagnostics) {
-	if len(ids) == 0 {
-		return
+	if len(ids) == 0 || r.directory.Applying() {
+		return // nothing to check, or checked when the change was planned
 	}
 	missing, err := r.missingAccounts(ctx, ids)
 	if err != nil {
@@ -289,9 +298,11 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	groupID := plan.GroupID.ValueString()
-	if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok {
+	group, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
+	writeGroupFacts(ctx, resp.Private, group, &resp.Diagnostics)
 	current, found, err := r.directory.GroupMembers(ctx, groupID)
 	if err != nil || !found {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
@@ -348,11 +359,23 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 	if groupID == "" {
 		groupID = state.ID.ValueString()
 	}
-	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	// The group itself (one request), for the plans that follow: see
+	// groupFactsKey.
+	group, found, err := r.directory.Group(ctx, groupID)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+		resp.Diagnostics.AddError("Could not read the group",
+			fmt.Sprintf("Reading group %s failed: %s", groupID, err))
 		return
+	}
+	var current map[string]bool
+	if found {
+		writeGroupFacts(ctx, resp.Private, group, &resp.Diagnostics)
+		current, found, err = r.directory.GroupMembers(ctx, groupID)
+		if err != nil {
+			resp.Diagnostics.AddError("Could not read the group's members",
+				fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			return
+		}
 	}
 	if !found {
 		resp.Diagnostics.AddWarning("Group deleted outside Terraform",
@@ -415,6 +438,9 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	groupID := plan.GroupID.ValueString()
+	if facts, ok := readGroupFacts(ctx, req.Private); ok {
+		r.directory.RememberGroupDirectory(groupID, facts.DirectoryID)
+	}
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
 	var add, remove []string
 	for id := range planned {
@@ -467,6 +493,9 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	groupID := state.GroupID.ValueString()
+	if facts, ok := readGroupFacts(ctx, req.Private); ok {
+		r.directory.RememberGroupDirectory(groupID, facts.DirectoryID)
+	}
 	current, found, err := r.directory.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group's members",

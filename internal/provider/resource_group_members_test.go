@@ -700,8 +700,9 @@ func TestAccGroupMembers_partialFailureOnCreate(t *testing.T) {
 }
 
 // TestAccGroupMembersRequestCount: refreshing a member list of 1,000
-// accounts costs one listing of the group (ten pages of 100 members, and
-// its role page), whatever the number of members in the configuration.
+// accounts costs one read of the group and one listing of its grants (ten
+// pages of 100 members, and its role page), whatever the number of members
+// in the configuration.
 func TestAccGroupMembersRequestCount(t *testing.T) {
 	org := newTestOrg(t, 1100, 6, 1)
 	g := org.writableGroup(t)
@@ -741,6 +742,77 @@ resource "atlassian_group_members" "m" {
 					PostApplyPreRefresh:  preRefresh,
 					PostApplyPostRefresh: postRefresh,
 				},
+			},
+		},
+	})
+}
+
+// TestAccGroupMembers_groupFactsFromRefresh: the refresh records what it
+// read about the group in the resource's private state, so that the plans
+// of a change need not read the group again, and neither do the writes
+// (which need its directory id). A group that an identity provider took
+// over since the resource was created still fails the plan, on group_id.
+func TestAccGroupMembers_groupFactsFromRefresh(t *testing.T) {
+	org := newTestOrg(t, 300, 6, 1)
+	g := org.writableGroup(t)
+	active := org.activeUsers()
+	initial, grown, more := grpEmails(active[:20]...), grpEmails(active[:30]...), grpEmails(active[:31]...)
+	grpSetMembers(org, g.ID, grpKeys(initial))
+	config := func(labels map[string]string) string {
+		return org.config(fmt.Sprintf(`
+resource "atlassian_group_members" "m" {
+  group_id = %q
+  members  = %s
+}
+`, g.ID, grpMembersHCL(labels)))
+	}
+	const routeGroup = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}"
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []tfresource.TestStep{
+			{Config: config(initial)},
+			{
+				// The refresh reads the group once; the plan and the apply's
+				// plan and writes do not read it again.
+				PreConfig: org.ResetStats,
+				Config:    config(grown),
+				Check: func(*terraform.State) error {
+					st := org.Stats()
+					if got := st.ByRoute[routeGroup]; got != 1 {
+						return fmt.Errorf("adding members read the group %d times, want once (by the refresh): %v", got, st.ByRoute)
+					}
+					return grpExpectMembers(org, g.ID, grpKeys(grown))
+				},
+			},
+			{
+				PreConfig: func() {
+					org.Update(func(st *sandbox.State) error {
+						for i := range st.Groups {
+							if st.Groups[i].ID == g.ID {
+								st.Groups[i].ExternalSynced = true
+							}
+						}
+						return nil
+					})
+				},
+				Config:      config(more),
+				ExpectError: grpErrorPattern(`Group is managed by an identity provider.*group_id.*synced from an identity provider`),
+			},
+			{
+				// Nothing was written to the synced group; released again,
+				// it can be managed (and destroyed) as before.
+				PreConfig: func() {
+					org.Update(func(st *sandbox.State) error {
+						for i := range st.Groups {
+							if st.Groups[i].ID == g.ID {
+								st.Groups[i].ExternalSynced = false
+							}
+						}
+						return nil
+					})
+				},
+				Config: config(grown),
+				Check:  grpCheckSandbox(func() error { return grpExpectMembers(org, g.ID, grpKeys(grown)) }),
 			},
 		},
 	})

@@ -127,7 +127,9 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	if isKnownString(plan.GroupID) && (state == nil || !plan.GroupID.Equal(state.GroupID)) {
 		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)
 	}
-	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) {
+	// Once the provider writes, Terraform is applying: the account was
+	// checked when the change was planned (see access.Directory.Applying).
+	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.directory.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
@@ -139,12 +141,16 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 }
 
+// checkAccount reads the one account through the access layer's single
+// lookups: a plan of many membership resources checks each on its own, and
+// the access layer switches to one listing of all accounts when they are
+// many.
 func (r *groupMembershipResource) checkAccount(ctx context.Context, accountID string, diags *diag.Diagnostics) {
-	missing, err := r.missingAccounts(ctx, []string{accountID})
+	_, found, err := r.directory.Account(ctx, accountID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account", err.Error())
-	case len(missing) > 0:
+	case !found:
 		diags.AddAttributeError(path.Root("account_id"), "Unknown account",
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
 	}

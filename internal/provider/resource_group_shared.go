@@ -93,34 +93,17 @@ func externalSyncedDetail(g access.Group) string {
 }
 
 // missingAccounts returns the ids among ids that name no account of the
-// organization, sorted. A few ids are looked up one by one; many are checked
-// against one listing of all accounts (the access layer shares it).
+// organization, sorted. The access layer looks them up in batches (about
+// one request per hundred ids) and remembers what it found.
 func (b *groupResourceBase) missingAccounts(ctx context.Context, ids []string) ([]string, error) {
-	const oneByOne = 10
+	found, err := b.directory.FindAccounts(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("looking up %d accounts: %w", len(ids), err)
+	}
 	var missing []string
-	if len(ids) <= oneByOne {
-		for _, id := range ids {
-			_, found, err := b.directory.Account(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("reading account %s: %w", id, err)
-			}
-			if !found {
-				missing = append(missing, id)
-			}
-		}
-	} else {
-		accounts, err := b.directory.Accounts(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("listing the organization's accounts: %w", err)
-		}
-		known := make(map[string]bool, len(accounts))
-		for _, a := range accounts {
-			known[a.ID] = true
-		}
-		for _, id := range ids {
-			if !known[id] {
-				missing = append(missing, id)
-			}
+	for _, id := range ids {
+		if _, ok := found[id]; !ok {
+			missing = append(missing, id)
 		}
 	}
 	sort.Strings(missing)
@@ -131,27 +114,14 @@ func (b *groupResourceBase) missingAccounts(ctx context.Context, ids []string) (
 // (the labels of members found outside Terraform). Failures only cost the
 // labels, so they are not errors.
 func (b *groupResourceBase) accountEmails(ctx context.Context, ids []string) map[string]string {
-	const oneByOne = 10
 	out := make(map[string]string, len(ids))
-	if len(ids) <= oneByOne {
-		for _, id := range ids {
-			if a, found, err := b.directory.Account(ctx, id); err == nil && found {
-				out[id] = a.Email
-			}
-		}
-		return out
-	}
-	accounts, err := b.directory.Accounts(ctx)
+	found, err := b.directory.FindAccounts(ctx, ids)
 	if err != nil {
 		return out
 	}
-	wanted := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		wanted[id] = true
-	}
-	for _, a := range accounts {
-		if wanted[a.ID] {
-			out[a.ID] = a.Email
+	for id, a := range found {
+		if a.Email != "" {
+			out[id] = a.Email
 		}
 	}
 	return out

@@ -204,7 +204,9 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 	if changed(plan.WorkspaceID, func(m workspaceRoleAssignmentModel) types.String { return m.WorkspaceID }) {
 		r.checkWorkspace(ctx, plan.WorkspaceID.ValueString(), &resp.Diagnostics)
 	}
-	if changed(plan.AccountID, func(m workspaceRoleAssignmentModel) types.String { return m.AccountID }) {
+	// Once the provider writes, Terraform is applying: the account was
+	// checked when the change was planned (see access.Directory.Applying).
+	if changed(plan.AccountID, func(m workspaceRoleAssignmentModel) types.String { return m.AccountID }) && !r.directory.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}
 	if changed(plan.GroupID, func(m workspaceRoleAssignmentModel) types.String { return m.GroupID }) {

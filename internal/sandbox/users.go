@@ -283,6 +283,9 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if limit := d.st.Settings.MaxAccountIDsPerQuery; limit > 0 && len(filter.accountIDs) > limit {
+			return errBadRequest("accountIds accepts at most %d values", limit)
+		}
 		links := newLinker(r, d)
 		page.Data = make([]apiUser, 0, limit)
 		for u := range d.userCandidates(filter, pos.after) {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
 // plugin says which provider a measured command attaches.
@@ -31,7 +33,9 @@ type measurement struct {
 	wall     time.Duration    // the terraform command, start to exit
 	peakRSS  int64            // the provider process's VmHWM, bytes (0: no provider or unknown)
 	out      tfResult
-	runs     []time.Duration // every run's wall time, when repeated (see rounds)
+	runs     []time.Duration           // every run's wall time, when repeated (see rounds)
+	started  time.Time                 // when the terraform command started
+	windows  map[string]sandbox.Window // first and last request of each route
 }
 
 // measure runs one terraform command with a fresh provider process (when
@@ -55,11 +59,12 @@ func (b *bench) measure(ctx context.Context, ws *workspace, p plugin, okCodes []
 		env = append(env, "TF_REATTACH_PROVIDERS="+proc.reattach)
 	}
 	b.sb.resetCounters()
+	started := time.Now()
 	res, err := ws.terraform(ctx, env, okCodes, args...)
 	stats := b.sb.Stats()
 	m := measurement{
 		requests: stats.Total, byRoute: stats.ByRoute, tooMany: b.sb.tooMany.Load(),
-		wall: res.wall, out: res,
+		wall: res.wall, out: res, started: started, windows: stats.Windows,
 	}
 	if proc != nil {
 		m.peakRSS = proc.peakRSS()
@@ -104,6 +109,42 @@ func rounds(n int, jobs ...job) (map[string]measurement, error) {
 		}
 	}
 	return out, nil
+}
+
+// timeline says when, from the start of the command, its reads and its
+// writes were sent: "reads 0.4–9.8 s, writes 9.9–31.2 s". It shows how
+// much of a run is Terraform's own work before the first write.
+func timeline(m measurement) string {
+	var parts []string
+	for _, kind := range []struct {
+		name  string
+		match func(method string) bool
+	}{
+		{"reads", func(method string) bool { return method == "GET" }},
+		{"writes", func(method string) bool { return method != "GET" }},
+	} {
+		var first, last time.Time
+		for route, w := range m.windows {
+			method, _, _ := strings.Cut(route, " ")
+			if !kind.match(method) {
+				continue
+			}
+			if first.IsZero() || w.First.Before(first) {
+				first = w.First
+			}
+			if w.Last.After(last) {
+				last = w.Last
+			}
+		}
+		if !first.IsZero() {
+			parts = append(parts, fmt.Sprintf("%s %.1f–%.1f s", kind.name,
+				first.Sub(m.started).Seconds(), last.Sub(m.started).Seconds()))
+		}
+	}
+	if len(parts) == 0 {
+		return "no requests"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // runsText renders every run's wall time: "27.1 s (runs 27.1, 29.4)".

@@ -384,6 +384,7 @@ func groupMembersScenarios(ctx context.Context, b *bench) ([]*result, error) {
 	addResult.expect(apply.requests <= addBudget, "%d admin API requests, budget %d", apply.requests, addBudget)
 	addResult.expect(apply.wall.Seconds() <= 1.5*floor.Seconds(), "wall %.2f s, budget 1.5 × %.2f s", apply.wall.Seconds(), floor.Seconds())
 	addResult.note("Measured: `terraform apply add.tfplan` (a saved plan: no refresh). Requests by route: %s.", routes(apply))
+	addResult.note("Timeline, from the start of the command: %s.", timeline(apply))
 	addResult.note("The plan before it (not measured, refresh included) sent %d requests in %.2f s: %s.",
 		plan.requests, plan.wall.Seconds(), routes(plan))
 
@@ -488,10 +489,14 @@ func rateLimitedApply(ctx context.Context, b *bench) ([]*result, error) {
 		{"5b", fmt.Sprintf("  requests_per_second = %d\n", ratePerSecond), fmt.Sprintf("`requests_per_second = %d`", ratePerSecond), false},
 	}
 	jobs := []job{{"terraform_data", fresh(data, noPlugin)}, {"noop", fresh(noop, noopPlugin)}}
+	var shipped *workspace // 5a's
 	for _, v := range variants {
 		ws, err := b.workspace(v.id + "-atlassian")
 		if err != nil {
 			return nil, err
+		}
+		if v.budgeted {
+			shipped = ws
 		}
 		if err := writeAll(ws, map[string]string{"main.tf": b.providerBlock(v.extra) + membershipsLocal + membershipResource}, edges); err != nil {
 			return nil, err
@@ -518,6 +523,40 @@ func rateLimitedApply(ctx context.Context, b *bench) ([]*result, error) {
 		return nil, err
 	}
 	baseline, noopApply := got["terraform_data"], got["noop"]
+
+	// Where the time goes: the apply's first walk, the plan, on its own
+	// (its writes can only start once it is over).
+	plans, err := rounds(1,
+		job{"terraform_data", planOnly(ctx, b, data, noPlugin, nil)},
+		job{"noop", planOnly(ctx, b, noop, noopPlugin, nil)},
+		job{"atlassian", planOnly(ctx, b, shipped, atlassianPlugin, func() error {
+			if err := b.sb.load(st); err != nil {
+				return err
+			}
+			faults := b.latencyFaults()
+			faults.RateLimitPerSecond = ratePerSecond
+			b.sb.SetFaults(faults)
+			return nil
+		})},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("planning alone: %w", err)
+	}
+	planNote := fmt.Sprintf("Planning alone (`terraform plan`, the first of the apply's two walks; no write can start before it ends): "+
+		"`terraform_data` %.2f s, the no-op provider %.2f s, the Atlassian provider %.2f s and %d requests (%s).",
+		plans["terraform_data"].wall.Seconds(), plans["noop"].wall.Seconds(), plans["atlassian"].wall.Seconds(),
+		plans["atlassian"].requests, routes(plans["atlassian"]))
+	// The least any provider could take: Terraform's plan on a provider that
+	// does nothing, then the writes alone at the sandbox's rate.
+	writesAlone := time.Duration(float64(len(edges)) / ratePerSecond * float64(time.Second))
+	lowerBound := plans["noop"].wall + writesAlone
+	boundFloor := max(writesAlone, baseline.wall)
+	boundNote := fmt.Sprintf("The least any provider could take here: planning alone on the no-op provider (%.2f s) and then the %d writes "+
+		"at %d per second (%.2f s) = %.2f s, %.2f × max(%d writes / %d per s, baseline) = %.2f s, the floor of a provider that "+
+		"sends nothing but the writes. Terraform starts no write before its plan is complete, so a 1.3 × budget holds only "+
+		"where planning takes under 30%% of the writes' time.",
+		plans["noop"].wall.Seconds(), len(edges), ratePerSecond, writesAlone.Seconds(), lowerBound.Seconds(),
+		lowerBound.Seconds()/boundFloor.Seconds(), len(edges), ratePerSecond, boundFloor.Seconds())
 	var out []*result
 	for _, v := range variants {
 		m := got[v.id]
@@ -538,11 +577,29 @@ func rateLimitedApply(ctx context.Context, b *bench) ([]*result, error) {
 			r.note("Wall %.2f s, %.2f × the floor (5a, the provider as shipped, is held to 1.3 ×).", m.wall.Seconds(), r.ratio())
 		}
 		r.note("%d requests, of which %d answered 429 and retried. Requests by route: %s.", m.requests, m.tooMany, routes(m))
+		r.note("Timeline of the fastest run, from the start of `terraform apply`: %s.", timeline(m))
+		if v.budgeted {
+			r.note("%s", planNote)
+			r.note("%s", boundNote)
+		}
 		r.note("Runs: %s; `terraform_data` %s; the same %d resources on the no-op provider %s.",
 			runsText(m), runsText(baseline), len(edges), runsText(noopApply))
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// planOnly plans a workspace from an empty state, after prepare (if any).
+func planOnly(ctx context.Context, b *bench, ws *workspace, p plugin, prepare func() error) func() (measurement, error) {
+	return func() (measurement, error) {
+		ws.clean("terraform.tfstate", "terraform.tfstate.backup")
+		if prepare != nil {
+			if err := prepare(); err != nil {
+				return measurement{}, err
+			}
+		}
+		return b.measure(ctx, ws, p, exitChanges, planArgs...)
+	}
 }
 
 func errSuffix(err error) string {
