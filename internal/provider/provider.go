@@ -78,8 +78,8 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"default) means no cap beyond Atlassian's own rate limit, whose 429 answers are always honoured " +
 					"(`Retry-After`, else `X-RateLimit-Reset`, else exponential backoff), so an apply converges without " +
 					"errors either way. Measured against a limit of 50 requests per second (`make bench`, BENCHMARKS.md), " +
-					"creating 1,000 memberships took 31 to 35 s with or without `requests_per_second = 50`: without it, " +
-					"5 to 10 % of the requests were refused with 429 and retried; with it, none. A cap does not make applies " +
+					"creating 1,000 memberships took 30 to 33 s with or without `requests_per_second = 50`: without it, " +
+					"5 to 7 % of the requests were refused with 429 and retried; with it, none. A cap does not make applies " +
 					"faster. Set it, to this tool's share, when several tools share the organization's rate limit, so that " +
 					"this one does not spend the shared budget on refused requests.",
 				Validators: []validator.Float64{float64validator.Between(0, 1000)},

@@ -551,10 +551,9 @@ func rateLimitedApply(ctx context.Context, b *bench) ([]*result, error) {
 	writesAlone := time.Duration(float64(len(edges)) / ratePerSecond * float64(time.Second))
 	lowerBound := plans["noop"].wall + writesAlone
 	boundFloor := max(writesAlone, baseline.wall)
-	boundNote := fmt.Sprintf("The least any provider could take here: planning alone on the no-op provider (%.2f s) and then the %d writes "+
-		"at %d per second (%.2f s) = %.2f s, %.2f × max(%d writes / %d per s, baseline) = %.2f s, the floor of a provider that "+
-		"sends nothing but the writes. Terraform starts no write before its plan is complete, so a 1.3 × budget holds only "+
-		"where planning takes under 30%% of the writes' time.",
+	boundNote := fmt.Sprintf("The least any provider could take here: planning alone on the no-op provider (%.2f s), then the %d writes "+
+		"at %d per second (%.2f s): %.2f s, %.2f × the floor it would be held to (max(%d writes / %d per s, baseline) = %.2f s). "+
+		"Terraform starts no write before its plan is complete, so whatever a provider's plan adds (reads, checks) comes on top.",
 		plans["noop"].wall.Seconds(), len(edges), ratePerSecond, writesAlone.Seconds(), lowerBound.Seconds(),
 		lowerBound.Seconds()/boundFloor.Seconds(), len(edges), ratePerSecond, boundFloor.Seconds())
 	var out []*result
