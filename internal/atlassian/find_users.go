@@ -11,9 +11,10 @@ import (
 
 // Account-id batches. The reference gives no cap on how many accountIds one
 // user listing accepts (groupIds has one: 10). A batch is at most one page,
-// so each costs one request; should an organization answer 400 to a large
-// batch, FindUsers sends that batch again in pieces of the guaranteed-safe
-// size and keeps that size for the rest of the client's life.
+// so each costs one request; should an organization (or a proxy on the way)
+// refuse a large batch, FindUsers sends it again in pieces of groupIds' size,
+// the one cap the reference names, and keeps that size for the rest of the
+// client's life.
 const (
 	maxAccountIDsPerQuery  = MaxPageSize
 	safeAccountIDsPerQuery = MaxGroupIDsPerUserQuery
