@@ -65,7 +65,7 @@ type Lookups interface {
 // Directory is safe for concurrent use.
 type Directory struct {
 	server types.ConnectorServer
-	finder Lookups // nil: accounts are read one by one
+	conn   Lookups // the connector's own calls; nil: accounts are read one by one
 	flight singleflight.Group
 
 	mu         sync.Mutex
@@ -94,11 +94,12 @@ type grantListing struct {
 	roles   map[Role]bool
 }
 
-// New wraps a connector server. finder, when not nil, answers FindAccounts
-// in batches; without it each account is read on its own.
-func New(server types.ConnectorServer, finder Lookups) *Directory {
+// New wraps a connector server. conn, when not nil, answers FindAccounts in
+// batches and takes group directories learned elsewhere; without it each
+// account is read on its own.
+func New(server types.ConnectorServer, conn Lookups) *Directory {
 	return &Directory{
-		server: server, finder: finder, grants: map[string]*grantListing{}, lookups: map[string]int{},
+		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
 		found: map[string]Account{}, foundGroups: map[string]Group{},
 	}
 }
@@ -115,8 +116,8 @@ func (d *Directory) Applying() bool { return d.writing.Load() }
 // RememberGroupDirectory passes on a group's directory id known from an
 // earlier run, so that writes to the group need not read it first.
 func (d *Directory) RememberGroupDirectory(groupID, directoryID string) {
-	if d.finder != nil && groupID != "" && directoryID != "" {
-		d.finder.RememberGroupDirectory(groupID, directoryID)
+	if d.conn != nil && groupID != "" && directoryID != "" {
+		d.conn.RememberGroupDirectory(groupID, directoryID)
 	}
 }
 

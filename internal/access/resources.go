@@ -185,7 +185,7 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 	if len(unknown) == 0 {
 		return out, nil
 	}
-	if d.finder == nil {
+	if d.conn == nil {
 		for _, id := range unknown {
 			a, found, err := d.Account(ctx, id)
 			if err != nil {
@@ -207,9 +207,9 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 	return out, nil
 }
 
-// findAccounts asks the finder and remembers what it found.
+// findAccounts asks the connector and remembers what it found.
 func (d *Directory) findAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
-	resources, err := d.finder.FindUsers(ctx, ids)
+	resources, err := d.conn.FindUsers(ctx, ids)
 	if err != nil {
 		return nil, describe(err)
 	}

@@ -34,8 +34,9 @@ func (f groupFacts) group(id string) access.Group {
 	return access.Group{ID: id, Name: f.Name, DirectoryID: f.DirectoryID, ExternalSynced: f.ExternalSynced}
 }
 
-// privateState is the part of the framework's private state getters and
-// setters these resources use.
+// privateGetter and privateSetter are the framework's private state, as
+// requests (GetKey) and responses (SetKey) of the resource calls carry it;
+// the framework never hands a resource a nil one.
 type privateGetter interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
@@ -47,9 +48,6 @@ type privateSetter interface {
 // readGroupFacts returns the facts kept in private, if any. Unreadable
 // facts count as none: they only save requests.
 func readGroupFacts(ctx context.Context, private privateGetter) (groupFacts, bool) {
-	if private == nil {
-		return groupFacts{}, false
-	}
 	raw, diags := private.GetKey(ctx, groupFactsKey)
 	if diags.HasError() || len(raw) == 0 {
 		return groupFacts{}, false
@@ -61,8 +59,16 @@ func readGroupFacts(ctx context.Context, private privateGetter) (groupFacts, boo
 	return f, true
 }
 
+// rememberGroupDirectory hands the directory id kept in private to the
+// connector before writes, which need it in their URLs.
+func rememberGroupDirectory(ctx context.Context, d *access.Directory, private privateGetter, groupID string) {
+	if facts, ok := readGroupFacts(ctx, private); ok {
+		d.RememberGroupDirectory(groupID, facts.DirectoryID)
+	}
+}
+
 func writeGroupFacts(ctx context.Context, private privateSetter, g access.Group, diags *diag.Diagnostics) {
-	if private == nil || g.DirectoryID == "" {
+	if g.DirectoryID == "" {
 		return
 	}
 	raw, err := json.Marshal(factsOf(g))

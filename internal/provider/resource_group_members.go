@@ -438,9 +438,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	groupID := plan.GroupID.ValueString()
-	if facts, ok := readGroupFacts(ctx, req.Private); ok {
-		r.directory.RememberGroupDirectory(groupID, facts.DirectoryID)
-	}
+	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
 	var add, remove []string
 	for id := range planned {
@@ -493,9 +491,7 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	groupID := state.GroupID.ValueString()
-	if facts, ok := readGroupFacts(ctx, req.Private); ok {
-		r.directory.RememberGroupDirectory(groupID, facts.DirectoryID)
-	}
+	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	current, found, err := r.directory.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group's members",
