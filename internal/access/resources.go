@@ -139,7 +139,7 @@ func (d *Directory) Account(ctx context.Context, id string) (Account, bool, erro
 	if a, found, known := d.knownAccount(id); known {
 		return a, found, nil
 	}
-	return lookup(ctx, d, TypeUser, id, &d.accounts, d.found, d.Accounts, accountFromResource)
+	return lookup(ctx, d, TypeUser, id, &d.accounts, d.found, d.Accounts, accountFromResource, func(a Account) string { return a.ID })
 }
 
 // knownAccount answers from what the process already holds: accounts found
@@ -226,7 +226,7 @@ func (d *Directory) findAccounts(ctx context.Context, ids []string) (map[string]
 
 // Group reads one group by id; found is false when there is none.
 func (d *Directory) Group(ctx context.Context, id string) (Group, bool, error) {
-	return lookup(ctx, d, TypeGroup, id, &d.groups, d.foundGroups, d.Groups, groupFromResource)
+	return lookup(ctx, d, TypeGroup, id, &d.groups, d.foundGroups, d.Groups, groupFromResource, func(g Group) string { return g.ID })
 }
 
 // Workspace reads one workspace by id from the workspace listing: an
@@ -249,7 +249,7 @@ func (d *Directory) Workspace(ctx context.Context, id string) (Workspace, bool, 
 // from the ones found before, else with one read that concurrent callers
 // share. found (guarded by d.mu) remembers every resource read.
 func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, slot *[]T, found map[string]T,
-	listAll func(context.Context) ([]T, error), convert func(*v2.Resource) T,
+	listAll func(context.Context) ([]T, error), convert func(*v2.Resource) T, idOf func(T) string,
 ) (T, bool, error) {
 	var zero T
 	d.mu.Lock()
@@ -290,17 +290,6 @@ func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, s
 		return zero, false, err
 	}
 	return v.(T), true, nil
-}
-
-// idOf is the id of an account or a group.
-func idOf[T any](item T) string {
-	switch v := any(item).(type) {
-	case Account:
-		return v.ID
-	case Group:
-		return v.ID
-	}
-	return ""
 }
 
 // CreateGroup creates a group through the connector's resource manager.
