@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/provider"
 )
 
@@ -25,8 +24,6 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	// The admin API client's User-Agent names the project and this version.
-	atlassian.Version = version
 	// Large reads hold their result in several copies inside the plugin
 	// framework at once (the atlassian_accounts of a 50,000-user
 	// organization: ~170 MB live), and the garbage collector's default

@@ -19,7 +19,6 @@ import (
 	"github.com/conductorone/baton-sdk/pkg/config"
 	"github.com/conductorone/baton-sdk/pkg/connectorrunner"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
@@ -31,12 +30,11 @@ const defaultWorkers = 8
 var version = "dev"
 
 func main() {
-	atlassian.Version = version
 	// Before RunConnector: it builds its configuration from the environment
 	// and re-executes this binary as the connector service, which inherits
 	// the environment set here.
 	connector.ApplyEnvAliases()
-	config.RunConnector(context.Background(), "baton-atlassian", version, connector.ConfigurationSchema, connector.NewFromCLI,
+	config.RunConnector(context.Background(), "baton-atlassian", version, connector.ConfigurationSchema, connector.NewFromCLI(version),
 		// The SDK syncs sequentially unless told otherwise; one role
 		// listing per user makes that slow. --workers N (N > 0) still wins,
 		// as the SDK appends it after these options.

@@ -12,7 +12,6 @@ package access
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -21,11 +20,9 @@ import (
 	"github.com/conductorone/baton-sdk/pkg/annotations"
 	"github.com/conductorone/baton-sdk/pkg/types"
 	"golang.org/x/sync/singleflight"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // Resource type ids of the Atlassian connector, as principals and
@@ -35,10 +32,6 @@ const (
 	TypeGroup     = connector.ResourceTypeGroup
 	TypeWorkspace = connector.ResourceTypeWorkspace
 )
-
-// ErrNotFound is returned (wrapped) when an account, group or workspace does
-// not exist.
-var ErrNotFound = errors.New("not found")
 
 // Principal is who a grant is given to: a user (account) or a group.
 type Principal struct {
@@ -52,20 +45,11 @@ type Role struct {
 	Role        string // e.g. atlassian/user
 }
 
-// Lookups are the connector's calls beyond the baton server interface;
-// *connector.Connector has them.
-type Lookups interface {
-	// FindUsers looks up many accounts in one go, as user resources.
-	FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error)
-	// RememberGroupDirectory tells the connector a group's directory id,
-	// which every membership write needs in its path.
-	RememberGroupDirectory(groupID, directoryID string)
-}
-
 // Directory is safe for concurrent use.
 type Directory struct {
 	server types.ConnectorServer
-	conn   Lookups // the connector's own calls; nil: accounts are read one by one
+	conn   connector.Lookups // nil: accounts are read one by one
+	stats  func() connector.RequestStats
 	flight singleflight.Group
 
 	mu         sync.Mutex
@@ -83,6 +67,9 @@ type Directory struct {
 
 	// writing is set by the first write this Directory sends (see Applying).
 	writing atomic.Bool
+	// sharing counts the callers inside share, for tests that must know a
+	// caller is waiting on a fetch before they act.
+	sharing atomic.Int32
 }
 
 // grantListing is what one ListGrants walk over a resource found: for a
@@ -94,14 +81,46 @@ type grantListing struct {
 	roles   map[Role]bool
 }
 
+// Open starts the Atlassian connector for one organization, as the edge
+// checked its configuration, and wraps its server. It sends nothing.
+func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
+	c, err := connector.New(ctx, connector.Config{Config: cfg})
+	if err != nil {
+		return nil, err
+	}
+	server, err := c.Server(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := New(server, c)
+	d.stats = c.RequestStats
+	return d, nil
+}
+
 // New wraps a connector server. conn, when not nil, answers FindAccounts in
 // batches and takes group directories learned elsewhere; without it each
 // account is read on its own.
-func New(server types.ConnectorServer, conn Lookups) *Directory {
+func New(server types.ConnectorServer, conn connector.Lookups) *Directory {
 	return &Directory{
 		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
 		found: map[string]Account{}, foundGroups: map[string]Group{},
 	}
+}
+
+// RequestStats counts what the connector under an opened Directory has sent
+// to Atlassian (zero for one built with New).
+type RequestStats struct {
+	Requests int64 // every attempt, retries included
+	Retries  int64 // attempts after the first
+}
+
+// RequestStats reports what has been sent so far.
+func (d *Directory) RequestStats() RequestStats {
+	if d.stats == nil {
+		return RequestStats{}
+	}
+	s := d.stats()
+	return RequestStats{Requests: s.Requests, Retries: s.Retries}
 }
 
 // Applying reports whether this Directory has started writing, which only
@@ -136,7 +155,7 @@ func (d *Directory) listing(ctx context.Context, resourceType, id string) (*gran
 		return l, nil
 	}
 	d.mu.Unlock()
-	v, err, _ := d.flight.Do("grants/"+k, func() (any, error) {
+	return share(ctx, d, "grants/"+k, func(ctx context.Context) (*grantListing, error) {
 		d.mu.Lock()
 		if l, ok := d.grants[k]; ok {
 			d.mu.Unlock()
@@ -152,10 +171,32 @@ func (d *Directory) listing(ctx context.Context, resourceType, id string) (*gran
 		d.mu.Unlock()
 		return l, nil
 	})
-	if err != nil {
-		return nil, err
+}
+
+// share runs fetch once for all concurrent callers of the same key. The
+// fetch runs with the context of the caller that started it; when that
+// caller gives up (its plan was interrupted, its context ended) the others,
+// still waiting, must not inherit its cancellation: each of them whose own
+// context is alive fetches again, sharing that fetch in turn.
+func share[T any](ctx context.Context, d *Directory, key string, fetch func(context.Context) (T, error)) (T, error) {
+	type outcome struct {
+		value        T
+		err          error
+		leaderGaveUp bool
 	}
-	return v.(*grantListing), nil
+	d.sharing.Add(1)
+	defer d.sharing.Add(-1)
+	for {
+		v, _, _ := d.flight.Do(key, func() (any, error) {
+			value, err := fetch(ctx)
+			return outcome{value: value, err: err, leaderGaveUp: err != nil && ctx.Err() != nil}, nil
+		})
+		o := v.(outcome)
+		if o.leaderGaveUp && ctx.Err() == nil {
+			continue
+		}
+		return o.value, o.err
+	}
 }
 
 func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*grantListing, error) {
@@ -330,44 +371,3 @@ func (d *Directory) revoke(ctx context.Context, p Principal, resourceType, resou
 	annos := annotations.Annotations(resp.GetAnnotations())
 	return annos.Contains(&v2.GrantAlreadyRevoked{}), nil
 }
-
-// isNotFound reports that the resource asked about does not exist. A wrong
-// organization id is answered 404 too (ADMIN-UAM-404-2, which the connector
-// also reports as NotFound), but it says nothing about the resource: taken
-// for "not found", it would make every group, membership and role look
-// deleted outside Terraform, and every delete look done while nothing was
-// removed. It is an error.
-func isNotFound(err error) bool {
-	return status.Code(err) == codes.NotFound && !errors.Is(err, atlassian.ErrOrganizationNotFound)
-}
-
-// describe keeps the connector's message and drops gRPC's "rpc error: code =
-// ... desc =" framing, which means nothing to a Terraform user. The error
-// still unwraps to the connector's (and so to the atlassian client's
-// sentinels, such as atlassian.ErrInactiveUser or ErrLicenceLimit), so
-// callers can tell failures apart with errors.Is.
-func describe(err error) error {
-	if s, ok := status.FromError(err); ok && s.Code() != codes.Unknown {
-		// The SDK's builder wraps the connector's error ("grant failed:
-		// ...", "error: get resource failed: ..."); the connector's own
-		// status carries the message a user can act on.
-		var inner interface{ GRPCStatus() *status.Status }
-		if errors.As(err, &inner) && inner.GRPCStatus().Message() != "" {
-			s = inner.GRPCStatus()
-		}
-		if isNotFound(err) {
-			return &describedError{msg: ErrNotFound.Error() + ": " + s.Message(), causes: []error{ErrNotFound, err}}
-		}
-		return &describedError{msg: s.Message(), causes: []error{err}}
-	}
-	return err
-}
-
-// describedError is a connector error with its gRPC framing removed.
-type describedError struct {
-	msg    string
-	causes []error
-}
-
-func (e *describedError) Error() string   { return e.msg }
-func (e *describedError) Unwrap() []error { return e.causes }

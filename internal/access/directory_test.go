@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -24,15 +24,11 @@ func newDirectory(t *testing.T, users int) (*access.Directory, *sandboxtest.Env)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, 6, 2, 3
 	env := sandboxtest.Start(t, opts)
-	c, err := connector.New(context.Background(), connector.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
+	d, err := access.Open(context.Background(), orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := c.Server(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return access.New(server, c), env
+	return d, env
 }
 
 func writableGroup(t *testing.T, st sandbox.State) sandbox.Group {

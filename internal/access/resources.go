@@ -87,7 +87,7 @@ func cachedList[T any](ctx context.Context, d *Directory, resourceType string, s
 		return out, nil
 	}
 	d.mu.Unlock()
-	v, err, _ := d.flight.Do("list/"+resourceType, func() (any, error) {
+	return share(ctx, d, "list/"+resourceType, func(ctx context.Context) ([]T, error) {
 		resources, err := d.listResources(ctx, resourceType)
 		if err != nil {
 			return nil, err
@@ -101,10 +101,6 @@ func cachedList[T any](ctx context.Context, d *Directory, resourceType string, s
 		d.mu.Unlock()
 		return items, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]T), nil
 }
 
 // Accounts lists every account of the organization, once per process.
@@ -272,24 +268,28 @@ func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, s
 		}
 		return zero, false, nil
 	}
-	v, err, _ := d.flight.Do("get/"+resourceType+"/"+id, func() (any, error) {
+	type result struct {
+		item  T
+		found bool
+	}
+	r, err := share(ctx, d, "get/"+resourceType+"/"+id, func(ctx context.Context) (result, error) {
 		d.mu.Lock()
 		d.lookups[resourceType]++
 		d.mu.Unlock()
 		r, ok, err := d.getResource(ctx, resourceType, id)
 		if err != nil || !ok {
-			return nil, err
+			return result{}, err
 		}
 		item := convert(r)
 		d.mu.Lock()
 		found[id] = item
 		d.mu.Unlock()
-		return item, nil
+		return result{item: item, found: true}, nil
 	})
-	if err != nil || v == nil {
+	if err != nil {
 		return zero, false, err
 	}
-	return v.(T), true, nil
+	return r.item, r.found, nil
 }
 
 // CreateGroup creates a group through the connector's resource manager.

@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -25,17 +24,12 @@ func TestWrongOrganizationIsAnErrorNotAbsence(t *testing.T) {
 	st := env.State()
 	group := writableGroup(t, st)
 	member := group.MemberAccountIDs[0]
-	c, err := connector.New(context.Background(), connector.Config{
+	d, err := access.Open(context.Background(), orgconfig.Config{
 		BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-00000000beef", APIToken: env.Token,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := c.Server(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := access.New(server, c)
 	ctx := context.Background()
 	user := access.Principal{Type: access.TypeUser, ID: member}
 	role := access.Role{WorkspaceID: st.Workspaces[0].ID, Role: "atlassian/user"}
@@ -45,7 +39,7 @@ func TestWrongOrganizationIsAnErrorNotAbsence(t *testing.T) {
 		switch {
 		case err == nil:
 			t.Errorf("%s succeeded (found %v) against an organization the key does not reach", what, found)
-		case !errors.Is(err, atlassian.ErrOrganizationNotFound):
+		case !errors.Is(err, access.ErrOrganizationNotFound):
 			t.Errorf("%s: %v, want the organization error", what, err)
 		case errors.Is(err, access.ErrNotFound):
 			t.Errorf("%s: %v reads as access.ErrNotFound", what, err)

@@ -22,10 +22,9 @@ import (
 	"github.com/hashicorp/go-cleanhttp"
 	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
-)
 
-// DefaultBaseURL is where the real admin API lives; the sandbox replaces it.
-const DefaultBaseURL = "https://api.atlassian.com"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
+)
 
 // AllDirectories is the directory id that, on reads, means every directory
 // the caller may manage. Writes need a group's real directory id.
@@ -35,23 +34,11 @@ const AllDirectories = "-"
 // larger one is answered 400, not clamped.
 const MaxPageSize = 100
 
-// Version is stamped into the User-Agent; main packages may overwrite it.
-var Version = "dev"
-
-// Config configures a Client. Only OrganizationID and APIToken are required.
+// Config configures a Client: the organization's settings as the edge
+// checked them (orgconfig.New), and what only this layer knows about.
 type Config struct {
-	BaseURL        string // default DefaultBaseURL
-	OrganizationID string
-	APIToken       string // an organization API key; never logged or echoed
+	orgconfig.Config
 
-	// UserAgent is prepended to the project's own product token.
-	UserAgent string
-
-	// RequestsPerSecond caps the rate of requests sent (every attempt
-	// counts); zero means no client-side limit.
-	RequestsPerSecond float64
-	// MaxConcurrency caps requests in flight; zero means DefaultMaxConcurrency.
-	MaxConcurrency int
 	// PageSize is the `limit` sent on paged reads; zero means MaxPageSize.
 	PageSize int
 
@@ -62,9 +49,9 @@ type Config struct {
 	HTTPClient *http.Client
 }
 
-// DefaultMaxConcurrency is the number of requests in flight at once when the
-// configuration does not say.
-const DefaultMaxConcurrency = 8
+// projectURL follows the User-Agent's product token, so that Atlassian can
+// tell whose traffic it is.
+const projectURL = "(+https://github.com/cureigad/terraform-provider-atlassian)"
 
 // Client talks to one organization. It is safe for concurrent use.
 type Client struct {
@@ -84,21 +71,15 @@ type Client struct {
 	smallAccountIDBatches atomic.Bool
 }
 
-// New validates the configuration and builds a client. It sends nothing.
+// New builds a client. It sends nothing. The organization settings are
+// taken as orgconfig checked them; New only refuses what this layer adds.
 func New(cfg Config) (*Client, error) {
-	if strings.TrimSpace(cfg.OrganizationID) == "" {
-		return nil, errors.New("atlassian: organization id is required")
+	if cfg.OrganizationID == "" || cfg.APIToken == "" {
+		return nil, errors.New("atlassian: the organization id and the API key are required (see orgconfig.New)")
 	}
-	if strings.TrimSpace(cfg.APIToken) == "" {
-		return nil, errors.New("atlassian: API key is required")
-	}
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	base, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("atlassian: base URL %q must be an absolute http or https URL such as %s", raw, DefaultBaseURL)
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("atlassian: base URL %q is not an absolute URL (see orgconfig.ParseBaseURL)", cfg.BaseURL)
 	}
 	if cfg.PageSize < 0 || cfg.PageSize > MaxPageSize {
 		return nil, fmt.Errorf("atlassian: page size %d must be between 1 and %d", cfg.PageSize, MaxPageSize)
@@ -116,10 +97,14 @@ func New(cfg Config) (*Client, error) {
 	if c.pageSize == 0 {
 		c.pageSize = MaxPageSize
 	}
-	c.userAgent = strings.TrimSpace(cfg.UserAgent + " terraform-provider-atlassian/" + Version + " (+https://github.com/cureigad/terraform-provider-atlassian)")
+	product := cfg.UserAgent
+	if product == "" {
+		product = "terraform-provider-atlassian"
+	}
+	c.userAgent = product + " " + projectURL
 	concurrency := cfg.MaxConcurrency
 	if concurrency == 0 {
-		concurrency = DefaultMaxConcurrency
+		concurrency = orgconfig.DefaultMaxConcurrency
 	}
 	c.inFlight = semaphore.NewWeighted(int64(concurrency))
 	if cfg.RequestsPerSecond > 0 {

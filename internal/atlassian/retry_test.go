@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 const fakeToken = "test-token-obviously-fake"
@@ -25,14 +27,14 @@ func scripted(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Reque
 		if got := r.Header.Get("Authorization"); got != "Bearer "+fakeToken {
 			t.Errorf("Authorization header = %q", got)
 		}
-		if ua := r.Header.Get("User-Agent"); !strings.Contains(ua, "terraform-provider-atlassian/") {
+		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "terraform-provider-atlassian/test (+https://") {
 			t.Errorf("User-Agent = %q", ua)
 		}
 		i := int(n.Add(1)) - 1
 		answers[min(i, len(answers)-1)](w, r)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Config{BaseURL: srv.URL, OrganizationID: "org-1", APIToken: fakeToken, Retry: fastRetries})
+	c, err := New(Config{Config: orgconfig.Config{BaseURL: srv.URL, OrganizationID: "org-1", APIToken: fakeToken, UserAgent: "terraform-provider-atlassian/test"}, Retry: fastRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func TestTransportErrorsNeverCarryTheKey(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	c, err := New(Config{BaseURL: "http://" + addr, OrganizationID: "org-1", APIToken: fakeToken, Retry: fastRetries})
+	c, err := New(Config{Config: orgconfig.Config{BaseURL: "http://" + addr, OrganizationID: "org-1", APIToken: fakeToken}, Retry: fastRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,7 @@ func TestConcurrencyLimitHoldsRequestsBack(t *testing.T) {
 		orgOK(w, r)
 	}))
 	defer srv.Close()
-	c, err := New(Config{BaseURL: srv.URL, OrganizationID: "org-1", APIToken: fakeToken, MaxConcurrency: 2})
+	c, err := New(Config{Config: orgconfig.Config{BaseURL: srv.URL, OrganizationID: "org-1", APIToken: fakeToken, MaxConcurrency: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +238,7 @@ func TestConcurrencyLimitHoldsRequestsBack(t *testing.T) {
 
 func TestRateLimitSpacesRequests(t *testing.T) {
 	c, n := scripted(t, orgOK)
-	c2, err := New(Config{BaseURL: c.baseURL.String(), OrganizationID: "org-1", APIToken: fakeToken, RequestsPerSecond: 20})
+	c2, err := New(Config{Config: orgconfig.Config{BaseURL: c.baseURL.String(), OrganizationID: "org-1", APIToken: fakeToken, RequestsPerSecond: 20, UserAgent: "terraform-provider-atlassian/test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,13 +258,16 @@ func TestRateLimitSpacesRequests(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
+	// What the edge checks (schemes, defaults) is orgconfig's to test;
+	// these are the mistakes New itself must refuse.
+	org := orgconfig.Config{BaseURL: "https://example.test", OrganizationID: "o", APIToken: "x"}
+	without := func(change func(*orgconfig.Config)) orgconfig.Config { c := org; change(&c); return c }
 	cases := []Config{
-		{APIToken: "x"},
-		{OrganizationID: "o"},
-		{OrganizationID: "o", APIToken: "x", BaseURL: "ftp://example"},
-		{OrganizationID: "o", APIToken: "x", BaseURL: "not a url"},
-		{OrganizationID: "o", APIToken: "x", PageSize: 101},
-		{OrganizationID: "o", APIToken: "x", RequestsPerSecond: -1},
+		{Config: without(func(c *orgconfig.Config) { c.OrganizationID = "" })},
+		{Config: without(func(c *orgconfig.Config) { c.APIToken = "" })},
+		{Config: without(func(c *orgconfig.Config) { c.BaseURL = "not a url" })},
+		{Config: org, PageSize: 101},
+		{Config: without(func(c *orgconfig.Config) { c.RequestsPerSecond = -1 })},
 	}
 	for _, cfg := range cases {
 		if _, err := New(cfg); err == nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -26,7 +27,7 @@ func startSandbox(t *testing.T, users, groups, workspaces int) *sandboxtest.Env 
 func newClient(t *testing.T, env *sandboxtest.Env, pageSize int) *atlassian.Client {
 	t.Helper()
 	c, err := atlassian.New(atlassian.Config{
-		BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token,
+		Config:   orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token},
 		PageSize: pageSize, Retry: quickRetries,
 	})
 	if err != nil {
@@ -343,12 +344,12 @@ func TestWorkspacesPageWithABodyCursor(t *testing.T) {
 
 func TestWrongKeyAndWrongOrganization(t *testing.T) {
 	env := startSandbox(t, 10, 4, 1)
-	bad, _ := atlassian.New(atlassian.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: "wrong-key-obviously-fake", Retry: quickRetries})
+	bad, _ := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: "wrong-key-obviously-fake"}, Retry: quickRetries})
 	_, err := bad.GetOrganization(context.Background())
 	if !errors.Is(err, atlassian.ErrUnauthenticated) || !strings.Contains(err.Error(), "API key was rejected") || strings.Contains(err.Error(), "wrong-key-obviously-fake") {
 		t.Fatalf("wrong key: %v", err)
 	}
-	other, _ := atlassian.New(atlassian.Config{BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-000000000000", APIToken: env.Token, Retry: quickRetries})
+	other, _ := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-000000000000", APIToken: env.Token}, Retry: quickRetries})
 	_, err = other.GetOrganization(context.Background())
 	if !errors.Is(err, atlassian.ErrOrganizationNotFound) || !strings.Contains(err.Error(), "organization id") {
 		t.Fatalf("wrong org: %v", err)
@@ -393,8 +394,8 @@ func TestFaultsAreSurvivedOrReported(t *testing.T) {
 		defer env.ClearFaults()
 		// Without headers only backoff spaces the retries: give it room.
 		c, err := atlassian.New(atlassian.Config{
-			BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token,
-			Retry: atlassian.RetryPolicy{MaxAttempts: 8, MinWait: 100 * time.Millisecond, MaxWait: time.Second},
+			Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token},
+			Retry:  atlassian.RetryPolicy{MaxAttempts: 8, MinWait: 100 * time.Millisecond, MaxWait: time.Second},
 		})
 		if err != nil {
 			t.Fatal(err)

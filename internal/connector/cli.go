@@ -3,13 +3,14 @@ package connector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/conductorone/baton-sdk/pkg/cli"
 	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
 	"github.com/conductorone/baton-sdk/pkg/field"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // Field names of the configuration. The SDK derives the flag (--access-token)
@@ -38,7 +39,7 @@ var (
 	baseURLField = field.StringField(FieldBaseURL,
 		field.WithHidden(true),
 		field.WithExportTarget(field.ExportTargetCLIOnly),
-		field.WithDescription("Base URL of the Atlassian admin API (default "+atlassian.DefaultBaseURL+"); for the sandbox and tests."),
+		field.WithDescription("Base URL of the Atlassian admin API (default "+orgconfig.DefaultBaseURL+"); for the sandbox and tests."),
 	)
 	requestsPerSecondField = field.IntField(FieldRequestsPerSecond,
 		field.WithExportTarget(field.ExportTargetOps),
@@ -120,26 +121,40 @@ func (c *CLIConfig) GetInt(key string) int {
 func (c *CLIConfig) GetBool(string) bool                { return false }
 func (c *CLIConfig) GetStringSlice(string) []string     { return nil }
 func (c *CLIConfig) GetStringMap(string) map[string]any { return nil }
-func (c *CLIConfig) config() Config {
-	return Config{
+
+// orgConfig is the edge of baton-atlassian: the decoded flags, trimmed and
+// checked once; the connector and its client take the result as it is.
+func (c *CLIConfig) orgConfig(version string) (orgconfig.Config, error) {
+	cfg, err := orgconfig.New(orgconfig.Config{
 		BaseURL:           c.BaseURL,
 		OrganizationID:    c.OrganizationID,
 		APIToken:          c.AccessToken,
 		RequestsPerSecond: float64(c.RequestsPerSecond),
 		MaxConcurrency:    c.MaxConcurrency,
-		UserAgent:         "baton-atlassian",
+		UserAgent:         "baton-atlassian/" + version,
+	})
+	if err != nil {
+		return orgconfig.Config{}, fmt.Errorf("baton-atlassian: %w", err)
 	}
+	return cfg, nil
 }
 
-// NewFromCLI is the constructor config.RunConnector calls with the decoded
-// flags. RunConnector adds its own session store option to the builder.
-func NewFromCLI(ctx context.Context, cfg *CLIConfig, _ *cli.ConnectorOpts) (connectorbuilder.ConnectorBuilderV2, []connectorbuilder.Opt, error) {
-	if cfg == nil {
-		return nil, nil, errors.New("baton-atlassian: no configuration")
+// NewFromCLI returns the constructor config.RunConnector calls with the
+// decoded flags; version names the binary in the User-Agent.
+// RunConnector adds its own session store option to the builder.
+func NewFromCLI(version string) func(context.Context, *CLIConfig, *cli.ConnectorOpts) (connectorbuilder.ConnectorBuilderV2, []connectorbuilder.Opt, error) {
+	return func(ctx context.Context, cfg *CLIConfig, _ *cli.ConnectorOpts) (connectorbuilder.ConnectorBuilderV2, []connectorbuilder.Opt, error) {
+		if cfg == nil {
+			return nil, nil, errors.New("baton-atlassian: no configuration")
+		}
+		org, err := cfg.orgConfig(version)
+		if err != nil {
+			return nil, nil, err
+		}
+		c, err := New(ctx, Config{Config: org})
+		if err != nil {
+			return nil, nil, err
+		}
+		return c, nil, nil
 	}
-	c, err := New(ctx, cfg.config())
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, nil, nil
 }

@@ -3,11 +3,15 @@
 // organization, with group memberships and workspace roles as entitlements.
 //
 // It is the only way the Terraform provider reads and writes Atlassian: the
-// provider builds a server with NewServer and calls its gRPC-shaped methods
-// in-process; the same connector ships alone as the baton-atlassian binary.
-// Underneath is the thin client of internal/atlassian, which owns paging,
-// retries and error decoding; this package owns the baton model and the
-// mapping of client errors to gRPC codes (see errors.go).
+// provider's access and deploy layers build a Connector, wrap it in the
+// SDK's server (Server) and call its gRPC-shaped methods in-process; the
+// same connector ships alone as the baton-atlassian binary. Its callers see
+// what a caller in another process would see: gRPC statuses whose code and
+// reason (errors.go) say what went wrong, and the few calls the baton
+// protocol has no method for, declared by Lookups. Underneath is the thin
+// client of internal/atlassian, which owns paging, retries and error
+// decoding; this package owns the baton model and the mapping of client
+// errors to statuses.
 package connector
 
 import (
@@ -46,7 +50,24 @@ type Connector struct {
 	org   *atlassian.Organization
 }
 
-var _ connectorbuilder.ConnectorBuilderV2 = (*Connector)(nil)
+var (
+	_ connectorbuilder.ConnectorBuilderV2 = (*Connector)(nil)
+	_ Lookups                             = (*Connector)(nil)
+)
+
+// Lookups are the connector's calls that the baton protocol has no method
+// for, which a caller that serves many plan-time checks at once needs
+// beside the server (types.ConnectorServer) that answers the rest.
+type Lookups interface {
+	// FindUsers reads many accounts in a few batched requests, as the same
+	// user resources a sync emits; ids that name no account are absent.
+	// The protocol reads resources one at a time or lists them all.
+	FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error)
+	// RememberGroupDirectory passes on a group's directory id learned
+	// earlier (a resource's private state), which every membership write
+	// needs in its path, so that the write need not read the group first.
+	RememberGroupDirectory(groupID, directoryID string)
+}
 
 // New builds a connector. It sends nothing: Validate checks the credentials.
 func New(_ context.Context, cfg Config) (*Connector, error) {
@@ -57,17 +78,6 @@ func New(_ context.Context, cfg Config) (*Connector, error) {
 	return &Connector{client: client, orgID: client.OrganizationID()}, nil
 }
 
-// NewServer builds a connector and wraps it in the SDK's connector server,
-// whose methods (ListResources, ListGrants, Grant, Revoke, CreateResource,
-// DeleteResourceV2, Validate, ...) can be called in-process.
-func NewServer(ctx context.Context, cfg Config) (types.ConnectorServer, error) {
-	c, err := New(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return c.Server(ctx)
-}
-
 // Server wraps this connector in the SDK's connector server. The session
 // store is a no-op one: the SDK panics on session use when none is
 // configured, and this connector keeps no session state.
@@ -75,8 +85,17 @@ func (c *Connector) Server(ctx context.Context) (types.ConnectorServer, error) {
 	return connectorbuilder.NewConnector(ctx, c, connectorbuilder.WithSessionStore(&session.NoOpSessionStore{}))
 }
 
-// Client is the underlying admin API client, for its request statistics.
-func (c *Connector) Client() *atlassian.Client { return c.client }
+// RequestStats counts what the connector's client sent.
+type RequestStats struct {
+	Requests int64 // every attempt sent, retries included
+	Retries  int64 // attempts after the first
+}
+
+// RequestStats reports what this connector has sent so far.
+func (c *Connector) RequestStats() RequestStats {
+	s := c.client.Stats()
+	return RequestStats{Requests: s.Requests, Retries: s.Retries}
+}
 
 // OrganizationID is the organization this connector governs.
 func (c *Connector) OrganizationID() string { return c.orgID }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -41,21 +42,65 @@ import (
 // away during the sync; its grants are skipped), which is what a user or
 // group deleted mid-sync should do.
 
-// statusError carries a gRPC status and still unwraps to the client error, so
-// that in-process callers (the Terraform provider) can use errors.Is with the
-// atlassian sentinels as well as status.Code.
-type statusError struct {
-	st  *status.Status
-	err error
+// Reasons say which of the failures that share a gRPC code happened (a
+// wrong organization and a missing group are both NotFound; an inactive
+// account and a full licence are both FailedPrecondition). Each status
+// error carries its reason as an ErrorInfo detail in ErrorDomain, which
+// survives the trip through the SDK's server and over the wire, so a
+// caller tells failures apart with Reason, in this process or another.
+const (
+	ErrorDomain = "atlassian.baton.conductorone.com"
+
+	ReasonUnauthenticated      = "UNAUTHENTICATED"        // 401: the key is wrong or revoked
+	ReasonForbidden            = "FORBIDDEN"              // 403: not allowed (identity-provider group, role endpoints off)
+	ReasonOrganizationNotFound = "ORGANIZATION_NOT_FOUND" // 404-2: the key does not reach this organization
+	ReasonNotFound             = "NOT_FOUND"              // 404: the account, group or workspace is not there
+	ReasonInvalidRole          = "INVALID_ROLE"           // 400-3: no such role on that workspace
+	ReasonBadRequest           = "BAD_REQUEST"            // 400
+	ReasonInactiveUser         = "INACTIVE_USER"          // 400-2: the account is suspended or deactivated
+	ReasonLicenceLimit         = "LICENCE_LIMIT"          // 409-3: no seat left
+	ReasonAlreadyExists        = "ALREADY_EXISTS"         // 409-2
+	ReasonConflict             = "CONFLICT"               // other 409
+	ReasonRateLimited          = "RATE_LIMITED"           // 429 after the retry budget
+	ReasonServer               = "SERVER_ERROR"           // 5xx after the retry budget
+	ReasonTransport            = "TRANSPORT"              // no answer after the retry budget
+	ReasonMalformedResponse    = "MALFORMED_RESPONSE"
+)
+
+// Reason returns the reason a connector error carries, or "" for an error
+// that carries none (a caller mistake found before any call was sent, or
+// an error from outside the connector).
+func Reason(err error) string {
+	s, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, d := range s.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
+
+// statusError is a connector error: a gRPC status with its reason. It does
+// not unwrap to the client's error: callers see what a caller in another
+// process would see.
+type statusError struct{ st *status.Status }
 
 func (e *statusError) Error() string              { return e.st.Message() }
 func (e *statusError) GRPCStatus() *status.Status { return e.st }
-func (e *statusError) Unwrap() error              { return e.err }
 
-// newStatusError builds an error with an explicit code that wraps cause.
+// newStatusError builds an error with an explicit code, and the reason of
+// cause (the client's error) when there is one.
 func newStatusError(code codes.Code, cause error, format string, args ...any) error {
-	return &statusError{st: status.New(code, fmt.Sprintf(format, args...)), err: cause}
+	st := status.New(code, fmt.Sprintf(format, args...))
+	if reason := reasonOf(cause); reason != "" {
+		if detailed, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); err == nil {
+			st = detailed
+		}
+	}
+	return &statusError{st: st}
 }
 
 // invalidArgument is a caller mistake found before any call is sent.
@@ -63,36 +108,52 @@ func invalidArgument(format string, args ...any) error {
 	return newStatusError(codes.InvalidArgument, nil, format, args...)
 }
 
+// classes pairs each client error with its code and reason; the first
+// match wins, so the organization comes before the wider NotFound.
+var classes = []struct {
+	err    error
+	code   codes.Code
+	reason string
+}{
+	{context.Canceled, codes.Canceled, ""},
+	{context.DeadlineExceeded, codes.DeadlineExceeded, ""},
+	{atlassian.ErrUnauthenticated, codes.Unauthenticated, ReasonUnauthenticated},
+	{atlassian.ErrForbidden, codes.PermissionDenied, ReasonForbidden},
+	{atlassian.ErrOrganizationNotFound, codes.NotFound, ReasonOrganizationNotFound},
+	{atlassian.ErrNotFound, codes.NotFound, ReasonNotFound},
+	{atlassian.ErrInactiveUser, codes.FailedPrecondition, ReasonInactiveUser},
+	{atlassian.ErrLicenceLimit, codes.FailedPrecondition, ReasonLicenceLimit},
+	{atlassian.ErrInvalidRole, codes.InvalidArgument, ReasonInvalidRole},
+	{atlassian.ErrBadRequest, codes.InvalidArgument, ReasonBadRequest},
+	{atlassian.ErrAlreadyExists, codes.AlreadyExists, ReasonAlreadyExists},
+	{atlassian.ErrConflict, codes.Aborted, ReasonConflict},
+	{atlassian.ErrRateLimited, codes.ResourceExhausted, ReasonRateLimited},
+	{atlassian.ErrServer, codes.Aborted, ReasonServer},
+	{atlassian.ErrTransport, codes.Aborted, ReasonTransport},
+	{atlassian.ErrMalformedResponse, codes.Internal, ReasonMalformedResponse},
+}
+
 // codeOf picks the gRPC code for a client error; see the table above.
 func codeOf(err error) codes.Code {
-	switch {
-	case errors.Is(err, context.Canceled):
-		return codes.Canceled
-	case errors.Is(err, context.DeadlineExceeded):
-		return codes.DeadlineExceeded
-	case errors.Is(err, atlassian.ErrUnauthenticated):
-		return codes.Unauthenticated
-	case errors.Is(err, atlassian.ErrForbidden):
-		return codes.PermissionDenied
-	case errors.Is(err, atlassian.ErrNotFound):
-		return codes.NotFound
-	case errors.Is(err, atlassian.ErrInactiveUser), errors.Is(err, atlassian.ErrLicenceLimit):
-		return codes.FailedPrecondition
-	case errors.Is(err, atlassian.ErrInvalidRole), errors.Is(err, atlassian.ErrBadRequest):
-		return codes.InvalidArgument
-	case errors.Is(err, atlassian.ErrAlreadyExists):
-		return codes.AlreadyExists
-	case errors.Is(err, atlassian.ErrConflict):
-		return codes.Aborted
-	case errors.Is(err, atlassian.ErrRateLimited):
-		return codes.ResourceExhausted
-	case errors.Is(err, atlassian.ErrServer), errors.Is(err, atlassian.ErrTransport):
-		return codes.Aborted
-	case errors.Is(err, atlassian.ErrMalformedResponse):
-		return codes.Internal
+	for _, c := range classes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
 	}
 	// An HTTP status the client did not classify (405, 501, ...).
 	return codes.Unknown
+}
+
+func reasonOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	for _, c := range classes {
+		if errors.Is(err, c.err) {
+			return c.reason
+		}
+	}
+	return ""
 }
 
 // wrapError turns a client error into a status error, prefixed with what the
@@ -106,4 +167,19 @@ func wrapError(err error, format string, args ...any) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return newStatusError(codeOf(err), err, "%s: %s", what, err.Error())
+}
+
+// Message returns what the connector said about err: its own status
+// message, without gRPC's framing or the prefixes the SDK's server adds
+// ("grant failed: ...", "validate failed: ..."), which mean nothing to a
+// person.
+func Message(err error) string {
+	var inner interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &inner) && inner.GRPCStatus().Message() != "" {
+		return inner.GRPCStatus().Message()
+	}
+	if s, ok := status.FromError(err); ok {
+		return s.Message()
+	}
+	return err.Error()
 }

@@ -61,7 +61,7 @@ func TestGroupCreateDelete(t *testing.T) {
 
 			// A second group of the same name is a conflict.
 			_, err = srv.CreateResource(ctx, v2.CreateResourceRequest_builder{Resource: want}.Build())
-			checkError(t, err, codes.AlreadyExists, nil, "already exists")
+			checkError(t, err, codes.AlreadyExists, "", "already exists")
 
 			// The new group is usable at once: membership needs its directory.
 			user := st.Users[0].AccountID
@@ -90,13 +90,13 @@ func TestGroupCreateDelete(t *testing.T) {
 		_, srv := newServer(t, configFor(env))
 		g := externalGroup(t, env.State())
 		_, err := srv.DeleteResourceV2(ctxFor(t), v2.DeleteResourceV2Request_builder{ResourceId: rid(connector.ResourceTypeGroup, g.ID)}.Build())
-		checkError(t, err, codes.PermissionDenied, nil, "")
+		checkError(t, err, codes.PermissionDenied, "", "")
 	})
 	t.Run("a group needs a name", func(t *testing.T) {
 		env := startOrg(t, 1, 1, 0)
 		_, srv := newServer(t, configFor(env))
 		_, err := srv.CreateResource(ctxFor(t), v2.CreateResourceRequest_builder{Resource: v2.Resource_builder{Id: rid("group", "")}.Build()}.Build())
-		checkError(t, err, codes.InvalidArgument, nil, "name")
+		checkError(t, err, codes.InvalidArgument, "", "name")
 	})
 }
 
@@ -127,6 +127,6 @@ func TestGetResource(t *testing.T) {
 		rid(connector.ResourceTypeWorkspace, "ari:cloud:jira::site/none"),
 	} {
 		_, err := srv.GetResource(ctxFor(t), v2.ResourceGetterServiceGetResourceRequest_builder{ResourceId: id}.Build())
-		checkError(t, err, codes.NotFound, nil, "")
+		checkError(t, err, codes.NotFound, "", "")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -27,7 +28,7 @@ func startOrg(t testing.TB, users, groups, workspaces int) *sandboxtest.Env {
 }
 
 func configFor(env *sandboxtest.Env) connector.Config {
-	return connector.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token, Retry: fastRetry}
+	return connector.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token}, Retry: fastRetry}
 }
 
 func newServer(t testing.TB, cfg connector.Config) (*connector.Connector, types.ConnectorServer) {

@@ -1,7 +1,6 @@
 package connector_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
@@ -154,39 +152,39 @@ func TestProvisioningErrors(t *testing.T) {
 	}
 
 	cases := []struct {
-		name         string
-		setup        func(*sandbox.State)
-		cfg          func(*connector.Config)
-		entitlement  string
-		principal    string
-		principalID  string
-		revoke       bool
-		want         codes.Code
-		wantSentinel error
-		wantText     string
+		name        string
+		setup       func(*sandbox.State)
+		cfg         func(*connector.Config)
+		entitlement string
+		principal   string
+		principalID string
+		revoke      bool
+		want        codes.Code
+		wantReason  string
+		wantText    string
 	}{
-		{name: "unknown user", entitlement: memberOf(group.ID), principal: "user", principalID: "no-such-account", want: codes.NotFound, wantSentinel: atlassian.ErrNotFound},
-		{name: "unknown group", entitlement: memberOf("00000000-0000-4000-8000-000000000000"), principal: "user", principalID: user.AccountID, want: codes.NotFound, wantSentinel: atlassian.ErrNotFound},
+		{name: "unknown user", entitlement: memberOf(group.ID), principal: "user", principalID: "no-such-account", want: codes.NotFound, wantReason: connector.ReasonNotFound},
+		{name: "unknown group", entitlement: memberOf("00000000-0000-4000-8000-000000000000"), principal: "user", principalID: user.AccountID, want: codes.NotFound, wantReason: connector.ReasonNotFound},
 		{name: "unknown workspace", entitlement: userRole("ari:cloud:jira::site/00000000-0000-4000-8000-000000000000", "atlassian/user"), principal: "user", principalID: user.AccountID, want: codes.NotFound},
 		{name: "unknown group on a workspace role", entitlement: userRole(workspace, "atlassian/user"), principal: "group", principalID: "00000000-0000-4000-8000-000000000000", want: codes.NotFound},
-		{name: "invalid role", entitlement: userRole(workspace, "atlassian/site-admin"), principal: "user", principalID: user.AccountID, want: codes.InvalidArgument, wantSentinel: atlassian.ErrInvalidRole},
+		{name: "invalid role", entitlement: userRole(workspace, "atlassian/site-admin"), principal: "user", principalID: user.AccountID, want: codes.InvalidArgument, wantReason: connector.ReasonInvalidRole},
 		{name: "licence limit", setup: func(s *sandbox.State) { s.Settings.LicenceLimit = len(holders) },
 			entitlement: memberOf(licensed.GroupID), principal: "user", principalID: newcomer.AccountID,
-			want: codes.FailedPrecondition, wantSentinel: atlassian.ErrLicenceLimit, wantText: "licence"},
+			want: codes.FailedPrecondition, wantReason: connector.ReasonLicenceLimit, wantText: "licence"},
 		{name: "externally synced group", entitlement: memberOf(externalGroup(t, st).ID), principal: "user", principalID: activeUserOutside(t, st, externalGroup(t, st).ID).AccountID,
-			want: codes.PermissionDenied, wantSentinel: atlassian.ErrForbidden, wantText: "identity provider"},
+			want: codes.PermissionDenied, wantReason: connector.ReasonForbidden, wantText: "identity provider"},
 		{name: "workspace roles disabled", setup: func(s *sandbox.State) { s.Settings.WorkspaceRolesEnabled = false },
 			entitlement: userRole(workspace, "atlassian/user"), principal: "user", principalID: user.AccountID,
-			want: codes.PermissionDenied, wantSentinel: atlassian.ErrForbidden, wantText: "Atlassian support"},
+			want: codes.PermissionDenied, wantReason: connector.ReasonForbidden, wantText: "Atlassian support"},
 		{name: "workspace roles disabled, group principal", setup: func(s *sandbox.State) { s.Settings.WorkspaceRolesEnabled = false },
 			entitlement: userRole(workspace, "atlassian/stakeholder"), principal: "group", principalID: group.ID,
 			want: codes.PermissionDenied, wantText: "Atlassian support"},
 		{name: "wrong key", cfg: func(c *connector.Config) { c.APIToken = "not-the-key" },
 			entitlement: memberOf(group.ID), principal: "user", principalID: user.AccountID, want: codes.Unauthenticated, wantText: "API key"},
 		{name: "wrong organization", cfg: func(c *connector.Config) { c.OrganizationID = "00000000-0000-4000-8000-00000000beef" },
-			entitlement: memberOf(group.ID), principal: "user", principalID: user.AccountID, want: codes.NotFound, wantSentinel: atlassian.ErrOrganizationNotFound, wantText: "organization"},
+			entitlement: memberOf(group.ID), principal: "user", principalID: user.AccountID, want: codes.NotFound, wantReason: connector.ReasonOrganizationNotFound, wantText: "organization"},
 		{name: "wrong organization on revoke", cfg: func(c *connector.Config) { c.OrganizationID = "00000000-0000-4000-8000-00000000beef" },
-			entitlement: memberOf(group.ID), principal: "user", principalID: user.AccountID, revoke: true, want: codes.NotFound, wantSentinel: atlassian.ErrOrganizationNotFound},
+			entitlement: memberOf(group.ID), principal: "user", principalID: user.AccountID, revoke: true, want: codes.NotFound, wantReason: connector.ReasonOrganizationNotFound},
 		{name: "group principal on a membership", entitlement: memberOf(group.ID), principal: "group", principalID: group.ID, want: codes.InvalidArgument, wantText: "users only"},
 		{name: "workspace principal on a membership", entitlement: memberOf(group.ID), principal: "workspace", principalID: workspace, want: codes.InvalidArgument},
 		{name: "organization principal on a workspace role", entitlement: userRole(workspace, "atlassian/user"), principal: "organization", principalID: env.OrgID, want: codes.InvalidArgument, wantText: "users and groups"},
@@ -214,7 +212,7 @@ func TestProvisioningErrors(t *testing.T) {
 			} else {
 				_, err = s.Grant(ctxFor(t), grantRequest(c.entitlement, c.principal, c.principalID))
 			}
-			checkError(t, err, c.want, c.wantSentinel, c.wantText)
+			checkError(t, err, c.want, c.wantReason, c.wantText)
 			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("the failure took %s: something retried", d)
 			}
@@ -235,11 +233,11 @@ func TestServerFailuresAreNotUnavailable(t *testing.T) {
 		name   string
 		faults sandbox.Faults
 		want   codes.Code
-		kind   error
+		kind   string
 	}{
-		{"server error", sandbox.Faults{ErrorRate: 1, ErrorStatus: 500}, codes.Aborted, atlassian.ErrServer},
-		{"bad gateway", sandbox.Faults{ErrorRate: 1, ErrorStatus: 502}, codes.Aborted, atlassian.ErrServer},
-		{"rate limited", sandbox.Faults{RateLimitPerSecond: 0.001, RetryAfterSeconds: 30}, codes.ResourceExhausted, atlassian.ErrRateLimited},
+		{"server error", sandbox.Faults{ErrorRate: 1, ErrorStatus: 500}, codes.Aborted, connector.ReasonServer},
+		{"bad gateway", sandbox.Faults{ErrorRate: 1, ErrorStatus: 502}, codes.Aborted, connector.ReasonServer},
+		{"rate limited", sandbox.Faults{RateLimitPerSecond: 0.001, RetryAfterSeconds: 30}, codes.ResourceExhausted, connector.ReasonRateLimited},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			env.SetFaults(c.faults)
@@ -252,7 +250,7 @@ func TestServerFailuresAreNotUnavailable(t *testing.T) {
 	}
 }
 
-func checkError(t *testing.T, err error, want codes.Code, sentinel error, text string) {
+func checkError(t *testing.T, err error, want codes.Code, reason string, text string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("no error, want %s", want)
@@ -264,8 +262,8 @@ func checkError(t *testing.T, err error, want codes.Code, sentinel error, text s
 	if got != want {
 		t.Errorf("code %s, want %s: %v", got, want, err)
 	}
-	if sentinel != nil && !errors.Is(err, sentinel) {
-		t.Errorf("error does not wrap %v: %v", sentinel, err)
+	if reason != "" && connector.Reason(err) != reason {
+		t.Errorf("reason %q, want %q: %v", connector.Reason(err), reason, err)
 	}
 	if text != "" && !strings.Contains(err.Error(), text) {
 		t.Errorf("error does not mention %q: %v", text, err)
@@ -284,7 +282,7 @@ func TestValidate(t *testing.T) {
 	cfg.APIToken = "wrong-key"
 	_, bad := newServer(t, cfg)
 	_, err := bad.Validate(ctxFor(t), &v2.ConnectorServiceValidateRequest{})
-	checkError(t, err, codes.Unauthenticated, atlassian.ErrUnauthenticated, "access token")
+	checkError(t, err, codes.Unauthenticated, connector.ReasonUnauthenticated, "access token")
 	if strings.Contains(err.Error(), "wrong-key") {
 		t.Errorf("the error echoes the key: %v", err)
 	}
@@ -293,7 +291,7 @@ func TestValidate(t *testing.T) {
 	cfg.OrganizationID = "00000000-0000-4000-8000-00000000beef"
 	_, bad = newServer(t, cfg)
 	_, err = bad.Validate(ctxFor(t), &v2.ConnectorServiceValidateRequest{})
-	checkError(t, err, codes.NotFound, atlassian.ErrOrganizationNotFound, "organization id")
+	checkError(t, err, codes.NotFound, connector.ReasonOrganizationNotFound, "organization id")
 	if strings.Contains(err.Error(), "access token (") {
 		t.Errorf("a wrong org id is blamed on the key: %v", err)
 	}

@@ -46,7 +46,7 @@ func BenchmarkFullSync5000(b *testing.B) {
 				b.ReportMetric(float64(stats.Total), "requests")
 				b.ReportMetric(elapsed.Seconds(), "s/sync")
 				b.Logf("workers=%d: %d admin API requests (client counted %d, %d retries) in %s (sync %s); %v resources, %d entitlements, %d grants",
-					workers, stats.Total, c.Client().Stats().Requests, c.Client().Stats().Retries, elapsed.Round(time.Millisecond), counts.Duration.Round(time.Millisecond),
+					workers, stats.Total, c.RequestStats().Requests, c.RequestStats().Retries, elapsed.Round(time.Millisecond), counts.Duration.Round(time.Millisecond),
 					counts.Resources, counts.Entitlements, counts.Grants)
 				b.Logf("by route:\n%s", formatRoutes(stats.ByRoute))
 			}

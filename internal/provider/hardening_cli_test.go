@@ -33,7 +33,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -104,12 +104,12 @@ func (p *hardCountingProvider) Configure(ctx context.Context, req provider.Confi
 
 // clientStats adds up what the admin API clients of every configuration
 // so far sent: requests, and retries (attempts after the first).
-func (p *hardCountingProvider) clientStats() atlassian.Stats {
+func (p *hardCountingProvider) clientStats() access.RequestStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var total atlassian.Stats
+	var total access.RequestStats
 	for _, pd := range p.configured {
-		s := pd.connector.Client().Stats()
+		s := pd.requestStats()
 		total.Requests += s.Requests
 		total.Retries += s.Retries
 	}

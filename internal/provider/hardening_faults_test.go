@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -299,7 +299,7 @@ type hardFaultOutcome struct {
 	outcome      string
 	firstErr     string
 	writes       int
-	client       atlassian.Stats // what the provider's clients counted
+	client       access.RequestStats // what the provider's clients counted
 }
 
 // hardRunFaultScenario applies the fixture's configuration under the

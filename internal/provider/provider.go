@@ -1,5 +1,8 @@
 // Package provider is the Terraform provider for Atlassian Cloud
-// organizations. Every read and write goes through the embedded baton
+// organizations: schemas, plans and diagnostics. It checks the provider
+// block once (settings.go) and talks to internal/access alone for every
+// read and write of access, and to internal/deploy for what
+// atlassian_connector deploys; both go through the embedded baton
 // connector's server, so Terraform sees exactly what the baton engine syncs
 // and provisions.
 package provider
@@ -16,6 +19,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // Address is the provider's registry address.
@@ -70,7 +75,7 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Where the admin API lives, without the `/admin` suffix. Defaults to `$" + envBaseURL +
-					"`, else `" + defaultBaseURL + "`. Point it at a local sandbox organization for tests and demos.",
+					"`, else `" + orgconfig.DefaultBaseURL + "`. Point it at a local sandbox organization for tests and demos.",
 			},
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
@@ -106,7 +111,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings, diags := resolveSettings(model, lookupEnv)
+	settings, diags := resolveSettings(model, lookupEnv, p.version)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -117,7 +122,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 		"requests_per_second": settings.RequestsPerSecond,
 		"max_concurrency":     settings.MaxConcurrency,
 	})
-	data, err := newProviderData(ctx, settings, p.version)
+	data, err := newProviderData(ctx, settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not start the Atlassian connector", err.Error())
 		return

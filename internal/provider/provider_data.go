@@ -3,45 +3,68 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
-	"github.com/conductorone/baton-sdk/pkg/types"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // providerData is what Configure hands to every resource and data source:
-// one connector per provider process, and the access view over it that
-// they all share (so a group is listed once, however many resources read it).
+// the provider's configuration as checked at the edge, and the one access
+// view of the organization that they all share (so a group is listed once,
+// however many resources read it).
 type providerData struct {
-	settings  settings
-	version   string
-	connector *connector.Connector
-	server    types.ConnectorServer
+	settings  orgconfig.Config
 	directory *access.Directory
+
+	// deployment is the connector atlassian_connector checks and syncs with
+	// when it uses the provider's own credentials, opened on first use.
+	deploymentMu sync.Mutex
+	deployment   *deploy.Connector
 }
 
-func newProviderData(ctx context.Context, s settings, version string) (*providerData, error) {
-	c, err := connector.New(ctx, s.connectorConfig())
+func newProviderData(ctx context.Context, s orgconfig.Config) (*providerData, error) {
+	d, err := access.Open(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	server, err := c.Server(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &providerData{settings: s, version: version, connector: c, server: server, directory: access.New(server, c)}, nil
+	return &providerData{settings: s, directory: d}, nil
 }
 
-func (s settings) connectorConfig() connector.Config {
-	return connector.Config{
-		BaseURL:           s.BaseURL,
-		OrganizationID:    s.OrganizationID,
-		APIToken:          s.APIToken,
-		RequestsPerSecond: s.RequestsPerSecond,
-		MaxConcurrency:    s.MaxConcurrency,
+// connectorFor returns the connector for this organization and key: the
+// provider's own (opened once) when they are the provider's, else a new one.
+func (pd *providerData) connectorFor(ctx context.Context, orgID, token string) (*deploy.Connector, error) {
+	if orgID != pd.settings.OrganizationID || token != pd.settings.APIToken {
+		cfg := pd.settings
+		cfg.OrganizationID, cfg.APIToken = orgID, token
+		return deploy.Open(ctx, cfg)
 	}
+	pd.deploymentMu.Lock()
+	defer pd.deploymentMu.Unlock()
+	if pd.deployment == nil {
+		c, err := deploy.Open(ctx, pd.settings)
+		if err != nil {
+			return nil, err
+		}
+		pd.deployment = c
+	}
+	return pd.deployment, nil
+}
+
+// requestStats adds up what this configuration's connectors have sent.
+func (pd *providerData) requestStats() access.RequestStats {
+	total := pd.directory.RequestStats()
+	pd.deploymentMu.Lock()
+	defer pd.deploymentMu.Unlock()
+	if pd.deployment != nil {
+		s := pd.deployment.RequestStats()
+		total.Requests += s.Requests
+		total.Retries += s.Retries
+	}
+	return total
 }
 
 // providerDataFrom is the common Configure of resources and data sources: it

@@ -4,14 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
-	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/types"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,9 +21,8 @@ import (
 	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
-	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 var (
@@ -140,7 +135,7 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "The Atlassian organization the connector syncs: the UUID after `/o/` in " +
 					"admin.atlassian.com URLs (`BATON_ORG`). Defaults to the provider's. Changing it forces a new resource.",
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(organizationIDPattern,
+					stringvalidator.RegexMatches(orgconfig.OrganizationIDPattern,
 						"must be a UUID such as 3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37 (the part after /o/ in admin.atlassian.com URLs)"),
 				},
 			},
@@ -282,7 +277,7 @@ func (r *connectorResource) spec(m connectorModel) (connectorDeploymentSpec, boo
 		ClientID:       m.ClientID.ValueString(),
 		ClientSecret:   m.ClientSecret.ValueString(),
 	}
-	if base := r.data.settings.BaseURL; base != "" && base != defaultBaseURL {
+	if base := r.data.settings.BaseURL; base != "" && base != orgconfig.DefaultBaseURL {
 		s.BaseURL = base
 	}
 	return s, true
@@ -432,7 +427,7 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags 
 	if diags.HasError() {
 		return
 	}
-	server, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !m.APIToken.IsNull(), diags)
+	conn, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !m.APIToken.IsNull(), diags)
 	if !ok {
 		return
 	}
@@ -443,53 +438,41 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags 
 	if m.SyncPath.IsNull() {
 		return
 	}
-	counts, err := syncTo(ctx, server, m.SyncPath.ValueString())
+	counts, err := conn.SyncTo(ctx, m.SyncPath.ValueString())
 	if err != nil {
 		diags.AddAttributeError(path.Root("sync_path"), "Could not sync the organization",
 			fmt.Sprintf("Writing a full sync of organization %s to %s failed: %s", spec.OrganizationID, m.SyncPath.ValueString(), err))
 		return
 	}
-	m.Accounts = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeUser]))
-	m.Groups = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeGroup]))
-	m.Workspaces = tftypes.Int64Value(int64(counts.Resources[connector.ResourceTypeWorkspace]))
+	m.Accounts = tftypes.Int64Value(int64(counts.Accounts))
+	m.Groups = tftypes.Int64Value(int64(counts.Groups))
+	m.Workspaces = tftypes.Int64Value(int64(counts.Workspaces))
 	m.Grants = tftypes.Int64Value(int64(counts.Grants))
 	m.SyncedAt = tftypes.StringValue(time.Now().UTC().Format(time.RFC3339))
 	tflog.Info(ctx, "synced the organization", map[string]any{
-		"sync_path": m.SyncPath.ValueString(), "accounts": counts.Resources[connector.ResourceTypeUser],
-		"groups": counts.Resources[connector.ResourceTypeGroup], "workspaces": counts.Resources[connector.ResourceTypeWorkspace],
+		"sync_path": m.SyncPath.ValueString(), "accounts": counts.Accounts,
+		"groups": counts.Groups, "workspaces": counts.Workspaces,
 		"grants": counts.Grants, "duration": counts.Duration.String(),
 	})
 }
 
 // validate proves the connector's credentials with the connector's own
-// Validate and returns a connector server for them and the organization's
-// name. The provider's connector serves when the credentials are the
-// provider's; otherwise one is built for this resource. ownToken says
-// whether the key came from the resource (for the attribute of an error).
-func (r *connectorResource) validate(ctx context.Context, orgID, token string, ownToken bool, diags *diag.Diagnostics) (types.ConnectorServer, string, bool) {
-	c, server := r.data.connector, r.data.server
-	if orgID != r.data.settings.OrganizationID || token != r.data.settings.APIToken {
-		cfg := r.data.settings.connectorConfig()
-		cfg.OrganizationID, cfg.APIToken = orgID, token
-		var err error
-		if c, err = connector.New(ctx, cfg); err == nil {
-			server, err = c.Server(ctx)
-		}
-		if err != nil {
-			diags.AddError("Could not start the Atlassian connector", err.Error())
-			return nil, "", false
-		}
+// Validate and returns the connector for them and the organization's name.
+// The provider's credentials use the provider's connector; others get one
+// of their own. ownToken says whether the key came from the resource (for
+// the attribute of an error).
+func (r *connectorResource) validate(ctx context.Context, orgID, token string, ownToken bool, diags *diag.Diagnostics) (*deploy.Connector, string, bool) {
+	conn, err := r.data.connectorFor(ctx, orgID, token)
+	if err != nil {
+		diags.AddError("Could not start the Atlassian connector", err.Error())
+		return nil, "", false
 	}
-	if _, err := c.Validate(ctx); err != nil {
+	name, err := conn.Check(ctx)
+	if err != nil {
 		addCredentialError(diags, orgID, ownToken, err)
 		return nil, "", false
 	}
-	name, err := organizationName(ctx, server)
-	if err != nil {
-		diags.AddError("Could not read the organization", fmt.Sprintf("Reading organization %s failed: %s", orgID, err))
-		return nil, "", false
-	}
-	return server, name, true
+	return conn, name, true
 }
 
 // addCredentialError names what is wrong: the connector's message already
@@ -500,7 +483,7 @@ func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, er
 		tokenSource = "api_token"
 	}
 	switch {
-	case errors.Is(err, atlassian.ErrUnauthenticated):
+	case errors.Is(err, deploy.ErrKeyRejected):
 		detail := fmt.Sprintf("Atlassian rejected the API key (%s) of the connector for organization %s: %s\n\n"+
 			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).", tokenSource, orgID, err)
 		if ownToken {
@@ -508,11 +491,11 @@ func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, er
 		} else {
 			diags.AddError("Invalid API key", detail)
 		}
-	case errors.Is(err, atlassian.ErrOrganizationNotFound), errors.Is(err, atlassian.ErrNotFound):
+	case errors.Is(err, deploy.ErrUnknownOrganization):
 		diags.AddAttributeError(path.Root("organization_id"), "Unknown organization id",
 			fmt.Sprintf("The API key (%s) has no organization %s: %s\n\nCopy the organization id from the address bar "+
 				"of admin.atlassian.com, after /o/, and use a key created in that organization.", tokenSource, orgID, err))
-	case errors.Is(err, atlassian.ErrForbidden):
+	case errors.Is(err, deploy.ErrForbidden):
 		diags.AddAttributeError(path.Root("organization_id"), "API key may not read the organization",
 			fmt.Sprintf("The API key (%s) may not read organization %s: %s\n\nUse a key created by an organization admin "+
 				"in that organization.", tokenSource, orgID, err))
@@ -520,53 +503,6 @@ func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, er
 		diags.AddError("Could not validate the connector's credentials",
 			fmt.Sprintf("Validating the API key and organization id %s failed: %s", orgID, err))
 	}
-}
-
-// organizationName reads the organization resource of the connector, which
-// Validate has just read: no second request.
-func organizationName(ctx context.Context, server types.ConnectorServer) (string, error) {
-	resp, err := server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
-		ResourceTypeId: connector.ResourceTypeOrganization,
-	}.Build())
-	if err != nil {
-		return "", err
-	}
-	for _, res := range resp.GetList() {
-		return res.GetDisplayName(), nil
-	}
-	return "", errors.New("the connector listed no organization")
-}
-
-// syncTo runs the connector's full sync into a fresh file beside path and
-// renames it into place, so a failed sync never leaves a truncated file
-// where the last good one was.
-func syncTo(ctx context.Context, server types.ConnectorServer, target string) (batonsync.Counts, error) {
-	dir := filepath.Dir(target)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return batonsync.Counts{}, err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".*.tmp")
-	if err != nil {
-		return batonsync.Counts{}, err
-	}
-	tmpPath := tmp.Name()
-	_ = tmp.Close()
-	// The syncer wants a path that does not exist (it would resume one).
-	if err := os.Remove(tmpPath); err != nil {
-		return batonsync.Counts{}, err
-	}
-	defer func() { _ = os.Remove(tmpPath) }()
-	counts, err := batonsync.Sync(ctx, server, tmpPath, "")
-	if err != nil {
-		return batonsync.Counts{}, err
-	}
-	if err := os.Chmod(tmpPath, 0o600); err != nil {
-		return batonsync.Counts{}, err
-	}
-	if err := os.Rename(tmpPath, target); err != nil {
-		return batonsync.Counts{}, err
-	}
-	return counts, nil
 }
 
 // Read sends no request: a deployment is not observable through the
@@ -637,7 +573,7 @@ func parseConnectorID(raw string) (orgID, name string, err error) {
 	switch {
 	case !ok:
 		return "", "", fmt.Errorf("%q has no \"/\"; expected %s", raw, format)
-	case !organizationIDPattern.MatchString(orgID):
+	case !orgconfig.OrganizationIDPattern.MatchString(orgID):
 		return "", "", fmt.Errorf("%q: the organization id %q is not a UUID; expected %s", raw, orgID, format)
 	case len(name) > 63 || !kubernetesNamePattern.MatchString(name):
 		return "", "", fmt.Errorf("%q: the name %q is not a DNS label (lower-case letters, digits and '-', at most 63); expected %s", raw, name, format)

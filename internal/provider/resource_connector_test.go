@@ -27,8 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -277,16 +276,19 @@ func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resou
 		if info.Mode().Perm() != 0o600 {
 			return fmt.Errorf("the sync file has mode %v, want 0600", info.Mode().Perm())
 		}
-		counts, err := batonsync.ReadCounts(context.Background(), syncPath, t.TempDir())
+		counts, err := deploy.ReadCounts(context.Background(), syncPath)
 		if err != nil {
 			return err
 		}
-		if counts.Resources[connector.ResourceTypeUser] != accounts || counts.Resources[connector.ResourceTypeGroup] != groups ||
-			counts.Resources[connector.ResourceTypeWorkspace] != workspaces || counts.Grants != grants {
-			return fmt.Errorf("the c1z holds %v resources and %d grants; the sandbox has %d accounts, %d groups, %d workspaces, %d grants",
-				counts.Resources, counts.Grants, accounts, groups, workspaces, grants)
+		if counts.Accounts != accounts || counts.Groups != groups ||
+			counts.Workspaces != workspaces || counts.Grants != grants {
+			return fmt.Errorf("the c1z holds %d accounts, %d groups, %d workspaces, %d grants; the sandbox has %d, %d, %d, %d",
+				counts.Accounts, counts.Groups, counts.Workspaces, counts.Grants, accounts, groups, workspaces, grants)
 		}
-		leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(syncPath), ".*.tmp"))
+		leftovers, err := filepath.Glob(filepath.Join(filepath.Dir(syncPath), ".*.tmp"))
+		if err != nil {
+			return err
+		}
 		if len(leftovers) > 0 {
 			return fmt.Errorf("temporary files left beside the sync: %v", leftovers)
 		}

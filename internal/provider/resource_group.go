@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
 
 var (
@@ -175,7 +174,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	name := plan.Name.ValueString()
 	created, err := r.directory.CreateGroup(ctx, name, plan.Description.ValueString())
 	if err != nil {
-		if errors.Is(err, atlassian.ErrAlreadyExists) || errors.Is(err, atlassian.ErrConflict) {
+		if errors.Is(err, access.ErrAlreadyExists) || errors.Is(err, access.ErrConflict) {
 			// Created by someone else between plan and apply.
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Group name already taken",
 				fmt.Sprintf("Atlassian refused to create group %q because a group with that name already exists "+
@@ -242,7 +241,7 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	// Deleting a group that is already gone succeeds (the access layer).
 	if err := r.directory.DeleteGroup(ctx, id); err != nil {
 		detail := fmt.Sprintf("Deleting group %q (%s) failed: %s", state.Name.ValueString(), id, err)
-		if errors.Is(err, atlassian.ErrForbidden) {
+		if errors.Is(err, access.ErrForbidden) {
 			detail += "\n\nAtlassian does not let anyone delete groups synced from an identity provider or its " +
 				"default product access groups. To stop managing such a group with Terraform without deleting it, " +
 				"remove it from the state (a removed block, or `terraform state rm`)."

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
 
 var (
@@ -182,12 +181,12 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 // a user can act on.
 func addMembershipWriteError(diags *diag.Diagnostics, what string, err error) {
 	switch {
-	case errors.Is(err, atlassian.ErrForbidden):
+	case errors.Is(err, access.ErrForbidden):
 		diags.AddAttributeError(path.Root("group_id"), "Atlassian refused the membership change",
 			fmt.Sprintf("Could not %s: Atlassian refused it (403). Groups synced from an identity provider are managed by "+
 				"that identity provider and accept no membership changes here; otherwise the API key must belong to an "+
 				"organization admin.\n\n%s", what, err))
-	case errors.Is(err, atlassian.ErrLicenceLimit):
+	case errors.Is(err, access.ErrLicenceLimit):
 		diags.AddAttributeError(path.Root("account_id"), "Licence limit reached",
 			fmt.Sprintf("Could not %s: the group gives product access, and the product has no free licence seat "+
 				"(ADMIN-UAM-409-3). Free seats or raise the licence limit, then apply again.\n\n%s", what, err))

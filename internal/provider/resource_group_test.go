@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -456,9 +457,9 @@ resource "atlassian_group" "g" {
 func TestAccGroupReadWarnings(t *testing.T) {
 	org := newTestOrg(t, 20, 6, 1)
 	ctx := context.Background()
-	pd, err := newProviderData(ctx, settings{
+	pd, err := newProviderData(ctx, orgconfig.Config{
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL, MaxConcurrency: 4,
-	}, "test")
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
 var (
@@ -94,7 +92,7 @@ func (r *workspaceRoleAssignmentResource) Metadata(_ context.Context, req resour
 }
 
 func (r *workspaceRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	roles := "`" + strings.Join(connector.WorkspaceRoles, "`, `") + "`"
+	roles := "`" + strings.Join(access.WorkspaceRoles, "`, `") + "`"
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One workspace (product) role held by one account or one group: for example " +
@@ -129,7 +127,7 @@ func (r *workspaceRoleAssignmentResource) Schema(_ context.Context, _ resource.S
 				Required:            true,
 				PlanModifiers:       replace,
 				MarkdownDescription: "The workspace role: one of " + roles + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(connector.WorkspaceRoles...)},
+				Validators:          []validator.String{stringvalidator.OneOf(access.WorkspaceRoles...)},
 			},
 			"account_id": schema.StringAttribute{
 				Optional:      true,
@@ -446,23 +444,23 @@ func addRoleWriteError(diags *diag.Diagnostics, verb string, id roleAssignmentID
 		what = fmt.Sprintf("revoke the role %s on workspace %s from %s %s", id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
 	}
 	switch {
-	case errors.Is(err, atlassian.ErrInactiveUser):
+	case errors.Is(err, access.ErrInactiveUser):
 		diags.AddAttributeError(path.Root("account_id"), "Account is not active",
 			fmt.Sprintf("Could not %s: Atlassian gives roles to active accounts only, and this account is suspended or "+
 				"deactivated (ADMIN-UAM-400-2). Restore the account's access in admin.atlassian.com (Directory > Users > "+
 				"the account > Restore access), then apply again.\n\n%s", what, err))
-	case errors.Is(err, atlassian.ErrLicenceLimit):
+	case errors.Is(err, access.ErrLicenceLimit):
 		diags.AddAttributeError(id.principalPath(), "Licence limit reached",
 			fmt.Sprintf("Could not %s: the product has no free licence seat for the new role holders (ADMIN-UAM-409-3). "+
 				"Free seats (take the product role away from people who no longer need it) or raise the licence limit "+
 				"in admin.atlassian.com > Billing, then apply again.\n\n%s", what, err))
-	case errors.Is(err, atlassian.ErrForbidden):
+	case errors.Is(err, access.ErrForbidden):
 		diags.AddError("Workspace role endpoints are not enabled",
 			fmt.Sprintf("Could not %s: Atlassian refused the workspace role endpoints (403). Atlassian support must "+
 				"enable the workspace role endpoints for this organization before roles can be managed through the "+
 				"admin API; contact Atlassian support and ask for them. The API key must also belong to an "+
 				"organization admin.\n\n%s", what, err))
-	case errors.Is(err, atlassian.ErrInvalidRole):
+	case errors.Is(err, access.ErrInvalidRole):
 		diags.AddAttributeError(path.Root("role"), "Invalid role for this workspace",
 			fmt.Sprintf("Could not %s: the workspace does not offer this role (ADMIN-UAM-400-3). Use a role its product "+
 				"supports, such as atlassian/user or atlassian/admin.\n\n%s", what, err))

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -35,7 +36,7 @@ func TestWorkspaceRoleWriteErrors(t *testing.T) {
 	before := org.State()
 
 	ctx := context.Background()
-	pd, err := newProviderData(ctx, settings{OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL, MaxConcurrency: 4}, "test")
+	pd, err := newProviderData(ctx, orgconfig.Config{OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL, MaxConcurrency: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

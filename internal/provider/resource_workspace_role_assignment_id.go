@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
 // The id of an atlassian_workspace_role_assignment is
@@ -21,7 +20,7 @@ import (
 //
 // Workspace ARIs hold colons and slashes, account ids may hold a colon and
 // roles a slash, so neither ":" nor "/" can separate the parts. "|" can:
-// roles never contain it (they are one of connector.WorkspaceRoles) and the
+// roles never contain it (they are one of access.WorkspaceRoles) and the
 // schema refuses it in account and group ids. The id is therefore split from
 // its right end: the principal after the last "|", the role before it, and
 // the workspace ARI is whatever remains on the left, so even an ARI holding
@@ -72,7 +71,7 @@ func parseRoleAssignmentID(raw string) (roleAssignmentID, error) {
 	if s == "" {
 		return roleAssignmentID{}, fmt.Errorf("the id is empty; expected %s", roleAssignmentIDFormat)
 	}
-	if !strings.Contains(s, roleAssignmentIDSeparator) && strings.HasPrefix(s, connector.ResourceTypeWorkspace+":") {
+	if !strings.Contains(s, roleAssignmentIDSeparator) && access.LooksLikeRoleGrantID(s) {
 		return parseRoleAssignmentGrantID(s)
 	}
 
@@ -104,15 +103,15 @@ func parseRoleAssignmentID(raw string) (roleAssignmentID, error) {
 
 // parseRoleAssignmentGrantID reads a baton grant id of a workspace role.
 func parseRoleAssignmentGrantID(s string) (roleAssignmentID, error) {
-	ref, err := connector.ParseGrantID(s)
-	if err != nil || ref.Entitlement.ResourceType != connector.ResourceTypeWorkspace || ref.Entitlement.Role() == "" {
+	principal, role, err := access.ParseRoleGrantID(s)
+	if err != nil {
 		return roleAssignmentID{}, fmt.Errorf("%q is not a workspace role grant id; expected %s", s, roleAssignmentIDFormat)
 	}
 	id := roleAssignmentID{
-		WorkspaceID:   ref.Entitlement.ResourceID,
-		Role:          ref.Entitlement.Role(),
-		PrincipalType: ref.PrincipalType,
-		PrincipalID:   ref.PrincipalID,
+		WorkspaceID:   role.WorkspaceID,
+		Role:          role.Role,
+		PrincipalType: principal.Type,
+		PrincipalID:   principal.ID,
 	}
 	if err := id.check(s); err != nil {
 		return roleAssignmentID{}, err
@@ -126,8 +125,8 @@ func (id roleAssignmentID) check(raw string) error {
 	switch {
 	case !workspaceARIPattern.MatchString(id.WorkspaceID):
 		return fmt.Errorf("%q: the workspace %q is not a workspace ARI such as ari:cloud:jira::site/<uuid>", raw, id.WorkspaceID)
-	case !slices.Contains(connector.WorkspaceRoles, id.Role):
-		return fmt.Errorf("%q: %q is not a workspace role; use one of %s", raw, id.Role, strings.Join(connector.WorkspaceRoles, ", "))
+	case !slices.Contains(access.WorkspaceRoles, id.Role):
+		return fmt.Errorf("%q: %q is not a workspace role; use one of %s", raw, id.Role, strings.Join(access.WorkspaceRoles, ", "))
 	case !principalIDPattern.MatchString(id.PrincipalID):
 		return fmt.Errorf("%q: the %s id %q must not contain white space or %q", raw, id.PrincipalType, id.PrincipalID, roleAssignmentIDSeparator)
 	}

@@ -1,10 +1,9 @@
 package provider
 
 import (
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"strings"
 	"testing"
-
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
 func TestRoleAssignmentIDRoundTrip(t *testing.T) {
@@ -41,7 +40,7 @@ func TestRoleAssignmentIDRoundTrip(t *testing.T) {
 		// except where the ARI holds "|" (the grant id then looks like ours)
 		// or ":role:" (grant ids are ambiguous then; no real ARI does).
 		if !strings.Contains(want.WorkspaceID, "|") && !strings.Contains(want.WorkspaceID, ":role:") {
-			grantID := connector.GrantID(connector.WorkspaceRoleEntitlementID(want.WorkspaceID, want.Role), want.PrincipalType, want.PrincipalID)
+			grantID := access.RoleGrantID(want.principal(), want.role())
 			got, err := parseRoleAssignmentID(grantID)
 			if err != nil || got != want {
 				t.Errorf("parse(grant id %q) = %+v, %v; want %+v", grantID, got, err, want)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -135,7 +135,7 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 	ws := org.State().Workspaces[0].ID
 	user := org.newcomer(t, ws)
 	id := ws + "|atlassian/user|user:" + user.AccountID
-	grantID := connector.GrantID(connector.WorkspaceRoleEntitlementID(ws, "atlassian/user"), "user", user.AccountID)
+	grantID := access.RoleGrantID(access.Principal{Type: access.TypeUser, ID: user.AccountID}, access.Role{WorkspaceID: ws, Role: "atlassian/user"})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

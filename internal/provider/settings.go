@@ -1,15 +1,16 @@
 package provider
 
 import (
+	"errors"
 	"fmt"
-	"net/url"
 	"os"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // Environment variables, in order of precedence. The BATON_ spellings are the
@@ -20,23 +21,7 @@ var (
 	envAPIToken       = []string{"ATLASSIAN_API_TOKEN", "BATON_ACCESS_TOKEN", "BATON_API_TOKEN"}
 )
 
-const (
-	envBaseURL            = "ATLASSIAN_BASE_URL"
-	defaultBaseURL        = "https://api.atlassian.com"
-	defaultMaxConcurrency = 8
-)
-
-// organizationIDPattern accepts the UUIDs Atlassian uses for organization ids.
-var organizationIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
-// settings is the resolved provider configuration.
-type settings struct {
-	OrganizationID    string
-	APIToken          string
-	BaseURL           string
-	RequestsPerSecond float64
-	MaxConcurrency    int
-}
+const envBaseURL = "ATLASSIAN_BASE_URL"
 
 func lookupEnv(name string) (string, bool) { return os.LookupEnv(name) }
 
@@ -52,11 +37,13 @@ func firstEnv(lookup func(string) (string, bool), names ...string) (value, name 
 	return "", ""
 }
 
-// resolveSettings applies the environment fallbacks and validates every
-// value, naming the attribute and the variables in each error.
-func resolveSettings(m providerModel, lookup func(string) (string, bool)) (settings, diag.Diagnostics) {
+// resolveSettings is the provider's edge: it applies the environment
+// fallbacks, trims, and checks every value with orgconfig's parsers, naming
+// the attribute and the variables in each error. What it returns goes down
+// the stack unchanged.
+func resolveSettings(m providerModel, lookup func(string) (string, bool), version string) (orgconfig.Config, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	s := settings{MaxConcurrency: defaultMaxConcurrency}
+	s := orgconfig.Config{MaxConcurrency: orgconfig.DefaultMaxConcurrency, UserAgent: "terraform-provider-atlassian/" + version}
 
 	unknown := func(attr string, v interface{ IsUnknown() bool }) bool {
 		if v.IsUnknown() {
@@ -71,12 +58,13 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool)) (setti
 	// organization_id
 	if !unknown("organization_id", m.OrganizationID) {
 		value, source := stringOrEnv(m.OrganizationID, lookup, envOrganizationID)
+		_, err := orgconfig.ParseOrganizationID(value)
 		switch {
-		case value == "":
+		case errors.Is(err, orgconfig.ErrMissing):
 			diags.AddAttributeError(path.Root("organization_id"), "Missing organization_id",
 				fmt.Sprintf("Set organization_id in the provider block or one of the environment variables %s: "+
 					"it is the UUID after /o/ in admin.atlassian.com URLs.", strings.Join(envOrganizationID, ", ")))
-		case !organizationIDPattern.MatchString(value):
+		case err != nil:
 			diags.AddAttributeError(path.Root("organization_id"), "Malformed organization_id",
 				fmt.Sprintf("The organization id %q (from %s) is not a UUID such as 3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37: "+
 					"copy it from the address bar of admin.atlassian.com, after /o/.", value, source))
@@ -87,12 +75,13 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool)) (setti
 	// api_token
 	if !unknown("api_token", m.APIToken) {
 		value, source := stringOrEnv(m.APIToken, lookup, envAPIToken)
+		_, err := orgconfig.ParseAPIToken(value)
 		switch {
-		case value == "":
+		case errors.Is(err, orgconfig.ErrMissing):
 			diags.AddAttributeError(path.Root("api_token"), "Missing api_token",
 				fmt.Sprintf("Set api_token in the provider block or one of the environment variables %s: "+
 					"an organization API key without scopes (admin.atlassian.com > Settings > API keys).", strings.Join(envAPIToken, ", ")))
-		case strings.ContainsAny(value, " \t\r\n"):
+		case err != nil:
 			// The value itself is never echoed.
 			diags.AddAttributeError(path.Root("api_token"), "Malformed api_token",
 				fmt.Sprintf("The API key from %s contains white space; copy the key again without spaces or line breaks.", source))
@@ -104,15 +93,15 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool)) (setti
 	if !unknown("base_url", m.BaseURL) {
 		value, source := stringOrEnv(m.BaseURL, lookup, []string{envBaseURL})
 		if value == "" {
-			value, source = defaultBaseURL, "the default"
+			value, source = orgconfig.DefaultBaseURL, "the default"
 		}
-		u, err := url.Parse(value)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		base, err := orgconfig.ParseBaseURL(value)
+		if err != nil {
 			diags.AddAttributeError(path.Root("base_url"), "Malformed base_url",
 				fmt.Sprintf("The base URL %q (from %s) must be an absolute http or https URL without a query, such as %s.",
-					value, source, defaultBaseURL))
+					value, source, orgconfig.DefaultBaseURL))
 		}
-		s.BaseURL = strings.TrimSuffix(strings.TrimRight(value, "/"), "/admin")
+		s.BaseURL = base
 	}
 
 	if !m.RequestsPerSecond.IsNull() && !m.RequestsPerSecond.IsUnknown() {

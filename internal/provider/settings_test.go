@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"strings"
 	"testing"
 
@@ -26,15 +27,18 @@ func TestSettingsFromEnvironmentInOrder(t *testing.T) {
 		"BATON_API_TOKEN":    "guide-token",
 		"BATON_ACCESS_TOKEN": "baton-token",
 		"ATLASSIAN_BASE_URL": "http://127.0.0.1:9999/admin/",
-	}))
+	}), "test")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	if s.OrganizationID != exampleOrgID || s.APIToken != "baton-token" || s.BaseURL != "http://127.0.0.1:9999" {
 		t.Fatalf("settings = %+v", s)
 	}
-	if s.MaxConcurrency != defaultMaxConcurrency || s.RequestsPerSecond != 0 {
+	if s.MaxConcurrency != orgconfig.DefaultMaxConcurrency || s.RequestsPerSecond != 0 {
 		t.Fatalf("defaults = %+v", s)
+	}
+	if s.UserAgent != "terraform-provider-atlassian/test" {
+		t.Errorf("the User-Agent product is %q, want the provider's name and version", s.UserAgent)
 	}
 }
 
@@ -43,11 +47,11 @@ func TestSettingsConfigurationWinsOverEnvironment(t *testing.T) {
 		OrganizationID: types.StringValue(exampleOrgID), APIToken: types.StringValue("from-config"),
 		BaseURL: types.StringNull(), RequestsPerSecond: types.Float64Value(5), MaxConcurrency: types.Int64Value(3),
 	}
-	s, diags := resolveSettings(model, env(map[string]string{"ATLASSIAN_API_TOKEN": "from-env"}))
+	s, diags := resolveSettings(model, env(map[string]string{"ATLASSIAN_API_TOKEN": "from-env"}), "test")
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if s.APIToken != "from-config" || s.BaseURL != defaultBaseURL || s.RequestsPerSecond != 5 || s.MaxConcurrency != 3 {
+	if s.APIToken != "from-config" || s.BaseURL != orgconfig.DefaultBaseURL || s.RequestsPerSecond != 5 || s.MaxConcurrency != 3 {
 		t.Fatalf("settings = %+v", s)
 	}
 }
@@ -100,7 +104,7 @@ func TestSettingsErrorsNameTheAttributeAndTheVariables(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, diags := resolveSettings(tc.model, env(tc.vars))
+			_, diags := resolveSettings(tc.model, env(tc.vars), "test")
 			if !diags.HasError() {
 				t.Fatal("no error")
 			}
