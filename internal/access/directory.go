@@ -1,6 +1,8 @@
 // Package access is the provider's view of who has access to what, read and
 // written only through a baton connector server (types.ConnectorServer), the
-// same engine an identity-governance sync runs.
+// same engine an identity-governance sync runs, and the connector's declared
+// Lookups. Open starts the connector for a configuration; callers see this
+// package's errors (errors.go) and types, never the connector's.
 //
 // It keeps one listing per group and one per principal's role assignments
 // for the life of the provider process: Terraform reads thousands of

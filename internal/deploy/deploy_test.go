@@ -1,0 +1,105 @@
+package deploy_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+)
+
+func startOrg(t *testing.T) *sandboxtest.Env {
+	t.Helper()
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = 12, 4, 2, 5
+	return sandboxtest.Start(t, opts)
+}
+
+func open(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *deploy.Connector {
+	t.Helper()
+	cfg := orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token, MaxConcurrency: 4}
+	if change != nil {
+		change(&cfg)
+	}
+	c, err := deploy.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestCheckNamesTheOrganizationInOneRequest(t *testing.T) {
+	env := startOrg(t)
+	c := open(t, env, nil)
+	env.ResetStats()
+	name, err := c.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != sandbox.DefaultOrgName {
+		t.Errorf("Check = %q, want %q", name, sandbox.DefaultOrgName)
+	}
+	if n := env.Stats().Total; n != 1 {
+		t.Errorf("Check sent %d requests, want 1", n)
+	}
+}
+
+func TestCheckSaysWhichCredentialIsWrong(t *testing.T) {
+	env := startOrg(t)
+	cases := []struct {
+		name   string
+		change func(*orgconfig.Config)
+		want   error
+	}{
+		{"wrong key", func(c *orgconfig.Config) { c.APIToken = "wrong-key-obviously-fake" }, deploy.ErrKeyRejected},
+		{"wrong organization", func(c *orgconfig.Config) { c.OrganizationID = "00000000-0000-4000-8000-00000000beef" }, deploy.ErrUnknownOrganization},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := open(t, env, tc.change).Check(context.Background())
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Check = %v, want %v", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "rpc error") || strings.Contains(err.Error(), "validate failed") {
+				t.Errorf("the message keeps gRPC or SDK framing: %v", err)
+			}
+			if strings.Contains(err.Error(), "wrong-key-obviously-fake") {
+				t.Errorf("the message shows the key: %v", err)
+			}
+		})
+	}
+}
+
+func TestSyncToWritesWhatTheOrganizationHolds(t *testing.T) {
+	env := startOrg(t)
+	target := filepath.Join(t.TempDir(), "syncs", "org.c1z")
+	counts, err := open(t, env, nil).SyncTo(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := env.State()
+	if counts.Accounts != len(st.Users) || counts.Groups != len(st.Groups) || counts.Workspaces != len(st.Workspaces) {
+		t.Errorf("sync counts %+v; the sandbox has %d users, %d groups, %d workspaces", counts, len(st.Users), len(st.Groups), len(st.Workspaces))
+	}
+	read, err := deploy.ReadCounts(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read.Duration = counts.Duration
+	if read != counts {
+		t.Errorf("the file holds %+v, the sync reported %+v", read, counts)
+	}
+	entries, err := os.ReadDir(filepath.Dir(target))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("beside the sync: %v, want the sync file alone", entries)
+	}
+}
