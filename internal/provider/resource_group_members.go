@@ -160,20 +160,8 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 			return // checked when applied
 		}
 		planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-		var added []string
-		removed := false
-		for id := range planned {
-			if _, ok := prior[id]; !ok {
-				added = append(added, id)
-			}
-		}
-		for id := range prior {
-			if _, ok := planned[id]; !ok {
-				removed = true
-				break
-			}
-		}
-		if len(added) == 0 && !removed {
+		added, removed := keysNotIn(planned, prior), keysNotIn(prior, planned)
+		if len(added) == 0 && len(removed) == 0 {
 			return // at most labels change: nothing to check, nothing to read
 		}
 		// What the last refresh learned about the group (groupFactsKey)
@@ -206,31 +194,14 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	planned := memberLabels(plan.Members)
-	if unlisted := unlistedMembers(current, planned); len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.IsUnknown() &&
+	if unlisted := keysNotIn(current, planned); len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.IsUnknown() &&
 		!plan.RemoveUnlistedMembersOnCreate.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
 	// Current members exist; only the others need a look-up.
-	var newcomers []string
-	for id := range planned {
-		if !current[id] {
-			newcomers = append(newcomers, id)
-		}
-	}
-	r.checkMemberAccounts(ctx, newcomers, &resp.Diagnostics)
-}
-
-// unlistedMembers are the group's members that the configuration leaves out.
-func unlistedMembers(current map[string]bool, planned map[string]attr.Value) []string {
-	var out []string
-	for id := range current {
-		if _, ok := planned[id]; !ok {
-			out = append(out, id)
-		}
-	}
-	return out
+	r.checkMemberAccounts(ctx, keysNotIn(planned, current), &resp.Diagnostics)
 }
 
 // takeoverRefusal explains why creating the resource would strip the group,
@@ -310,19 +281,13 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	planned := memberLabels(plan.Members)
-	unlisted := unlistedMembers(current, planned)
+	unlisted := keysNotIn(current, planned)
 	if len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
-	var add []string
-	for id := range planned {
-		if !current[id] {
-			add = append(add, id)
-		}
-	}
-	changes := r.applyMemberChanges(ctx, groupID, add, unlisted)
+	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, current), unlisted)
 	tflog.Debug(ctx, "set group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
@@ -394,13 +359,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 			changed = true
 		}
 	}
-	var outsiders []string
-	for id := range current {
-		if _, ok := prior[id]; !ok {
-			outsiders = append(outsiders, id)
-		}
-	}
-	if len(outsiders) > 0 {
+	if outsiders := keysNotIn(current, prior); len(outsiders) > 0 {
 		changed = true
 		emails := r.accountEmails(ctx, outsiders)
 		for _, id := range outsiders {
@@ -440,18 +399,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	groupID := plan.GroupID.ValueString()
 	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-	var add, remove []string
-	for id := range planned {
-		if _, ok := prior[id]; !ok {
-			add = append(add, id)
-		}
-	}
-	for id := range prior {
-		if _, ok := planned[id]; !ok {
-			remove = append(remove, id)
-		}
-	}
-	changes := r.applyMemberChanges(ctx, groupID, add, remove)
+	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, prior), keysNotIn(prior, planned))
 	tflog.Debug(ctx, "updated group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})

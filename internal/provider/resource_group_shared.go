@@ -65,6 +65,19 @@ func (b *groupResourceBase) configured(diags *diag.Diagnostics) bool {
 // isKnownString reports a value Terraform knows (neither null nor unknown).
 func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
+// keysNotIn returns the keys of m that other does not have, in no
+// particular order: the set difference of two member maps, whatever their
+// values (labels from the configuration, or membership from a listing).
+func keysNotIn[V, W any](m map[string]V, other map[string]W) []string {
+	var out []string
+	for k := range m {
+		if _, ok := other[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // checkWritableGroup makes a plan fail, on attr, when groupID names no group
 // of the organization or a group whose members are managed by an identity
 // provider. It returns the group when it exists.
