@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -61,9 +60,6 @@ func (b *groupResourceBase) configured(diags *diag.Diagnostics) bool {
 	}
 	return true
 }
-
-// isKnownString reports a value Terraform knows (neither null nor unknown).
-func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 // keysNotIn returns the keys of m that other does not have, in no
 // particular order: the set difference of two member maps, whatever their

@@ -64,14 +64,14 @@ type workspaceRoleAssignmentModel struct {
 // assignment returns the parts of the model as an id; ok is false while any
 // of them is unknown (or no principal is set, which validation refuses).
 func (m workspaceRoleAssignmentModel) assignment() (id roleAssignmentID, ok bool) {
-	if !knownString(m.WorkspaceID) || !knownString(m.Role) {
+	if !isKnownString(m.WorkspaceID) || !isKnownString(m.Role) {
 		return roleAssignmentID{}, false
 	}
 	id = roleAssignmentID{WorkspaceID: m.WorkspaceID.ValueString(), Role: m.Role.ValueString()}
 	switch {
-	case knownString(m.AccountID) && m.GroupID.IsNull():
+	case isKnownString(m.AccountID) && m.GroupID.IsNull():
 		id.PrincipalType, id.PrincipalID = access.TypeUser, m.AccountID.ValueString()
-	case knownString(m.GroupID) && m.AccountID.IsNull():
+	case isKnownString(m.GroupID) && m.AccountID.IsNull():
 		id.PrincipalType, id.PrincipalID = access.TypeGroup, m.GroupID.ValueString()
 	default:
 		return roleAssignmentID{}, false
@@ -86,8 +86,6 @@ func (id roleAssignmentID) principalPath() path.Path {
 	}
 	return path.Root("account_id")
 }
-
-func knownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 func (r *workspaceRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_workspace_role_assignment"
@@ -198,7 +196,7 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 		}
 	}
 	changed := func(planned types.String, prior func(workspaceRoleAssignmentModel) types.String) bool {
-		return knownString(planned) && (state == nil || !planned.Equal(prior(*state)))
+		return isKnownString(planned) && (state == nil || !planned.Equal(prior(*state)))
 	}
 
 	if changed(plan.WorkspaceID, func(m workspaceRoleAssignmentModel) types.String { return m.WorkspaceID }) {
