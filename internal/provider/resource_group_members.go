@@ -476,22 +476,12 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState takes the group id; Read then fills in the members.
 func (r *groupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !groupMemberIDPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Malformed import id for atlassian_group_members",
-			fmt.Sprintf("The import id %q is not a group id: use the id of the group (a UUID such as "+
-				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", req.ID))
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
-	if _, found, err := r.directory.Group(ctx, id); err != nil {
-		resp.Diagnostics.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
-		return
-	} else if !found {
-		resp.Diagnostics.AddError("Cannot import the members of a group that does not exist",
-			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", r.orgID, id))
+	id, ok := r.importGroupID(ctx, req.ID, groupImportWording{
+		resourceType:   "atlassian_group_members",
+		useInstead:     "the id of the group",
+		missingSummary: "Cannot import the members of a group that does not exist",
+	}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

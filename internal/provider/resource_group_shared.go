@@ -95,6 +95,40 @@ func (b *groupResourceBase) checkWritableGroup(ctx context.Context, attr path.Pa
 	return g, true
 }
 
+// groupImportWording is what differs between the import errors of the
+// resources whose import id is a group id.
+type groupImportWording struct {
+	resourceType   string // named by the malformed-id error
+	useInstead     string // what the malformed-id error says to use, e.g. "the group's id"
+	missingSummary string // the summary of the error for a group that does not exist
+}
+
+// importGroupID checks an import id that names a group: it must have a
+// group id's shape (before the provider is needed, so a typo fails even
+// unconfigured) and name a group of the organization. It returns the id
+// without surrounding white space.
+func (b *groupResourceBase) importGroupID(ctx context.Context, rawID string, w groupImportWording, diags *diag.Diagnostics) (string, bool) {
+	id := strings.TrimSpace(rawID)
+	if !groupMemberIDPattern.MatchString(id) {
+		diags.AddError("Malformed import id for "+w.resourceType,
+			fmt.Sprintf("The import id %q is not a group id: use %s (a UUID such as "+
+				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", rawID, w.useInstead))
+		return "", false
+	}
+	if !b.configured(diags) {
+		return "", false
+	}
+	if _, found, err := b.directory.Group(ctx, id); err != nil {
+		diags.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
+		return "", false
+	} else if !found {
+		diags.AddError(w.missingSummary,
+			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", b.orgID, id))
+		return "", false
+	}
+	return id, true
+}
+
 func externalSyncedDetail(g access.Group) string {
 	return fmt.Sprintf("Group %q (%s) is synced from an identity provider (SCIM), so it is managed by that identity "+
 		"provider: Atlassian refuses membership changes made anywhere else. Change its members in the identity provider, "+
