@@ -79,6 +79,21 @@ func (m workspaceRoleAssignmentModel) assignment() (id roleAssignmentID, ok bool
 	return id, true
 }
 
+// assignmentFromState returns the assignment a state records: from its
+// parts, or, for a state without them, from its id. A malformed id is an
+// error on id.
+func (m workspaceRoleAssignmentModel) assignmentFromState(diags *diag.Diagnostics) (roleAssignmentID, bool) {
+	if id, ok := m.assignment(); ok {
+		return id, true
+	}
+	id, err := parseRoleAssignmentID(m.ID.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
+		return roleAssignmentID{}, false
+	}
+	return id, true
+}
+
 // principalPath is the attribute that names the principal of id.
 func (id roleAssignmentID) principalPath() path.Path {
 	if id.PrincipalType == access.TypeGroup {
@@ -326,15 +341,9 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, ok := state.assignment()
+	id, ok := state.assignmentFromState(&resp.Diagnostics)
 	if !ok {
-		// A state without its parts: recover them from the id.
-		parsed, err := parseRoleAssignmentID(state.ID.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
-			return
-		}
-		id = parsed
+		return
 	}
 	has, principalFound, err := r.directory.HasRole(ctx, id.principal(), id.role())
 	if err != nil {
@@ -403,14 +412,9 @@ func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, ok := state.assignment()
+	id, ok := state.assignmentFromState(&resp.Diagnostics)
 	if !ok {
-		parsed, err := parseRoleAssignmentID(state.ID.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
-			return
-		}
-		id = parsed
+		return
 	}
 	already, err := r.directory.RevokeRole(ctx, id.principal(), id.role())
 	if err != nil {
