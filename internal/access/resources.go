@@ -125,12 +125,13 @@ func (d *Directory) Workspaces(ctx context.Context) ([]Workspace, error) {
 // IndividualLookups is how many single-resource reads of one type a process
 // makes before it lists the whole type instead: a plan that checks a handful
 // of references reads them one by one, a plan that checks thousands pays for
-// one listing (a few dozen pages) rather than thousands of reads.
+// one listing rather than thousands of reads.
 //
 // Measured against the alternative for accounts, batching concurrent
 // lookups through the accountIds filter: Terraform's calls arrive spread
-// out, so batches held about three ids, and `make bench` scenario 5 sent
-// 630 account requests instead of 150 and took 6 s longer.
+// out, so batches held a few ids each, and `make bench` scenario 5 sent
+// more account requests and took longer (BENCHMARKS.md, findings on 5a,
+// has the figures).
 const IndividualLookups = 25
 
 // Account reads one account by id; found is false when there is none.
