@@ -25,13 +25,13 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 	// Large reads hold their result in several copies inside the plugin
-	// framework at once (the atlassian_accounts of a 50,000-user
-	// organization: ~170 MB live), and the garbage collector's default
-	// pacing lets the heap grow to twice the live size before collecting.
-	// A soft limit makes it collect sooner instead (BENCHMARKS.md, scenario
-	// 4: peak RSS 350 MiB without it). It is soft: a larger live heap is
-	// still allowed, at the cost of more frequent collections. GOMEMLIMIT,
-	// when set, wins.
+	// framework at once (the atlassian_accounts of a large organization),
+	// and the garbage collector's default pacing lets the heap grow to
+	// twice the live size before collecting. A soft limit makes it collect
+	// sooner instead, which keeps the peak well below what it is without
+	// (BENCHMARKS.md, scenario 4 and the changes made for it, has the
+	// figures). It is soft: a larger live heap is still allowed, at the
+	// cost of more frequent collections. GOMEMLIMIT, when set, wins.
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		runtimedebug.SetMemoryLimit(softMemoryLimit)
 	}

@@ -118,16 +118,17 @@ func (d *Directory) Workspaces(ctx context.Context) ([]Workspace, error) {
 	return cachedList(ctx, d, TypeWorkspace, &d.workspaces, workspaceFromResource)
 }
 
-// individualLookups is how many single-resource reads of one type a process
+// IndividualLookups is how many single-resource reads of one type a process
 // makes before it lists the whole type instead: a plan that checks a handful
 // of references reads them one by one, a plan that checks thousands pays for
-// one listing (a few dozen pages) rather than thousands of reads.
+// one listing rather than thousands of reads.
 //
 // Measured against the alternative for accounts, batching concurrent
 // lookups through the accountIds filter: Terraform's calls arrive spread
-// out, so batches held about three ids, and `make bench` scenario 5 sent
-// 630 account requests instead of 150 and took 6 s longer.
-const individualLookups = 25
+// out, so batches held a few ids each, and `make bench` scenario 5 sent
+// more account requests and took longer (BENCHMARKS.md, findings on 5a,
+// has the figures).
+const IndividualLookups = 25
 
 // Account reads one account by id; found is false when there is none.
 // Every account found is remembered for the life of the process.
@@ -241,7 +242,7 @@ func (d *Directory) Workspace(ctx context.Context, id string) (Workspace, bool, 
 }
 
 // lookup reads one resource by id: from the type's listing when the process
-// has it (or has looked up more than individualLookups of the type), else
+// has it (or has looked up more than IndividualLookups of the type), else
 // from the ones found before, else with one read that concurrent callers
 // share. found (guarded by d.mu) remembers every resource read.
 func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, slot *[]T, found map[string]T,
@@ -251,7 +252,7 @@ func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, s
 	d.mu.Lock()
 	item, known := found[id]
 	listed := *slot != nil
-	many := d.lookups[resourceType] >= individualLookups
+	many := d.lookups[resourceType] >= IndividualLookups
 	d.mu.Unlock()
 	if known {
 		return item, true, nil

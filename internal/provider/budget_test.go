@@ -9,6 +9,7 @@ import (
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -22,14 +23,10 @@ import (
 //
 // What an apply may read, per Terraform walk (the plan, then the apply,
 // each with a provider configured afresh): the groups and accounts its plan
-// checks refer to, looked up one by one up to budgetIndividualLookups per
+// checks refer to, looked up one by one up to access.IndividualLookups per
 // kind and then listed whole, or for a member list, its new accounts by id
 // in batches; plus, with refresh, one listing per group already in the
 // state. Nothing proportional to the number of resources.
-
-// budgetIndividualLookups mirrors the access layer's switch from single
-// reads to one listing (internal/access: individualLookups).
-const budgetIndividualLookups = 25
 
 // budgetPages is how many pages a listing of n items takes (100 a page).
 func budgetPages(n int) int64 { return int64(n/100 + 1) }
@@ -133,7 +130,7 @@ resource "atlassian_group_membership" "m" {
 }
 `)
 	groupCount := len(org.State().Groups)
-	readBudget := 2 * (2*budgetIndividualLookups + budgetPages(groupCount) + budgetPages(users))
+	readBudget := 2 * (2*access.IndividualLookups + budgetPages(groupCount) + budgetPages(users))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{

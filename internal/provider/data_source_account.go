@@ -28,6 +28,7 @@ type accountDataSource struct {
 }
 
 type accountDataModel struct {
+	ID          types.String `tfsdk:"id"`
 	AccountID   types.String `tfsdk:"account_id"`
 	Email       types.String `tfsdk:"email"`
 	Name        types.String `tfsdk:"name"`
@@ -47,6 +48,10 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"configuration never grants access to the wrong person. The usual way to turn the email addresses people " +
 			"know into the account ids that memberships and role assignments need.",
 		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The same as `account_id`.",
+			},
 			"account_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -143,6 +148,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
+	model.ID = types.StringValue(account.ID)
 	model.AccountID = types.StringValue(account.ID)
 	model.Email = types.StringValue(account.Email)
 	model.Name = types.StringValue(account.Name)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -13,9 +14,11 @@ import (
 )
 
 // expectAccount checks every attribute of an atlassian_account against the
-// sandbox user.
+// sandbox user, id included.
 func expectAccount(address string, u sandbox.User) []statecheck.StateCheck {
-	var checks []statecheck.StateCheck
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(u.AccountID)),
+	}
 	for attribute, check := range expectAccountFields(u) {
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check))
 	}

@@ -58,9 +58,9 @@ var accountAttrTypes = map[string]attr.Type{
 
 // accountsValue builds accounts by hand rather than from a slice of
 // structs: the framework's reflection compiles a regular expression for
-// every field of every element, which for 50,000 accounts allocated 1.7 GB
-// and took seconds (measured by make bench; see BENCHMARKS.md). By hand it
-// is a third of the allocations and of the time.
+// every field of every element, which for a large organization made most
+// of the data source's allocations and time. By hand costs a fraction of
+// both (BENCHMARKS.md, the changes made for scenario 4, has the figures).
 func accountsValue(accounts []access.Account) types.List {
 	elems := make([]attr.Value, len(accounts))
 	for i, a := range accounts {

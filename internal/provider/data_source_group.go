@@ -29,6 +29,7 @@ type groupDataSource struct {
 }
 
 type groupDataModel struct {
+	ID             types.String `tfsdk:"id"`
 	GroupID        types.String `tfsdk:"group_id"`
 	Name           types.String `tfsdk:"name"`
 	Description    types.String `tfsdk:"description"`
@@ -48,6 +49,10 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"wrong group. The usual way to refer to a group created outside Terraform (a product access group, or one " +
 			"synced from an identity provider) by its name.",
 		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The same as `group_id`.",
+			},
 			"group_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -161,6 +166,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
+	model.ID = types.StringValue(group.ID)
 	model.GroupID = types.StringValue(group.ID)
 	model.Name = types.StringValue(group.Name)
 	model.Description = types.StringValue(group.Description)

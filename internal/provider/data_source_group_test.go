@@ -107,9 +107,10 @@ func TestGroupDataSource_ambiguousName(t *testing.T) {
 }
 
 // expectGroup checks every attribute of an atlassian_group against the
-// sandbox group, member_count included.
+// sandbox group, id and member_count included.
 func expectGroup(address string, g sandbox.Group) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(g.ID)),
 		statecheck.ExpectKnownValue(address, tfjsonpath.New("member_count"), knownvalue.Int64Exact(int64(len(g.MemberAccountIDs)))),
 	}
 	for attribute, check := range expectGroupFields(g) {

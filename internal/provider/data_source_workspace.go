@@ -29,6 +29,7 @@ type workspaceDataSource struct {
 }
 
 type workspaceDataModel struct {
+	ID          types.String `tfsdk:"id"`
 	WorkspaceID types.String `tfsdk:"workspace_id"`
 	Name        types.String `tfsdk:"name"`
 	Type        types.String `tfsdk:"type"`
@@ -47,6 +48,10 @@ func (d *workspaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"by `name` and `type` together (a site's Jira and Confluence workspaces can share a name, so the name alone " +
 			"does not identify one). It is an error when no workspace matches or when several do.",
 		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The same as `workspace_id`.",
+			},
 			"workspace_id": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
@@ -154,6 +159,7 @@ func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
+	model.ID = types.StringValue(workspace.ID)
 	model.WorkspaceID = types.StringValue(workspace.ID)
 	model.Name = types.StringValue(workspace.Name)
 	model.Type = types.StringValue(workspace.Type)

@@ -6,15 +6,19 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
-// expectWorkspace checks every attribute of an atlassian_workspace.
+// expectWorkspace checks every attribute of an atlassian_workspace, id
+// included.
 func expectWorkspace(address string, w sandbox.Workspace) []statecheck.StateCheck {
-	var checks []statecheck.StateCheck
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(w.ID)),
+	}
 	for attribute, check := range expectWorkspaceFields(w) {
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check))
 	}

@@ -82,20 +82,21 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				MarkdownDescription: "A client-side cap on admin API requests per second, retries included; `0` (the " +
 					"default) means no cap beyond Atlassian's own rate limit, whose 429 answers are always honoured " +
 					"(`Retry-After`, else `X-RateLimit-Reset`, else exponential backoff), so an apply converges without " +
-					"errors either way. Measured against a limit of 50 requests per second (`make bench`, BENCHMARKS.md), " +
-					"creating 1,000 memberships took 30 to 33 s with or without `requests_per_second = 50`: without it, " +
-					"5 to 7 % of the requests were refused with 429 and retried; with it, none. A cap does not make applies " +
-					"faster. Set it, to this tool's share, when several tools share the organization's rate limit, so that " +
-					"this one does not spend the shared budget on refused requests.",
+					"errors either way. A cap does not make applies faster: against a rate limit, an apply takes about " +
+					"as long with a cap at that limit as without one; without it, some requests are refused with 429 and " +
+					"retried, with it none are (`make bench` scenarios 5a and 5b; BENCHMARKS.md has the figures). Set it, " +
+					"to this tool's share, when several tools share the organization's rate limit, so that this one does " +
+					"not spend the shared budget on refused requests.",
 				Validators: []validator.Float64{float64validator.Between(0, 1000)},
 			},
 			"max_concurrency": schema.Int64Attribute{
 				Optional: true,
 				MarkdownDescription: "How many admin API requests may be in flight at once. Defaults to `8`. Each " +
-					"request waits a network round trip, so this bounds how fast large changes go: adding 1,000 members " +
-					"to an `atlassian_group_members` takes at least 1,000 round trips / 8 (about 6 s at 50 ms each) at the " +
-					"default, half that at `16`, as long as Atlassian's rate limit allows it. Reads that page through a " +
-					"listing (a group's members, the organization's accounts) are sequential whatever this says. " +
+					"request waits a network round trip, so this bounds how fast large changes go: adding members to an " +
+					"`atlassian_group_members` takes at least one round trip per this many members, so doubling it halves " +
+					"that time, as long as Atlassian's rate limit allows it (BENCHMARKS.md, scenario 3, has measured " +
+					"figures). Reads that page through a listing (a group's members, the organization's accounts) are " +
+					"sequential whatever this says. " +
 					"Terraform's own parallelism (`-parallelism`, default 10) bounds how many resources are applied at once " +
 					"(each `atlassian_group_membership` is one request), while `atlassian_group_members` sends its writes " +
 					"in parallel up to this number.",

@@ -252,22 +252,12 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 
 // ImportState takes a group id; the group must exist.
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if id == "" || !groupMemberIDPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Malformed import id for atlassian_group",
-			fmt.Sprintf("The import id %q is not a group id: use the group's id (a UUID such as "+
-				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", req.ID))
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
-	if _, found, err := r.directory.Group(ctx, id); err != nil {
-		resp.Diagnostics.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
-		return
-	} else if !found {
-		resp.Diagnostics.AddError("Cannot import a group that does not exist",
-			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", r.orgID, id))
+	id, ok := r.importGroupID(ctx, req.ID, groupImportWording{
+		resourceType:   "atlassian_group",
+		useInstead:     "the group's id",
+		missingSummary: "Cannot import a group that does not exist",
+	}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

@@ -29,16 +29,16 @@ var (
 )
 
 // Why members is a map (account id => label) and not a set or a list of
-// account ids: measured with terraform-plugin-framework v1.19 and Terraform
-// 1.8.5 (TestGroupMembersShapes, ATLASSIAN_MEASURE_SHAPES=1), one create
-// step of 1,000 / 2,000 / 5,000 elements took 1.0 / 2.4 / 5.3 s as a map,
-// 1.1 / 2.6 / 8.5 s as a list and 17.6 / 69.3 / 558.8 s as a set of strings
-// (quadratic). A list makes the configuration's order and duplicates
-// matter: a reordered list is a diff, and neither a plan modifier (Terraform
-// refuses a planned value that differs from the configuration) nor semantic
-// equality (not consulted when planning) can hide it. A map is linear (about
-// as fast as a list), has no order and cannot hold a key twice; and its
-// values make plans readable: a diff names people, not only account ids.
+// account ids: as TestGroupMembersShapes (ATLASSIAN_MEASURE_SHAPES=1)
+// measures, the framework and Terraform handle a map or a list in time
+// linear in its size and a set of strings in quadratic time, many times
+// slower at thousands of elements. A list makes the configuration's order
+// and duplicates matter: a reordered list is a diff, and neither a plan
+// modifier (Terraform refuses a planned value that differs from the
+// configuration) nor semantic equality (not consulted when planning) can
+// hide it. A map is linear (about as fast as a list), has no order and
+// cannot hold a key twice; and its values make plans readable: a diff names
+// people, not only account ids.
 
 // NewGroupMembersResource returns the atlassian_group_members resource.
 func NewGroupMembersResource() resource.Resource { return &groupMembersResource{} }
@@ -160,20 +160,8 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 			return // checked when applied
 		}
 		planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-		var added []string
-		removed := false
-		for id := range planned {
-			if _, ok := prior[id]; !ok {
-				added = append(added, id)
-			}
-		}
-		for id := range prior {
-			if _, ok := planned[id]; !ok {
-				removed = true
-				break
-			}
-		}
-		if len(added) == 0 && !removed {
+		added, removed := keysNotIn(planned, prior), keysNotIn(prior, planned)
+		if len(added) == 0 && len(removed) == 0 {
 			return // at most labels change: nothing to check, nothing to read
 		}
 		// What the last refresh learned about the group (groupFactsKey)
@@ -206,31 +194,14 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	planned := memberLabels(plan.Members)
-	if unlisted := unlistedMembers(current, planned); len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.IsUnknown() &&
+	if unlisted := keysNotIn(current, planned); len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.IsUnknown() &&
 		!plan.RemoveUnlistedMembersOnCreate.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
 	// Current members exist; only the others need a look-up.
-	var newcomers []string
-	for id := range planned {
-		if !current[id] {
-			newcomers = append(newcomers, id)
-		}
-	}
-	r.checkMemberAccounts(ctx, newcomers, &resp.Diagnostics)
-}
-
-// unlistedMembers are the group's members that the configuration leaves out.
-func unlistedMembers(current map[string]bool, planned map[string]attr.Value) []string {
-	var out []string
-	for id := range current {
-		if _, ok := planned[id]; !ok {
-			out = append(out, id)
-		}
-	}
-	return out
+	r.checkMemberAccounts(ctx, keysNotIn(planned, current), &resp.Diagnostics)
 }
 
 // takeoverRefusal explains why creating the resource would strip the group,
@@ -310,19 +281,13 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	planned := memberLabels(plan.Members)
-	unlisted := unlistedMembers(current, planned)
+	unlisted := keysNotIn(current, planned)
 	if len(unlisted) > 0 && !plan.RemoveUnlistedMembersOnCreate.ValueBool() {
 		resp.Diagnostics.AddAttributeError(path.Root("members"), "Group already has members that are not in members",
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
-	var add []string
-	for id := range planned {
-		if !current[id] {
-			add = append(add, id)
-		}
-	}
-	changes := r.applyMemberChanges(ctx, groupID, add, unlisted)
+	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, current), unlisted)
 	tflog.Debug(ctx, "set group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
@@ -394,13 +359,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 			changed = true
 		}
 	}
-	var outsiders []string
-	for id := range current {
-		if _, ok := prior[id]; !ok {
-			outsiders = append(outsiders, id)
-		}
-	}
-	if len(outsiders) > 0 {
+	if outsiders := keysNotIn(current, prior); len(outsiders) > 0 {
 		changed = true
 		emails := r.accountEmails(ctx, outsiders)
 		for _, id := range outsiders {
@@ -440,18 +399,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	groupID := plan.GroupID.ValueString()
 	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-	var add, remove []string
-	for id := range planned {
-		if _, ok := prior[id]; !ok {
-			add = append(add, id)
-		}
-	}
-	for id := range prior {
-		if _, ok := planned[id]; !ok {
-			remove = append(remove, id)
-		}
-	}
-	changes := r.applyMemberChanges(ctx, groupID, add, remove)
+	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, prior), keysNotIn(prior, planned))
 	tflog.Debug(ctx, "updated group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
@@ -528,22 +476,12 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 
 // ImportState takes the group id; Read then fills in the members.
 func (r *groupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	if !groupMemberIDPattern.MatchString(id) {
-		resp.Diagnostics.AddError("Malformed import id for atlassian_group_members",
-			fmt.Sprintf("The import id %q is not a group id: use the id of the group (a UUID such as "+
-				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", req.ID))
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
-		return
-	}
-	if _, found, err := r.directory.Group(ctx, id); err != nil {
-		resp.Diagnostics.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
-		return
-	} else if !found {
-		resp.Diagnostics.AddError("Cannot import the members of a group that does not exist",
-			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", r.orgID, id))
+	id, ok := r.importGroupID(ctx, req.ID, groupImportWording{
+		resourceType:   "atlassian_group_members",
+		useInstead:     "the id of the group",
+		missingSummary: "Cannot import the members of a group that does not exist",
+	}, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

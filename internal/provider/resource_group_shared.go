@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -62,8 +61,18 @@ func (b *groupResourceBase) configured(diags *diag.Diagnostics) bool {
 	return true
 }
 
-// isKnownString reports a value Terraform knows (neither null nor unknown).
-func isKnownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+// keysNotIn returns the keys of m that other does not have, in no
+// particular order: the set difference of two member maps, whatever their
+// values (labels from the configuration, or membership from a listing).
+func keysNotIn[V, W any](m map[string]V, other map[string]W) []string {
+	var out []string
+	for k := range m {
+		if _, ok := other[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // checkWritableGroup makes a plan fail, on attr, when groupID names no group
 // of the organization or a group whose members are managed by an identity
@@ -84,6 +93,40 @@ func (b *groupResourceBase) checkWritableGroup(ctx context.Context, attr path.Pa
 		return g, false
 	}
 	return g, true
+}
+
+// groupImportWording is what differs between the import errors of the
+// resources whose import id is a group id.
+type groupImportWording struct {
+	resourceType   string // named by the malformed-id error
+	useInstead     string // what the malformed-id error says to use, e.g. "the group's id"
+	missingSummary string // the summary of the error for a group that does not exist
+}
+
+// importGroupID checks an import id that names a group: it must have a
+// group id's shape (before the provider is needed, so a typo fails even
+// unconfigured) and name a group of the organization. It returns the id
+// without surrounding white space.
+func (b *groupResourceBase) importGroupID(ctx context.Context, rawID string, w groupImportWording, diags *diag.Diagnostics) (string, bool) {
+	id := strings.TrimSpace(rawID)
+	if !groupMemberIDPattern.MatchString(id) {
+		diags.AddError("Malformed import id for "+w.resourceType,
+			fmt.Sprintf("The import id %q is not a group id: use %s (a UUID such as "+
+				"0f8fad5b-d9cb-469f-a165-70867728950e); the atlassian_group data source finds it by name.", rawID, w.useInstead))
+		return "", false
+	}
+	if !b.configured(diags) {
+		return "", false
+	}
+	if _, found, err := b.directory.Group(ctx, id); err != nil {
+		diags.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
+		return "", false
+	} else if !found {
+		diags.AddError(w.missingSummary,
+			fmt.Sprintf("Organization %s has no group with id %q. The atlassian_group data source finds a group's id by its name.", b.orgID, id))
+		return "", false
+	}
+	return id, true
 }
 
 func externalSyncedDetail(g access.Group) string {

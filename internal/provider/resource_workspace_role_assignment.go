@@ -62,16 +62,31 @@ type workspaceRoleAssignmentModel struct {
 // assignment returns the parts of the model as an id; ok is false while any
 // of them is unknown (or no principal is set, which validation refuses).
 func (m workspaceRoleAssignmentModel) assignment() (id roleAssignmentID, ok bool) {
-	if !knownString(m.WorkspaceID) || !knownString(m.Role) {
+	if !isKnownString(m.WorkspaceID) || !isKnownString(m.Role) {
 		return roleAssignmentID{}, false
 	}
 	id = roleAssignmentID{WorkspaceID: m.WorkspaceID.ValueString(), Role: m.Role.ValueString()}
 	switch {
-	case knownString(m.AccountID) && m.GroupID.IsNull():
+	case isKnownString(m.AccountID) && m.GroupID.IsNull():
 		id.PrincipalType, id.PrincipalID = access.TypeUser, m.AccountID.ValueString()
-	case knownString(m.GroupID) && m.AccountID.IsNull():
+	case isKnownString(m.GroupID) && m.AccountID.IsNull():
 		id.PrincipalType, id.PrincipalID = access.TypeGroup, m.GroupID.ValueString()
 	default:
+		return roleAssignmentID{}, false
+	}
+	return id, true
+}
+
+// assignmentFromState returns the assignment a state records: from its
+// parts, or, for a state without them, from its id. A malformed id is an
+// error on id.
+func (m workspaceRoleAssignmentModel) assignmentFromState(diags *diag.Diagnostics) (roleAssignmentID, bool) {
+	if id, ok := m.assignment(); ok {
+		return id, true
+	}
+	id, err := parseRoleAssignmentID(m.ID.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
 		return roleAssignmentID{}, false
 	}
 	return id, true
@@ -84,8 +99,6 @@ func (id roleAssignmentID) principalPath() path.Path {
 	}
 	return path.Root("account_id")
 }
-
-func knownString(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
 
 func (r *workspaceRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_workspace_role_assignment"
@@ -196,7 +209,7 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 		}
 	}
 	changed := func(planned types.String, prior func(workspaceRoleAssignmentModel) types.String) bool {
-		return knownString(planned) && (state == nil || !planned.Equal(prior(*state)))
+		return isKnownString(planned) && (state == nil || !planned.Equal(prior(*state)))
 	}
 
 	if changed(plan.WorkspaceID, func(m workspaceRoleAssignmentModel) types.String { return m.WorkspaceID }) {
@@ -326,15 +339,9 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, ok := state.assignment()
+	id, ok := state.assignmentFromState(&resp.Diagnostics)
 	if !ok {
-		// A state without its parts: recover them from the id.
-		parsed, err := parseRoleAssignmentID(state.ID.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
-			return
-		}
-		id = parsed
+		return
 	}
 	has, principalFound, err := r.directory.HasRole(ctx, id.principal(), id.role())
 	if err != nil {
@@ -403,14 +410,9 @@ func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resour
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	id, ok := state.assignment()
+	id, ok := state.assignmentFromState(&resp.Diagnostics)
 	if !ok {
-		parsed, err := parseRoleAssignmentID(state.ID.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("id"), "Malformed role assignment id", err.Error())
-			return
-		}
-		id = parsed
+		return
 	}
 	already, err := r.directory.RevokeRole(ctx, id.principal(), id.role())
 	if err != nil {
