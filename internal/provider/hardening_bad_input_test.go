@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // Bad input, in one table: each input a user can get wrong, with the exact
@@ -18,8 +19,8 @@ import (
 // terraform's output ("plugin crashed", "panic:"): every case checks that
 // it does not. No refused input may change the organization.
 
-// hardBadOrg is what the cases refer to.
-type hardBadOrg struct {
+// badInputOrg is what the cases refer to.
+type badInputOrg struct {
 	*testOrg
 	group     sandbox.Group // writable, with members
 	synced    sandbox.Group // synced from an identity provider
@@ -29,10 +30,10 @@ type hardBadOrg struct {
 	ws        string        // a workspace ARI
 }
 
-func newHardBadOrg(t *testing.T, change func(*sandbox.State)) *hardBadOrg {
+func newBadInputOrg(t *testing.T, change func(*sandbox.State)) *badInputOrg {
 	t.Helper()
 	org := newTestOrg(t, 30, 6, 2)
-	b := &hardBadOrg{testOrg: org, group: org.writableGroup(t), synced: grpSyncedGroup(t, org), ws: org.State().Workspaces[0].ID}
+	b := &badInputOrg{testOrg: org, group: org.writableGroup(t), synced: grpSyncedGroup(t, org), ws: org.State().Workspaces[0].ID}
 	b.member = b.group.MemberAccountIDs[0]
 	others := grpNonMembers(t, org, b.group, 2)
 	b.outsider, b.suspended = others[0].AccountID, others[1].AccountID
@@ -46,55 +47,55 @@ func newHardBadOrg(t *testing.T, change func(*sandbox.State)) *hardBadOrg {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return bare(a.AccountID) })
 		return nil
 	})
-	hardSetStatus(org, b.suspended, "suspended")
+	setAccountStatus(org, b.suspended, "suspended")
 	if change != nil {
 		org.Update(func(st *sandbox.State) error { change(st); return nil })
 	}
 	return b
 }
 
-// hardBadInput is one row of the table.
-type hardBadInput struct {
+// badInput is one row of the table.
+type badInput struct {
 	name string
 	// env, when set, gives the case a sandbox of its own, changed by env
 	// (settings, faults); the others share one.
-	env      func(b *hardBadOrg)
-	provider func(b *hardBadOrg) string // the provider block; default: b.providerBlock()
-	config   func(b *hardBadOrg) string
+	env      func(b *badInputOrg)
+	provider func(b *badInputOrg) string // the provider block; default: b.providerBlock()
+	config   func(b *badInputOrg) string
 	// importArgs, when set, makes the command terraform import with these
 	// arguments (address and id); apply runs terraform apply; otherwise
 	// terraform plan.
-	importArgs func(b *hardBadOrg) []string
+	importArgs func(b *badInputOrg) []string
 	apply      bool
 	// The diagnostic: its summary, the address and attribute it is on
 	// (attribute "" for a whole block, address "" for none), and phrases
 	// of its detail, in order.
 	summary, address, attribute string
-	phrases                     func(b *hardBadOrg) []string
+	phrases                     func(b *badInputOrg) []string
 }
 
-func (c hardBadInput) pattern(b *hardBadOrg) *regexp.Regexp {
+func (c badInput) pattern(b *badInputOrg) *regexp.Regexp {
 	var phrases []string
 	if c.phrases != nil {
 		phrases = c.phrases(b)
 	}
 	switch {
 	case c.address == "":
-		return hardPlainError(c.summary, phrases...)
+		return plainError(c.summary, phrases...)
 	case c.attribute == "":
-		return hardBlockError(c.summary, c.address, phrases...)
+		return blockError(c.summary, c.address, phrases...)
 	}
-	return hardAttrError(c.summary, c.address, c.attribute, phrases...)
+	return attrError(c.summary, c.address, c.attribute, phrases...)
 }
 
 const (
-	hardMissingAccount   = "5b10ac8d82e05b22deadbeef"
-	hardMissingGroup     = "00000000-0000-4000-8000-00000000dead"
-	hardMissingWorkspace = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"
-	hardMissingOrg       = "00000000-0000-4000-8000-00000000beef"
+	absentAccount   = "5b10ac8d82e05b22deadbeef"
+	absentGroup     = "00000000-0000-4000-8000-00000000dead"
+	absentWorkspace = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"
+	absentOrg       = "00000000-0000-4000-8000-00000000beef"
 )
 
-func hardMembershipHCL(groupID, accountID string) string {
+func membershipHCL(groupID, accountID string) string {
 	return fmt.Sprintf(`
 resource "atlassian_group_membership" "m" {
   group_id   = %q
@@ -103,7 +104,7 @@ resource "atlassian_group_membership" "m" {
 `, groupID, accountID)
 }
 
-func hardMembersHCL(groupID string, ids ...string) string {
+func membersHCL(groupID string, ids ...string) string {
 	labels := map[string]string{}
 	for _, id := range ids {
 		labels[id] = "someone"
@@ -116,7 +117,7 @@ resource "atlassian_group_members" "all" {
 `, groupID, grpMembersHCL(labels))
 }
 
-func hardRoleHCL(workspaceID, role, principal, id string) string {
+func roleHCL(workspaceID, role, principal, id string) string {
 	return fmt.Sprintf(`
 resource "atlassian_workspace_role_assignment" "r" {
   workspace_id = %q
@@ -126,15 +127,15 @@ resource "atlassian_workspace_role_assignment" "r" {
 `, workspaceID, role, principal, id)
 }
 
-func hardGroupHCL(name string) string {
+func groupHCL(name string) string {
 	return fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name = %q\n}\n", name)
 }
 
-func hardPhrases(p ...string) func(*hardBadOrg) []string {
-	return func(*hardBadOrg) []string { return p }
+func phraseList(p ...string) func(*badInputOrg) []string {
+	return func(*badInputOrg) []string { return p }
 }
 
-func hardBadInputs() []hardBadInput {
+func badInputs() []badInput {
 	const (
 		membership = "atlassian_group_membership.m"
 		members    = "atlassian_group_members.all"
@@ -142,207 +143,207 @@ func hardBadInputs() []hardBadInput {
 		group      = "atlassian_group.g"
 		connector  = "atlassian_connector.c"
 	)
-	importOf := func(address string, id func(b *hardBadOrg) string) func(b *hardBadOrg) []string {
-		return func(b *hardBadOrg) []string { return []string{address, id(b)} }
+	importOf := func(address string, id func(b *badInputOrg) string) func(b *badInputOrg) []string {
+		return func(b *badInputOrg) []string { return []string{address, id(b)} }
 	}
-	fixed := func(s string) func(*hardBadOrg) string { return func(*hardBadOrg) string { return s } }
-	membershipOfGroup := func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID, b.member) }
-	return []hardBadInput{
+	fixed := func(s string) func(*badInputOrg) string { return func(*badInputOrg) string { return s } }
+	membershipOfGroup := func(b *badInputOrg) string { return membershipHCL(b.group.ID, b.member) }
+	return []badInput{
 		// ---- atlassian_group_membership ----
-		{name: "membership: unknown account", config: func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID, hardMissingAccount) },
+		{name: "membership: unknown account", config: func(b *badInputOrg) string { return membershipHCL(b.group.ID, absentAccount) },
 			summary: "Unknown account", address: membership, attribute: "account_id",
-			phrases: func(b *hardBadOrg) []string {
-				return []string{"Organization " + b.OrgID + ` has no account "` + hardMissingAccount + `"`, "atlassian_account data source"}
+			phrases: func(b *badInputOrg) []string {
+				return []string{"Organization " + b.OrgID + ` has no account "` + absentAccount + `"`, "atlassian_account data source"}
 			}},
-		{name: "membership: unknown group", config: func(b *hardBadOrg) string { return hardMembershipHCL(hardMissingGroup, b.member) },
+		{name: "membership: unknown group", config: func(b *badInputOrg) string { return membershipHCL(absentGroup, b.member) },
 			summary: "Unknown group", address: membership, attribute: "group_id",
-			phrases: hardPhrases(`has no group with id "`+hardMissingGroup+`"`, "atlassian_group data source")},
-		{name: "membership: group synced from an identity provider", config: func(b *hardBadOrg) string { return hardMembershipHCL(b.synced.ID, b.outsider) },
+			phrases: phraseList(`has no group with id "`+absentGroup+`"`, "atlassian_group data source")},
+		{name: "membership: group synced from an identity provider", config: func(b *badInputOrg) string { return membershipHCL(b.synced.ID, b.outsider) },
 			summary: "Group is managed by an identity provider", address: membership, attribute: "group_id",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{fmt.Sprintf("Group %q (%s) is synced from an identity provider (SCIM)", b.synced.Name, b.synced.ID), "Change its members in the identity provider"}
 			}},
-		{name: "membership: empty group_id", config: func(b *hardBadOrg) string { return hardMembershipHCL("", b.member) },
+		{name: "membership: empty group_id", config: func(b *badInputOrg) string { return membershipHCL("", b.member) },
 			summary: "Invalid Attribute Value Match", address: membership, attribute: "group_id",
-			phrases: hardPhrases("Attribute group_id must not be empty or contain white space or /")},
-		{name: "membership: empty account_id", config: func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID, "") },
+			phrases: phraseList("Attribute group_id must not be empty or contain white space or /")},
+		{name: "membership: empty account_id", config: func(b *badInputOrg) string { return membershipHCL(b.group.ID, "") },
 			summary: "Invalid Attribute Value Match", address: membership, attribute: "account_id",
-			phrases: hardPhrases("Attribute account_id must not be empty or contain white space or /")},
-		{name: "membership: malformed group_id (a membership id)", config: func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID+"/"+b.member, b.member) },
+			phrases: phraseList("Attribute account_id must not be empty or contain white space or /")},
+		{name: "membership: malformed group_id (a membership id)", config: func(b *badInputOrg) string { return membershipHCL(b.group.ID+"/"+b.member, b.member) },
 			summary: "Invalid Attribute Value Match", address: membership, attribute: "group_id",
-			phrases: hardPhrases("Attribute group_id must not be empty or contain white space or /")},
-		{name: "membership: malformed account_id (white space)", config: func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID, " "+b.member) },
+			phrases: phraseList("Attribute group_id must not be empty or contain white space or /")},
+		{name: "membership: malformed account_id (white space)", config: func(b *badInputOrg) string { return membershipHCL(b.group.ID, " "+b.member) },
 			summary: "Invalid Attribute Value Match", address: membership, attribute: "account_id",
-			phrases: hardPhrases("Attribute account_id must not be empty or contain white space or /")},
+			phrases: phraseList("Attribute account_id must not be empty or contain white space or /")},
 		{name: "membership import: no separator", config: membershipOfGroup,
-			importArgs: importOf(membership, func(b *hardBadOrg) string { return b.group.ID + b.member }),
+			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + b.member }),
 			summary:    "Malformed import id for atlassian_group_membership",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{fmt.Sprintf("The id %q is not <group_id>/<account_id>", b.group.ID+b.member)}
 			}},
 		{name: "membership import: three parts", config: membershipOfGroup,
-			importArgs: importOf(membership, func(b *hardBadOrg) string { return b.group.ID + "/" + b.member + "/x" }),
-			summary:    "Malformed import id for atlassian_group_membership", phrases: hardPhrases("is not <group_id>/<account_id>")},
+			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + "/" + b.member + "/x" }),
+			summary:    "Malformed import id for atlassian_group_membership", phrases: phraseList("is not <group_id>/<account_id>")},
 		{name: "membership import: empty account part", config: membershipOfGroup,
-			importArgs: importOf(membership, func(b *hardBadOrg) string { return b.group.ID + "/" }),
-			summary:    "Malformed import id for atlassian_group_membership", phrases: hardPhrases("is not <group_id>/<account_id>")},
+			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + "/" }),
+			summary:    "Malformed import id for atlassian_group_membership", phrases: phraseList("is not <group_id>/<account_id>")},
 		{name: "membership import: not a member", config: membershipOfGroup,
-			importArgs: importOf(membership, func(b *hardBadOrg) string { return b.group.ID + "/" + b.outsider }),
+			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + "/" + b.outsider }),
 			summary:    "Cannot import a membership that does not exist",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{fmt.Sprintf("Account %s is not a member of group %s", b.outsider, b.group.ID)}
 			}},
 		{name: "membership import: unknown group", config: membershipOfGroup,
-			importArgs: importOf(membership, func(b *hardBadOrg) string { return hardMissingGroup + "/" + b.member }),
+			importArgs: importOf(membership, func(b *badInputOrg) string { return absentGroup + "/" + b.member }),
 			summary:    "Cannot import a membership of a group that does not exist",
-			phrases:    hardPhrases(`has no group with id "` + hardMissingGroup + `"`)},
+			phrases:    phraseList(`has no group with id "` + absentGroup + `"`)},
 
 		// ---- atlassian_group_members ----
-		{name: "members: unknown account key", config: func(b *hardBadOrg) string {
-			return hardMembersHCL(b.group.ID, append(append([]string{}, b.group.MemberAccountIDs...), hardMissingAccount)...)
+		{name: "members: unknown account key", config: func(b *badInputOrg) string {
+			return membersHCL(b.group.ID, append(append([]string{}, b.group.MemberAccountIDs...), absentAccount)...)
 		},
 			// The CLI shows the map entry's line for members["<id>"].
-			summary: "Unknown account", address: members, attribute: `"` + hardMissingAccount + `"`,
-			phrases: hardPhrases(`has no account "` + hardMissingAccount + `"`)},
-		{name: "members: empty account key", config: func(b *hardBadOrg) string {
-			return hardMembersHCL(b.group.ID, append(append([]string{}, b.group.MemberAccountIDs...), "")...)
+			summary: "Unknown account", address: members, attribute: `"` + absentAccount + `"`,
+			phrases: phraseList(`has no account "` + absentAccount + `"`)},
+		{name: "members: empty account key", config: func(b *badInputOrg) string {
+			return membersHCL(b.group.ID, append(append([]string{}, b.group.MemberAccountIDs...), "")...)
 		},
 			summary: "Invalid Attribute Value Match", address: members, attribute: `""`,
-			phrases: hardPhrases(`Attribute members[""] must not be empty or contain white space or /`)},
-		{name: "members: group synced from an identity provider", config: func(b *hardBadOrg) string { return hardMembersHCL(b.synced.ID, b.outsider) },
+			phrases: phraseList(`Attribute members[""] must not be empty or contain white space or /`)},
+		{name: "members: group synced from an identity provider", config: func(b *badInputOrg) string { return membersHCL(b.synced.ID, b.outsider) },
 			summary: "Group is managed by an identity provider", address: members, attribute: "group_id",
-			phrases: hardPhrases("is synced from an identity provider")},
-		{name: "members: existing members left out on create", config: func(b *hardBadOrg) string { return hardMembersHCL(b.group.ID, b.outsider) },
+			phrases: phraseList("is synced from an identity provider")},
+		{name: "members: existing members left out on create", config: func(b *badInputOrg) string { return membersHCL(b.group.ID, b.outsider) },
 			summary: "Group already has members that are not in members", address: members, attribute: "members",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{fmt.Sprintf("Group %s has %d members that are not in members", b.group.ID, len(b.group.MemberAccountIDs)),
 					"remove_unlisted_members_on_create = true"}
 			}},
-		{name: "members import: not a group id", config: func(b *hardBadOrg) string { return hardMembersHCL(b.group.ID, b.group.MemberAccountIDs...) },
+		{name: "members import: not a group id", config: func(b *badInputOrg) string { return membersHCL(b.group.ID, b.group.MemberAccountIDs...) },
 			importArgs: importOf(members, fixed("not a group")),
-			summary:    "Malformed import id for atlassian_group_members", phrases: hardPhrases(`The import id "not a group" is not a group id`)},
-		{name: "members import: unknown group", config: func(b *hardBadOrg) string { return hardMembersHCL(b.group.ID, b.group.MemberAccountIDs...) },
-			importArgs: importOf(members, fixed(hardMissingGroup)),
-			summary:    "Cannot import the members of a group that does not exist", phrases: hardPhrases(`has no group with id "` + hardMissingGroup + `"`)},
+			summary:    "Malformed import id for atlassian_group_members", phrases: phraseList(`The import id "not a group" is not a group id`)},
+		{name: "members import: unknown group", config: func(b *badInputOrg) string { return membersHCL(b.group.ID, b.group.MemberAccountIDs...) },
+			importArgs: importOf(members, fixed(absentGroup)),
+			summary:    "Cannot import the members of a group that does not exist", phrases: phraseList(`has no group with id "` + absentGroup + `"`)},
 
 		// ---- atlassian_workspace_role_assignment ----
-		{name: "role: unknown workspace", config: func(b *hardBadOrg) string {
-			return hardRoleHCL(hardMissingWorkspace, "atlassian/user", "account_id", b.outsider)
+		{name: "role: unknown workspace", config: func(b *badInputOrg) string {
+			return roleHCL(absentWorkspace, "atlassian/user", "account_id", b.outsider)
 		},
 			summary: "Unknown workspace", address: role, attribute: "workspace_id",
-			phrases: func(b *hardBadOrg) []string {
-				return []string{"has no workspace " + hardMissingWorkspace, "Its workspaces are:", b.ws}
+			phrases: func(b *badInputOrg) []string {
+				return []string{"has no workspace " + absentWorkspace, "Its workspaces are:", b.ws}
 			}},
-		{name: "role: unknown role", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/site-admin", "account_id", b.outsider) },
+		{name: "role: unknown role", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/site-admin", "account_id", b.outsider) },
 			summary: "Invalid Attribute Value Match", address: role, attribute: "role",
-			phrases: hardPhrases(`Attribute role value must be one of`, `"atlassian/user"`, `got: "atlassian/site-admin"`)},
-		{name: "role: unknown account", config: func(b *hardBadOrg) string {
-			return hardRoleHCL(b.ws, "atlassian/user", "account_id", hardMissingAccount)
+			phrases: phraseList(`Attribute role value must be one of`, `"atlassian/user"`, `got: "atlassian/site-admin"`)},
+		{name: "role: unknown account", config: func(b *badInputOrg) string {
+			return roleHCL(b.ws, "atlassian/user", "account_id", absentAccount)
 		},
-			summary: "Unknown account", address: role, attribute: "account_id", phrases: hardPhrases("has no account " + hardMissingAccount)},
-		{name: "role: unknown group", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "group_id", hardMissingGroup) },
-			summary: "Unknown group", address: role, attribute: "group_id", phrases: hardPhrases("has no group " + hardMissingGroup)},
-		{name: "role: both account_id and group_id", config: func(b *hardBadOrg) string {
-			return strings.Replace(hardRoleHCL(b.ws, "atlassian/user", "account_id", b.outsider), "}", fmt.Sprintf("  group_id = %q\n}", b.group.ID), 1)
+			summary: "Unknown account", address: role, attribute: "account_id", phrases: phraseList("has no account " + absentAccount)},
+		{name: "role: unknown group", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "group_id", absentGroup) },
+			summary: "Unknown group", address: role, attribute: "group_id", phrases: phraseList("has no group " + absentGroup)},
+		{name: "role: both account_id and group_id", config: func(b *badInputOrg) string {
+			return strings.Replace(roleHCL(b.ws, "atlassian/user", "account_id", b.outsider), "}", fmt.Sprintf("  group_id = %q\n}", b.group.ID), 1)
 		},
 			summary: "Invalid Attribute Combination", address: role, attribute: "account_id",
-			phrases: hardPhrases("Exactly one of these attributes must be configured: [account_id,group_id]")},
-		{name: "role: neither account_id nor group_id", config: func(b *hardBadOrg) string {
+			phrases: phraseList("Exactly one of these attributes must be configured: [account_id,group_id]")},
+		{name: "role: neither account_id nor group_id", config: func(b *badInputOrg) string {
 			return fmt.Sprintf("resource \"atlassian_workspace_role_assignment\" \"r\" {\n  workspace_id = %q\n  role         = \"atlassian/user\"\n}\n", b.ws)
 		},
 			summary: "Missing Attribute Configuration", address: role,
-			phrases: hardPhrases("Exactly one of these attributes must be configured: [account_id,group_id]")},
-		{name: "role: malformed workspace id", config: func(b *hardBadOrg) string {
-			return hardRoleHCL("jira-site-1", "atlassian/user", "account_id", b.outsider)
+			phrases: phraseList("Exactly one of these attributes must be configured: [account_id,group_id]")},
+		{name: "role: malformed workspace id", config: func(b *badInputOrg) string {
+			return roleHCL("jira-site-1", "atlassian/user", "account_id", b.outsider)
 		},
 			summary: "Invalid Attribute Value Match", address: role, attribute: "workspace_id",
-			phrases: hardPhrases("Attribute workspace_id must be a workspace ARI such as ari:cloud:jira::site/<uuid>")},
-		{name: "role: empty account_id", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", "") },
+			phrases: phraseList("Attribute workspace_id must be a workspace ARI such as ari:cloud:jira::site/<uuid>")},
+		{name: "role: empty account_id", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", "") },
 			summary: "Invalid Attribute Value Match", address: role, attribute: "account_id",
-			phrases: hardPhrases("Attribute account_id must not be empty or contain white space or |")},
-		{name: "role: suspended account", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", b.suspended) },
+			phrases: phraseList("Attribute account_id must not be empty or contain white space or |")},
+		{name: "role: suspended account", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.suspended) },
 			summary: "Account is not active", address: role, attribute: "account_id",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{"Account " + b.suspended, "is suspended", "ADMIN-UAM-400-2", "Restore the account's access"}
 			}},
-		{name: "role import: slashes for separators", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
-			importArgs: importOf(role, func(b *hardBadOrg) string { return b.ws + "/atlassian/user/" + b.outsider }),
+		{name: "role import: slashes for separators", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			importArgs: importOf(role, func(b *badInputOrg) string { return b.ws + "/atlassian/user/" + b.outsider }),
 			summary:    "Malformed import id for atlassian_workspace_role_assignment",
-			phrases:    hardPhrases(`has no "|" separators`, "<workspace ARI>|<role>|user:<account id>")},
-		{name: "role import: unknown role", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
-			importArgs: importOf(role, func(b *hardBadOrg) string { return b.ws + "|atlassian/site-admin|user:" + b.outsider }),
+			phrases:    phraseList(`has no "|" separators`, "<workspace ARI>|<role>|user:<account id>")},
+		{name: "role import: unknown role", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			importArgs: importOf(role, func(b *badInputOrg) string { return b.ws + "|atlassian/site-admin|user:" + b.outsider }),
 			summary:    "Malformed import id for atlassian_workspace_role_assignment",
-			phrases:    hardPhrases(`"atlassian/site-admin" is not a workspace role`)},
-		{name: "role import: empty", config: func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			phrases:    phraseList(`"atlassian/site-admin" is not a workspace role`)},
+		{name: "role import: empty", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
 			importArgs: importOf(role, fixed(" ")),
-			summary:    "Malformed import id for atlassian_workspace_role_assignment", phrases: hardPhrases("the id is empty")},
+			summary:    "Malformed import id for atlassian_workspace_role_assignment", phrases: phraseList("the id is empty")},
 
 		// ---- atlassian_group ----
-		{name: "group: empty name", config: fixed(hardGroupHCL("")),
+		{name: "group: empty name", config: fixed(groupHCL("")),
 			summary: "Invalid Attribute Value Length", address: group, attribute: "name",
-			phrases: hardPhrases("Attribute name string length must be between 1 and 255")},
-		{name: "group: name with a leading space", config: fixed(hardGroupHCL(" padded")),
+			phrases: phraseList("Attribute name string length must be between 1 and 255")},
+		{name: "group: name with a leading space", config: fixed(groupHCL(" padded")),
 			summary: "Invalid Attribute Value Match", address: group, attribute: "name",
-			phrases: hardPhrases("Attribute name must not start or end with white space")},
-		{name: "group: name taken (other case)", config: func(b *hardBadOrg) string { return hardGroupHCL(strings.ToUpper(b.group.Name)) },
+			phrases: phraseList("Attribute name must not start or end with white space")},
+		{name: "group: name taken (other case)", config: func(b *badInputOrg) string { return groupHCL(strings.ToUpper(b.group.Name)) },
 			summary: "Group name already taken", address: group, attribute: "name",
-			phrases: func(b *hardBadOrg) []string {
+			phrases: func(b *badInputOrg) []string {
 				return []string{fmt.Sprintf("already has a group named %q (id %s)", b.group.Name, b.group.ID), "To manage that group with Terraform, import it"}
 			}},
-		{name: "group import: unknown group", config: fixed(hardGroupHCL("tf-import-target")),
-			importArgs: importOf(group, fixed(hardMissingGroup)),
-			summary:    "Cannot import a group that does not exist", phrases: hardPhrases(`has no group with id "` + hardMissingGroup + `"`)},
+		{name: "group import: unknown group", config: fixed(groupHCL("tf-import-target")),
+			importArgs: importOf(group, fixed(absentGroup)),
+			summary:    "Cannot import a group that does not exist", phrases: phraseList(`has no group with id "` + absentGroup + `"`)},
 
 		// ---- atlassian_connector ----
 		{name: "connector: organization_id not a UUID", config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  organization_id = \"acme\"\n}\n"),
 			summary: "Invalid Attribute Value Match", address: connector, attribute: "organization_id",
-			phrases: hardPhrases("Attribute organization_id must be a UUID")},
+			phrases: phraseList("Attribute organization_id must be a UUID")},
 		{name: "connector: client_id without client_secret", config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  client_id = \"bright-otter\"\n}\n"),
 			summary: "Invalid Attribute Combination", address: connector, attribute: "client_id",
-			phrases: hardPhrases(`Attribute "client_secret" must be specified when "client_id" is specified`)},
+			phrases: phraseList(`Attribute "client_secret" must be specified when "client_id" is specified`)},
 		{name: "connector: wrong API key (401)", apply: true, config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  api_token = \"not-the-key\"\n}\n"),
 			summary: "Invalid API key", address: connector, attribute: "api_token",
-			phrases: hardPhrases("Atlassian rejected the API key (api_token)", "401", "organization API key without scopes")},
+			phrases: phraseList("Atlassian rejected the API key (api_token)", "401", "organization API key without scopes")},
 		{name: "connector: organization the key does not reach (404)", apply: true,
-			config:  fixed(fmt.Sprintf("\nresource \"atlassian_connector\" \"c\" {\n  organization_id = %q\n}\n", hardMissingOrg)),
+			config:  fixed(fmt.Sprintf("\nresource \"atlassian_connector\" \"c\" {\n  organization_id = %q\n}\n", absentOrg)),
 			summary: "Unknown organization id", address: connector, attribute: "organization_id",
-			phrases: hardPhrases("has no organization "+hardMissingOrg, "after /o/")},
+			phrases: phraseList("has no organization "+absentOrg, "after /o/")},
 
 		// ---- the provider block and the organization ----
 		{name: "provider: organization_id not a UUID",
-			provider: func(b *hardBadOrg) string {
+			provider: func(b *badInputOrg) string {
 				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = \"acme\"\n  api_token = %q\n  base_url = %q\n}\n", b.Token, b.URL)
 			},
 			config:  membershipOfGroup,
 			summary: "Malformed organization_id", address: `provider["registry.terraform.io/hashicorp/atlassian"]`, attribute: "organization_id",
-			phrases: hardPhrases(`The organization id "acme" (from the provider block) is not a UUID`)},
+			phrases: phraseList(`The organization id "acme" (from the provider block) is not a UUID`)},
 		{name: "provider: base_url not a URL",
-			provider: func(b *hardBadOrg) string {
+			provider: func(b *badInputOrg) string {
 				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = %q\n  base_url = \"api.atlassian.com\"\n}\n", b.OrgID, b.Token)
 			},
 			config:  membershipOfGroup,
 			summary: "Malformed base_url", address: `provider["registry.terraform.io/hashicorp/atlassian"]`, attribute: "base_url",
-			phrases: hardPhrases("must be an absolute http or https URL")},
+			phrases: phraseList("must be an absolute http or https URL")},
 		{name: "provider: wrong API key (401)",
-			provider: func(b *hardBadOrg) string {
+			provider: func(b *badInputOrg) string {
 				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = \"not-the-key\"\n  base_url = %q\n}\n", b.OrgID, b.URL)
 			},
 			config:  membershipOfGroup,
 			summary: "Could not look up the group", address: membership, attribute: "group_id",
-			phrases: hardPhrases("401", "The API key was rejected")},
+			phrases: phraseList("401", "The API key was rejected")},
 		{name: "provider: wrong organization (404)",
-			provider: func(b *hardBadOrg) string {
-				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = %q\n  base_url = %q\n}\n", hardMissingOrg, b.Token, b.URL)
+			provider: func(b *badInputOrg) string {
+				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = %q\n  base_url = %q\n}\n", absentOrg, b.Token, b.URL)
 			},
 			config: membershipOfGroup,
 			// Not "Unknown group": a 404 on the organization says nothing
 			// about the group (see TestAccWrongOrganizationIsNotDrift).
 			summary: "Could not look up the group", address: membership, attribute: "group_id",
-			phrases: hardPhrases("404 ADMIN-UAM-404-2", "Check the organization id")},
+			phrases: phraseList("404 ADMIN-UAM-404-2", "Check the organization id")},
 
 		// ---- what Atlassian refuses at apply time ----
 		{name: "membership: licence limit (group gives product access)", apply: true,
-			env: func(b *hardBadOrg) {
+			env: func(b *badInputOrg) {
 				b.Update(func(st *sandbox.State) error {
 					ws := st.Workspaces[0]
 					st.GroupRoleAssignments = append(st.GroupRoleAssignments, sandbox.GroupRoleAssignment{
@@ -351,54 +352,54 @@ func hardBadInputs() []hardBadInput {
 				})
 				b.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = len(roleHolders(*st, b.ws)); return nil })
 			},
-			config:  func(b *hardBadOrg) string { return hardMembershipHCL(b.group.ID, b.outsider) },
+			config:  func(b *badInputOrg) string { return membershipHCL(b.group.ID, b.outsider) },
 			summary: "Licence limit reached", address: membership, attribute: "account_id",
-			phrases: hardPhrases("the product has no free licence seat", "ADMIN-UAM-409-3", "Free seats")},
+			phrases: phraseList("the product has no free licence seat", "ADMIN-UAM-409-3", "Free seats")},
 		{name: "role: licence limit", apply: true,
-			env: func(b *hardBadOrg) {
+			env: func(b *badInputOrg) {
 				b.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = len(roleHolders(*st, b.ws)); return nil })
 			},
-			config:  func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			config:  func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
 			summary: "Licence limit reached", address: role, attribute: "account_id",
-			phrases: hardPhrases("no free licence seat", "ADMIN-UAM-409-3")},
+			phrases: phraseList("no free licence seat", "ADMIN-UAM-409-3")},
 		{name: "role: workspace role endpoints not enabled (403)", apply: true,
-			env: func(b *hardBadOrg) {
+			env: func(b *badInputOrg) {
 				b.Update(func(st *sandbox.State) error { st.Settings.WorkspaceRolesEnabled = false; return nil })
 			},
-			config:  func(b *hardBadOrg) string { return hardRoleHCL(b.ws, "atlassian/user", "group_id", b.group.ID) },
+			config:  func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "group_id", b.group.ID) },
 			summary: "Workspace role endpoints are not enabled", address: role,
-			phrases: hardPhrases("Atlassian support must enable the workspace role endpoints", "403")},
+			phrases: phraseList("Atlassian support must enable the workspace role endpoints", "403")},
 
 		// ---- an admin API that answers garbage ----
 		{name: "sandbox answers truncated JSON (garbage_kind json)",
-			env: func(b *hardBadOrg) {
+			env: func(b *badInputOrg) {
 				b.Server.SetFaults(sandbox.Faults{GarbageRate: 1, GarbageKind: sandbox.GarbageJSON})
 			},
 			config:  membershipOfGroup,
 			summary: "Could not look up the group", address: membership, attribute: "group_id",
-			phrases: hardPhrases("the answer is not the JSON expected", "unexpected end of JSON input", "Check that the base URL")},
+			phrases: phraseList("the answer is not the JSON expected", "unexpected end of JSON input", "Check that the base URL")},
 		{name: "sandbox answers a proxy's HTML page (garbage_kind html)",
 			// A 502 is retried: on one route only, so that one call (not
 			// every look-up of the plan) spends the retry budget.
-			env: func(b *hardBadOrg) {
+			env: func(b *badInputOrg) {
 				b.Server.SetFaults(sandbox.Faults{GarbageRate: 1, GarbageKind: sandbox.GarbageHTML,
 					Routes: []string{"GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}"}})
 			},
 			config:  membershipOfGroup,
 			summary: "Could not look up the group", address: membership, attribute: "group_id",
-			phrases: hardPhrases("502", "after 8 attempts")},
+			phrases: phraseList("502", "after 8 attempts")},
 	}
 }
 
 // TestAccBadInputs runs the table, each case a terraform command of its
 // own, in parallel.
 func TestAccBadInputs(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
-	hardProviderBinary(t) // built once, before the parallel cases, and kept until they end
-	shared := newHardBadOrg(t, nil)
-	sharedBefore := hardAccessOf(shared.State())
-	cases := hardBadInputs()
+	providerBinary(t) // built once, before the parallel cases, and kept until they end
+	shared := newBadInputOrg(t, nil)
+	sharedBefore := accessOf(shared.State())
+	cases := badInputs()
 	if len(cases) < 25 {
 		t.Fatalf("only %d bad inputs", len(cases))
 	}
@@ -412,37 +413,38 @@ func TestAccBadInputs(t *testing.T) {
 				t.Parallel()
 				b := shared
 				if c.env != nil {
-					b = newHardBadOrg(t, nil)
+					b = newBadInputOrg(t, nil)
 					c.env(b)
 				}
-				before := hardAccessOf(b.State())
-				cli := newHardCLIPlugin(t)
+				before := accessOf(b.State())
+				cli := newPluginCLI(t, tfdriver.Options{})
 				providerBlock := b.providerBlock()
 				if c.provider != nil {
 					providerBlock = c.provider(b)
 				}
 				cli.writeConfig(providerBlock + c.config(b))
-				var res hardResult
+				var res tfdriver.Result
 				switch {
 				case c.importArgs != nil:
-					res = cli.run(append([]string{"import", "-input=false", "-no-color"}, c.importArgs(b)...)...)
+					args := c.importArgs(b)
+					res = cli.importResource(args[0], args[1])
 				case c.apply:
 					res = cli.apply()
 				default:
-					res = cli.run("plan", "-input=false", "-no-color")
+					res = cli.tryPlan()
 				}
 				cli.expectNoCrash(res)
 				want := c.pattern(b)
-				if res.exitCode == 0 {
+				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
 				}
-				if !want.MatchString(res.output) {
+				if !want.MatchString(res.Output) {
 					t.Errorf("the error does not match %s\n%s", want, res)
 				}
-				if d := before.diff(hardAccessOf(b.State())); d != "" {
+				if d := before.diff(accessOf(b.State())); d != "" {
 					t.Errorf("the refused input changed the organization:\n%s", d)
 				}
-				t.Logf("%s:\n%s", c.name, hardErrorBlock(res.output))
+				t.Logf("%s:\n%s", c.name, errorBlock(res.Output))
 				where := c.attribute
 				if strings.HasPrefix(where, `"`) {
 					where = "members[" + where + "]" // a map key: the CLI shows its line
@@ -459,7 +461,7 @@ func TestAccBadInputs(t *testing.T) {
 			})
 		}
 	})
-	if d := sharedBefore.diff(hardAccessOf(shared.State())); d != "" {
+	if d := sharedBefore.diff(accessOf(shared.State())); d != "" {
 		t.Errorf("the refused inputs changed the shared organization:\n%s", d)
 	}
 	var table strings.Builder
@@ -472,9 +474,9 @@ func TestAccBadInputs(t *testing.T) {
 	t.Logf("\n%s", table.String())
 }
 
-// hardErrorBlock returns terraform's first error diagnostic: from its
+// errorBlock returns terraform's first error diagnostic: from its
 // "Error:" line to the end of its detail.
-func hardErrorBlock(output string) string {
+func errorBlock(output string) string {
 	i := strings.Index(output, "Error: ")
 	if i < 0 {
 		return ""

@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // Out-of-band changes: another admin removes a member, deletes a group,
@@ -18,20 +22,20 @@ import (
 // from the plan's JSON), warn about what vanished, refuse what it cannot do
 // with an error on the attribute, and the apply after it must converge.
 
-const hardDriftTeamName = "hardening-drift-team"
+const driftTeamName = "hardening-drift-team"
 
-// hardDriftOrg is the organization and configuration of the out-of-band
+// driftOrg is the organization and configuration of the out-of-band
 // tests.
-type hardDriftOrg struct {
+type driftOrg struct {
 	org                  *testOrg
 	ws                   sandbox.Workspace
 	g, h                 sandbox.Group // an additive group and an authoritative one
 	team, gMembers, hSet []string      // account ids
 	roleHolders          []string      // accounts given atlassian/admin on ws
-	base                 hardOrgAccess // the access before the first apply
+	base                 orgAccess     // the access before the first apply
 }
 
-func newHardDriftOrg(t *testing.T) *hardDriftOrg {
+func newDriftOrg(t *testing.T) *driftOrg {
 	t.Helper()
 	org := newTestOrg(t, 30, 6, 2)
 	groups := grpWritableGroups(org)
@@ -39,7 +43,7 @@ func newHardDriftOrg(t *testing.T) *hardDriftOrg {
 		t.Fatalf("need two writable groups, have %d", len(groups))
 	}
 	st := org.State()
-	d := &hardDriftOrg{org: org, ws: st.Workspaces[0], g: groups[0], h: groups[1]}
+	d := &driftOrg{org: org, ws: st.Workspaces[0], g: groups[0], h: groups[1]}
 	users := org.activeUsers()
 	// Accounts that do not hold atlassian/admin on the workspace get it.
 	for _, u := range users {
@@ -60,11 +64,11 @@ func newHardDriftOrg(t *testing.T) *hardDriftOrg {
 	d.gMembers = append([]string{d.roleHolders[0]}, ids[3:7]...)
 	d.hSet = ids[7:12]
 	grpSetMembers(org, d.h.ID, d.hSet)
-	d.base = hardAccessOf(org.State())
+	d.base = accessOf(org.State())
 	return d
 }
 
-func (d *hardDriftOrg) config() string {
+func (d *driftOrg) config() string {
 	quoted := func(ids []string) string {
 		q := make([]string, len(ids))
 		for i, id := range ids {
@@ -116,19 +120,19 @@ resource "atlassian_workspace_role_assignment" "admin" {
   role         = "atlassian/admin"
   account_id   = local.role_holders[count.index]
 }
-`, quoted(d.team), quoted(d.gMembers), quoted(d.roleHolders), hardDriftTeamName, d.ws.ID, d.g.ID, d.h.ID,
+`, quoted(d.team), quoted(d.gMembers), quoted(d.roleHolders), driftTeamName, d.ws.ID, d.g.ID, d.h.ID,
 		grpMembersHCL(labels), d.ws.ID))
 }
 
 // want is the access the configuration asks for, given the sandbox's
 // current team group (its id changes when it is created again).
-func (d *hardDriftOrg) want(t *testing.T) hardOrgAccess {
+func (d *driftOrg) want(t *testing.T) orgAccess {
 	t.Helper()
-	team, ok := grpGroupByName(d.org, hardDriftTeamName)
+	team, ok := grpGroupByName(d.org, driftTeamName)
 	if !ok {
-		t.Fatalf("the sandbox has no group %q", hardDriftTeamName)
+		t.Fatalf("the sandbox has no group %q", driftTeamName)
 	}
-	w := hardOrgAccess{members: map[string]map[string]bool{}, userRoles: maps.Clone(d.base.userRoles), groupRoles: maps.Clone(d.base.groupRoles)}
+	w := orgAccess{members: map[string]map[string]bool{}, userRoles: maps.Clone(d.base.userRoles), groupRoles: maps.Clone(d.base.groupRoles)}
 	for id, members := range d.base.members {
 		w.members[id] = maps.Clone(members)
 	}
@@ -152,10 +156,10 @@ func (d *hardDriftOrg) want(t *testing.T) hardOrgAccess {
 
 // converge applies and checks that the sandbox is the configuration and
 // that the next plan is empty.
-func (d *hardDriftOrg) converge(t *testing.T, cli *hardCLI, when string) {
+func (d *driftOrg) converge(t *testing.T, cli *terraformCLI, when string) {
 	t.Helper()
-	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	if diff := d.want(t).diff(hardAccessOf(d.org.State())); diff != "" {
+	cli.mustApply()
+	if diff := d.want(t).diff(accessOf(d.org.State())); diff != "" {
 		t.Fatalf("%s: the sandbox differs from the configuration:\n%s", when, diff)
 	}
 	if changes, res := cli.planChanges(); changes {
@@ -163,7 +167,7 @@ func (d *hardDriftOrg) converge(t *testing.T, cli *hardCLI, when string) {
 	}
 }
 
-func hardSetStatus(org *testOrg, accountID, status string) {
+func setAccountStatus(org *testOrg, accountID, status string) {
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Users {
 			if st.Users[i].AccountID == accountID {
@@ -176,7 +180,7 @@ func hardSetStatus(org *testOrg, accountID, status string) {
 	})
 }
 
-func hardRevokeUserRole(org *testOrg, accountID, workspaceID, role string) {
+func revokeUserRole(org *testOrg, accountID, workspaceID, role string) {
 	org.Update(func(st *sandbox.State) error {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
 			return a.AccountID == accountID && a.ResourceID == workspaceID && a.Role == role
@@ -185,11 +189,11 @@ func hardRevokeUserRole(org *testOrg, accountID, workspaceID, role string) {
 	})
 }
 
-// hardExpectActions compares a plan's changes with want (address =>
+// expectActions compares a plan's changes with want (address =>
 // actions, every other resource a no-op).
-func hardExpectActions(t *testing.T, plan hardJSONPlan, want map[string]string) {
+func expectActions(t *testing.T, plan *tfjson.Plan, want map[string]string) {
 	t.Helper()
-	got := plan.actionsByAddress()
+	got := actionsByAddress(plan)
 	var problems []string
 	for addr, actions := range want {
 		if got[addr] != actions {
@@ -209,14 +213,14 @@ func hardExpectActions(t *testing.T, plan hardJSONPlan, want map[string]string) 
 
 // TestAccOutOfBandChanges changes the organization between runs.
 func TestAccOutOfBandChanges(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
-	d := newHardDriftOrg(t)
+	d := newDriftOrg(t)
 	org := d.org
-	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider())
 	cli.writeConfig(d.config())
 	d.converge(t, cli, "first apply")
-	oldTeam, _ := grpGroupByName(org, hardDriftTeamName)
+	oldTeam, _ := grpGroupByName(org, driftTeamName)
 
 	// Another admin: removes a member of g and one of h, adds an outsider
 	// to h, deletes the team group (its members and role go with it),
@@ -226,11 +230,11 @@ func TestAccOutOfBandChanges(t *testing.T) {
 	grpEditMembers(org, d.g.ID, nil, []string{d.gMembers[2]})
 	grpEditMembers(org, d.h.ID, []string{outsider}, []string{d.hSet[0]})
 	grpDeleteGroup(org, oldTeam.ID)
-	hardSetStatus(org, d.roleHolders[0], "suspended")
-	hardRevokeUserRole(org, d.roleHolders[1], d.ws.ID, "atlassian/admin")
+	setAccountStatus(org, d.roleHolders[0], "suspended")
+	revokeUserRole(org, d.roleHolders[1], d.ws.ID, "atlassian/admin")
 
 	plan, res := cli.plan()
-	hardExpectActions(t, plan, map[string]string{
+	expectActions(t, plan, map[string]string{
 		"atlassian_group_membership.g[2]":              "create", // re-added
 		"atlassian_group_members.h":                    "update", // the member back, the outsider out
 		"atlassian_group.team":                         "create", // created again, with a new id
@@ -244,8 +248,10 @@ func TestAccOutOfBandChanges(t *testing.T) {
 		if rc.Address != "atlassian_group_members.h" {
 			continue
 		}
-		before, _ := rc.Change.Before["members"].(map[string]any)
-		after, _ := rc.Change.After["members"].(map[string]any)
+		beforeValues, _ := rc.Change.Before.(map[string]any)
+		afterValues, _ := rc.Change.After.(map[string]any)
+		before, _ := beforeValues["members"].(map[string]any)
+		after, _ := afterValues["members"].(map[string]any)
 		if _, ok := before[outsider]; !ok {
 			t.Errorf("the refreshed members of h do not show the outsider %s: %v", outsider, slices.Sorted(maps.Keys(before)))
 		}
@@ -257,30 +263,30 @@ func TestAccOutOfBandChanges(t *testing.T) {
 		}
 	}
 	for _, warning := range []string{"Group deleted outside Terraform", "Role holder no longer exists"} {
-		if !diagnostic("Warning: " + warning).MatchString(res.output) {
-			t.Errorf("the plan does not warn %q:\n%s", warning, lastLines(res.output, 40))
+		if !diagnostic("Warning: " + warning).MatchString(res.Output) {
+			t.Errorf("the plan does not warn %q:\n%s", warning, lastLines(res.Output, 40))
 		}
 	}
 	d.converge(t, cli, "after the out-of-band changes")
-	if newTeam, _ := grpGroupByName(org, hardDriftTeamName); newTeam.ID == oldTeam.ID {
+	if newTeam, _ := grpGroupByName(org, driftTeamName); newTeam.ID == oldTeam.ID {
 		t.Errorf("the team group kept its id %s after being deleted and created again", oldTeam.ID)
 	}
 
 	// A role taken away from a suspended account cannot be given back: the
 	// plan fails on account_id, naming the account and the fix.
-	hardSetStatus(org, d.roleHolders[2], "suspended")
-	hardRevokeUserRole(org, d.roleHolders[2], d.ws.ID, "atlassian/admin")
-	failed := cli.run("plan", "-input=false", "-no-color")
+	setAccountStatus(org, d.roleHolders[2], "suspended")
+	revokeUserRole(org, d.roleHolders[2], d.ws.ID, "atlassian/admin")
+	failed := cli.tryPlan()
 	cli.expectNoCrash(failed)
-	want := hardAttrError("Account is not active", "atlassian_workspace_role_assignment.admin[2]", "account_id",
+	want := attrError("Account is not active", "atlassian_workspace_role_assignment.admin[2]", "account_id",
 		d.roleHolders[2], "is suspended", "Restore the account's access")
-	if failed.exitCode == 0 || !want.MatchString(failed.output) {
+	if failed.Err == nil || !want.MatchString(failed.Output) {
 		t.Errorf("the plan for a suspended account's lost role does not fail as expected (%s):\n%s", want, failed)
 	}
 	// Restored, the role comes back.
-	hardSetStatus(org, d.roleHolders[2], "active")
+	setAccountStatus(org, d.roleHolders[2], "active")
 	plan, _ = cli.plan()
-	hardExpectActions(t, plan, map[string]string{"atlassian_workspace_role_assignment.admin[2]": "create"})
+	expectActions(t, plan, map[string]string{"atlassian_workspace_role_assignment.admin[2]": "create"})
 	d.converge(t, cli, "after the account was restored")
 }
 
@@ -289,14 +295,14 @@ func TestAccOutOfBandChanges(t *testing.T) {
 // has just assigned is taken away. The apply records what it did; the next
 // plan notices and puts exactly those two back.
 func TestAccOutOfBandDuringApply(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
-	size := hardFaultSize{membershipGroups: 2, membersPerGroup: 40, userRoles: 10, groupRoles: 2, users: 50, orgGroups: 6}
-	fx := newHardFaultFixture(t, size)
+	size := faultSize{membershipGroups: 2, membersPerGroup: 40, userRoles: 10, groupRoles: 2, users: 50, orgGroups: 6}
+	fx := newFaultFixture(t, size)
 	org := fx.org
-	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider())
 	cli.writeConfig(fx.config)
-	before := hardAccessOf(org.State())
+	before := accessOf(org.State())
 	org.Server.SetFaults(sandbox.Faults{LatencyMS: 60, Routes: []string{
 		"POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships",
 		"POST /admin/v1/orgs/{orgId}/users/{accountId}/roles/assign",
@@ -318,14 +324,14 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 				return
 			case <-time.After(10 * time.Millisecond):
 			}
-			if hardWritesSoFar(org) < fx.writes/3 {
+			if writesSoFar(org) < fx.writes/3 {
 				continue
 			}
-			now := hardAccessOf(org.Server.State())
+			now := accessOf(org.Server.State())
 			var r removal
 			for groupID, members := range now.members {
 				for id := range members {
-					if r.accountID == "" && !before.members[groupID][id] && fx.want.members[groupID][id] && !hardInAuthoritative(fx.config, id) {
+					if r.accountID == "" && !before.members[groupID][id] && fx.want.members[groupID][id] && !inAuthoritative(fx.config, id) {
 						r.groupID, r.accountID = groupID, id
 					}
 				}
@@ -351,7 +357,7 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 			return
 		}
 	}()
-	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	cli.mustApply()
 	close(applyDone)
 	org.Server.SetFaults(sandbox.Faults{})
 	r, ok := <-removed
@@ -363,7 +369,7 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 	// them gone and the plan makes exactly those two again.
 	var membershipAddr, roleAddr string
 	for _, res := range cli.state() {
-		v := func(key string) string { s, _ := res.Values[key].(string); return s }
+		v := func(key string) string { s, _ := res.AttributeValues[key].(string); return s }
 		switch {
 		case res.Type == "atlassian_group_membership" && v("group_id") == r.groupID && v("account_id") == r.accountID:
 			membershipAddr = res.Address
@@ -376,9 +382,9 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 		t.Fatalf("the state lacks the membership %s/%s (%q) or the role %+v (%q) the apply made", r.groupID, r.accountID, membershipAddr, r.role, roleAddr)
 	}
 	plan, _ := cli.plan()
-	hardExpectActions(t, plan, map[string]string{membershipAddr: "create", roleAddr: "create"})
-	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
-	if diff := fx.want.diff(hardAccessOf(org.State())); diff != "" {
+	expectActions(t, plan, map[string]string{membershipAddr: "create", roleAddr: "create"})
+	cli.mustApply()
+	if diff := fx.want.diff(accessOf(org.State())); diff != "" {
 		t.Errorf("the sandbox differs from the configuration:\n%s", diff)
 	}
 	if changes, res := cli.planChanges(); changes {
@@ -386,10 +392,10 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 	}
 }
 
-// hardInAuthoritative reports whether an account is a key of the
+// inAuthoritative reports whether an account is a key of the
 // fixture's atlassian_group_members (whose removal shows as an update of
 // that one resource, not as a membership to create).
-func hardInAuthoritative(config, accountID string) bool {
+func inAuthoritative(config, accountID string) bool {
 	i := strings.Index(config, `resource "atlassian_group_members"`)
 	return i >= 0 && strings.Contains(config[i:], fmt.Sprintf("%q =", accountID))
 }
@@ -402,42 +408,45 @@ func hardInAuthoritative(config, accountID string) bool {
 // all a destroy must not report memberships, roles and groups removed that
 // still exist in the real organization.
 func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
-	d := newHardDriftOrg(t)
+	d := newDriftOrg(t)
 	org := d.org
-	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider())
 	cli.writeConfig(d.config())
 	d.converge(t, cli, "first apply")
-	applied := hardAccessOf(org.State())
-	resources := hardManagedCount(cli.state())
+	applied := accessOf(org.State())
+	resources := managedCount(cli.state())
 
 	cli.writeConfig(strings.Replace(d.config(), fmt.Sprintf("organization_id = %q", org.OrgID),
-		fmt.Sprintf("organization_id = %q", hardMissingOrg), 1))
-	for _, args := range [][]string{
-		{"plan", "-input=false", "-no-color"},
+		fmt.Sprintf("organization_id = %q", absentOrg), 1))
+	for _, command := range []struct {
+		name string
+		run  func() tfdriver.Result
+	}{
+		{"plan", func() tfdriver.Result { return cli.tryPlan() }},
 		// Without a refresh, destroy goes straight to the deletes.
-		{"destroy", "-refresh=false", "-auto-approve", "-input=false", "-no-color"},
-		{"apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color"},
+		{"destroy", func() tfdriver.Result { return cli.destroy(tfexec.Refresh(false)) }},
+		{"apply", func() tfdriver.Result { return cli.apply(tfexec.RefreshOnly(true)) }},
 	} {
-		res := cli.run(args...)
+		res := command.run()
 		cli.expectNoCrash(res)
-		if res.exitCode == 0 {
-			t.Errorf("terraform %s succeeded against an organization the key does not reach:\n%s", args[0], res)
+		if res.Err == nil {
+			t.Errorf("terraform %s succeeded against an organization the key does not reach:\n%s", command.name, res)
 		}
-		if !strings.Contains(res.output, "ADMIN-UAM-404-2") || !diagnostic("Check the organization id").MatchString(res.output) {
-			t.Errorf("terraform %s does not say that the organization id is wrong:\n%s", args[0], res)
+		if !strings.Contains(res.Output, "ADMIN-UAM-404-2") || !diagnostic("Check the organization id").MatchString(res.Output) {
+			t.Errorf("terraform %s does not say that the organization id is wrong:\n%s", command.name, res)
 		}
 		for _, misleading := range []string{"deleted outside Terraform", "no longer exists", "Unknown group", "Unknown account"} {
-			if strings.Contains(res.output, misleading) {
-				t.Errorf("terraform %s reports %q for a wrong organization id:\n%s", args[0], misleading, res)
+			if strings.Contains(res.Output, misleading) {
+				t.Errorf("terraform %s reports %q for a wrong organization id:\n%s", command.name, misleading, res)
 			}
 		}
 	}
-	if n := hardManagedCount(cli.state()); n != resources {
+	if n := managedCount(cli.state()); n != resources {
 		t.Errorf("the state holds %d resources after the commands against the wrong organization, want the %d applied", n, resources)
 	}
-	if diff := applied.diff(hardAccessOf(org.State())); diff != "" {
+	if diff := applied.diff(accessOf(org.State())); diff != "" {
 		t.Errorf("the real organization changed:\n%s", diff)
 	}
 }
@@ -449,7 +458,7 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 // write must still fail clearly, on that membership only, and the others
 // must be made.
 func TestAccAccountDeletedBetweenPlanAndApply(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
 	org := newTestOrg(t, 80, 4, 1)
 	g := org.writableGroup(t)
@@ -479,9 +488,9 @@ resource "atlassian_group_membership" "m" {
 }
 `, strings.Join(accounts, ", "), g.ID))
 	}
-	cli := newHardCLIReattached(t, newHardCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider())
 	cli.writeConfig(config(quoted))
-	cli.mustRun("plan", "-input=false", "-no-color", "-out=add.tfplan")
+	cli.must(cli.tryPlan(tfexec.Out("add.tfplan")))
 
 	// The last membership is among the last to be applied, after the first
 	// writes (Terraform applies ten at a time).
@@ -494,20 +503,20 @@ resource "atlassian_group_membership" "m" {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == gone })
 		return nil
 	})
-	res := cli.run("apply", "-input=false", "-no-color", "add.tfplan")
+	res := cli.apply(tfexec.DirOrPlan("add.tfplan"))
 	cli.expectNoCrash(res)
-	if res.exitCode == 0 {
+	if res.Err == nil {
 		t.Fatalf("the apply succeeded although account %s was deleted after the plan:\n%s", gone, res)
 	}
 	// Which of the two says so depends on whether Terraform re-planned
 	// that membership before or after the provider's first write.
 	address := fmt.Sprintf("atlassian_group_membership.m[%d]", len(ids)-1)
-	byWrite := hardBlockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
-	byCheck := hardAttrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
-	if !byWrite.MatchString(res.output) && !byCheck.MatchString(res.output) {
+	byWrite := blockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
+	byCheck := attrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
+	if !byWrite.MatchString(res.Output) && !byCheck.MatchString(res.Output) {
 		t.Fatalf("the failed apply does not say which membership failed and why:\n%s", res)
 	}
-	if strings.Count(res.output, "Error: ") != 1 {
+	if strings.Count(res.Output, "Error: ") != 1 {
 		t.Fatalf("the apply reported other errors than the deleted account's:\n%s", res)
 	}
 	now, _ := org.group(g.ID)
@@ -519,7 +528,7 @@ resource "atlassian_group_membership" "m" {
 
 	// Without the deleted account, the configuration converges.
 	cli.writeConfig(config(quoted[:len(quoted)-1]))
-	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	cli.mustApply()
 	if changes, res := cli.planChanges(); changes {
 		t.Errorf("the plan after the deleted account was dropped is not empty:\n%s", res)
 	}

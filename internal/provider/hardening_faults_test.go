@@ -11,11 +11,16 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // The fault matrix: one configuration of memberships (additive
@@ -35,15 +40,15 @@ import (
 // configuration about a tenth that size (about 20 s, most of it the outage
 // scenario's backoff).
 
-// hardFaultTestsEnv turns on the full-size fault matrix.
-const hardFaultTestsEnv = "ATLASSIAN_FAULT_TESTS"
+// faultTestsEnv turns on the full-size fault matrix.
+const faultTestsEnv = "ATLASSIAN_FAULT_TESTS"
 
-// hardMaxAttempts is the client's default RetryPolicy.MaxAttempts, which the
+// maxAttempts is the client's default RetryPolicy.MaxAttempts, which the
 // provider uses: the most times one write may be sent in one apply.
-const hardMaxAttempts = 8
+const maxAttempts = 8
 
-// hardFaultSize is the shape of the configuration under test.
-type hardFaultSize struct {
+// faultSize is the shape of the configuration under test.
+type faultSize struct {
 	membershipGroups   int // groups given members by atlassian_group_membership
 	membersPerGroup    int // also the size of the atlassian_group_members group
 	userRoles          int
@@ -52,30 +57,34 @@ type hardFaultSize struct {
 	membershipsInTotal int
 }
 
-func hardFaultSizeFromEnv() hardFaultSize {
-	if os.Getenv(hardFaultTestsEnv) != "" {
+func faultSizeFromEnv() faultSize {
+	if os.Getenv(faultTestsEnv) != "" {
 		// 4 x 100 additive memberships + 100 authoritative = 500; 40 + 10 roles.
-		return hardFaultSize{membershipGroups: 4, membersPerGroup: 100, userRoles: 40, groupRoles: 10, users: 140, orgGroups: 10, membershipsInTotal: 500}
+		return faultSize{membershipGroups: 4, membersPerGroup: 100, userRoles: 40, groupRoles: 10, users: 140, orgGroups: 10, membershipsInTotal: 500}
 	}
 	// 2 x 20 + 20 = 60 memberships; 8 + 2 roles.
-	return hardFaultSize{membershipGroups: 2, membersPerGroup: 20, userRoles: 8, groupRoles: 2, users: 40, orgGroups: 6, membershipsInTotal: 60}
+	return faultSize{membershipGroups: 2, membersPerGroup: 20, userRoles: 8, groupRoles: 2, users: 40, orgGroups: 6, membershipsInTotal: 60}
 }
 
-// hardWriteCounter counts every write request by what it writes (method,
-// concrete path and body), so a repeated write shows up as a count above 1.
-type hardWriteCounter struct {
+// writeCounter counts every write request by what it writes (method,
+// concrete path and body), so a repeated write shows up as a count above 1,
+// and the requests the sandbox is still handling.
+type writeCounter struct {
 	mu     sync.Mutex
 	counts map[string]int
+	// inFlight is the requests the sandbox has not answered yet: a client
+	// that was killed does not stop a handler that already started.
+	inFlight atomic.Int64
 }
 
-func (c *hardWriteCounter) add(key string) {
+func (c *writeCounter) add(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counts[key]++
 }
 
 // take returns the counts so far and starts counting afresh.
-func (c *hardWriteCounter) take() map[string]int {
+func (c *writeCounter) take() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := c.counts
@@ -83,21 +92,23 @@ func (c *hardWriteCounter) take() map[string]int {
 	return out
 }
 
-// hardWritePath matches the admin API's write endpoints (the two POST
+// writePath matches the admin API's write endpoints (the two POST
 // endpoints that read, workspaces and groups/search, do not match).
-var hardWritePath = regexp.MustCompile(`/(memberships(/[^/]+)?|roles/(assign|revoke)|role-assignments/(assign|revoke))$|/groups(/[^/]+)?$`)
+var writePath = regexp.MustCompile(`/(memberships(/[^/]+)?|roles/(assign|revoke)|role-assignments/(assign|revoke))$|/groups(/[^/]+)?$`)
 
-func hardIsWrite(r *http.Request) bool {
-	return r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/") && hardWritePath.MatchString(r.URL.Path)
+func isWrite(r *http.Request) bool {
+	return r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/") && writePath.MatchString(r.URL.Path)
 }
 
-// hardCountingFront serves the sandbox on a second listener that counts
+// countingFront serves the sandbox on a second listener that counts
 // every write by what it writes. It passes the ResponseWriter through
 // untouched, so the sandbox's connection resets still reset.
-func hardCountingFront(t *testing.T, org *testOrg) (string, *hardWriteCounter) {
-	counter := &hardWriteCounter{counts: map[string]int{}}
+func countingFront(t *testing.T, org *testOrg) (string, *writeCounter) {
+	counter := &writeCounter{counts: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if hardIsWrite(r) {
+		counter.inFlight.Add(1)
+		defer counter.inFlight.Add(-1)
+		if isWrite(r) {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
@@ -112,23 +123,23 @@ func hardCountingFront(t *testing.T, org *testOrg) (string, *hardWriteCounter) {
 	return front.URL, counter
 }
 
-// hardFaultFixture is a sandbox organization prepared for one scenario and
+// faultFixture is a sandbox organization prepared for one scenario and
 // the configuration to apply to it.
-type hardFaultFixture struct {
+type faultFixture struct {
 	org     *testOrg
-	counter *hardWriteCounter
+	counter *writeCounter
 	config  string
-	want    hardOrgAccess
+	want    orgAccess
 	// writes is how many writes the configuration needs: one per membership
 	// and one per role assignment.
 	writes    int
 	resources int
 }
 
-func newHardFaultFixture(t *testing.T, size hardFaultSize) *hardFaultFixture {
+func newFaultFixture(t *testing.T, size faultSize) *faultFixture {
 	t.Helper()
 	org := newTestOrg(t, size.users, size.orgGroups, 3)
-	frontURL, counter := hardCountingFront(t, org)
+	frontURL, counter := countingFront(t, org)
 	groups := grpWritableGroups(org)
 	if len(groups) < size.membershipGroups+1 {
 		t.Fatalf("the org has %d writable groups, want %d", len(groups), size.membershipGroups+1)
@@ -151,7 +162,7 @@ func newHardFaultFixture(t *testing.T, size hardFaultSize) *hardFaultFixture {
 		return nil
 	})
 	before := org.State()
-	want := hardAccessOf(before)
+	want := accessOf(before)
 	workspaces := before.Workspaces
 
 	var b strings.Builder
@@ -254,7 +265,7 @@ resource "atlassian_group_members" "owned" {
 }
 `, owned.ID, grpMembersHCL(labels))
 
-	return &hardFaultFixture{
+	return &faultFixture{
 		org:       org,
 		counter:   counter,
 		config:    b.String(),
@@ -264,13 +275,13 @@ resource "atlassian_group_members" "owned" {
 	}
 }
 
-// hardFaultScenario is one row of the matrix.
-type hardFaultScenario struct {
+// faultScenario is one row of the matrix.
+type faultScenario struct {
 	name   string
 	faults sandbox.Faults
 	// spikes, when set, alternates the latency between spikes.spike and
 	// spikes.calm while the apply runs, instead of a steady fault.
-	spikes *hardLatencySpikes
+	spikes *latencySpikes
 	// recovers, when set, lifts the faults before the second apply: an
 	// outage that outlasts the retry budget of the first.
 	recovers bool
@@ -279,14 +290,14 @@ type hardFaultScenario struct {
 	wantFailure *regexp.Regexp
 }
 
-type hardLatencySpikes struct {
+type latencySpikes struct {
 	spike, calm             int // latency_ms
 	spikeFor, calmFor       time.Duration
 	spikeRoutes, calmRoutes []string // Faults.Routes (empty: every route)
 }
 
-// hardFaultOutcome is what a scenario did, for the matrix.
-type hardFaultOutcome struct {
+// faultOutcome is what a scenario did, for the matrix.
+type faultOutcome struct {
 	scenario  string
 	applies   int
 	requests  int64
@@ -302,44 +313,44 @@ type hardFaultOutcome struct {
 	client       access.RequestStats // what the provider's clients counted
 }
 
-// hardRunFaultScenario applies the fixture's configuration under the
+// runFaultScenario applies the fixture's configuration under the
 // scenario's faults and checks that it converged.
-func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario) hardFaultOutcome {
-	fx := newHardFaultFixture(t, size)
-	prov := newHardCountingProvider()
-	cli := newHardCLIReattached(t, prov)
+func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutcome {
+	fx := newFaultFixture(t, size)
+	prov := newCountingProvider()
+	cli := newReattachedCLI(t, prov)
 	cli.writeConfig(fx.config)
 	org := fx.org
-	out := hardFaultOutcome{scenario: sc.name, writes: fx.writes}
+	out := faultOutcome{scenario: sc.name, writes: fx.writes}
 
 	org.ResetStats()
 	fx.counter.take()
 	org.Server.SetFaults(sc.faults)
 	stopSpikes := func() {}
 	if sc.spikes != nil {
-		stopSpikes = sync.OnceFunc(hardRunSpikes(org, *sc.spikes))
+		stopSpikes = sync.OnceFunc(runSpikes(org, *sc.spikes))
 	}
 	start := time.Now()
 	attemptsPerApply := []map[string]int{}
-	var last hardResult
+	var last tfdriver.Result
 	for out.applies < 2 {
-		last = cli.apply("-parallelism=10")
+		last = cli.apply(tfexec.Parallelism(10))
 		out.applies++
 		attemptsPerApply = append(attemptsPerApply, fx.counter.take())
 		cli.expectNoCrash(last)
-		if last.exitCode == 0 {
+		if last.Err == nil {
 			break
 		}
 		// A failure is acceptable only as a clear error that says what
 		// gave up, after the client's retries: never a crash or an
 		// inconsistent-result error from Terraform.
-		if !hardClearFaultError.MatchString(last.output) || strings.Contains(last.output, "inconsistent result") {
+		if !clearFaultError.MatchString(last.Output) || strings.Contains(last.Output, "inconsistent result") {
 			t.Fatalf("%s: apply %d failed without a clear error:\n%s", sc.name, out.applies, last)
 		}
 		if out.firstErr == "" {
-			out.firstErr = hardFirstError(last.output)
+			out.firstErr = firstError(last.Output)
 		}
-		if sc.wantFailure != nil && !sc.wantFailure.MatchString(last.output) {
+		if sc.wantFailure != nil && !sc.wantFailure.MatchString(last.Output) {
 			t.Errorf("%s: the failed apply does not explain the failure as expected (%s):\n%s", sc.name, sc.wantFailure, last)
 		}
 		if sc.recovers {
@@ -356,7 +367,7 @@ func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario
 	stats := org.Stats()
 	out.requests, out.byRoute = stats.Total, stats.ByRoute
 	out.client = prov.clientStats()
-	if last.exitCode != 0 {
+	if last.Err != nil {
 		t.Fatalf("%s: the second apply did not converge either:\n%s", sc.name, last)
 	}
 	out.outcome = "converged in 1 apply"
@@ -365,11 +376,11 @@ func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario
 	}
 
 	// The sandbox holds exactly the configured access.
-	if d := fx.want.diff(hardAccessOf(org.State())); d != "" {
+	if d := fx.want.diff(accessOf(org.State())); d != "" {
 		t.Errorf("%s: the sandbox differs from the configuration:\n%s", sc.name, d)
 	}
 	// Terraform's state has every resource, and a plan (no faults) is empty.
-	if n := hardManagedCount(cli.state()); n != fx.resources {
+	if n := managedCount(cli.state()); n != fx.resources {
 		t.Errorf("%s: %d managed resources in the state, want %d", sc.name, n, fx.resources)
 	}
 	if changes, res := cli.planChanges(); changes {
@@ -386,8 +397,8 @@ func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario
 			distinct[key] = true
 			out.writeReqs += n
 			out.maxPerKey = max(out.maxPerKey, n)
-			if n > hardMaxAttempts {
-				t.Errorf("%s: apply %d sent %q %d times, more than the retry policy's %d attempts", sc.name, i+1, key, n, hardMaxAttempts)
+			if n > maxAttempts {
+				t.Errorf("%s: apply %d sent %q %d times, more than the retry policy's %d attempts", sc.name, i+1, key, n, maxAttempts)
 			}
 			if strings.HasPrefix(key, http.MethodDelete) || strings.Contains(key, "/revoke ") {
 				t.Errorf("%s: apply %d removed something: %s", sc.name, i+1, key)
@@ -397,12 +408,12 @@ func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario
 	if sc.wantFailure != nil && len(attemptsPerApply) > 0 {
 		exhausted := 0
 		for _, n := range attemptsPerApply[0] {
-			if n == hardMaxAttempts {
+			if n == maxAttempts {
 				exhausted++
 			}
 		}
 		if exhausted == 0 {
-			t.Errorf("%s: no write was tried the retry policy's %d times in the first apply", sc.name, hardMaxAttempts)
+			t.Errorf("%s: no write was tried the retry policy's %d times in the first apply", sc.name, maxAttempts)
 		}
 	}
 	if len(distinct) != fx.writes {
@@ -411,12 +422,12 @@ func hardRunFaultScenario(t *testing.T, size hardFaultSize, sc hardFaultScenario
 	return out
 }
 
-// hardClearFaultError is what a failure after the retry budget must say:
+// clearFaultError is what a failure after the retry budget must say:
 // the call that failed and why, in words a user can act on.
-var hardClearFaultError = regexp.MustCompile(`(?s)Error: .*(after \d+ attempt|rate limit|Rate limit|429|50\d|connection reset|EOF)`)
+var clearFaultError = regexp.MustCompile(`(?s)Error: .*(after \d+ attempt|rate limit|Rate limit|429|50\d|connection reset|EOF)`)
 
-// hardFirstError returns the first "Error:" line of terraform's output.
-func hardFirstError(output string) string {
+// firstError returns the first "Error:" line of terraform's output.
+func firstError(output string) string {
 	for _, line := range strings.Split(output, "\n") {
 		if i := strings.Index(line, "Error: "); i >= 0 {
 			return strings.TrimSpace(line[i+len("Error: "):])
@@ -425,8 +436,8 @@ func hardFirstError(output string) string {
 	return "no Error line"
 }
 
-// hardManagedCount counts the managed resource instances of a state.
-func hardManagedCount(resources []hardJSONResource) int {
+// managedCount counts the managed resource instances of a state.
+func managedCount(resources []*tfjson.StateResource) int {
 	n := 0
 	for _, r := range resources {
 		if r.Mode == "managed" {
@@ -436,8 +447,8 @@ func hardManagedCount(resources []hardJSONResource) int {
 	return n
 }
 
-// hardRunSpikes alternates the sandbox's latency until stopped.
-func hardRunSpikes(org *testOrg, s hardLatencySpikes) (stop func()) {
+// runSpikes alternates the sandbox's latency until stopped.
+func runSpikes(org *testOrg, s latencySpikes) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -463,13 +474,13 @@ func hardRunSpikes(org *testOrg, s hardLatencySpikes) (stop func()) {
 	}
 }
 
-// hardFaultScenarios are the rows of the matrix. The rate limits are set so
+// faultScenarios are the rows of the matrix. The rate limits are set so
 // that they cause storms of 429s without minute-long waits; the
 // reset-without-seconds variant (which makes a client wait for the next
 // whole minute) is left to the client's own tests.
-func hardFaultScenarios() []hardFaultScenario {
+func faultScenarios() []faultScenario {
 	const membershipRoute = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships"
-	return []hardFaultScenario{
+	return []faultScenario{
 		{name: "429 storm, Retry-After: 1", faults: sandbox.Faults{RateLimitPerSecond: 40, RetryAfterSeconds: 1}},
 		{name: "429 storm, X-RateLimit-Reset only", faults: sandbox.Faults{RateLimitPerSecond: 40, RateLimitHeaders: sandbox.RateLimitHeadersResetOnly}},
 		{name: "429 storm, no headers", faults: sandbox.Faults{RateLimitPerSecond: 60, RateLimitHeaders: sandbox.RateLimitHeadersNone}},
@@ -488,7 +499,7 @@ func hardFaultScenarios() []hardFaultScenario {
 			wantFailure: diagnostic("Error: Could not assign the workspace role", "500 ADMIN-UAM-500-1",
 				"after 8 attempts"),
 		},
-		{name: "latency spikes (1.5 s on membership writes)", spikes: &hardLatencySpikes{
+		{name: "latency spikes (1.5 s on membership writes)", spikes: &latencySpikes{
 			spike: 1500, calm: 30, spikeFor: 700 * time.Millisecond, calmFor: 1500 * time.Millisecond,
 			spikeRoutes: []string{membershipRoute},
 		}},
@@ -498,12 +509,12 @@ func hardFaultScenarios() []hardFaultScenario {
 // TestAccFaultMatrix applies the same configuration without faults (the
 // baseline: the fewest requests it takes) and then under each fault.
 func TestAccFaultMatrix(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
-	size := hardFaultSizeFromEnv()
+	size := faultSizeFromEnv()
 	start := time.Now()
 
-	baseline := hardRunFaultScenario(t, size, hardFaultScenario{name: "no faults (baseline)"})
+	baseline := runFaultScenario(t, size, faultScenario{name: "no faults (baseline)"})
 	// Without faults, every write is sent exactly once.
 	if baseline.maxPerKey != 1 || baseline.writeReqs != baseline.writes {
 		t.Errorf("without faults the apply sent %d write requests for %d writes (a write at most %d times), want each exactly once",
@@ -515,13 +526,13 @@ func TestAccFaultMatrix(t *testing.T) {
 
 	var (
 		mu       sync.Mutex
-		outcomes = []hardFaultOutcome{baseline}
+		outcomes = []faultOutcome{baseline}
 	)
 	t.Run("scenarios", func(t *testing.T) {
-		for _, sc := range hardFaultScenarios() {
+		for _, sc := range faultScenarios() {
 			t.Run(sc.name, func(t *testing.T) {
 				t.Parallel()
-				out := hardRunFaultScenario(t, size, sc)
+				out := runFaultScenario(t, size, sc)
 				mu.Lock()
 				outcomes = append(outcomes, out)
 				mu.Unlock()

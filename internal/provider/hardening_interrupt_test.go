@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // Interrupted applies: terraform runs as a real process with the provider
@@ -25,12 +28,12 @@ import (
 // ask for, and the next apply must make the sandbox exactly the
 // configuration, with an empty plan after it.
 
-// hardInterruptSize is big enough that the apply takes seconds with the
+// interruptSize is big enough that the apply takes seconds with the
 // writes slowed down.
-var hardInterruptSize = hardFaultSize{membershipGroups: 3, membersPerGroup: 60, userRoles: 20, groupRoles: 5, users: 80, orgGroups: 8, membershipsInTotal: 240}
+var interruptSize = faultSize{membershipGroups: 3, membersPerGroup: 60, userRoles: 20, groupRoles: 5, users: 80, orgGroups: 8, membershipsInTotal: 240}
 
 func TestAccInterruptedApply(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	for _, tc := range []struct {
 		name string
 		// killAfter is how long after SIGINT the process group is killed;
@@ -45,17 +48,17 @@ func TestAccInterruptedApply(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			hardInterruptedApply(t, tc.killAfter)
+			interruptedApply(t, tc.killAfter)
 		})
 	}
 }
 
-func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
-	fx := newHardFaultFixture(t, hardInterruptSize)
+func interruptedApply(t *testing.T, killAfter time.Duration) {
+	fx := newFaultFixture(t, interruptSize)
 	org := fx.org
-	cli := newHardCLIPlugin(t)
+	cli := newPluginCLI(t, tfdriver.Options{})
 	cli.writeConfig(fx.config)
-	before := hardAccessOf(org.State())
+	before := accessOf(org.State())
 
 	// Writes take 150 ms each; reads stay fast, so the plan is quick and the
 	// apply is slow.
@@ -68,10 +71,11 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := cli.command(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
-	// Its own process group, as a terminal's foreground job: the signals
-	// reach terraform and the provider plugin it started, and nothing else.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Command starts it in a process group of its own, as a terminal's
+	// foreground job: the signals reach terraform and the provider plugin
+	// it started, and nothing else.
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	cmd := cli.Command(ctx, args...)
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
 	if err := cmd.Start(); err != nil {
@@ -88,17 +92,17 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 	// Interrupt once a third of the writes reached the sandbox.
 	threshold := fx.writes / 3
 	deadline := time.Now().Add(time.Minute)
-	for hardWritesSoFar(org) < threshold {
+	for writesSoFar(org) < threshold {
 		select {
 		case err := <-exited:
 			t.Fatalf("the apply ended (%v) before %d writes: too fast to interrupt\n%s", err, threshold, lastLines(output.String(), 40))
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("only %d writes after a minute", hardWritesSoFar(org))
+			t.Fatalf("only %d writes after a minute", writesSoFar(org))
 		}
 	}
-	atInterrupt := hardWritesSoFar(org)
+	atInterrupt := writesSoFar(org)
 	if err := syscall.Kill(-pgid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -121,12 +125,20 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 		}
 	}
 	// Let writes still in flight in the sandbox (a killed client does not
-	// stop a handler that already started) land before looking.
-	time.Sleep(400 * time.Millisecond)
+	// stop a handler that already started) land before looking. Terraform
+	// and its plugin have exited, so no request starts after this.
+	landed := time.Now().Add(time.Minute)
+	for n := fx.counter.inFlight.Load(); n > 0; n = fx.counter.inFlight.Load() {
+		if time.Now().After(landed) {
+			t.Fatalf("the sandbox still handles %d requests a minute after terraform exited", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	org.Server.SetFaults(sandbox.Faults{})
 	interrupted := output.String()
-	cli.record(hardResult{args: []string{"apply (interrupted)"}, output: interrupted})
-	cli.expectNoCrash(hardResult{args: []string{"apply (interrupted)"}, output: interrupted})
+	res := tfdriver.Result{Command: strings.Join(args, " ") + " (interrupted)", Output: interrupted, ExitCode: -1, Err: waitErr}
+	cli.Record(res)
+	cli.expectNoCrash(res)
 	afterInterrupt := fx.counter.take()
 	t.Logf("interrupted after %d writes; terraform exited with %v after %d writes; it printed:\n%s",
 		atInterrupt, waitErr, len(afterInterrupt), lastLines(interrupted, 12))
@@ -147,15 +159,15 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 
 	// What Terraform recorded must be true of the sandbox, and the sandbox
 	// must hold nothing the configuration does not ask for.
-	got := hardAccessOf(org.State())
-	recorded := hardRecordedAccess(t, cli.state())
-	if problems := hardNotGranted(recorded, got); len(problems) > 0 {
+	got := accessOf(org.State())
+	recorded := stateAccessOf(t, cli.state())
+	if problems := notGranted(recorded, got); len(problems) > 0 {
 		t.Errorf("the state records access the sandbox does not grant:\n%s", strings.Join(problems, "\n"))
 	}
-	if problems := hardBeyond(got, before, fx.want); len(problems) > 0 {
+	if problems := grantedBeyond(got, before, fx.want); len(problems) > 0 {
 		t.Errorf("after the interrupt the sandbox grants access the configuration does not ask for:\n%s", strings.Join(problems, "\n"))
 	}
-	made := hardCountAdded(before, got)
+	made := countAdded(before, got)
 	t.Logf("after the interrupt: %d grants made in the sandbox, %d recorded in the state (the next apply adopts the rest)",
 		made, recorded.count())
 	if made == 0 || made == fx.writes {
@@ -164,7 +176,7 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 
 	// The next apply repairs everything, with no removal and no write sent
 	// more often than the retry policy allows.
-	cli.mustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	cli.mustApply()
 	for key, n := range fx.counter.take() {
 		if strings.HasPrefix(key, "DELETE") || strings.Contains(key, "/revoke ") {
 			t.Errorf("the repairing apply removed something: %s", key)
@@ -173,10 +185,10 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 			t.Errorf("the repairing apply sent %s %d times without any fault", key, n)
 		}
 	}
-	if d := fx.want.diff(hardAccessOf(org.State())); d != "" {
+	if d := fx.want.diff(accessOf(org.State())); d != "" {
 		t.Errorf("after the repairing apply the sandbox differs from the configuration:\n%s", d)
 	}
-	if n := hardManagedCount(cli.state()); n != fx.resources {
+	if n := managedCount(cli.state()); n != fx.resources {
 		t.Errorf("%d managed resources in the state after the repairing apply, want %d", n, fx.resources)
 	}
 	if changes, res := cli.planChanges(); changes {
@@ -184,8 +196,8 @@ func hardInterruptedApply(t *testing.T, killAfter time.Duration) {
 	}
 }
 
-// hardWritesSoFar counts the write requests the sandbox received.
-func hardWritesSoFar(org *testOrg) int {
+// writesSoFar counts the write requests the sandbox received.
+func writesSoFar(org *testOrg) int {
 	n := 0
 	for route, count := range org.Server.Stats().ByRoute {
 		if strings.HasPrefix(route, "POST ") && (strings.HasSuffix(route, "/memberships") || strings.HasSuffix(route, "/assign")) {
@@ -195,14 +207,14 @@ func hardWritesSoFar(org *testOrg) int {
 	return n
 }
 
-// hardRecorded is the access a Terraform state records.
-type hardRecorded struct {
+// stateAccess is the access a Terraform state records.
+type stateAccess struct {
 	members    map[string][]string // group id => account ids
 	userRoles  []sandbox.UserRoleAssignment
 	groupRoles []sandbox.GroupRoleAssignment
 }
 
-func (r hardRecorded) count() int {
+func (r stateAccess) count() int {
 	n := len(r.userRoles) + len(r.groupRoles)
 	for _, m := range r.members {
 		n += len(m)
@@ -210,11 +222,11 @@ func (r hardRecorded) count() int {
 	return n
 }
 
-func hardRecordedAccess(t *testing.T, resources []hardJSONResource) hardRecorded {
+func stateAccessOf(t *testing.T, resources []*tfjson.StateResource) stateAccess {
 	t.Helper()
-	rec := hardRecorded{members: map[string][]string{}}
-	str := func(r hardJSONResource, key string) string {
-		s, _ := r.Values[key].(string)
+	rec := stateAccess{members: map[string][]string{}}
+	str := func(r *tfjson.StateResource, key string) string {
+		s, _ := r.AttributeValues[key].(string)
 		return s
 	}
 	for _, r := range resources {
@@ -222,7 +234,7 @@ func hardRecordedAccess(t *testing.T, resources []hardJSONResource) hardRecorded
 		case "atlassian_group_membership":
 			rec.members[str(r, "group_id")] = append(rec.members[str(r, "group_id")], str(r, "account_id"))
 		case "atlassian_group_members":
-			members, _ := r.Values["members"].(map[string]any)
+			members, _ := r.AttributeValues["members"].(map[string]any)
 			for id := range members {
 				rec.members[str(r, "group_id")] = append(rec.members[str(r, "group_id")], id)
 			}
@@ -237,9 +249,9 @@ func hardRecordedAccess(t *testing.T, resources []hardJSONResource) hardRecorded
 	return rec
 }
 
-// hardNotGranted lists what the state records but the sandbox does not
+// notGranted lists what the state records but the sandbox does not
 // grant: the silent drift that must never happen.
-func hardNotGranted(rec hardRecorded, got hardOrgAccess) []string {
+func notGranted(rec stateAccess, got orgAccess) []string {
 	var problems []string
 	for groupID, ids := range rec.members {
 		for _, id := range ids {
@@ -266,8 +278,8 @@ func hardNotGranted(rec hardRecorded, got hardOrgAccess) []string {
 	return problems
 }
 
-// hardBeyond lists what got grants that neither before nor want does.
-func hardBeyond(got, before, want hardOrgAccess) []string {
+// grantedBeyond lists what got grants that neither before nor want does.
+func grantedBeyond(got, before, want orgAccess) []string {
 	var problems []string
 	for groupID, members := range got.members {
 		for id := range members {
@@ -290,8 +302,8 @@ func hardBeyond(got, before, want hardOrgAccess) []string {
 	return problems
 }
 
-// hardCountAdded counts the grants got has and before had not.
-func hardCountAdded(before, got hardOrgAccess) int {
+// countAdded counts the grants got has and before had not.
+func countAdded(before, got orgAccess) int {
 	n := 0
 	for groupID, members := range got.members {
 		for id := range members {

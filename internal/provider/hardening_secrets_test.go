@@ -9,8 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // Secrets: the API key and the ConductorOne client secret must never
@@ -24,7 +28,7 @@ import (
 // provider in the test process.)
 
 func TestAccSecretsNeverLeak(t *testing.T) {
-	hardTerraformPath(t)
+	requireTerraform(t)
 	t.Parallel()
 	token := "atl-key-" + randomHex(t, 16)
 	clientSecret := "c1-secret-" + randomHex(t, 16)
@@ -47,13 +51,14 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 
 	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
 	// The key reaches the provider from the environment, the client secret
-	// from a sensitive variable: the two ways a user keeps them out of the
-	// configuration.
-	cli := newHardCLIPlugin(t,
-		"TF_LOG=TRACE", "TF_LOG_PATH="+logPath,
-		"ATLASSIAN_API_TOKEN="+token,
-		"TF_VAR_client_secret="+clientSecret,
-	)
+	// from a sensitive variable (in a variables file: terraform-exec refuses
+	// TF_VAR_ in the environment): the two ways a user keeps them out of
+	// the configuration.
+	cli := newPluginCLI(t, tfdriver.Options{
+		LogLevel: "TRACE", LogPath: logPath,
+		Env:       []string{"ATLASSIAN_API_TOKEN=" + token},
+		Variables: map[string]string{"client_secret": clientSecret},
+	})
 	config := fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %[1]q
@@ -144,10 +149,10 @@ output "secret_manifest" {
 `, org.OrgID, org.URL, ws.ID, roleHolder.Email, owned.ID, grpMembersHCL(members))
 	cli.writeConfig(config)
 
-	cli.mustRun("plan", "-input=false", "-no-color", "-out=secrets.tfplan")
-	cli.mustRun("apply", "-input=false", "-no-color", "secrets.tfplan")
-	cli.mustRun("output", "-no-color")
-	cli.mustRun("show", "-no-color")
+	cli.must(cli.tryPlan(tfexec.Out("secrets.tfplan")))
+	cli.mustApply(tfexec.DirOrPlan("secrets.tfplan"))
+	cli.must(cli.run("output", "-no-color"))
+	cli.must(cli.run("show", "-no-color"))
 	// A refresh, and an import of every resource type (into a copy of the
 	// state, so the applied state stays as it is).
 	if changes, res := cli.planChanges(); changes {
@@ -164,20 +169,19 @@ output "secret_manifest" {
 		{"atlassian_workspace_role_assignment.admin", ws.ID + "|atlassian/admin|user:" + roleHolder.AccountID},
 		{"atlassian_connector.c", org.OrgID + "/baton-atlassian"},
 	} {
-		cli.mustRun("import", "-input=false", "-no-color", "-state=imported.tfstate", imp[0], imp[1])
+		cli.must(cli.importResource(imp[0], imp[1], tfexec.State("imported.tfstate")))
 	}
-	stateJSON := cli.run("show", "-json", "-no-color").output
+	shown := cli.showState()
 
 	// The secrets are in the sensitive attributes: the searches below look
 	// at a state that does hold them.
-	var shown hardJSONState
-	if err := json.Unmarshal([]byte(stateJSON), &shown); err != nil || shown.Values == nil {
-		t.Fatalf("decoding terraform show -json: %v", err)
+	if shown.Values == nil || shown.Values.RootModule == nil {
+		t.Fatalf("terraform show -json shows no state")
 	}
 	var connectorValues map[string]any
 	for _, r := range shown.Values.RootModule.Resources {
 		if r.Address == "atlassian_connector.c" {
-			connectorValues = r.Values
+			connectorValues = r.AttributeValues
 		}
 	}
 	env, _ := connectorValues["environment"].(map[string]any)
@@ -192,8 +196,11 @@ output "secret_manifest" {
 	// A key written in the provider block (sensitive in the schema): in the
 	// configuration, but nowhere else.
 	configuredKey := "configured-provider-key-" + randomHex(t, 12)
-	wrong := newHardCLIPlugin(t, "TF_LOG=TRACE", "TF_LOG_PATH="+logPath+".errors",
-		"ATLASSIAN_API_TOKEN="+wrongProviderKey, "TF_VAR_connector_key="+wrongConnectorKey)
+	wrong := newPluginCLI(t, tfdriver.Options{
+		LogLevel: "TRACE", LogPath: logPath + ".errors",
+		Env:       []string{"ATLASSIAN_API_TOKEN=" + wrongProviderKey},
+		Variables: map[string]string{"connector_key": wrongConnectorKey},
+	})
 	wrong.writeConfig(fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %q
@@ -214,8 +221,8 @@ resource "atlassian_connector" "c" {
   api_token = var.connector_key
 }
 `, org.OrgID, org.URL, owned.ID, newcomer.AccountID))
-	failed := wrong.run("plan", "-input=false", "-no-color")
-	if failed.exitCode == 0 || !strings.Contains(failed.output, "401") {
+	failed := wrong.tryPlan()
+	if failed.Err == nil || !strings.Contains(failed.Output, "401") {
 		t.Errorf("the plan with a wrong key did not fail with a 401:\n%s", failed)
 	}
 	wrong.expectNoCrash(failed)
@@ -237,12 +244,12 @@ resource "atlassian_connector" "c" {
 }
 `, org.OrgID, configuredKey, org.URL))
 	failedApply := wrong.apply()
-	if failedApply.exitCode == 0 || !diagnostic("Invalid API key").MatchString(failedApply.output) {
+	if failedApply.Err == nil || !diagnostic("Invalid API key").MatchString(failedApply.Output) {
 		t.Errorf("the connector with a wrong key did not fail as expected:\n%s", failedApply)
 	}
 	wrong.expectNoCrash(failedApply)
 
-	cli.mustRun("destroy", "-auto-approve", "-input=false", "-no-color")
+	cli.must(cli.destroy())
 	if _, ok := grpGroupByName(org, "hardening-secrets-team"); ok {
 		t.Errorf("the destroy left the team group")
 	}
@@ -278,7 +285,7 @@ resource "atlassian_connector" "c" {
 		"terraform's TRACE log of the failures": string(errorLog),
 		"terraform's output":                    cli.Transcript(),
 		"terraform's output of the failures":    wrong.Transcript(),
-		"the non-sensitive state attributes":    hardNonSensitiveState(t, stateJSON),
+		"the non-sensitive state attributes":    nonSensitiveState(t, shown),
 	}
 	for place, text := range places {
 		for name, secret := range secrets {
@@ -291,15 +298,11 @@ resource "atlassian_connector" "c" {
 		len(traceLog)+len(errorLog), len(cli.Transcript())+len(wrong.Transcript()), len(secrets))
 }
 
-// hardNonSensitiveState renders every value of a `terraform show -json`
+// nonSensitiveState renders every value of a `terraform show -json`
 // state except those its sensitive_values mark, one "address path = value"
 // per line, so that a search of it covers exactly what is not sensitive.
-func hardNonSensitiveState(t *testing.T, raw string) string {
+func nonSensitiveState(t *testing.T, st *tfjson.State) string {
 	t.Helper()
-	var st hardJSONState
-	if err := json.Unmarshal([]byte(raw), &st); err != nil || st.Values == nil {
-		t.Fatalf("decoding the state: %v", err)
-	}
 	var lines []string
 	var walk func(prefix string, value, sensitive any)
 	walk = func(prefix string, value, sensitive any) {
@@ -332,16 +335,17 @@ func hardNonSensitiveState(t *testing.T, raw string) string {
 				t.Fatalf("decoding the sensitive values of %s: %v", r.Address, err)
 			}
 		}
-		walk(r.Address, map[string]any(r.Values), marks)
+		walk(r.Address, r.AttributeValues, marks)
 	}
 	for name, out := range st.Values.Outputs {
-		var o struct {
-			Sensitive bool            `json:"sensitive"`
-			Value     json.RawMessage `json:"value"`
+		if out.Sensitive {
+			continue
 		}
-		if err := json.Unmarshal(out, &o); err == nil && !o.Sensitive {
-			lines = append(lines, "output."+name+" = "+string(o.Value))
+		value, err := json.Marshal(out.Value)
+		if err != nil {
+			t.Fatalf("encoding output %s: %v", name, err)
 		}
+		lines = append(lines, "output."+name+" = "+string(value))
 	}
 	sort.Strings(lines)
 	if len(lines) < 20 {

@@ -54,19 +54,6 @@ func (pd *providerData) connectorFor(ctx context.Context, orgID, token string) (
 	return pd.deployment, nil
 }
 
-// requestStats adds up what this configuration's connectors have sent.
-func (pd *providerData) requestStats() access.RequestStats {
-	total := pd.directory.RequestStats()
-	pd.deploymentMu.Lock()
-	defer pd.deploymentMu.Unlock()
-	if pd.deployment != nil {
-		s := pd.deployment.RequestStats()
-		total.Requests += s.Requests
-		total.Retries += s.Retries
-	}
-	return total
-}
-
 // providerDataFrom is the common Configure of resources and data sources: it
 // accepts nil (the provider is not configured yet, as during validation) and
 // reports a clear error for anything unexpected.

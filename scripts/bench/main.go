@@ -29,6 +29,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 func main() {
@@ -42,6 +46,8 @@ func main() {
 	providerSrc := flag.String("provider-src", ".", "internal: the package to build as the provider (for profiling variants)")
 	hold := flag.Bool("hold", false, "keep serving the sandbox (in the last scenario's state) after the run, until interrupted: for trying commands by hand in .bench/work")
 	serveNoop := flag.Bool("serve-noop", false, "internal: serve the no-op provider in debug mode")
+	shapeSizes := flag.String("shape-sizes", "1000,2000,5000", "scenario 7: the sizes of the member lists, comma-separated (scaled by -scale)")
+	shapeKinds := flag.String("shape-kinds", "set,list,map,real", "scenario 7: the shapes to measure: set, list and map (framework and CLI alone), real (atlassian_group_members)")
 	flag.Parse()
 
 	if *serveNoop {
@@ -54,13 +60,17 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	b := &bench{latencyMS: *latency, scale: *scale, providerSrc: *providerSrc, hold: *hold}
+	b := &bench{latencyMS: *latency, scale: *scale, providerSrc: *providerSrc, hold: *hold, shapeKinds: strings.Split(*shapeKinds, ",")}
+	var err error
+	if b.shapeSizes, err = parseSizes(*shapeSizes); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
 	if *providerEnv != "" {
 		b.providerEnv = strings.Split(*providerEnv, ",")
 	}
 	var only *regexp.Regexp
 	if *run != "" {
-		var err error
 		if only, err = regexp.Compile(*run); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: -run:", err)
 			os.Exit(2)
@@ -90,6 +100,12 @@ type bench struct {
 	scale            float64
 	started          time.Time
 	loadAtStart      string
+
+	shapeSizes []int
+	shapeKinds []string
+	// shapes attaches the shape provider, served in this process while
+	// scenario 7 runs.
+	shapes tfexec.ReattachInfo
 
 	results []*result
 }
@@ -200,21 +216,10 @@ func (b *bench) main(ctx context.Context, terraform, dir, out string, only *rege
 // writeCLIConfig gives Terraform a CLI configuration of its own: some
 // machines export TF_CLI_CONFIG_FILE pointing at a file that does not
 // exist. The provider is attached with TF_REATTACH_PROVIDERS; the
-// dev_overrides entry only keeps `terraform` from looking it up in the
-// registry should anything run without reattaching.
+// dev_overrides entry lets Terraform launch it itself (atlassianLaunched)
+// and keeps `terraform` from looking it up in the registry.
 func (b *bench) writeCLIConfig(binDir string) error {
-	config := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/cureigad/atlassian", binDir)
-	return os.WriteFile(filepath.Join(b.dir, "terraformrc"), []byte(config), 0o644)
-}
-
-func (b *bench) terraformEnv() []string {
-	return []string{
-		"TF_CLI_CONFIG_FILE=" + filepath.Join(b.dir, "terraformrc"),
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-		"CHECKPOINT_DISABLE=1",
-	}
+	return os.WriteFile(filepath.Join(b.dir, "terraformrc"), []byte(tfdriver.DevOverrides(binDir, "cureigad/atlassian")), 0o644)
 }
 
 func (b *bench) versions(ctx context.Context) error {

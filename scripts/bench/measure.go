@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // plugin says which provider a measured command attaches.
@@ -23,6 +24,9 @@ const (
 	// time includes what the debug-mode attachment leaves out (starting the
 	// provider, and Terraform reading the provider's log stream).
 	atlassianLaunched
+	// shapePlugin is the shapes measurement's provider (shapes.go), served
+	// inside the benchmark: no peak memory of its own.
+	shapePlugin
 )
 
 // measurement is one measured terraform command.
@@ -32,7 +36,7 @@ type measurement struct {
 	tooMany  int64            // of which answered 429
 	wall     time.Duration    // the terraform command, start to exit
 	peakRSS  int64            // the provider process's VmHWM, bytes (0: no provider or unknown)
-	out      tfResult
+	out      tfdriver.Result
 	runs     []time.Duration           // every run's wall time, when repeated (see rounds)
 	started  time.Time                 // when the terraform command started
 	windows  map[string]sandbox.Window // first and last request of each route
@@ -40,11 +44,10 @@ type measurement struct {
 
 // measure runs one terraform command with a fresh provider process (when
 // the command needs one) and the sandbox's counters reset just before it.
-func (b *bench) measure(ctx context.Context, ws *workspace, p plugin, okCodes []int, args ...string) (measurement, error) {
-	var env []string
+func (b *bench) measure(ctx context.Context, ws *workspace, p plugin, okCodes []int, c command) (measurement, error) {
 	var proc *providerProcess
 	var err error
-	logName := fmt.Sprintf("provider-%s-%d.log", args[0], time.Now().UnixNano())
+	logName := fmt.Sprintf("provider-%s-%d.log", c.name, time.Now().UnixNano())
 	switch p {
 	case atlassianPlugin:
 		proc, err = startProvider(ctx, b.providerBin, []string{"-debug"}, b.providerEnv, ws.dir, ws.path(logName))
@@ -54,22 +57,27 @@ func (b *bench) measure(ctx context.Context, ws *workspace, p plugin, okCodes []
 	if err != nil {
 		return measurement{}, err
 	}
-	if proc != nil {
+	switch {
+	case proc != nil:
 		defer proc.stop()
-		env = append(env, "TF_REATTACH_PROVIDERS="+proc.reattach)
+		ws.tf.SetReattach(proc.Reattach)
+	case p == shapePlugin:
+		ws.tf.SetReattach(b.shapes)
+	default:
+		ws.tf.SetReattach(nil)
 	}
 	b.sb.resetCounters()
 	started := time.Now()
-	res, err := ws.terraform(ctx, env, okCodes, args...)
+	res, err := ws.terraform(ctx, okCodes, c)
 	stats := b.sb.Stats()
 	m := measurement{
 		requests: stats.Total, byRoute: stats.ByRoute, tooMany: b.sb.tooMany.Load(),
-		wall: res.wall, out: res, started: started, windows: stats.Windows,
+		wall: res.Took, out: res, started: started, windows: stats.Windows,
 	}
 	if proc != nil {
 		m.peakRSS = proc.peakRSS()
-		if exitErr := proc.exited(); exitErr != nil && err == nil {
-			err = fmt.Errorf("the provider process ended during terraform %s: %v", args[0], exitErr)
+		if exitErr := proc.Exited(); exitErr != nil && err == nil {
+			err = fmt.Errorf("the provider process ended during terraform %s: %v", c.name, exitErr)
 		}
 	}
 	return m, err

@@ -1,39 +1,29 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // providerProcess is a provider the benchmark started itself in debug mode
-// (the -debug flag of main.go): Terraform attaches to it through
-// TF_REATTACH_PROVIDERS instead of launching it, so the benchmark owns the
-// process and can read its peak memory before stopping it. One process
-// serves one measured Terraform command, so the peak is that command's.
+// (the -debug flag of main.go): Terraform attaches to it instead of
+// launching it, so the benchmark owns the process and can read its peak
+// memory before stopping it. One process serves one measured Terraform
+// command, so the peak is that command's.
 type providerProcess struct {
-	cmd      *exec.Cmd
-	reattach string // the TF_REATTACH_PROVIDERS value
-	started  time.Duration
-	done     chan struct{}
-	waitErr  error
+	*tfdriver.Process
+	log *os.File
 }
 
-// startProvider runs `bin args...` and waits for the reattach line that
-// terraform-plugin-go prints in managed debug mode:
-//
-//	TF_REATTACH_PROVIDERS='{"registry.terraform.io/...":{...}}'
-//
-// The provider's stderr (its logs) goes to logPath. It runs in dir, as
-// Terraform would run it, so that relative paths (sync_path) mean the same.
+// startProvider runs `bin args...` with its stderr (its logs) in logPath.
+// It runs in dir, as Terraform would run it, so that relative paths
+// (sync_path) mean the same.
 func startProvider(ctx context.Context, bin string, args []string, env []string, dir, logPath string) (*providerProcess, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -43,55 +33,23 @@ func startProvider(ctx context.Context, bin string, args []string, env []string,
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = logFile
-	stdout, err := cmd.StdoutPipe()
+	p, err := tfdriver.StartProvider(ctx, cmd)
 	if err != nil {
-		_ = logFile.Close()
-		return nil, err
+		return nil, fmt.Errorf("%w; its log is %s", err, logPath)
 	}
-	begin := time.Now()
-	if err := cmd.Start(); err != nil {
-		_ = logFile.Close()
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
-	}
-	p := &providerProcess{cmd: cmd, done: make(chan struct{})}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		sent := false
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if value, ok := strings.CutPrefix(line, "TF_REATTACH_PROVIDERS="); ok && !sent {
-				found <- strings.Trim(value, "'")
-				sent = true
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	go func() {
-		p.waitErr = cmd.Wait()
-		_ = logFile.Close()
-		close(p.done)
-	}()
-	select {
-	case p.reattach = <-found:
-		p.started = time.Since(begin)
-		return p, nil
-	case <-p.done:
-		return nil, fmt.Errorf("%s exited before serving (%v); its log is %s", bin, p.waitErr, logPath)
-	case <-time.After(30 * time.Second):
-		p.stop()
-		return nil, fmt.Errorf("%s printed no reattach configuration within 30s; its log is %s", bin, logPath)
-	case <-ctx.Done():
-		p.stop()
-		return nil, ctx.Err()
-	}
+	return &providerProcess{Process: p, log: logFile}, nil
+}
+
+// stop stops the process and closes its log.
+func (p *providerProcess) stop() {
+	p.Stop()
+	_ = p.log.Close()
 }
 
 // peakRSS is the process's peak resident set size (VmHWM) in bytes, or 0
 // where /proc is not available.
 func (p *providerProcess) peakRSS() int64 {
-	return procPeakRSS(p.cmd.Process.Pid)
+	return procPeakRSS(p.Pid())
 }
 
 func procPeakRSS(pid int) int64 {
@@ -111,34 +69,4 @@ func procPeakRSS(pid int) int64 {
 		}
 	}
 	return 0
-}
-
-// stop asks the provider to stop (SIGINT, as managed debug mode expects)
-// and kills it if it does not within five seconds.
-func (p *providerProcess) stop() {
-	select {
-	case <-p.done:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-// exited reports an unexpected exit (a crash) while Terraform used it.
-func (p *providerProcess) exited() error {
-	select {
-	case <-p.done:
-		if p.waitErr != nil {
-			return p.waitErr
-		}
-		return errors.New("the provider exited")
-	default:
-		return nil
-	}
 }

@@ -26,6 +26,7 @@ var scenarios = []scenario{
 	{"4", "atlassian_accounts over a 50,000-user org", accountsListing},
 	{"5", "apply of 1,000 new atlassian_group_membership, sandbox limited to 50 requests/s", rateLimitedApply},
 	{"6", "full sync of 5,000 users, 100 groups, 5 workspaces", fullSync},
+	{"7", "apply of a member list of 1,000 to 5,000 strings as a set, a list, a map and atlassian_group_members", shapes},
 }
 
 // Terraform's exit codes: plan -detailed-exitcode answers 0 for no
@@ -59,11 +60,6 @@ provider "atlassian" {
 func (b *bench) latencyFaults() sandbox.Faults { return sandbox.Faults{LatencyMS: b.latencyMS} }
 
 func (b *bench) latency() time.Duration { return time.Duration(b.latencyMS) * time.Millisecond }
-
-var (
-	planArgs  = []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
-	applyArgs = []string{"apply", "-input=false", "-no-color", "-auto-approve"}
-)
 
 // membershipEdge is one membership, as the configurations read it from
 // memberships.json.
@@ -210,15 +206,15 @@ func refreshMemberships(ctx context.Context, b *bench) ([]*result, error) {
 
 	// Every plan must find no changes: exit code 0.
 	got, err := rounds(2,
-		job{"terraform_data", func() (measurement, error) { return b.measure(ctx, data, noPlugin, exitOK, planArgs...) }},
-		job{"noop", func() (measurement, error) { return b.measure(ctx, noop, noopPlugin, exitOK, planArgs...) }},
-		job{"atlassian", func() (measurement, error) { return b.measure(ctx, ws, atlassianPlugin, exitOK, planArgs...) }},
+		job{"terraform_data", func() (measurement, error) { return b.measure(ctx, data, noPlugin, exitOK, planCmd) }},
+		job{"noop", func() (measurement, error) { return b.measure(ctx, noop, noopPlugin, exitOK, planCmd) }},
+		job{"atlassian", func() (measurement, error) { return b.measure(ctx, ws, atlassianPlugin, exitOK, planCmd) }},
 	)
 	if err != nil {
 		return nil, fmt.Errorf("a refresh plan must find no changes: %w", err)
 	}
 	baseline, noopPlan, m := got["terraform_data"], got["noop"], got["atlassian"]
-	launched, err := b.measure(ctx, ws, atlassianLaunched, exitOK, planArgs...)
+	launched, err := b.measure(ctx, ws, atlassianLaunched, exitOK, planCmd)
 	if err != nil {
 		return nil, fmt.Errorf("the refresh plan with the provider launched by Terraform: %w", err)
 	}
@@ -311,7 +307,7 @@ func groupMembersScenarios(ctx context.Context, b *bench) ([]*result, error) {
 	if err := data.writeJSON("members.json", members); err != nil {
 		return nil, err
 	}
-	if _, err := data.terraform(ctx, nil, exitOK, applyArgs...); err != nil {
+	if _, err := data.terraform(ctx, exitOK, applyCmd); err != nil {
 		return nil, err
 	}
 
@@ -339,8 +335,8 @@ func groupMembersScenarios(ctx context.Context, b *bench) ([]*result, error) {
 	}
 	b.sb.SetFaults(b.latencyFaults())
 	got, err := rounds(2,
-		job{"terraform_data", func() (measurement, error) { return b.measure(ctx, data, noPlugin, exitOK, planArgs...) }},
-		job{"atlassian", func() (measurement, error) { return b.measure(ctx, ws, atlassianPlugin, exitOK, planArgs...) }},
+		job{"terraform_data", func() (measurement, error) { return b.measure(ctx, data, noPlugin, exitOK, planCmd) }},
+		job{"atlassian", func() (measurement, error) { return b.measure(ctx, ws, atlassianPlugin, exitOK, planCmd) }},
 	)
 	if err != nil {
 		return nil, fmt.Errorf("a refresh plan must find no changes: %w", err)
@@ -365,11 +361,11 @@ func groupMembersScenarios(ctx context.Context, b *bench) ([]*result, error) {
 	if err := ws.writeJSON("members.json", members); err != nil {
 		return nil, err
 	}
-	plan, err := b.measure(ctx, ws, atlassianPlugin, exitChanges, append(planArgs, "-out=add.tfplan")...)
+	plan, err := b.measure(ctx, ws, atlassianPlugin, exitChanges, planTo("add.tfplan"))
 	if err != nil {
 		return nil, fmt.Errorf("planning the addition of %d members: %w", add, err)
 	}
-	apply, err := b.measure(ctx, ws, atlassianPlugin, exitOK, "apply", "-input=false", "-no-color", "add.tfplan")
+	apply, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyPlan("add.tfplan"))
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +385,7 @@ func groupMembersScenarios(ctx context.Context, b *bench) ([]*result, error) {
 		plan.requests, plan.wall.Seconds(), routes(plan))
 
 	// The next plan must find nothing to do.
-	again, err := b.measure(ctx, ws, atlassianPlugin, exitOK, planArgs...)
+	again, err := b.measure(ctx, ws, atlassianPlugin, exitOK, planCmd)
 	if err != nil {
 		return nil, fmt.Errorf("the plan after adding members must find no changes: %w", err)
 	}
@@ -421,7 +417,7 @@ func accountsListing(ctx context.Context, b *bench) ([]*result, error) {
 		return nil, err
 	}
 	b.sb.SetFaults(b.latencyFaults())
-	m, err := b.measure(ctx, ws, atlassianPlugin, exitChanges, planArgs...)
+	m, err := b.measure(ctx, ws, atlassianPlugin, exitChanges, planCmd)
 	if err != nil {
 		return nil, err
 	}
@@ -430,7 +426,7 @@ func accountsListing(ctx context.Context, b *bench) ([]*result, error) {
 	const memoryBudget = 300_000_000 // 300 MB = 286 MiB
 	r.budget = fmt.Sprintf("≤ %d requests; provider < 300 MB (286 MiB)", budget)
 	want := fmt.Sprintf("accounts = %d", len(st.Users))
-	r.expect(strings.Contains(m.out.stdout, want), "the plan shows `%s`", want)
+	r.expect(strings.Contains(m.out.Output, want), "the plan shows `%s`", want)
 	r.expect(m.requests <= budget, "%d admin API requests, budget %d", m.requests, budget)
 	r.expect(m.peakRSS > 0 && m.peakRSS < memoryBudget, "provider peak RSS %s, budget 300 MB (286 MiB)", mib(m.peakRSS))
 	r.note("Measured: `terraform plan` (the data source is read while planning). Requests by route: %s.", routes(m))
@@ -462,7 +458,7 @@ func rateLimitedApply(ctx context.Context, b *bench) ([]*result, error) {
 				faults.RateLimitPerSecond = ratePerSecond
 				b.sb.SetFaults(faults)
 			}
-			return b.measure(ctx, ws, p, exitOK, applyArgs...)
+			return b.measure(ctx, ws, p, exitOK, applyCmd)
 		}
 	}
 	data, err := b.workspace("5-terraform_data")
@@ -597,7 +593,7 @@ func planOnly(ctx context.Context, b *bench, ws *workspace, p plugin, prepare fu
 				return measurement{}, err
 			}
 		}
-		return b.measure(ctx, ws, p, exitChanges, planArgs...)
+		return b.measure(ctx, ws, p, exitChanges, planCmd)
 	}
 }
 
@@ -642,7 +638,7 @@ func fullSync(ctx context.Context, b *bench) ([]*result, error) {
 		return nil, err
 	}
 	b.sb.SetFaults(b.latencyFaults())
-	m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyArgs...)
+	m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
 	if err != nil {
 		return nil, err
 	}

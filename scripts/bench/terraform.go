@@ -1,23 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
-	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
-// workspace is one Terraform working directory.
+// workspace is one Terraform working directory, driven through
+// internal/tfdriver.
 type workspace struct {
 	b   *bench
 	dir string
+	tf  *tfdriver.Workdir
 }
 
 func (b *bench) workspace(name string) (*workspace, error) {
@@ -28,7 +31,13 @@ func (b *bench) workspace(name string) (*workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &workspace{b: b, dir: dir}, nil
+	tf, err := tfdriver.New(context.Background(), tfdriver.Options{
+		Terraform: b.terraform, Dir: dir, CLIConfig: filepath.Join(b.dir, "terraformrc"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &workspace{b: b, dir: dir, tf: tf}, nil
 }
 
 func (w *workspace) path(name string) string { return filepath.Join(w.dir, name) }
@@ -52,42 +61,57 @@ func (w *workspace) clean(names ...string) {
 	}
 }
 
-// tfResult is one finished terraform command.
-type tfResult struct {
-	exitCode int
-	stdout   string
-	wall     time.Duration
+// command is one terraform command a scenario runs.
+type command struct {
+	name string
+	run  func(context.Context, *tfdriver.Workdir) (tfdriver.Result, error)
 }
 
-// terraform runs the CLI in the workspace. A non-zero exit is returned as a
-// result, not an error, when it is one of okCodes (plan -detailed-exitcode
-// answers 2 for "changes"); any other failure is an error that carries the
-// output's tail.
-func (w *workspace) terraform(ctx context.Context, env []string, okCodes []int, args ...string) (tfResult, error) {
-	cmd := exec.CommandContext(ctx, w.b.terraform, args...)
-	cmd.Dir = w.dir
-	cmd.Env = append(append(os.Environ(), w.b.terraformEnv()...), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	res := tfResult{wall: time.Since(start), stdout: stdout.String()}
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
+// Terraform's commands as the scenarios run them: plans always with
+// -detailed-exitcode (0 no changes, 2 changes), applies without asking.
+var (
+	planCmd = command{"plan", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+		_, res, err := w.Plan(ctx)
+		return res, err
+	}}
+	applyCmd = command{"apply", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+		return w.Apply(ctx)
+	}}
+)
+
+// planTo plans into a saved plan file.
+func planTo(path string) command {
+	return command{"plan", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+		_, res, err := w.Plan(ctx, tfexec.Out(path))
+		return res, err
+	}}
+}
+
+// applyPlan applies a saved plan.
+func applyPlan(path string) command {
+	return command{"apply", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+		return w.Apply(ctx, tfexec.DirOrPlan(path))
+	}}
+}
+
+// terraform runs a command in the workspace. It must end with one of
+// okCodes (a plan that was meant to find no changes and found some is a
+// failure too); a failure is an error that carries the output's tail,
+// the whole output being written next to the workspace.
+func (w *workspace) terraform(ctx context.Context, okCodes []int, c command) (tfdriver.Result, error) {
+	res, err := c.run(ctx, w.tf)
+	if err == nil && slices.Contains(okCodes, res.ExitCode) {
 		return res, nil
-	case errors.As(err, &exit):
-		res.exitCode = exit.ExitCode()
-		for _, code := range okCodes {
-			if code == res.exitCode {
-				return res, nil
-			}
-		}
 	}
-	log := filepath.Join(w.dir, fmt.Sprintf("failed-%s.log", args[0]))
-	_ = os.WriteFile(log, append(stdout.Bytes(), stderr.Bytes()...), 0o644)
+	if err == nil {
+		err = fmt.Errorf("exit code %d, want one of %v", res.ExitCode, okCodes)
+	}
+	log := filepath.Join(w.dir, fmt.Sprintf("failed-%s.log", c.name))
+	if writeErr := os.WriteFile(log, []byte(res.Output), 0o644); writeErr != nil {
+		log = writeErr.Error()
+	}
 	return res, fmt.Errorf("terraform %s in %s: %v\n%s\n(full output: %s)",
-		strings.Join(args, " "), w.dir, err, tail(stderr.String()+stdout.String(), 30), log)
+		res.Command, w.dir, err, tail(res.Output, 30), log)
 }
 
 func tail(s string, lines int) string {

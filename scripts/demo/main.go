@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 func main() {
@@ -68,11 +70,11 @@ func run(ctx context.Context, terraform, dir string) error {
 	}
 
 	step("Building the provider and the sandbox")
-	if err := command(ctx, root, nil, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-atlassian"), ".").Run(); err != nil {
+	if err := tfdriver.Build(ctx, root, ".", filepath.Join(binDir, "terraform-provider-atlassian")); err != nil {
 		return fmt.Errorf("building the provider: %w", err)
 	}
 	sandboxBin := filepath.Join(binDir, "atlassian-sandbox")
-	if err := command(ctx, root, nil, "go", "build", "-o", sandboxBin, "./cmd/atlassian-sandbox").Run(); err != nil {
+	if err := tfdriver.Build(ctx, root, "./cmd/atlassian-sandbox", sandboxBin); err != nil {
 		return fmt.Errorf("building the sandbox: %w", err)
 	}
 
@@ -88,56 +90,47 @@ func run(ctx context.Context, terraform, dir string) error {
 		return err
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	cliConfig := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/cureigad/atlassian", binDir)
-	if err := os.WriteFile(rc, []byte(cliConfig), 0o644); err != nil {
+	if err := os.WriteFile(rc, []byte(tfdriver.DevOverrides(binDir, "cureigad/atlassian")), 0o644); err != nil {
 		return err
 	}
-	env := []string{
-		"TF_CLI_CONFIG_FILE=" + rc,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"ATLASSIAN_ORGANIZATION_ID=" + info.OrganizationID,
-		"ATLASSIAN_API_TOKEN=" + info.APIToken,
-		"ATLASSIAN_BASE_URL=" + info.BaseURL,
-		"TF_VAR_connector_sync_path=" + filepath.Join(dir, "sync.c1z"),
+	tf, err := tfdriver.New(ctx, tfdriver.Options{
+		Terraform: terraform, Dir: work, CLIConfig: rc,
+		Env: []string{
+			"ATLASSIAN_ORGANIZATION_ID=" + info.OrganizationID,
+			"ATLASSIAN_API_TOKEN=" + info.APIToken,
+			"ATLASSIAN_BASE_URL=" + info.BaseURL,
+		},
+		Variables: map[string]string{"connector_sync_path": filepath.Join(dir, "sync.c1z")},
+		Output:    os.Stdout,
+	})
+	if err != nil {
+		return err
 	}
 
 	step("terraform apply examples/quickstart")
-	if err := command(ctx, work, env, terraform, "apply", "-auto-approve", "-input=false", "-no-color").Run(); err != nil {
+	if _, err := tf.Apply(ctx); err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
 
 	step("What the sandbox organization holds now")
-	if err := report(ctx, info, work, env, terraform); err != nil {
+	if err := report(ctx, info, tf); err != nil {
 		return err
 	}
 
 	step("terraform plan again: nothing should be left to do")
-	plan := command(ctx, work, env, terraform, "plan", "-detailed-exitcode", "-input=false", "-no-color")
-	err = plan.Run()
-	var exit *exec.ExitError
+	changes, _, err := tf.Plan(ctx)
 	switch {
-	case err == nil:
-		fmt.Println("\n   No changes: the organization matches the configuration.")
-	case errors.As(err, &exit) && exit.ExitCode() == 2:
-		return errors.New("the second plan wants changes: the provider did not converge")
-	default:
+	case err != nil:
 		return fmt.Errorf("terraform plan: %w", err)
+	case changes:
+		return errors.New("the second plan wants changes: the provider did not converge")
 	}
+	fmt.Println("\n   No changes: the organization matches the configuration.")
 	step("Stopping the sandbox")
 	return nil
 }
 
 func step(title string) { fmt.Printf("\n==> %s\n", title) }
-
-func command(ctx context.Context, dir string, env []string, name string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	return cmd
-}
 
 // startSandbox runs the sandbox binary and reads its announcement line.
 func startSandbox(ctx context.Context, bin string) (sandboxInfo, func(), error) {
@@ -198,20 +191,17 @@ type sandboxState struct {
 
 // report prints, from the sandbox itself, the members and workspace roles of
 // the groups the quickstart manages.
-func report(ctx context.Context, info sandboxInfo, work string, env []string, terraform string) error {
-	var outputs map[string]struct {
-		Value any `json:"value"`
-	}
-	cmd := command(ctx, work, env, terraform, "output", "-json")
-	cmd.Stdout = nil
-	raw, err := cmd.Output()
+func report(ctx context.Context, info sandboxInfo, tf *tfdriver.Workdir) error {
+	st, res, err := tf.Show(ctx)
 	if err != nil {
-		return fmt.Errorf("terraform output: %w", err)
+		return fmt.Errorf("terraform show: %w\n%s", err, res.Output)
 	}
-	if err := json.Unmarshal(raw, &outputs); err != nil {
-		return err
+	var groupID string
+	if st.Values != nil {
+		if out := st.Values.Outputs["group_id"]; out != nil {
+			groupID, _ = out.Value.(string)
+		}
 	}
-	groupID, _ := outputs["group_id"].Value.(string)
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, info.BaseURL+"/_sandbox/state", nil)
 	if err != nil {
@@ -222,19 +212,19 @@ func report(ctx context.Context, info sandboxInfo, work string, env []string, te
 		return err
 	}
 	defer resp.Body.Close()
-	var st sandboxState
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+	var org sandboxState
+	if err := json.NewDecoder(resp.Body).Decode(&org); err != nil {
 		return err
 	}
 	emails := map[string]string{}
-	for _, u := range st.Users {
+	for _, u := range org.Users {
 		emails[u.AccountID] = u.Email
 	}
 	workspaces := map[string]string{}
-	for _, w := range st.Workspaces {
+	for _, w := range org.Workspaces {
 		workspaces[w.ID] = w.Name
 	}
-	for _, g := range st.Groups {
+	for _, g := range org.Groups {
 		if g.ID != groupID {
 			continue
 		}
@@ -248,7 +238,7 @@ func report(ctx context.Context, info sandboxInfo, work string, env []string, te
 			fmt.Printf("     - %s\n", m)
 		}
 		var roles []string
-		for _, ra := range st.GroupRoleAssignments {
+		for _, ra := range org.GroupRoleAssignments {
 			if ra.GroupID == g.ID {
 				roles = append(roles, fmt.Sprintf("%s on %s", ra.Role, workspaces[ra.ResourceID]))
 			}

@@ -1,13 +1,10 @@
-package provider
+package main
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
-	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,87 +13,105 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
-// TestGroupMembersShapes measures what the shape of an authoritative member
-// list costs in terraform-plugin-framework, which is why atlassian_group_members
-// holds its members as a map: run it with
-//
-//	ATLASSIAN_MEASURE_SHAPES=1 TF_ACC=1 TF_ACC_TERRAFORM_PATH=$(scripts/terraform-cli.sh) \
-//	  go test -count=1 -v -timeout 60m -run TestGroupMembersShapes ./internal/provider/
-//
-// ATLASSIAN_MEASURE_SIZES (default "1000,2000,5000") and ATLASSIAN_MEASURE_KINDS
-// (default "set,list,map"; "real" is atlassian_group_members itself against
-// a sandbox) choose what runs. Each size runs two steps: create (plan,
-// apply, and the harness's post-apply plans) and update (one element
-// replaced). set, list and map use a resource that only stores its
-// configuration (no API calls, so only the framework and the CLI are
-// measured). It is a measurement, not a check, so it runs only when asked:
-// a set of 5,000 strings takes many minutes.
-func TestGroupMembersShapes(t *testing.T) {
-	if os.Getenv("ATLASSIAN_MEASURE_SHAPES") != "1" {
-		t.Skip("a measurement, not a check: set ATLASSIAN_MEASURE_SHAPES=1 to run it")
+// The shapes measurement: what the shape of an authoritative member list
+// costs in terraform-plugin-framework, which is why atlassian_group_members
+// holds its members as a map. For each kind and size it applies n
+// elements from an empty state (create), then the same with one element
+// replaced (update). set, list and map are resources of the shape
+// provider below, which only stores its configuration (no API calls, so
+// only the framework and the CLI are measured); it is served inside the
+// benchmark. real is atlassian_group_members itself, on a group it
+// creates in the sandbox, so its numbers include its plan-time checks, the
+// member listing and the writes.
+
+// parseSizes reads -shape-sizes.
+func parseSizes(list string) ([]int, error) {
+	var sizes []int
+	for _, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-shape-sizes: %q is not a positive number", s)
+		}
+		sizes = append(sizes, n)
 	}
-	sizes := []int{1000, 2000, 5000}
-	if v := os.Getenv("ATLASSIAN_MEASURE_SIZES"); v != "" {
-		sizes = nil
-		for _, s := range strings.Split(v, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(s))
-			if err != nil || n < 1 {
-				t.Fatalf("ATLASSIAN_MEASURE_SIZES: %q is not a positive number", s)
+	return sizes, nil
+}
+
+func shapes(ctx context.Context, b *bench) ([]*result, error) {
+	config, stop, err := tfdriver.ServeInProcess(ctx, "registry.terraform.io/hashicorp/shape",
+		providerserver.NewProtocol6(&shapeProvider{}))
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err := stop(); err != nil {
+			fmt.Println("bench: serving the shape provider:", err)
+		}
+	}()
+	b.shapes = tfdriver.Reattach(config, "hashicorp/shape")
+	var out []*result
+	for _, kind := range b.shapeKinds {
+		for _, size := range b.shapeSizes {
+			n := b.n(size)
+			r, err := b.measureShape(ctx, kind, n)
+			if err != nil {
+				return nil, fmt.Errorf("%s of %d: %w", kind, n, err)
 			}
-			sizes = append(sizes, n)
+			out = append(out, r)
 		}
 	}
-	kinds := []string{"set", "list", "map"}
-	if v := os.Getenv("ATLASSIAN_MEASURE_KINDS"); v != "" {
-		kinds = strings.Split(v, ",")
+	return out, nil
+}
+
+func (b *bench) measureShape(ctx context.Context, kind string, n int) (*result, error) {
+	ws, err := b.workspace(fmt.Sprintf("7-%s-%d", kind, n))
+	if err != nil {
+		return nil, err
 	}
-	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"shape": providerserver.NewProtocol6WithError(&shapeProvider{}),
-	}
-	for _, kind := range kinds {
-		for _, n := range sizes {
-			t.Run(fmt.Sprintf("%s/%d", kind, n), func(t *testing.T) {
-				providers, config := factories, func(shift int) string { return shapeConfig(kind, n, shift) }
-				if kind == "real" {
-					providers, config = testProviderFactories, realMembersConfig(t, n)
-				}
-				var started time.Time
-				var created, updated time.Duration
-				tfresource.UnitTest(t, tfresource.TestCase{
-					ProtoV6ProviderFactories: providers,
-					Steps: []tfresource.TestStep{
-						{
-							PreConfig: func() { started = time.Now() },
-							Config:    config(0),
-						},
-						{
-							PreConfig: func() { created = time.Since(started); started = time.Now() },
-							Config:    config(1),
-						},
-					},
-				})
-				updated = time.Since(started)
-				t.Logf("SHAPE %-4s %5d elements: create step %6.1fs, update step %6.1fs",
-					kind, n, created.Seconds(), updated.Seconds())
-			})
+	p, config := shapePlugin, func(shift int) string { return shapeConfig(kind, n, shift) }
+	if kind == "real" {
+		if p, config, err = b.realMembersConfig(n); err != nil {
+			return nil, err
 		}
 	}
+	var steps [2]measurement
+	for shift := range steps {
+		if err := ws.write("main.tf", config(shift)); err != nil {
+			return nil, err
+		}
+		if steps[shift], err = b.measure(ctx, ws, p, exitOK, applyCmd); err != nil {
+			return nil, err
+		}
+	}
+	create, update := steps[0], steps[1]
+	r := &result{id: "7", m: create, budget: "report",
+		title: fmt.Sprintf("shape `%s` of %s elements: apply creating it (update: one element replaced)", kind, thousands(n))}
+	r.note("Create %.2f s, update %.2f s (%d and %d admin API requests).",
+		create.wall.Seconds(), update.wall.Seconds(), create.requests, update.requests)
+	fmt.Printf("   SHAPE %-4s %5d elements: create %6.1fs, update %6.1fs\n", kind, n, create.wall.Seconds(), update.wall.Seconds())
+	return r, nil
 }
 
 // realMembersConfig is the kind "real": atlassian_group_members itself, on
-// a group it creates in a sandbox org, so the numbers include its plan-time
-// checks, the member listing and the writes (n adds, then one add and one
+// a group it creates in a sandbox org (n adds, then one add and one
 // removal).
-func realMembersConfig(t *testing.T, n int) func(shift int) string {
-	org := newTestOrg(t, n+n/10+10, 6, 1)
-	users := org.State().Users
-	return func(shift int) string {
-		var b strings.Builder
-		b.WriteString(`
+func (b *bench) realMembersConfig(n int) (plugin, func(shift int) string, error) {
+	// Without the sandbox's latency, as the other kinds have none.
+	st := generatedOrg(2*n+20, 6, 1, 17)
+	if err := b.sb.load(st); err != nil {
+		return 0, nil, err
+	}
+	staff, labels := activeStaff(st), emails(st)
+	if len(staff) < n+1 {
+		return 0, nil, fmt.Errorf("the generated org has %d accounts that can join a group, want %d", len(staff), n+1)
+	}
+	return atlassianPlugin, func(shift int) string {
+		var s strings.Builder
+		s.WriteString(b.providerBlock("") + `
 resource "atlassian_group" "g" {
   name = "shape-measurement"
 }
@@ -106,11 +121,11 @@ resource "atlassian_group_members" "m" {
   members = {
 `)
 		for i := shift; i < n+shift; i++ {
-			fmt.Fprintf(&b, "    %q = %q\n", users[i].AccountID, users[i].Email)
+			fmt.Fprintf(&s, "    %q = %q\n", staff[i], labels[staff[i]])
 		}
-		b.WriteString("  }\n}\n")
-		return org.config(b.String())
-	}
+		s.WriteString("  }\n}\n")
+		return s.String()
+	}, nil
 }
 
 // shapeConfig writes n account-id-like strings; shift replaces the first
