@@ -151,7 +151,7 @@ func (d *Directory) knownAccount(id string) (a Account, found, known bool) {
 		return Account{}, false, false
 	}
 	if !d.accountsIndexed {
-		// Indexed on first use only: listing 50,000 accounts for a data
+		// Indexed on first use only: listing a large organization for a data
 		// source must not also cost a map of them.
 		for _, a := range d.accounts {
 			d.found[a.ID] = a

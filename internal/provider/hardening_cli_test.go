@@ -80,8 +80,8 @@ func newCLI(t *testing.T, opts tfdriver.Options) *terraformCLI {
 
 // newReattachedCLI runs terraform against p served inside the test
 // process (so the race detector and the test's coverage see the
-// provider's code).
-func newReattachedCLI(t *testing.T, p provider.Provider) *terraformCLI {
+// provider's code); opts as for newCLI.
+func newReattachedCLI(t *testing.T, p provider.Provider, opts tfdriver.Options) *terraformCLI {
 	t.Helper()
 	requireTerraform(t)
 	config, stop, err := tfdriver.ServeInProcess(context.Background(), Address, providerserver.NewProtocol6(p),
@@ -94,7 +94,8 @@ func newReattachedCLI(t *testing.T, p provider.Provider) *terraformCLI {
 			t.Errorf("serving the provider: %v", err)
 		}
 	})
-	return newCLI(t, tfdriver.Options{Reattach: tfdriver.Reattach(config, providerSources...)})
+	opts.Reattach = tfdriver.Reattach(config, providerSources...)
+	return newCLI(t, opts)
 }
 
 // newPluginCLI runs terraform against the provider built as a plugin

@@ -217,7 +217,7 @@ func TestAccOutOfBandChanges(t *testing.T) {
 	t.Parallel()
 	d := newDriftOrg(t)
 	org := d.org
-	cli := newReattachedCLI(t, newCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
 	cli.writeConfig(d.config())
 	d.converge(t, cli, "first apply")
 	oldTeam, _ := grpGroupByName(org, driftTeamName)
@@ -300,7 +300,7 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 	size := faultSize{membershipGroups: 2, membersPerGroup: 40, userRoles: 10, groupRoles: 2, users: 50, orgGroups: 6}
 	fx := newFaultFixture(t, size)
 	org := fx.org
-	cli := newReattachedCLI(t, newCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
 	cli.writeConfig(fx.config)
 	before := accessOf(org.State())
 	org.Server.SetFaults(sandbox.Faults{LatencyMS: 60, Routes: []string{
@@ -412,7 +412,7 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 	t.Parallel()
 	d := newDriftOrg(t)
 	org := d.org
-	cli := newReattachedCLI(t, newCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
 	cli.writeConfig(d.config())
 	d.converge(t, cli, "first apply")
 	applied := accessOf(org.State())
@@ -488,7 +488,7 @@ resource "atlassian_group_membership" "m" {
 }
 `, strings.Join(accounts, ", "), g.ID))
 	}
-	cli := newReattachedCLI(t, newCountingProvider())
+	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
 	cli.writeConfig(config(quoted))
 	cli.must(cli.tryPlan(tfexec.Out("add.tfplan")))
 

@@ -318,7 +318,7 @@ type faultOutcome struct {
 func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutcome {
 	fx := newFaultFixture(t, size)
 	prov := newCountingProvider()
-	cli := newReattachedCLI(t, prov)
+	cli := newReattachedCLI(t, prov, tfdriver.Options{})
 	cli.writeConfig(fx.config)
 	org := fx.org
 	out := faultOutcome{scenario: sc.name, writes: fx.writes}

@@ -4,22 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -30,6 +23,7 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 const connectorAddr = "atlassian_connector.test"
@@ -571,10 +565,7 @@ output "summary" {
 // init, plan, apply, output and show, and Terraform's TRACE log on stderr.
 // Neither the API key nor the client secret may appear in any of it.
 func TestAccConnector_secretsNotInTerraformOutput(t *testing.T) {
-	terraformPath := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv(resource.EnvTfAcc) == "" || terraformPath == "" {
-		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH")
-	}
+	requireTerraform(t)
 	t.Parallel()
 	token := "key-" + randomHex(t, 16)
 	clientSecret := "c1-secret-" + randomHex(t, 16)
@@ -582,12 +573,15 @@ func TestAccConnector_secretsNotInTerraformOutput(t *testing.T) {
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 3, 3, 42, token
 	org := &testOrg{Env: sandboxtest.Start(t, opts)}
 
-	reattach := serveProviderForCLI(t)
-	dir := t.TempDir()
-	// The secrets come in as sensitive variables from terraform's
-	// environment (the provider runs in this process, which has no
-	// ATLASSIAN_API_TOKEN of its own).
-	config := fmt.Sprintf(`
+	// The secrets come in as sensitive variables (the provider runs in this
+	// process, which has no ATLASSIAN_API_TOKEN of its own); terraform's
+	// TRACE log goes to a file that is searched with its output.
+	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{
+		LogLevel: "TRACE", LogPath: logPath,
+		Variables: map[string]string{"api_token": token, "client_secret": clientSecret},
+	})
+	cli.writeConfig(fmt.Sprintf(`
 variable "api_token" {
   type      = string
   sensitive = true
@@ -618,113 +612,43 @@ output "secret" {
   value     = atlassian_connector.test.secret_manifest
   sensitive = true
 }
-`, org.OrgID, org.URL)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+reattach,
-		"TF_LOG=TRACE", "TF_LOG_PATH=", "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"TF_VAR_api_token="+token,
-		"TF_VAR_client_secret="+clientSecret,
-	)
-	var transcript strings.Builder
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command(terraformPath, args...)
-		cmd.Dir, cmd.Env = dir, env
-		out, err := cmd.CombinedOutput()
-		fmt.Fprintf(&transcript, "$ terraform %s\n%s\n", strings.Join(args, " "), out)
-		if err != nil {
-			t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, lastLines(string(out), 40))
-		}
-		return string(out)
-	}
-	run("init", "-no-color", "-input=false")
-	plan := run("plan", "-no-color", "-input=false", "-out=tfplan")
-	apply := run("apply", "-no-color", "-input=false", "tfplan")
-	run("output", "-no-color")
-	show := run("show", "-no-color")
+`, org.OrgID, org.URL))
+	plan := cli.must(cli.tryPlan(tfexec.Out("tfplan")))
+	apply := cli.mustApply(tfexec.DirOrPlan("tfplan"))
+	cli.must(cli.run("output", "-no-color"))
+	show := cli.must(cli.run("show", "-no-color"))
 
 	// The commands did print the resource, with its secrets redacted.
-	for name, out := range map[string]string{"plan": plan, "show": show} {
+	for name, out := range map[string]string{"plan": plan.Output, "show": show.Output} {
 		if !strings.Contains(out, "(sensitive value)") || !strings.Contains(out, "deployment_manifest") {
 			t.Errorf("terraform %s does not show the resource's attributes:\n%s", name, lastLines(out, 60))
 		}
 	}
-	if !strings.Contains(apply, "Apply complete! Resources: 1 added") {
-		t.Errorf("terraform apply did not create the connector:\n%s", lastLines(apply, 40))
+	if !strings.Contains(apply.Output, "Apply complete! Resources: 1 added") {
+		t.Errorf("terraform apply did not create the connector:\n%s", lastLines(apply.Output, 40))
 	}
-	all := transcript.String()
-	if !strings.Contains(all, "[TRACE]") {
-		t.Fatalf("terraform wrote no TRACE log; the search below would prove nothing")
-	}
-	for name, secret := range map[string]string{"the API key": token, "the client secret": clientSecret} {
-		if i := strings.Index(all, secret); i >= 0 {
-			t.Errorf("terraform's output holds %s, near: %s", name, all[max(0, i-300):i])
-		}
-	}
-	// And yet the connector got them: the Secret holds both.
-	secretManifest := run("output", "-raw", "secret")
-	if !strings.Contains(secretManifest, token) || !strings.Contains(secretManifest, clientSecret) {
-		t.Errorf("the Secret manifest lacks the credentials")
-	}
-	run("destroy", "-auto-approve", "-no-color", "-input=false")
-}
-
-// serveProviderForCLI serves the provider in this process in debug mode and
-// returns the TF_REATTACH_PROVIDERS value that points terraform at it.
-func serveProviderForCLI(t *testing.T) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	reattachCh := make(chan *plugin.ReattachConfig)
-	closeCh := make(chan struct{})
-	go func() {
-		err := tf6server.Serve(Address, providerserver.NewProtocol6(New("test")()),
-			tf6server.WithDebug(ctx, reattachCh, closeCh),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			// The provider's own logs follow TF_LOG of this process (off
-			// unless set); TestAccConnector_secretsStayHidden searches them.
-			tf6server.WithLoggingSink(t),
-		)
-		if err != nil {
-			t.Errorf("serving the provider: %v", err)
-		}
-	}()
-	var config *plugin.ReattachConfig
-	select {
-	case config = <-reattachCh:
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("the provider server did not start")
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-closeCh
-	})
-	// Without required_providers, terraform looks for hashicorp/atlassian.
-	reattach, err := json.Marshal(map[string]any{
-		"registry.terraform.io/hashicorp/atlassian": map[string]any{
-			"Protocol":        string(config.Protocol),
-			"ProtocolVersion": config.ProtocolVersion,
-			"Pid":             config.Pid,
-			"Test":            config.Test,
-			"Addr":            map[string]string{"Network": config.Addr.Network(), "String": config.Addr.String()},
-		},
-	})
+	traceLog, err := os.ReadFile(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(reattach)
+	if !strings.Contains(string(traceLog), "[TRACE]") {
+		t.Fatalf("terraform wrote no TRACE log; the search below would prove nothing")
+	}
+	all := cli.Transcript() + string(traceLog)
+	for name, secret := range map[string]string{"the API key": token, "the client secret": clientSecret} {
+		if i := strings.Index(all, secret); i >= 0 {
+			t.Errorf("terraform's output or log holds %s, near: %s", name, all[max(0, i-300):i])
+		}
+	}
+	// And yet the connector got them: the Secret holds both.
+	secretManifest := cli.must(cli.run("output", "-raw", "secret"))
+	if !strings.Contains(secretManifest.Output, token) || !strings.Contains(secretManifest.Output, clientSecret) {
+		t.Errorf("the Secret manifest lacks the credentials")
+	}
+	cli.must(cli.destroy())
 }
 
-func lastLines(s string, n int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
+func lastLines(s string, n int) string { return tfdriver.LastLines(s, n) }
 
 // TestAccConnector_refreshSendsNothing: the deployment is not observable,
 // so a refresh and a plan without changes send no request at all.

@@ -29,8 +29,7 @@ var (
 )
 
 // Why members is a map (account id => label) and not a set or a list of
-// account ids: as TestGroupMembersShapes (ATLASSIAN_MEASURE_SHAPES=1)
-// measures, the framework and Terraform handle a map or a list in time
+// account ids: as scenario 7 of scripts/bench measures, the framework and Terraform handle a map or a list in time
 // linear in its size and a set of strings in quadratic time, many times
 // slower at thousands of elements. A list makes the configuration's order
 // and duplicates matter: a reordered list is a diff, and neither a plan
