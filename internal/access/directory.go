@@ -86,11 +86,7 @@ type grantListing struct {
 // Open starts the Atlassian connector for one organization, as the edge
 // checked its configuration, and wraps its server. It sends nothing.
 func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
-	c, err := connector.New(ctx, connector.Config{Config: cfg})
-	if err != nil {
-		return nil, err
-	}
-	server, err := c.Server(ctx)
+	c, server, err := connector.Open(ctx, connector.Config{Config: cfg})
 	if err != nil {
 		return nil, err
 	}

@@ -78,6 +78,21 @@ func New(_ context.Context, cfg Config) (*Connector, error) {
 	return &Connector{client: client, orgID: client.OrganizationID()}, nil
 }
 
+// Open builds a connector and its server, the pair every in-process
+// caller needs: the server for what the baton protocol says, the connector
+// for Lookups and RequestStats.
+func Open(ctx context.Context, cfg Config) (*Connector, types.ConnectorServer, error) {
+	c, err := New(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	server, err := c.Server(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, server, nil
+}
+
 // Server wraps this connector in the SDK's connector server. The session
 // store is a no-op one: the SDK panics on session use when none is
 // configured, and this connector keeps no session state.

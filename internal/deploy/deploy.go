@@ -39,11 +39,7 @@ type Connector struct {
 
 // Open starts a connector for cfg, as the edge checked it. It sends nothing.
 func Open(ctx context.Context, cfg orgconfig.Config) (*Connector, error) {
-	c, err := connector.New(ctx, connector.Config{Config: cfg})
-	if err != nil {
-		return nil, err
-	}
-	server, err := c.Server(ctx)
+	c, server, err := connector.Open(ctx, connector.Config{Config: cfg})
 	if err != nil {
 		return nil, err
 	}
