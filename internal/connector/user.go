@@ -61,7 +61,7 @@ func (s *userSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.S
 	if err != nil {
 		return nil, nil, wrapError(err, "listing the role assignments of user %s", accountID)
 	}
-	principal := v2.ResourceId_builder{ResourceType: ResourceTypeUser, Resource: accountID}.Build()
+	principal := resourceID(ResourceTypeUser, accountID)
 	return s.c.roleGrants(principal, page.Items), &resource.SyncOpResults{NextPageToken: page.Next}, nil
 }
 
