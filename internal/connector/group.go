@@ -14,15 +14,6 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
 
-// Keys of the group trait profile. directory_id is what membership writes
-// need; description is also the resource description.
-const (
-	ProfileGroupID        = "group_id"
-	ProfileDirectoryID    = "directory_id"
-	ProfileDescription    = "description"
-	ProfileExternalSynced = "external_synced"
-)
-
 // groupSyncer lists groups; its entitlement is membership, its grants are
 // the members plus the group's own role assignments, and it provisions
 // memberships and creates and deletes groups.
@@ -277,15 +268,15 @@ func (c *Connector) defaultDirectory(ctx context.Context) (string, error) {
 func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 	profile := map[string]any{
 		ProfileGroupID:        g.ID,
-		"name":                g.Name,
+		ProfileGroupName:      g.Name,
 		ProfileDescription:    g.Description,
 		ProfileDirectoryID:    g.DirectoryID,
 		ProfileExternalSynced: g.ExternalSynced,
-		"managed_by":          g.ManagedBy,
+		ProfileManagedBy:      g.ManagedBy,
 	}
 	if g.ManagementAccess != nil {
-		profile["modifiable"] = g.ManagementAccess.Modifiable
-		profile["deletable"] = g.ManagementAccess.Deletable
+		profile[ProfileModifiable] = g.ManagementAccess.Modifiable
+		profile[ProfileDeletable] = g.ManagementAccess.Deletable
 	}
 	var opts []resource.ResourceOption
 	if g.Description != "" {

@@ -84,20 +84,20 @@ func userResource(u *atlassian.User) (*v2.Resource, error) {
 		status = v2.UserTrait_Status_STATUS_ENABLED
 	}
 	profile := map[string]any{
-		"account_id":        u.AccountID,
-		"account_type":      u.AccountType,
-		"status":            u.Status,
-		"account_status":    u.AccountStatus,
-		"membership_status": u.MembershipStatus,
-		"claim_status":      u.ClaimStatus,
-		"name":              u.Name,
-		"nickname":          u.Nickname,
-		"email":             u.Email,
-		"email_verified":    u.EmailVerified,
-		"platform_roles":    strings.Join(u.PlatformRoles, ","),
+		ProfileAccountID:        u.AccountID,
+		ProfileAccountType:      u.AccountType,
+		ProfileUserStatus:       u.Status,
+		ProfileAccountStatus:    u.AccountStatus,
+		ProfileMembershipStatus: u.MembershipStatus,
+		ProfileClaimStatus:      u.ClaimStatus,
+		ProfileUserName:         u.Name,
+		ProfileNickname:         u.Nickname,
+		ProfileEmail:            u.Email,
+		ProfileEmailVerified:    u.EmailVerified,
+		ProfilePlatformRoles:    strings.Join(u.PlatformRoles, ","),
 	}
 	if u.AddedToOrg != nil {
-		profile["added_to_org"] = u.AddedToOrg.UTC().Format(time.RFC3339)
+		profile[ProfileAddedToOrg] = u.AddedToOrg.UTC().Format(time.RFC3339)
 	}
 	traits := []resource.UserTraitOption{
 		resource.WithDetailedStatus(status, u.Status),

@@ -160,13 +160,13 @@ func (c *Connector) assignRole(ctx context.Context, t roleTarget, assign bool) e
 func workspaceResource(w *atlassian.Workspace) (*v2.Resource, error) {
 	a := w.Attributes
 	profile := map[string]any{
-		"ari":        w.ID,
-		"type":       a.Type,
-		"type_key":   a.TypeKey,
-		"status":     a.Status,
-		"host_url":   a.HostURL,
-		"sandbox":    a.IsSandbox(),
-		"created_at": a.CreatedAt,
+		ProfileWorkspaceARI:     w.ID,
+		ProfileWorkspaceType:    a.Type,
+		ProfileWorkspaceTypeKey: a.TypeKey,
+		ProfileWorkspaceStatus:  a.Status,
+		ProfileHostURL:          a.HostURL,
+		ProfileSandbox:          a.IsSandbox(),
+		ProfileCreatedAt:        a.CreatedAt,
 	}
 	description := a.TypeKey
 	if a.HostURL != "" {
