@@ -31,9 +31,8 @@ const DefaultWorkerCount = 8
 type Option func(*options)
 
 type options struct {
-	timeout       time.Duration
-	workers       int
-	resourceTypes []string
+	timeout time.Duration
+	workers int
 }
 
 // WithTimeout bounds the sync (default DefaultTimeout); an earlier deadline
@@ -42,11 +41,6 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 
 // WithWorkerCount sets the syncer's parallelism (1: sequential).
 func WithWorkerCount(n int) Option { return func(o *options) { o.workers = n } }
-
-// WithResourceTypes limits the sync to these resource type ids.
-func WithResourceTypes(ids ...string) Option {
-	return func(o *options) { o.resourceTypes = ids }
-}
 
 // Counts summarizes a finished sync.
 type Counts struct {
@@ -98,9 +92,6 @@ func Sync(ctx context.Context, server types.ConnectorServer, c1zPath, tmpDir str
 		sdksync.WithConnectorStore(&lockedStore{C1ZStore: store}),
 		sdksync.WithTmpDir(tmpDir),
 		sdksync.WithWorkerCount(o.workers),
-	}
-	if len(o.resourceTypes) > 0 {
-		syncOpts = append(syncOpts, sdksync.WithSyncResourceTypes(o.resourceTypes))
 	}
 	start := time.Now()
 	syncer, err := sdksync.NewSyncer(ctx, NewClient(server), syncOpts...)
