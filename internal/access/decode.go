@@ -9,7 +9,8 @@ import (
 )
 
 // The decoders read what the connector encodes (internal/connector: user.go,
-// group.go, workspace.go): trait fields first, profile keys for the rest.
+// group.go, workspace.go): trait fields first, then the profile keys the
+// connector declares (profile.go).
 
 func profileString(profile *structpb.Struct, key string) string {
 	v, _ := resource.GetProfileStringValue(profile, key)
@@ -28,14 +29,14 @@ func accountFromResource(r *v2.Resource) Account {
 		return a
 	}
 	profile := trait.GetProfile()
-	a.Name = firstNonEmpty(profileString(profile, "name"), a.Name)
-	a.Email = profileString(profile, "email")
+	a.Name = firstNonEmpty(profileString(profile, connector.ProfileUserName), a.Name)
+	a.Email = profileString(profile, connector.ProfileEmail)
 	if a.Email == "" && len(trait.GetEmails()) > 0 {
 		a.Email = trait.GetEmails()[0].GetAddress()
 	}
-	a.Status = profileString(profile, "status")
-	a.AccountType = profileString(profile, "account_type")
-	a.ClaimStatus = profileString(profile, "claim_status")
+	a.Status = profileString(profile, connector.ProfileUserStatus)
+	a.AccountType = profileString(profile, connector.ProfileAccountType)
+	a.ClaimStatus = profileString(profile, connector.ProfileClaimStatus)
 	return a
 }
 
@@ -59,10 +60,10 @@ func workspaceFromResource(r *v2.Resource) Workspace {
 		return w
 	}
 	profile := trait.GetProfile()
-	w.Type = profileString(profile, "type_key")
-	w.Product = profileString(profile, "type")
-	w.Status = profileString(profile, "status")
-	w.HostURL = profileString(profile, "host_url")
+	w.Type = profileString(profile, connector.ProfileWorkspaceTypeKey)
+	w.Product = profileString(profile, connector.ProfileWorkspaceType)
+	w.Status = profileString(profile, connector.ProfileWorkspaceStatus)
+	w.HostURL = profileString(profile, connector.ProfileHostURL)
 	return w
 }
 

@@ -81,11 +81,6 @@ func (e *APIError) Error() string {
 // Unwrap lets errors.Is match the sentinels this error belongs to.
 func (e *APIError) Unwrap() []error { return e.kinds }
 
-// Retryable reports whether sending the same call later may succeed.
-func (e *APIError) Retryable() bool {
-	return errors.Is(e, ErrRateLimited) || errors.Is(e, ErrServer)
-}
-
 // flexString decodes a JSON string or number: Atlassian sends `status` and
 // `code` as either, depending on the endpoint.
 type flexString string

@@ -120,6 +120,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		return nil, 0, err
 	}
 	resp, err := rc.Do(req)
+	observeRateLimit(ctx, resp)
 	if err != nil && resp != nil {
 		// CheckRetry declined with a response in hand: that response is
 		// the answer to decode.

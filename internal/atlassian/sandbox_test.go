@@ -292,7 +292,10 @@ func TestRolesForUsersAndGroups(t *testing.T) {
 	if err := c.RevokeGroupRole(ctx, g.DirectoryID, g.ID, ws.ID, "atlassian/user"); err != nil {
 		t.Fatal(err)
 	}
-	gras, _ = atlassian.Collect(c.GroupRoleAssignments(ctx, atlassian.AllDirectories, g.ID))
+	gras, err = atlassian.Collect(c.GroupRoleAssignments(ctx, atlassian.AllDirectories, g.ID))
+	if err != nil {
+		t.Fatalf("listing group role assignments after the revoke: %v", err)
+	}
 	if holds(gras, ws.ID, "atlassian/user") {
 		t.Fatal("revoked group role still listed")
 	}
@@ -312,14 +315,20 @@ func TestSuspendAndRestore(t *testing.T) {
 	if err := c.SuspendUser(context.Background(), u.DirectoryID, u.AccountID); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := c.GetUser(context.Background(), atlassian.AllDirectories, u.AccountID)
+	got, err := c.GetUser(context.Background(), atlassian.AllDirectories, u.AccountID)
+	if err != nil {
+		t.Fatalf("reading the user after suspend: %v", err)
+	}
 	if got.Status != atlassian.UserStatusSuspended {
 		t.Fatalf("after suspend: %+v", got)
 	}
 	if err := c.RestoreUser(context.Background(), u.DirectoryID, u.AccountID); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = c.GetUser(context.Background(), atlassian.AllDirectories, u.AccountID)
+	got, err = c.GetUser(context.Background(), atlassian.AllDirectories, u.AccountID)
+	if err != nil {
+		t.Fatalf("reading the user after restore: %v", err)
+	}
 	if got.Status != atlassian.UserStatusActive {
 		t.Fatalf("after restore: %+v", got)
 	}
@@ -344,12 +353,18 @@ func TestWorkspacesPageWithABodyCursor(t *testing.T) {
 
 func TestWrongKeyAndWrongOrganization(t *testing.T) {
 	env := startSandbox(t, 10, 4, 1)
-	bad, _ := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: "wrong-key-obviously-fake"}, Retry: quickRetries})
-	_, err := bad.GetOrganization(context.Background())
+	bad, err := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: "wrong-key-obviously-fake"}, Retry: quickRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.GetOrganization(context.Background())
 	if !errors.Is(err, atlassian.ErrUnauthenticated) || !strings.Contains(err.Error(), "API key was rejected") || strings.Contains(err.Error(), "wrong-key-obviously-fake") {
 		t.Fatalf("wrong key: %v", err)
 	}
-	other, _ := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-000000000000", APIToken: env.Token}, Retry: quickRetries})
+	other, err := atlassian.New(atlassian.Config{Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: "00000000-0000-4000-8000-000000000000", APIToken: env.Token}, Retry: quickRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, err = other.GetOrganization(context.Background())
 	if !errors.Is(err, atlassian.ErrOrganizationNotFound) || !strings.Contains(err.Error(), "organization id") {
 		t.Fatalf("wrong org: %v", err)

@@ -21,19 +21,18 @@ const DefaultTimeout = 30 * time.Minute
 
 // DefaultWorkerCount is how many resources the syncer works on at once. The
 // per-user role listings (one request per user) dominate a full sync, and
-// each waits on a network round trip: 8 workers match the Atlassian client's
-// default of 8 requests in flight (its concurrency and rate limits still
-// apply underneath). With 5 ms per request, a 5,000-user sync took 33 s with
-// one worker, 10.6 s with 4 and 7.3 s with 8.
+// each waits on a network round trip: as many workers as the Atlassian
+// client's default requests in flight keep that many round trips going (its
+// concurrency and rate limits still apply underneath). `make bench`
+// scenario 6 measures the effect (BENCHMARKS.md).
 const DefaultWorkerCount = 8
 
 // Option adjusts a Sync.
 type Option func(*options)
 
 type options struct {
-	timeout       time.Duration
-	workers       int
-	resourceTypes []string
+	timeout time.Duration
+	workers int
 }
 
 // WithTimeout bounds the sync (default DefaultTimeout); an earlier deadline
@@ -42,11 +41,6 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 
 // WithWorkerCount sets the syncer's parallelism (1: sequential).
 func WithWorkerCount(n int) Option { return func(o *options) { o.workers = n } }
-
-// WithResourceTypes limits the sync to these resource type ids.
-func WithResourceTypes(ids ...string) Option {
-	return func(o *options) { o.resourceTypes = ids }
-}
 
 // Counts summarizes a finished sync.
 type Counts struct {
@@ -98,9 +92,6 @@ func Sync(ctx context.Context, server types.ConnectorServer, c1zPath, tmpDir str
 		sdksync.WithConnectorStore(&lockedStore{C1ZStore: store}),
 		sdksync.WithTmpDir(tmpDir),
 		sdksync.WithWorkerCount(o.workers),
-	}
-	if len(o.resourceTypes) > 0 {
-		syncOpts = append(syncOpts, sdksync.WithSyncResourceTypes(o.resourceTypes))
 	}
 	start := time.Now()
 	syncer, err := sdksync.NewSyncer(ctx, NewClient(server), syncOpts...)

@@ -5,6 +5,7 @@ import (
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/types/grant"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
@@ -14,27 +15,20 @@ func resourceID(resourceType, id string) *v2.ResourceId {
 }
 
 // newGrant builds a grant of the entitlement <resource>:<slug> to a
-// principal, with the ids the SDK's own helpers would give it. Entitlement
-// and principal are carried by id only: the store keys grants by those ids
-// and hydrates the rest.
+// principal with the SDK's grant.NewGrant. Entitlement and principal are
+// carried by id only: the store keys grants by those ids and hydrates the
+// rest.
 func newGrant(entitlementResource *v2.ResourceId, slug string, principal *v2.ResourceId) *v2.Grant {
-	entitlementID := EntitlementID(entitlementResource.GetResourceType(), entitlementResource.GetResource(), slug)
-	return v2.Grant_builder{
-		Id: GrantID(entitlementID, principal.GetResourceType(), principal.GetResource()),
-		Entitlement: v2.Entitlement_builder{
-			Id:       entitlementID,
-			Resource: v2.Resource_builder{Id: entitlementResource}.Build(),
-		}.Build(),
-		Principal: v2.Resource_builder{Id: principal}.Build(),
-	}.Build()
+	return grant.NewGrant(v2.Resource_builder{Id: entitlementResource}.Build(), slug, principal)
 }
 
 // grantOf is the grant that a Grant call made, with the entitlement as the
-// caller passed it.
+// caller passed it (grant.NewGrant would rebuild it from resource and slug,
+// dropping what the caller sent) and its id from the SDK's grant.NewGrantID.
 func grantOf(entitlement *v2.Entitlement, principal *v2.Resource) *v2.Grant {
 	pid := principal.GetId()
 	return v2.Grant_builder{
-		Id:          GrantID(entitlement.GetId(), pid.GetResourceType(), pid.GetResource()),
+		Id:          grant.NewGrantID(pid, entitlement),
 		Entitlement: entitlement,
 		Principal:   v2.Resource_builder{Id: pid}.Build(),
 	}.Build()

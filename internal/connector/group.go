@@ -14,15 +14,6 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
 
-// Keys of the group trait profile. directory_id is what membership writes
-// need; description is also the resource description.
-const (
-	ProfileGroupID        = "group_id"
-	ProfileDirectoryID    = "directory_id"
-	ProfileDescription    = "description"
-	ProfileExternalSynced = "external_synced"
-)
-
 // groupSyncer lists groups; its entitlement is membership, its grants are
 // the members plus the group's own role assignments, and it provisions
 // memberships and creates and deletes groups.
@@ -33,6 +24,7 @@ func (s *groupSyncer) ResourceType(context.Context) *v2.ResourceType { return gr
 // List pages through every group of every directory, remembering each
 // group's directory for later writes.
 func (s *groupSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	page, err := s.c.client.ListGroupsPage(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}, opts.PageToken.Token)
 	if err != nil {
 		return nil, nil, wrapError(err, "listing groups")
@@ -47,7 +39,7 @@ func (s *groupSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{NextPageToken: page.Next}, nil
+	return out, syncResults(rl, page.Next), nil
 }
 
 // Entitlements: the one membership entitlement, grantable to users.
@@ -79,6 +71,7 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 	groupID := r.GetId().GetResource()
 	group := r.GetId()
 	token := opts.PageToken.Token
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	var out []*v2.Grant
 
 	if token == "" || strings.HasPrefix(token, membersPhase) {
@@ -92,7 +85,7 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 			out = append(out, newGrant(group, MemberSlug, resourceID(ResourceTypeUser, u.AccountID)))
 		}
 		if page.Next != "" {
-			return out, &resource.SyncOpResults{NextPageToken: membersPhase + page.Next}, nil
+			return out, syncResults(rl, membersPhase+page.Next), nil
 		}
 		token = rolesPhase
 	}
@@ -110,18 +103,22 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 	if page.Next != "" {
 		next = rolesPhase + page.Next
 	}
-	return out, &resource.SyncOpResults{NextPageToken: next}, nil
+	return out, syncResults(rl, next), nil
 }
 
 // Get reads one group, for targeted syncs.
 func (s *groupSyncer) Get(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (*v2.Resource, annotations.Annotations, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	g, err := s.c.client.GetGroup(ctx, atlassian.AllDirectories, id.GetResource())
 	if err != nil {
 		return nil, nil, wrapError(err, "reading group %s", id.GetResource())
 	}
 	s.c.rememberDirectory(g.ID, g.DirectoryID)
 	r, err := groupResource(g)
-	return r, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, withRateLimit(rl, nil), nil
 }
 
 // Grant adds a user to the group with one write and no read: a provider
@@ -136,6 +133,7 @@ func (s *groupSyncer) Grant(ctx context.Context, principal *v2.Resource, ent *v2
 		return nil, nil, err
 	}
 	granted := []*v2.Grant{grantOf(ent, principal)}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	directoryID, err := s.c.groupDirectory(ctx, groupID)
 	if err != nil {
 		return nil, nil, wrapError(err, "adding user %s to group %s: finding the group's directory", accountID, groupID)
@@ -143,9 +141,9 @@ func (s *groupSyncer) Grant(ctx context.Context, principal *v2.Resource, ent *v2
 	err = s.c.client.AddGroupMember(ctx, directoryID, groupID, accountID)
 	switch {
 	case err == nil:
-		return granted, nil, nil
+		return granted, withRateLimit(rl, nil), nil
 	case isAlreadyExists(err):
-		return granted, alreadyExists, nil
+		return granted, withRateLimit(rl, alreadyExists), nil
 	}
 	return nil, nil, wrapError(err, "adding user %s to group %s", accountID, groupID)
 }
@@ -158,15 +156,16 @@ func (s *groupSyncer) Revoke(ctx context.Context, g *v2.Grant) (annotations.Anno
 	if err != nil {
 		return nil, err
 	}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	directoryID, err := s.c.groupDirectory(ctx, groupID)
 	if err == nil {
 		err = s.c.client.RemoveGroupMember(ctx, directoryID, groupID, accountID)
 	}
 	switch {
 	case err == nil:
-		return nil, nil
+		return withRateLimit(rl, nil), nil
 	case isGone(err):
-		return alreadyRevoked, nil
+		return withRateLimit(rl, alreadyRevoked), nil
 	}
 	return nil, wrapError(err, "removing user %s from group %s", accountID, groupID)
 }
@@ -197,6 +196,7 @@ func (s *groupSyncer) Create(ctx context.Context, r *v2.Resource) (*v2.Resource,
 	if name == "" {
 		return nil, nil, invalidArgument("a group needs a name (the resource's display name)")
 	}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	description := r.GetDescription()
 	directoryID := ""
 	if trait, err := resource.GetGroupTrait(r); err == nil {
@@ -222,7 +222,10 @@ func (s *groupSyncer) Create(ctx context.Context, r *v2.Resource) (*v2.Resource,
 	}
 	s.c.rememberDirectory(g.ID, g.DirectoryID)
 	created, err := groupResource(g)
-	return created, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return created, withRateLimit(rl, nil), nil
 }
 
 // Delete deletes a group. A group already gone is not an error: deleting is
@@ -232,6 +235,7 @@ func (s *groupSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.Resou
 		return nil, invalidArgument("%s/%s is not a group", id.GetResourceType(), id.GetResource())
 	}
 	groupID := id.GetResource()
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	directoryID, err := s.c.groupDirectory(ctx, groupID)
 	if err == nil {
 		err = s.c.client.DeleteGroup(ctx, directoryID, groupID)
@@ -239,7 +243,7 @@ func (s *groupSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.Resou
 	switch {
 	case err == nil, isGone(err):
 		s.c.forgetDirectory(groupID)
-		return nil, nil
+		return withRateLimit(rl, nil), nil
 	}
 	return nil, wrapError(err, "deleting group %s", groupID)
 }
@@ -277,15 +281,15 @@ func (c *Connector) defaultDirectory(ctx context.Context) (string, error) {
 func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 	profile := map[string]any{
 		ProfileGroupID:        g.ID,
-		"name":                g.Name,
+		ProfileGroupName:      g.Name,
 		ProfileDescription:    g.Description,
 		ProfileDirectoryID:    g.DirectoryID,
 		ProfileExternalSynced: g.ExternalSynced,
-		"managed_by":          g.ManagedBy,
+		ProfileManagedBy:      g.ManagedBy,
 	}
 	if g.ManagementAccess != nil {
-		profile["modifiable"] = g.ManagementAccess.Modifiable
-		profile["deletable"] = g.ManagementAccess.Deletable
+		profile[ProfileModifiable] = g.ManagementAccess.Modifiable
+		profile[ProfileDeletable] = g.ManagementAccess.Deletable
 	}
 	var opts []resource.ResourceOption
 	if g.Description != "" {

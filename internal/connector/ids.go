@@ -3,6 +3,10 @@ package connector
 import (
 	"fmt"
 	"strings"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/types/entitlement"
+	"github.com/conductorone/baton-sdk/pkg/types/grant"
 )
 
 // Resource type ids. They are the public ConductorOne Atlassian connector's,
@@ -22,8 +26,11 @@ const MemberSlug = "member"
 // "role:atlassian/admin".
 const roleSlugPrefix = "role:"
 
-// The id formats, as the SDK builds them (entitlement.NewEntitlementID and
-// grant.NewGrantID) and as the public connector uses them:
+// The id formats are the SDK's: EntitlementID and GrantID hand the parts to
+// entitlement.NewEntitlementID and grant.NewGrantID, so that an id formatted
+// here is the very id the SDK's builders (NewAssignmentEntitlement,
+// NewPermissionEntitlement, NewGrant) put on what a sync emits. They are
+// also the public connector's:
 //
 //	entitlement  <resource type>:<resource id>:<slug>
 //	grant        <entitlement id>:<principal type>:<principal id>
@@ -45,9 +52,10 @@ const roleSlugPrefix = "role:"
 // RoleSlug is the entitlement slug of an Atlassian role.
 func RoleSlug(role string) string { return roleSlugPrefix + role }
 
-// EntitlementID formats an entitlement id.
-func EntitlementID(resourceType, resourceID, slug string) string {
-	return resourceType + ":" + resourceID + ":" + slug
+// EntitlementID formats an entitlement id with the SDK's builder. The
+// resource is carried by id only, which is all the builder reads.
+func EntitlementID(resourceType, id, slug string) string {
+	return entitlement.NewEntitlementID(v2.Resource_builder{Id: resourceID(resourceType, id)}.Build(), slug)
 }
 
 // GroupMemberEntitlementID is the id of a group's member entitlement.
@@ -65,9 +73,10 @@ func OrganizationRoleEntitlementID(orgID, role string) string {
 	return EntitlementID(ResourceTypeOrganization, orgID, RoleSlug(role))
 }
 
-// GrantID formats a grant id.
+// GrantID formats a grant id with the SDK's builder, from the entitlement
+// id and the principal.
 func GrantID(entitlementID, principalType, principalID string) string {
-	return entitlementID + ":" + principalType + ":" + principalID
+	return grant.NewGrantID(resourceID(principalType, principalID), v2.Entitlement_builder{Id: entitlementID}.Build())
 }
 
 // EntitlementRef is a parsed entitlement id.

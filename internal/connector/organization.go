@@ -9,6 +9,8 @@ import (
 	"github.com/conductorone/baton-sdk/pkg/types/entitlement"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 	"google.golang.org/grpc/codes"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 )
 
 // organizationSyncer yields the one organization resource and its
@@ -21,12 +23,16 @@ func (s *organizationSyncer) ResourceType(context.Context) *v2.ResourceType {
 	return organizationResourceType
 }
 
+// List yields the organization. The organization is read at most once per
+// connector (see Connector.organization), so most listings send nothing and
+// carry no rate limit.
 func (s *organizationSyncer) List(ctx context.Context, _ *v2.ResourceId, _ resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	r, err := s.resource(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	return []*v2.Resource{r}, &resource.SyncOpResults{}, nil
+	return []*v2.Resource{r}, syncResults(rl, ""), nil
 }
 
 func (s *organizationSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource.SyncOpAttrs) ([]*v2.Entitlement, *resource.SyncOpResults, error) {
@@ -51,8 +57,12 @@ func (s *organizationSyncer) Get(ctx context.Context, id *v2.ResourceId, _ *v2.R
 	if id.GetResource() != s.c.orgID {
 		return nil, nil, newStatusError(codes.NotFound, nil, "organization %s is not the configured organization %s", id.GetResource(), s.c.orgID)
 	}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	r, err := s.resource(ctx)
-	return r, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, withRateLimit(rl, nil), nil
 }
 
 func (s *organizationSyncer) resource(ctx context.Context) (*v2.Resource, error) {

@@ -20,6 +20,7 @@ func (s *userSyncer) ResourceType(context.Context) *v2.ResourceType { return use
 
 // List pages through every user of every directory.
 func (s *userSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	page, err := s.c.client.ListUsersPage(ctx, atlassian.AllDirectories, atlassian.UserFilter{}, opts.PageToken.Token)
 	if err != nil {
 		return nil, nil, wrapError(err, "listing users")
@@ -32,7 +33,7 @@ func (s *userSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.S
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{NextPageToken: page.Next}, nil
+	return out, syncResults(rl, page.Next), nil
 }
 
 // Entitlements: none (the resource type says so too, so the syncer skips
@@ -57,22 +58,27 @@ func (s *userSyncer) Entitlements(context.Context, *v2.Resource, resource.SyncOp
 // reader can also get one principal's grants from one listing.
 func (s *userSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.SyncOpAttrs) ([]*v2.Grant, *resource.SyncOpResults, error) {
 	accountID := r.GetId().GetResource()
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	page, err := s.c.client.ListUserRoleAssignmentsPage(ctx, atlassian.AllDirectories, accountID, opts.PageToken.Token)
 	if err != nil {
 		return nil, nil, wrapError(err, "listing the role assignments of user %s", accountID)
 	}
-	principal := v2.ResourceId_builder{ResourceType: ResourceTypeUser, Resource: accountID}.Build()
-	return s.c.roleGrants(principal, page.Items), &resource.SyncOpResults{NextPageToken: page.Next}, nil
+	principal := resourceID(ResourceTypeUser, accountID)
+	return s.c.roleGrants(principal, page.Items), syncResults(rl, page.Next), nil
 }
 
 // Get reads one user, for targeted syncs.
 func (s *userSyncer) Get(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (*v2.Resource, annotations.Annotations, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	u, err := s.c.client.GetUser(ctx, atlassian.AllDirectories, id.GetResource())
 	if err != nil {
 		return nil, nil, wrapError(err, "reading user %s", id.GetResource())
 	}
 	r, err := userResource(u)
-	return r, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, withRateLimit(rl, nil), nil
 }
 
 // userResource maps an Atlassian user to a baton user: id = account id,
@@ -84,20 +90,20 @@ func userResource(u *atlassian.User) (*v2.Resource, error) {
 		status = v2.UserTrait_Status_STATUS_ENABLED
 	}
 	profile := map[string]any{
-		"account_id":        u.AccountID,
-		"account_type":      u.AccountType,
-		"status":            u.Status,
-		"account_status":    u.AccountStatus,
-		"membership_status": u.MembershipStatus,
-		"claim_status":      u.ClaimStatus,
-		"name":              u.Name,
-		"nickname":          u.Nickname,
-		"email":             u.Email,
-		"email_verified":    u.EmailVerified,
-		"platform_roles":    strings.Join(u.PlatformRoles, ","),
+		ProfileAccountID:        u.AccountID,
+		ProfileAccountType:      u.AccountType,
+		ProfileUserStatus:       u.Status,
+		ProfileAccountStatus:    u.AccountStatus,
+		ProfileMembershipStatus: u.MembershipStatus,
+		ProfileClaimStatus:      u.ClaimStatus,
+		ProfileUserName:         u.Name,
+		ProfileNickname:         u.Nickname,
+		ProfileEmail:            u.Email,
+		ProfileEmailVerified:    u.EmailVerified,
+		ProfilePlatformRoles:    strings.Join(u.PlatformRoles, ","),
 	}
 	if u.AddedToOrg != nil {
-		profile["added_to_org"] = u.AddedToOrg.UTC().Format(time.RFC3339)
+		profile[ProfileAddedToOrg] = u.AddedToOrg.UTC().Format(time.RFC3339)
 	}
 	traits := []resource.UserTraitOption{
 		resource.WithDetailedStatus(status, u.Status),

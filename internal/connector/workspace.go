@@ -24,6 +24,7 @@ func (s *workspaceSyncer) ResourceType(context.Context) *v2.ResourceType {
 
 // List pages through the workspaces (POST .../workspaces, cursor in the body).
 func (s *workspaceSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	page, _, err := s.c.client.ListWorkspacesPage(ctx, opts.PageToken.Token)
 	if err != nil {
 		return nil, nil, wrapError(err, "listing workspaces")
@@ -36,7 +37,7 @@ func (s *workspaceSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resou
 		}
 		out = append(out, r)
 	}
-	return out, &resource.SyncOpResults{NextPageToken: page.Next}, nil
+	return out, syncResults(rl, page.Next), nil
 }
 
 // Entitlements: one permission per workspace role, role:atlassian/<role>,
@@ -61,13 +62,17 @@ func (s *workspaceSyncer) Grants(context.Context, *v2.Resource, resource.SyncOpA
 // Get finds one workspace. The API has no single-workspace read; the
 // listing is short (a handful of products per organization).
 func (s *workspaceSyncer) Get(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (*v2.Resource, annotations.Annotations, error) {
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	for w, err := range s.c.client.Workspaces(ctx) {
 		if err != nil {
 			return nil, nil, wrapError(err, "reading workspace %s", id.GetResource())
 		}
 		if w.ID == id.GetResource() {
 			r, err := workspaceResource(&w)
-			return r, nil, err
+			if err != nil {
+				return nil, nil, err
+			}
+			return r, withRateLimit(rl, nil), nil
 		}
 	}
 	return nil, nil, newStatusError(codes.NotFound, nil, "workspace %s not found in organization %s", id.GetResource(), s.c.orgID)
@@ -83,12 +88,13 @@ func (s *workspaceSyncer) Grant(ctx context.Context, principal *v2.Resource, ent
 		return nil, nil, err
 	}
 	granted := []*v2.Grant{grantOf(ent, principal)}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	err = s.c.assignRole(ctx, target, true)
 	switch {
 	case err == nil:
-		return granted, nil, nil
+		return granted, withRateLimit(rl, nil), nil
 	case isAlreadyExists(err):
-		return granted, alreadyExists, nil
+		return granted, withRateLimit(rl, alreadyExists), nil
 	}
 	return nil, nil, wrapError(err, "giving %s the role %s on workspace %s", target, target.role, target.workspace)
 }
@@ -100,12 +106,13 @@ func (s *workspaceSyncer) Revoke(ctx context.Context, g *v2.Grant) (annotations.
 	if err != nil {
 		return nil, err
 	}
+	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	err = s.c.assignRole(ctx, target, false)
 	switch {
 	case err == nil:
-		return nil, nil
+		return withRateLimit(rl, nil), nil
 	case isGone(err):
-		return alreadyRevoked, nil
+		return withRateLimit(rl, alreadyRevoked), nil
 	}
 	return nil, wrapError(err, "taking the role %s on workspace %s away from %s", target.role, target.workspace, target)
 }
@@ -160,13 +167,13 @@ func (c *Connector) assignRole(ctx context.Context, t roleTarget, assign bool) e
 func workspaceResource(w *atlassian.Workspace) (*v2.Resource, error) {
 	a := w.Attributes
 	profile := map[string]any{
-		"ari":        w.ID,
-		"type":       a.Type,
-		"type_key":   a.TypeKey,
-		"status":     a.Status,
-		"host_url":   a.HostURL,
-		"sandbox":    a.IsSandbox(),
-		"created_at": a.CreatedAt,
+		ProfileWorkspaceARI:     w.ID,
+		ProfileWorkspaceType:    a.Type,
+		ProfileWorkspaceTypeKey: a.TypeKey,
+		ProfileWorkspaceStatus:  a.Status,
+		ProfileHostURL:          a.HostURL,
+		ProfileSandbox:          a.IsSandbox(),
+		ProfileCreatedAt:        a.CreatedAt,
 	}
 	description := a.TypeKey
 	if a.HostURL != "" {
