@@ -29,12 +29,7 @@ func (d *directoryDataSource) Configure(_ context.Context, req datasource.Config
 // configured reports an error instead of panicking when Read runs without a
 // configured provider (Terraform never does this, but a bug must not crash).
 func (d *directoryDataSource) configured(diags *diag.Diagnostics) bool {
-	if d.directory == nil {
-		diags.AddError("Provider not configured",
-			"The Atlassian provider was not configured before this data source was read. This is a bug in the provider; please report it.")
-		return false
-	}
-	return true
+	return requireConfigured(d.directory != nil, "data source was read", diags)
 }
 
 // filtersID is the id of a listing data source: kind itself when no filter

@@ -54,6 +54,17 @@ func (pd *providerData) connectorFor(ctx context.Context, orgID, token string) (
 	return pd.deployment, nil
 }
 
+// requireConfigured is the check every resource and data source makes
+// before it uses the provider data: false, with an error saying so, when
+// Configure has not given it any.
+func requireConfigured(configured bool, when string, diags *diag.Diagnostics) bool {
+	if !configured {
+		diags.AddError("Provider not configured",
+			"The Atlassian provider was not configured before this "+when+". This is a bug in the provider; please report it.")
+	}
+	return configured
+}
+
 // providerDataFrom is the common Configure of resources and data sources: it
 // accepts nil (the provider is not configured yet, as during validation) and
 // reports a clear error for anything unexpected.

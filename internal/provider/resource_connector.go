@@ -232,12 +232,7 @@ func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *connectorResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider not configured",
-			"The Atlassian provider was not configured before this resource was used. This is a bug in the provider; please report it.")
-		return false
-	}
-	return true
+	return requireConfigured(r.data != nil, "resource was used", diags)
 }
 
 // effective returns the organization id and API key the connector uses:

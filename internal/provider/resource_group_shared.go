@@ -53,12 +53,7 @@ func (b *groupResourceBase) Configure(_ context.Context, req resource.ConfigureR
 // before the provider is configured (Terraform never does this for a CRUD
 // call, but a bug must not crash).
 func (b *groupResourceBase) configured(diags *diag.Diagnostics) bool {
-	if b.directory == nil {
-		diags.AddError("Provider not configured",
-			"The Atlassian provider was not configured before this resource was used. This is a bug in the provider; please report it.")
-		return false
-	}
-	return true
+	return requireConfigured(b.directory != nil, "resource was used", diags)
 }
 
 // keysNotIn returns the keys of m that other does not have, in no

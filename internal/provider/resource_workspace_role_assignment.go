@@ -179,12 +179,7 @@ func (r *workspaceRoleAssignmentResource) Configure(_ context.Context, req resou
 }
 
 func (r *workspaceRoleAssignmentResource) configured(diags *diag.Diagnostics) bool {
-	if r.directory == nil {
-		diags.AddError("Provider not configured",
-			"The Atlassian provider was not configured before this resource was used. This is a bug in the provider; please report it.")
-		return false
-	}
-	return true
+	return requireConfigured(r.directory != nil, "resource was used", diags)
 }
 
 // ModifyPlan fills in the id and checks, when the resource is created (or
