@@ -201,6 +201,7 @@ func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*
 	l := &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
 	ref := resourceRef(resourceType, id)
 	token := ""
+	progress := newProgress(ctx, "listing the grants of "+resourceType+" "+id)
 	for {
 		resp, err := d.server.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{
 			Resource: ref, PageToken: token,
@@ -214,8 +215,10 @@ func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*
 		for _, g := range resp.GetList() {
 			l.add(resourceType, id, g)
 		}
+		progress.page(len(resp.GetList()))
 		next := resp.GetNextPageToken()
 		if next == "" {
+			progress.done()
 			return l, nil
 		}
 		if next == token {

@@ -42,6 +42,7 @@ type Workspace struct {
 func (d *Directory) listResources(ctx context.Context, resourceType string) ([]*v2.Resource, error) {
 	var out []*v2.Resource
 	token := ""
+	progress := newProgress(ctx, "listing "+resourceType+" resources")
 	for {
 		resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
 			ResourceTypeId: resourceType, PageToken: token,
@@ -50,8 +51,10 @@ func (d *Directory) listResources(ctx context.Context, resourceType string) ([]*
 			return nil, describe(err)
 		}
 		out = append(out, resp.GetList()...)
+		progress.page(len(resp.GetList()))
 		next := resp.GetNextPageToken()
 		if next == "" {
+			progress.done()
 			return out, nil
 		}
 		if next == token {

@@ -225,9 +225,11 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := g.client
 	ctx := req.Context()
 	if c.limiter != nil {
+		start := time.Now()
 		if err := c.limiter.Wait(ctx); err != nil {
 			return nil, err
 		}
+		c.logPause(ctx, req.Method, time.Since(start))
 	}
 	if err := c.inFlight.Acquire(ctx, 1); err != nil {
 		return nil, err

@@ -71,6 +71,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 	start := time.Now()
 	attempts := 0
 	var nextWait time.Duration
+	var lastErr error // the transport error of the attempt being retried
 
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
@@ -96,15 +97,19 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 				return false, nil
 			}
 			if time.Since(start)+wait > policy.MaxElapsed {
+				c.logGiveUp(ctx, r, attempts, resp, wait)
 				if resp == nil {
 					return false, err
 				}
 				return false, nil
 			}
-			nextWait = wait
+			nextWait, lastErr = wait, err
 			return true, nil
 		},
-		Backoff: func(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+		// Backoff is called only when a wait is really about to start (not
+		// after the last allowed attempt), so that is where it is logged.
+		Backoff: func(_, _ time.Duration, _ int, resp *http.Response) time.Duration {
+			c.logRetry(ctx, r, attempts, resp, lastErr, nextWait)
 			return nextWait
 		},
 		// Hand back the last answer so that its envelope is decoded into a

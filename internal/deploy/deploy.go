@@ -126,7 +126,7 @@ func (c *Connector) SyncTo(ctx context.Context, target string) (Counts, error) {
 		return Counts{}, err
 	}
 	defer func() { _ = os.Remove(tmpPath) }()
-	counts, err := batonsync.Sync(ctx, c.server, tmpPath, "")
+	counts, err := batonsync.Sync(withSyncLogger(ctx), c.server, tmpPath, "")
 	if err != nil {
 		return Counts{}, err
 	}

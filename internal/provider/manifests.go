@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // The Kubernetes manifests of a self-hosted Atlassian connector, as the
@@ -15,14 +15,21 @@ import (
 // string templates, so any value (a key with a quote or a colon, a name
 // that looks like a number) comes out correctly quoted.
 
-// Environment variables of the guide's Secret. The connector accepts these
-// spellings as well as BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID
-// (connector.EnvAliases), and so does the published image.
+// Environment variables of the connector. The Secret carries the
+// Atlassian credentials under two spellings, because the two images a user
+// may run read different ones: the setup guide writes BATON_API_TOKEN and
+// BATON_ORG, which this project's baton-atlassian accepts as aliases
+// (connector.ApplyEnvAliases), while the published upstream image
+// (defaultConnectorImage) reads only the names of its flags,
+// BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, and would start without
+// credentials from the guide's Secret alone.
 const (
 	envConnectorClientID     = "BATON_CLIENT_ID"
 	envConnectorClientSecret = "BATON_CLIENT_SECRET"
 	envConnectorAPIToken     = "BATON_API_TOKEN"
 	envConnectorOrg          = "BATON_ORG"
+	envConnectorAccessToken  = "BATON_ACCESS_TOKEN"
+	envConnectorOrgID        = "BATON_ORGANIZATION_ID"
 	// envConnectorBaseURL is the connector's hidden --base-url flag. It is
 	// only set when the provider talks to an admin API other than
 	// Atlassian's (a sandbox organization).
@@ -44,9 +51,10 @@ type connectorDeploymentSpec struct {
 // secretName is the guide's <name>-secrets.
 func (s connectorDeploymentSpec) secretName() string { return s.Name + "-secrets" }
 
-// environment is the connector's environment, in the guide's order: the
-// Secret's stringData, and what a process running the connector elsewhere
-// (a container, a VM, cmd/baton-atlassian) needs.
+// environment is the connector's environment, in the guide's order with the
+// upstream image's spellings after the guide's: the Secret's stringData,
+// and what a process running the connector elsewhere (a container, a VM,
+// cmd/baton-atlassian) needs.
 func (s connectorDeploymentSpec) environment() orderedStrings {
 	var env orderedStrings
 	if s.ClientID != "" {
@@ -55,7 +63,9 @@ func (s connectorDeploymentSpec) environment() orderedStrings {
 	if s.ClientSecret != "" {
 		env = append(env, keyValue{envConnectorClientSecret, s.ClientSecret})
 	}
-	env = append(env, keyValue{envConnectorAPIToken, s.APIToken}, keyValue{envConnectorOrg, s.OrganizationID})
+	env = append(env,
+		keyValue{envConnectorAPIToken, s.APIToken}, keyValue{envConnectorOrg, s.OrganizationID},
+		keyValue{envConnectorAccessToken, s.APIToken}, keyValue{envConnectorOrgID, s.OrganizationID})
 	if s.BaseURL != "" {
 		env = append(env, keyValue{envConnectorBaseURL, s.BaseURL})
 	}

@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	k8syaml "sigs.k8s.io/yaml"
 )
 
 // The two manifests of the ConductorOne setup guide ("Set up an Atlassian
@@ -86,6 +89,8 @@ func guideManifests(t *testing.T, s connectorDeploymentSpec) (secret, deployment
 	data := object(secret, "stringData")
 	data["BATON_CLIENT_ID"], data["BATON_CLIENT_SECRET"] = s.ClientID, s.ClientSecret
 	data["BATON_API_TOKEN"], data["BATON_ORG"] = s.APIToken, s.OrganizationID
+	// The upstream image's spellings, which the guide's Secret lacks.
+	data["BATON_ACCESS_TOKEN"], data["BATON_ORGANIZATION_ID"] = s.APIToken, s.OrganizationID
 	if s.ClientID == "" {
 		delete(data, "BATON_CLIENT_ID")
 		delete(data, "BATON_CLIENT_SECRET")
@@ -160,7 +165,8 @@ func TestConnectorManifestsMatchTheGuide(t *testing.T) {
 }
 
 // TestConnectorSecretKeepsTheGuidesOrder: the Secret lists the ConductorOne
-// credentials first, as the guide does, not in key order.
+// credentials first, as the guide does, not in key order, and the upstream
+// image's spellings after the guide's.
 func TestConnectorSecretKeepsTheGuidesOrder(t *testing.T) {
 	s := connectorDeploymentSpec{Name: "baton-atlassian", Namespace: "default", Image: "i",
 		OrganizationID: "o", APIToken: "t", ClientID: "c", ClientSecret: "s"}
@@ -168,7 +174,8 @@ func TestConnectorSecretKeepsTheGuidesOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	order := []string{"BATON_CLIENT_ID", "BATON_CLIENT_SECRET", "BATON_API_TOKEN", "BATON_ORG"}
+	order := []string{"BATON_CLIENT_ID", "BATON_CLIENT_SECRET", "BATON_API_TOKEN", "BATON_ORG",
+		"BATON_ACCESS_TOKEN", "BATON_ORGANIZATION_ID"}
 	last := -1
 	for _, key := range order {
 		i := strings.Index(out, key+":")
@@ -176,6 +183,81 @@ func TestConnectorSecretKeepsTheGuidesOrder(t *testing.T) {
 			t.Fatalf("%s is out of the guide's order:\n%s", key, out)
 		}
 		last = i
+	}
+}
+
+// TestConnectorManifestsDecodeIntoKubernetesTypes decodes both manifests
+// strictly into the Kubernetes API types, as kubectl and the kubernetes
+// provider would, so that a misspelt field or a value of the wrong type
+// fails here rather than at apply time, and checks that the Deployment
+// would start with the credentials under both spellings: the guide's, which
+// this project's image reads, and the upstream image's.
+func TestConnectorManifestsDecodeIntoKubernetesTypes(t *testing.T) {
+	spec := connectorDeploymentSpec{
+		Name: "baton-atlassian", Namespace: "conductorone", Image: defaultConnectorImage,
+		OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "ATATT3xFfGF0-key",
+		ClientID: "bright-otter-12345@acme.conductor.one/pcc", ClientSecret: "secret-token:conductorone.com:v1:abc",
+	}
+	secretYAML, err := spec.secretManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deploymentYAML, err := spec.deploymentManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secret corev1.Secret
+	if err := k8syaml.UnmarshalStrict([]byte(secretYAML), &secret); err != nil {
+		t.Fatalf("the Secret is not a Kubernetes Secret: %v\n%s", err, secretYAML)
+	}
+	var deployment appsv1.Deployment
+	if err := k8syaml.UnmarshalStrict([]byte(deploymentYAML), &deployment); err != nil {
+		t.Fatalf("the Deployment is not a Kubernetes Deployment: %v\n%s", err, deploymentYAML)
+	}
+
+	if secret.APIVersion != "v1" || secret.Kind != "Secret" || secret.Type != corev1.SecretTypeOpaque {
+		t.Errorf("Secret header %s/%s type %q", secret.APIVersion, secret.Kind, secret.Type)
+	}
+	if secret.Name != "baton-atlassian-secrets" || secret.Namespace != spec.Namespace {
+		t.Errorf("Secret %s/%s", secret.Namespace, secret.Name)
+	}
+	for key, want := range map[string]string{
+		"BATON_API_TOKEN": spec.APIToken, "BATON_ACCESS_TOKEN": spec.APIToken,
+		"BATON_ORG": spec.OrganizationID, "BATON_ORGANIZATION_ID": spec.OrganizationID,
+		"BATON_CLIENT_ID": spec.ClientID, "BATON_CLIENT_SECRET": spec.ClientSecret,
+	} {
+		if got := secret.StringData[key]; got != want {
+			t.Errorf("Secret stringData[%s] = %q, want %q", key, got, want)
+		}
+	}
+
+	if deployment.APIVersion != "apps/v1" || deployment.Kind != "Deployment" {
+		t.Errorf("Deployment header %s/%s", deployment.APIVersion, deployment.Kind)
+	}
+	if deployment.Namespace != spec.Namespace {
+		t.Errorf("Deployment namespace %q", deployment.Namespace)
+	}
+	pod := deployment.Spec.Template
+	for k, v := range deployment.Spec.Selector.MatchLabels {
+		if pod.Labels[k] != v {
+			t.Errorf("the selector %s=%s does not match the pod labels %v: Kubernetes refuses the Deployment", k, v, pod.Labels)
+		}
+	}
+	if pod.Labels["baton"] != "true" || pod.Labels["baton-app"] != "atlassian" {
+		t.Errorf("pod labels %v", pod.Labels)
+	}
+	if len(pod.Spec.Containers) != 1 {
+		t.Fatalf("containers %+v", pod.Spec.Containers)
+	}
+	c := pod.Spec.Containers[0]
+	if c.Image != spec.Image || c.ImagePullPolicy != corev1.PullIfNotPresent {
+		t.Errorf("container image %q pull policy %q", c.Image, c.ImagePullPolicy)
+	}
+	if len(c.EnvFrom) != 1 || c.EnvFrom[0].SecretRef == nil || c.EnvFrom[0].SecretRef.Name != secret.Name {
+		t.Errorf("the container does not read the Secret %q: envFrom %+v", secret.Name, c.EnvFrom)
+	}
+	if len(c.Env) != 0 {
+		t.Errorf("the Deployment carries environment values of its own (credentials belong in the Secret): %+v", c.Env)
 	}
 }
 

@@ -172,10 +172,13 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				},
 			},
 			"image": schema.StringAttribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(defaultConnectorImage),
-				MarkdownDescription: "The connector image. Defaults to `" + defaultConnectorImage + "`, as in the guide; pin a tag or digest in production.",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(defaultConnectorImage),
+				MarkdownDescription: "The connector image. Defaults to `" + defaultConnectorImage + "`, as in the guide; pin a tag or digest in production. " +
+					"Each release of this provider also ships its own build of `baton-atlassian` as an image tarball " +
+					"(`baton-atlassian_<version>_linux_<arch>.image.tar`, see the Notes): push it to a registry the " +
+					"cluster pulls from and set `image` to that reference.",
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not be empty or contain white space"),
 				},
@@ -198,8 +201,10 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed:    true,
 				Sensitive:   true,
 				ElementType: tftypes.StringType,
-				MarkdownDescription: "The environment the connector reads, as in the Secret: `BATON_API_TOKEN`, " +
-					"`BATON_ORG`, and `BATON_CLIENT_ID` and `BATON_CLIENT_SECRET` when set; `BATON_BASE_URL` too when " +
+				MarkdownDescription: "The environment the connector reads, as in the Secret: the API key as both " +
+					"`BATON_API_TOKEN` and `BATON_ACCESS_TOKEN`, the organization id as both `BATON_ORG` and " +
+					"`BATON_ORGANIZATION_ID` (the guide's spellings and the upstream image's), and `BATON_CLIENT_ID` " +
+					"and `BATON_CLIENT_SECRET` when set; `BATON_BASE_URL` too when " +
 					"the provider talks to an admin API other than Atlassian's (a sandbox organization). For running " +
 					"the connector elsewhere than Kubernetes. Sensitive: it holds the API key.",
 			},
