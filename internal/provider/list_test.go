@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// queryCLI is a working directory configured for the test org, with a
+// query file, for terraform 1.14 and later.
+func queryCLI(t *testing.T, org *testOrg, query string) *terraformCLI {
+	t.Helper()
+	requireTerraform(t)
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(cli.must(cli.run("version", "-json")).Output), &v); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := version.NewVersion(v.Version); err != nil {
+		t.Fatal(err)
+	} else if got.LessThan(tfversion.Version1_14_0) {
+		t.Skipf("terraform query needs Terraform 1.14 or later, not %s", got)
+	}
+	cli.writeConfig(org.providerBlock())
+	if err := cli.WriteFile("adopt.tfquery.hcl", query); err != nil {
+		t.Fatal(err)
+	}
+	return cli
+}
+
+// adoptionQuery lists everything an organization's adoption takes with
+// group member lists: groups, member lists, role assignments.
+const adoptionQuery = `
+list "atlassian_group" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+
+list "atlassian_group_members" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+
+list "atlassian_workspace_role_assignment" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
+// membershipQuery lists every membership instead of member lists.
+const membershipQuery = `
+list "atlassian_group_membership" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
+// expectedAdoption counts what adoptionQuery should find in st, by type.
+func expectedAdoption(st sandbox.State) map[string]int {
+	workspaces := map[string]bool{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = true
+	}
+	roles := 0
+	for _, a := range st.GroupRoleAssignments {
+		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) {
+			roles++
+		}
+	}
+	for _, a := range st.UserRoleAssignments {
+		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) {
+			roles++
+		}
+	}
+	writable := 0
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			writable++
+		}
+	}
+	return map[string]int{
+		"atlassian_group":                     len(st.Groups),
+		"atlassian_group_members":             writable,
+		"atlassian_workspace_role_assignment": roles,
+	}
+}
+
+func expectedMemberships(st sandbox.State) map[string]int {
+	n := 0
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			n += len(g.MemberAccountIDs)
+		}
+	}
+	return map[string]int{"atlassian_group_membership": n}
+}
+
+// The adoption of an organization as a user runs it: terraform query
+// writes resource and import blocks for everything, the generated
+// configuration plans imports and nothing else, applies, and then plans
+// nothing.
+func TestAccListResources_generateConfig(t *testing.T) {
+	for name, tc := range map[string]struct {
+		query    string
+		expected func(sandbox.State) map[string]int
+	}{
+		"member lists": {adoptionQuery, expectedAdoption},
+		"memberships":  {membershipQuery, expectedMemberships},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			org := newTestOrg(t, 60, 10, 3)
+			cli := queryCLI(t, org, tc.query)
+			want := tc.expected(org.State())
+			for typ, n := range want {
+				if n == 0 {
+					t.Fatalf("the sandbox org has nothing for %s to list", typ)
+				}
+			}
+			org.ResetStats()
+			cli.must(cli.run("query", "-generate-config-out=generated.tf"))
+			t.Logf("the query sent %d requests: %v", org.Stats().Total, org.Stats().ByRoute)
+			generated, err := os.ReadFile(filepath.Join(cli.Dir(), "generated.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			plan, res := cli.plan()
+			imports := map[string]int{}
+			for _, rc := range plan.ResourceChanges {
+				if rc.Change.Importing == nil {
+					t.Errorf("%s: planned %v without importing it", rc.Address, rc.Change.Actions)
+					continue
+				}
+				if !rc.Change.Actions.NoOp() {
+					t.Errorf("%s: the import plans %v, not a no-op", rc.Address, rc.Change.Actions)
+				}
+				imports[rc.Type]++
+			}
+			for typ, n := range want {
+				if imports[typ] != n {
+					t.Errorf("%s: %d imports planned, want %d", typ, imports[typ], n)
+				}
+			}
+			if len(imports) != len(want) {
+				t.Errorf("imports planned by type %v, want %v", imports, want)
+			}
+			total := 0
+			for _, n := range want {
+				total += n
+			}
+			summary := "Plan: " + strconv.Itoa(total) + " to import, 0 to add, 0 to change, 0 to destroy."
+			if !strings.Contains(res.Output, summary) {
+				t.Errorf("the plan does not say %q:\n%s", summary, tfdriver.LastLines(res.Output, 20))
+			}
+			if t.Failed() {
+				t.Fatalf("generated configuration (first lines):\n%s", firstLines(string(generated), 60))
+			}
+
+			before := accessOf(org.State())
+			cli.mustApply()
+			if diff := before.diff(accessOf(org.State())); diff != "" {
+				t.Errorf("applying the imports changed the organization:\n%s", diff)
+			}
+			if changes, res := cli.planChanges(); changes {
+				t.Errorf("the plan after the imports wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
+			}
+		})
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
