@@ -22,8 +22,10 @@ import (
 
 // GroupPages yields the organization's groups, one connector page at a
 // time, each page before the next is fetched. When the process already has
-// the group listing, the pages come from it and cost nothing. A failure is
-// yielded once, as the last element.
+// the group listing, the pages come from it and cost nothing; while another
+// caller walks the groups, it waits for that walk and reads its listing (so
+// a loop over the pages must not start another walk of the same type). A
+// failure is yielded once, as the last element.
 func (d *Directory) GroupPages(ctx context.Context) iter.Seq2[[]Group, error] {
 	return resourcePages(ctx, d, TypeGroup, &d.groups, groupFromResource)
 }
@@ -41,54 +43,90 @@ const cachedPageSize = 100
 
 func resourcePages[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T) iter.Seq2[[]T, error] {
 	return func(yield func([]T, error) bool) {
-		d.mu.Lock()
-		cached := *slot
-		d.mu.Unlock()
-		if cached != nil {
-			for start := 0; start < len(cached); start += cachedPageSize {
-				// A copy: the caller may keep or change its page.
-				if !yield(slices.Clone(cached[start:min(start+cachedPageSize, len(cached))]), nil) {
+		for {
+			d.mu.Lock()
+			cached := *slot
+			walk, walking := d.walks[resourceType]
+			if cached == nil && !walking {
+				walk = make(chan struct{})
+				d.walks[resourceType] = walk
+			}
+			d.mu.Unlock()
+			switch {
+			case cached != nil:
+				for start := 0; start < len(cached); start += cachedPageSize {
+					// A copy: the caller may keep or change its page.
+					if !yield(slices.Clone(cached[start:min(start+cachedPageSize, len(cached))]), nil) {
+						return
+					}
+				}
+				return
+			case walking:
+				// Terraform runs list blocks in parallel, and each needs the
+				// groups: wait for the walk under way, whose listing then
+				// answers (or, if it stopped short, walk again).
+				d.walkWaiters.Add(1)
+				select {
+				case <-walk:
+					d.walkWaiters.Add(-1)
+					continue
+				case <-ctx.Done():
+					d.walkWaiters.Add(-1)
+					yield(nil, ctx.Err())
 					return
 				}
 			}
+			defer func() {
+				d.mu.Lock()
+				delete(d.walks, resourceType)
+				d.mu.Unlock()
+				close(walk)
+			}()
+			walkPages(ctx, d, resourceType, slot, convert, yield)
 			return
 		}
-		var all []T
-		token := ""
-		for {
-			resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
-				ResourceTypeId: resourceType, PageToken: token,
-			}.Build())
-			if err != nil {
-				yield(nil, describe(err))
-				return
-			}
-			page := make([]T, 0, len(resp.GetList()))
-			for _, r := range resp.GetList() {
-				page = append(page, convert(r))
-			}
-			all = append(all, page...)
-			if !yield(page, nil) {
-				return
-			}
-			next := resp.GetNextPageToken()
-			if next == "" {
-				break
-			}
-			if next == token {
-				yield(nil, fmt.Errorf("listing %s resources: the connector returned the same page token twice", resourceType))
-				return
-			}
-			token = next
-		}
-		// The whole listing was read: keep it, unless a concurrent reader
-		// (or a write that keeps it current) got there first.
-		d.mu.Lock()
-		if *slot == nil {
-			*slot = all
-		}
-		d.mu.Unlock()
 	}
+}
+
+// walkPages reads a listing page by page, yielding each page before it
+// fetches the next, and keeps the whole listing when the walk reaches its
+// end.
+func walkPages[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T, yield func([]T, error) bool) {
+	var all []T
+	token := ""
+	for {
+		resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+			ResourceTypeId: resourceType, PageToken: token,
+		}.Build())
+		if err != nil {
+			yield(nil, describe(err))
+			return
+		}
+		page := make([]T, 0, len(resp.GetList()))
+		for _, r := range resp.GetList() {
+			page = append(page, convert(r))
+		}
+		all = append(all, page...)
+		if !yield(slices.Clone(page), nil) {
+			return
+		}
+		next := resp.GetNextPageToken()
+		if next == "" {
+			break
+		}
+		if next == token {
+			yield(nil, fmt.Errorf("listing %s resources: the connector returned the same page token twice", resourceType))
+			return
+		}
+		token = next
+	}
+	// The whole listing was read: keep it, unless a reader of the whole
+	// listing (Groups, Accounts) got there first.
+	d.mu.Lock()
+	if *slot == nil {
+		*slot = all
+	}
+	d.mu.Unlock()
 }
 
 // Members is one group's member listing.
