@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -136,6 +137,7 @@ func TestAccResourceIdentity(t *testing.T) {
 func TestAccResourceIdentity_stateWithoutIdentity(t *testing.T) {
 	f := newIdentityFixture(t)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.skipBelow(tfversion.Version1_12_0, "resource identity")
 	cli.writeConfig(f.config)
 	cli.mustApply()
 
@@ -203,4 +205,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// skipBelow skips the test when the CLI is older than minimum, the first
+// version that has what the test needs.
+func (c *terraformCLI) skipBelow(minimum *version.Version, what string) {
+	c.t.Helper()
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(c.must(c.run("version", "-json")).Output), &v); err != nil {
+		c.t.Fatal(err)
+	}
+	got, err := version.NewVersion(v.Version)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if got.LessThan(minimum) {
+		c.t.Skipf("%s needs Terraform %s or later, not %s", what, minimum, got)
+	}
 }

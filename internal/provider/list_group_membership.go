@@ -160,11 +160,15 @@ func (r *groupMembersListResource) List(ctx context.Context, req list.ListReques
 	r.stream(ctx, req, stream, &config, func(out *results) {
 		if req.IncludeResource && config.GroupID.IsNull() {
 			// Every group's members are labelled with their emails: one
-			// listing of the accounts costs less than looking members up
-			// group by group, and every lookup below answers from it.
-			if _, err := r.directory.Accounts(ctx); err != nil {
-				out.fail(listError("Could not list the organization's accounts", err))
-				return
+			// walk of the accounts costs less than looking members up group
+			// by group, every lookup below answers from the listing it
+			// leaves, and it is the walk the role assignments' list makes
+			// (shared when both run).
+			for _, err := range r.directory.AccountPages(ctx) {
+				if err != nil {
+					out.fail(listError("Could not list the organization's accounts", err))
+					return
+				}
 			}
 		}
 		r.writableGroups(ctx, config, func(groups []access.Group, diags diag.Diagnostics) bool {

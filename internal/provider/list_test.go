@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -23,17 +21,7 @@ func queryCLI(t *testing.T, org *testOrg, query string) *terraformCLI {
 	t.Helper()
 	requireTerraform(t)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(cli.must(cli.run("version", "-json")).Output), &v); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := version.NewVersion(v.Version); err != nil {
-		t.Fatal(err)
-	} else if got.LessThan(tfversion.Version1_14_0) {
-		t.Skipf("terraform query needs Terraform 1.14 or later, not %s", got)
-	}
+	cli.skipBelow(tfversion.Version1_14_0, "terraform query")
 	cli.writeConfig(org.providerBlock())
 	if err := cli.WriteFile("adopt.tfquery.hcl", query); err != nil {
 		t.Fatal(err)
