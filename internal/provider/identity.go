@@ -21,7 +21,9 @@ import (
 // such a state (even one that removes the resource) gives it its identity.
 
 // Identity models: the fields are the identity attributes, named like the
-// resource attributes that hold the same values.
+// resource attributes that hold the same values; the role assignment's
+// holder is a type and an id, as in its import id, so that every attribute
+// of its identity is set.
 type (
 	groupIdentityModel struct {
 		ID types.String `tfsdk:"id"`

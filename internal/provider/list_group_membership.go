@@ -120,6 +120,8 @@ func (r *groupMembershipListResource) List(ctx context.Context, req list.ListReq
 					out.fail(listError("Could not list the members of the groups", err))
 					return false
 				}
+				// m.Found is false for a group deleted since its page was
+				// read: it has no memberships to import.
 				for _, accountID := range m.AccountIDs {
 					object := groupMembershipModel{
 						ID:        types.StringValue(membershipID(m.Group.ID, accountID)),
@@ -180,6 +182,9 @@ func (r *groupMembersListResource) List(ctx context.Context, req list.ListReques
 				if err != nil {
 					out.fail(listError("Could not list the members of the groups", err))
 					return false
+				}
+				if !m.Found {
+					continue // deleted since its page was read: nothing to import
 				}
 				object, diags := r.membersObject(ctx, m, req.IncludeResource)
 				if diags.HasError() {
