@@ -225,3 +225,36 @@ func (c *terraformCLI) skipBelow(minimum *version.Version, what string) {
 		c.t.Skipf("%s needs Terraform %s or later, not %s", what, minimum, got)
 	}
 }
+
+// An identity is checked as an import id is, and a wrong one fails the
+// plan saying what is wrong with it.
+func TestAccResourceIdentity_badIdentity(t *testing.T) {
+	org := newTestOrg(t, 10, 4, 1)
+	ws := org.State().Workspaces[0]
+	importing := func(to, identity, resourceBody string) string {
+		return org.config(fmt.Sprintf("import {\n  to = %s\n  identity = {\n%s  }\n}\n\n%s", to, identity, resourceBody))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: importing("atlassian_group.g", "    id = \"0f8fad5b-d9cb-469f-a165-70867728950e\"\n",
+					"resource \"atlassian_group\" \"g\" {\n  name = \"nobody\"\n}\n"),
+				ExpectError: regexp.MustCompile(`Cannot import a group that does not exist`),
+			},
+			{
+				Config: importing("atlassian_workspace_role_assignment.r", fmt.Sprintf(
+					"    workspace_id   = %q\n    role           = \"atlassian/user\"\n    principal_type = \"robot\"\n    principal_id   = \"5b10ac8d82e05b22cc7d4ef5\"\n", ws.ID),
+					fmt.Sprintf("resource \"atlassian_workspace_role_assignment\" \"r\" {\n  workspace_id = %q\n  role         = \"atlassian/user\"\n  account_id   = \"5b10ac8d82e05b22cc7d4ef5\"\n}\n", ws.ID)),
+				ExpectError: regexp.MustCompile(`(?s)Malformed identity for atlassian_workspace_role_assignment.*principal_type is "robot"`),
+			},
+			{
+				Config: importing("atlassian_group_membership.m",
+					"    group_id   = \"0f8fad5b-d9cb-469f-a165-70867728950e\"\n    account_id = \"a b\"\n",
+					"resource \"atlassian_group_membership\" \"m\" {\n  group_id   = \"0f8fad5b-d9cb-469f-a165-70867728950e\"\n  account_id = \"ab\"\n}\n"),
+				ExpectError: regexp.MustCompile(`Malformed import id for atlassian_group_membership`),
+			},
+		},
+	})
+}
