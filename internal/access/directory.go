@@ -60,6 +60,9 @@ type Directory struct {
 	groups     []Group
 	workspaces []Workspace
 	lookups    map[string]int // single-resource reads so far, by type
+	// walks are the page-by-page listings under way (resourcePages), by
+	// type: closed when the walk ends.
+	walks map[string]chan struct{}
 
 	// Resources read by id, kept for the life of the process like the
 	// listings. accountsIndexed: found also holds every listed account.
@@ -69,9 +72,11 @@ type Directory struct {
 
 	// writing is set by the first write this Directory sends (see Applying).
 	writing atomic.Bool
-	// sharing counts the callers inside share, for tests that must know a
-	// caller is waiting on a fetch before they act.
-	sharing atomic.Int32
+	// sharing counts the callers inside share, and walkWaiters the callers
+	// of resourcePages waiting for another's walk, for tests that must know
+	// a caller is waiting before they act.
+	sharing     atomic.Int32
+	walkWaiters atomic.Int32
 }
 
 // grantListing is what one ListGrants walk over a resource found: for a
@@ -101,7 +106,7 @@ func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
 func New(server types.ConnectorServer, conn connector.Lookups) *Directory {
 	return &Directory{
 		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
-		found: map[string]Account{}, foundGroups: map[string]Group{},
+		found: map[string]Account{}, foundGroups: map[string]Group{}, walks: map[string]chan struct{}{},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -35,7 +36,10 @@ type atlassianProvider struct {
 	version string
 }
 
-var _ provider.Provider = (*atlassianProvider)(nil)
+var (
+	_ provider.Provider                  = (*atlassianProvider)(nil)
+	_ provider.ProviderWithListResources = (*atlassianProvider)(nil)
+)
 
 // providerModel is the provider block.
 type providerModel struct {
@@ -130,6 +134,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -139,6 +144,17 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewGroupResource,
 		NewGroupMembershipResource,
 		NewGroupMembersResource,
+	}
+}
+
+// ListResources are the list blocks of terraform query (Terraform 1.14 and
+// later; older CLIs never ask for them), named like the resources they list.
+func (p *atlassianProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewGroupListResource,
+		NewGroupMembershipListResource,
+		NewGroupMembersListResource,
+		NewWorkspaceRoleAssignmentListResource,
 	}
 }
 

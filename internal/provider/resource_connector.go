@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -31,6 +32,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*connectorResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*connectorResource)(nil)
 	_ resource.ResourceWithImportState = (*connectorResource)(nil)
+	_ resource.ResourceWithIdentity    = (*connectorResource)(nil)
 )
 
 const (
@@ -232,6 +234,23 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
+// IdentitySchema: a deployment is named by its organization and its name.
+func (r *connectorResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"organization_id": requiredIdentity("The Atlassian organization id the connector syncs."),
+			"name": identityschema.StringAttribute{
+				OptionalForImport: true,
+				Description:       "The name of the Deployment. Defaults to `" + defaultConnectorName + "`.",
+			},
+		},
+	}
+}
+
+func (m connectorModel) identity() connectorIdentityModel {
+	return connectorIdentityModel{OrganizationID: m.OrganizationID, Name: m.Name}
+}
+
 func (r *connectorResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -393,15 +412,16 @@ func sameInputs(plan, state connectorModel) bool {
 // Create and Update are one path: either way the resource is made from the
 // whole plan (see apply), so an update validates and syncs like a create.
 func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.applyPlan(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.applyPlan(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-// applyPlan applies plan and, when that succeeds, records it as state.
-func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+// applyPlan applies plan and, when that succeeds, records it as state (and
+// its identity).
+func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var m connectorModel
 	diags.Append(plan.Get(ctx, &m)...)
 	if diags.HasError() || !r.configured(diags) {
@@ -412,6 +432,7 @@ func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, stat
 		return
 	}
 	diags.Append(state.Set(ctx, m)...)
+	setIdentity(ctx, identity, m.identity(), diags)
 }
 
 // apply validates the credentials, renders the manifests and, with
@@ -511,14 +532,18 @@ func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, er
 func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state connectorModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !state.OrganizationName.IsNull() {
-		return
-	}
-	if !r.configured(&resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	if state.Name.IsNull() {
 		state.Name = tftypes.StringValue(defaultConnectorName)
+	}
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
+	if !state.OrganizationName.IsNull() {
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
 	}
 	if state.Namespace.IsNull() {
 		state.Namespace = tftypes.StringValue(defaultConnectorNamespace)
@@ -550,11 +575,24 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 func (r *connectorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
-// ImportState takes `<organization_id>/<name>`; the API key is the
+// ImportState takes `<organization_id>/<name>`, or an identity holding
+// them (the name defaulting to the resource's default); the API key is the
 // provider's (set api_token in the configuration to use another, which
 // then plans an update).
 func (r *connectorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	orgID, name, err := parseConnectorID(req.ID)
+	rawID := req.ID
+	var identity connectorIdentityModel
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		name := defaultConnectorName
+		if !identity.Name.IsNull() {
+			name = identity.Name.ValueString()
+		}
+		rawID = identity.OrganizationID.ValueString() + "/" + name
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	orgID, name, err := parseConnectorID(rawID)
 	if err != nil {
 		resp.Diagnostics.AddError("Malformed import id for atlassian_connector", err.Error())
 		return
@@ -562,6 +600,9 @@ func (r *connectorResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orgID+"/"+name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("organization_id"), orgID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	setIdentity(ctx, resp.Identity, connectorIdentityModel{
+		OrganizationID: tftypes.StringValue(orgID), Name: tftypes.StringValue(name),
+	}, &resp.Diagnostics)
 }
 
 // parseConnectorID reads `<organization_id>/<name>`: neither part can hold

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -27,6 +28,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*groupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupResource)(nil)
 	_ resource.ResourceWithImportState = (*groupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*groupResource)(nil)
 )
 
 // groupNamePattern refuses names with white space at either end: Atlassian
@@ -99,6 +101,15 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				MarkdownDescription: "The directory the group belongs to (the organization's only directory, in most organizations).",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
+		},
+	}
+}
+
+// IdentitySchema: a group is named by its id.
+func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": requiredIdentity("The group id, a UUID."),
 		},
 	}
 }
@@ -190,6 +201,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	plan.ID = types.StringValue(created.ID)
 	plan.DirectoryID = types.StringValue(created.DirectoryID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, groupIdentityModel{ID: plan.ID}, &resp.Diagnostics)
 }
 
 // Read refreshes the group; a group deleted outside Terraform leaves the
@@ -203,6 +215,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIdentity(ctx, resp.Identity, groupIdentityModel{ID: state.ID}, &resp.Diagnostics)
 	id := state.ID.ValueString()
 	g, found, err := r.directory.Group(ctx, id)
 	if err != nil {
@@ -250,9 +263,18 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState takes a group id; the group must exist.
+// ImportState takes a group id, or an identity holding it; the group must
+// exist.
 func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, ok := r.importGroupID(ctx, req.ID, groupImportWording{
+	rawID := req.ID
+	var identity groupIdentityModel
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		rawID = identity.ID.ValueString()
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, ok := r.importGroupID(ctx, rawID, groupImportWording{
 		resourceType:   "atlassian_group",
 		useInstead:     "the group's id",
 		missingSummary: "Cannot import a group that does not exist",
@@ -261,4 +283,5 @@ func (r *groupResource) ImportState(ctx context.Context, req resource.ImportStat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	setIdentity(ctx, resp.Identity, groupIdentityModel{ID: types.StringValue(id)}, &resp.Diagnostics)
 }

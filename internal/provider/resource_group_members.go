@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -26,6 +27,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*groupMembersResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupMembersResource)(nil)
 	_ resource.ResourceWithImportState = (*groupMembersResource)(nil)
+	_ resource.ResourceWithIdentity    = (*groupMembersResource)(nil)
 )
 
 // Why members is a map (account id => label) and not a set or a list of
@@ -122,6 +124,15 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 					"to `true` if removing them is intended. Once the resource exists the member list is authoritative " +
 					"either way, and changing this value changes nothing in Atlassian.",
 			},
+		},
+	}
+}
+
+// IdentitySchema: a member list is named by its group.
+func (r *groupMembersResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"group_id": requiredIdentity("The group's id."),
 		},
 	}
 }
@@ -297,6 +308,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: plan.GroupID}, &resp.Diagnostics)
 }
 
 func orNotFound(err error) error {
@@ -323,6 +335,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 	if groupID == "" {
 		groupID = state.ID.ValueString()
 	}
+	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: types.StringValue(groupID)}, &resp.Diagnostics)
 	// The group itself (one request), for the plans that follow: see
 	// groupFactsKey.
 	group, found, err := r.directory.Group(ctx, groupID)
@@ -423,6 +436,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: plan.GroupID}, &resp.Diagnostics)
 }
 
 // Delete removes every member the resource lists; members already gone, or
@@ -473,9 +487,18 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	changes.report(&resp.Diagnostics, groupID, "The members that could not be removed stay in the Terraform state.")
 }
 
-// ImportState takes the group id; Read then fills in the members.
+// ImportState takes the group id, or an identity holding it; Read then
+// fills in the members.
 func (r *groupMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, ok := r.importGroupID(ctx, req.ID, groupImportWording{
+	rawID := req.ID
+	var identity groupMembersIdentityModel
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		rawID = identity.GroupID.ValueString()
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, ok := r.importGroupID(ctx, rawID, groupImportWording{
 		resourceType:   "atlassian_group_members",
 		useInstead:     "the id of the group",
 		missingSummary: "Cannot import the members of a group that does not exist",
@@ -485,4 +508,5 @@ func (r *groupMembersResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: types.StringValue(id)}, &resp.Diagnostics)
 }

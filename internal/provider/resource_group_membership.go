@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -25,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*groupMembershipResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*groupMembershipResource)(nil)
 	_ resource.ResourceWithImportState = (*groupMembershipResource)(nil)
+	_ resource.ResourceWithIdentity    = (*groupMembershipResource)(nil)
 )
 
 // membershipIDSeparator joins the group id and the account id in the id of
@@ -102,6 +104,20 @@ func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+// IdentitySchema: a membership is named by its group and its account.
+func (r *groupMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"group_id":   requiredIdentity("The group's id."),
+			"account_id": requiredIdentity("The member's Atlassian account id."),
+		},
+	}
+}
+
+func (m groupMembershipModel) identity() groupMembershipIdentityModel {
+	return groupMembershipIdentityModel{GroupID: m.GroupID, AccountID: m.AccountID}
+}
+
 // ModifyPlan fills in the id and, when the membership is created or its
 // group or account changes, checks that the group exists and accepts
 // membership changes and that the account exists. A plan that changes
@@ -175,6 +191,7 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 	// it could be stale on the real service.
 	plan.ID = types.StringValue(membershipID(groupID, accountID))
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // addMembershipWriteError explains a failed add or remove, on the attribute
@@ -211,6 +228,7 @@ func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
 	member, groupFound, err := r.directory.IsMember(ctx, groupID, accountID)
 	if err != nil {
@@ -259,9 +277,18 @@ func (r *groupMembershipResource) Delete(ctx context.Context, req resource.Delet
 	tflog.Debug(ctx, "removed group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_gone": already || err != nil})
 }
 
-// ImportState takes "<group_id>/<account_id>" of an existing membership.
+// ImportState takes "<group_id>/<account_id>" of an existing membership,
+// or an identity holding both.
 func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	groupID, accountID, err := parseMembershipID(req.ID)
+	rawID := req.ID
+	var identity groupMembershipIdentityModel
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		rawID = membershipID(identity.GroupID.ValueString(), identity.AccountID.ValueString())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, accountID, err := parseMembershipID(rawID)
 	if err != nil {
 		resp.Diagnostics.AddError("Malformed import id for atlassian_group_membership", err.Error())
 		return
@@ -285,9 +312,11 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 				"atlassian_group_membership instead, and Terraform adds the account.", accountID, groupID))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, groupMembershipModel{
+	imported := groupMembershipModel{
 		ID:        types.StringValue(membershipID(groupID, accountID)),
 		GroupID:   types.StringValue(groupID),
 		AccountID: types.StringValue(accountID),
-	})...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, imported)...)
+	setIdentity(ctx, resp.Identity, imported.identity(), &resp.Diagnostics)
 }

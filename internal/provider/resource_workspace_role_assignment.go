@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -29,6 +30,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*workspaceRoleAssignmentResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*workspaceRoleAssignmentResource)(nil)
 	_ resource.ResourceWithImportState      = (*workspaceRoleAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity         = (*workspaceRoleAssignmentResource)(nil)
 )
 
 var (
@@ -163,6 +165,49 @@ func (r *workspaceRoleAssignmentResource) Schema(_ context.Context, _ resource.S
 			},
 		},
 	}
+}
+
+// IdentitySchema: an assignment is named by its workspace, its role and its
+// principal. The principal is a type and an id, as in the import id, rather
+// than account_id and group_id, so that every identity attribute is set.
+func (r *workspaceRoleAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"workspace_id": requiredIdentity("The workspace's ARI."),
+			"role":         requiredIdentity("The workspace role, such as atlassian/user."),
+			"principal_type": requiredIdentity("`" + access.TypeUser + "` when an account holds the role (account_id), `" +
+				access.TypeGroup + "` when a group does (group_id)."),
+			"principal_id": requiredIdentity("The account id or the group id of the role holder."),
+		},
+	}
+}
+
+func (id roleAssignmentID) identity() roleAssignmentIdentityModel {
+	return roleAssignmentIdentityModel{
+		WorkspaceID:   types.StringValue(id.WorkspaceID),
+		Role:          types.StringValue(id.Role),
+		PrincipalType: types.StringValue(id.PrincipalType),
+		PrincipalID:   types.StringValue(id.PrincipalID),
+	}
+}
+
+// roleAssignmentFromIdentity checks an identity as the import id's parts are
+// checked, explaining what is wrong in terms of the identity's attributes.
+func roleAssignmentFromIdentity(m roleAssignmentIdentityModel) (roleAssignmentID, error) {
+	id := roleAssignmentID{
+		WorkspaceID:   m.WorkspaceID.ValueString(),
+		Role:          m.Role.ValueString(),
+		PrincipalType: m.PrincipalType.ValueString(),
+		PrincipalID:   m.PrincipalID.ValueString(),
+	}
+	if id.PrincipalType != access.TypeUser && id.PrincipalType != access.TypeGroup {
+		return roleAssignmentID{}, fmt.Errorf("the identity's principal_type is %q; it must be %q (principal_id is an account id) "+
+			"or %q (principal_id is a group id)", id.PrincipalType, access.TypeUser, access.TypeGroup)
+	}
+	if err := id.check(id.String()); err != nil {
+		return roleAssignmentID{}, err
+	}
+	return id, nil
 }
 
 func (r *workspaceRoleAssignmentResource) ConfigValidators(context.Context) []resource.ConfigValidator {
@@ -320,6 +365,7 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 	// service, and the write succeeded.
 	plan.ID = types.StringValue(id.String())
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, id.identity(), &resp.Diagnostics)
 }
 
 // Read answers from the principal's one role listing (shared by every
@@ -338,6 +384,7 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 	if !ok {
 		return
 	}
+	setIdentity(ctx, resp.Identity, id.identity(), &resp.Diagnostics)
 	has, principalFound, err := r.directory.HasRole(ctx, id.principal(), id.role())
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the workspace role assignment",
@@ -422,13 +469,28 @@ func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resour
 	tflog.Debug(ctx, "revoked workspace role", map[string]any{"id": id.String(), "already_revoked": already})
 }
 
+// ImportState takes the composite id (or a baton grant id), or an identity;
+// Read then checks that the assignment exists.
 func (r *workspaceRoleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := parseRoleAssignmentID(req.ID)
-	if err != nil {
+	var (
+		id       roleAssignmentID
+		err      error
+		identity roleAssignmentIdentityModel
+	)
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if id, err = roleAssignmentFromIdentity(identity); err != nil {
+			resp.Diagnostics.AddError("Malformed identity for atlassian_workspace_role_assignment", err.Error())
+			return
+		}
+	} else if id, err = parseRoleAssignmentID(req.ID); err != nil {
 		resp.Diagnostics.AddError("Malformed import id for atlassian_workspace_role_assignment", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, modelOf(id))...)
+	setIdentity(ctx, resp.Identity, id.identity(), &resp.Diagnostics)
 }
 
 // addRoleWriteError explains a failed assign or revoke: the Atlassian

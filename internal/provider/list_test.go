@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// queryCLI is a working directory configured for the test org, with a
+// query file, for terraform 1.14 and later.
+func queryCLI(t *testing.T, org *testOrg, query string) *terraformCLI {
+	t.Helper()
+	requireTerraform(t)
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.skipBelow(tfversion.Version1_14_0, "terraform query")
+	cli.writeConfig(org.providerBlock())
+	if err := cli.WriteFile("adopt.tfquery.hcl", query); err != nil {
+		t.Fatal(err)
+	}
+	return cli
+}
+
+// adoptionQuery lists everything an organization's adoption takes with
+// group member lists: groups, member lists, role assignments.
+const adoptionQuery = `
+list "atlassian_group" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+
+list "atlassian_group_members" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+
+list "atlassian_workspace_role_assignment" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
+// membershipQuery lists every membership instead of member lists.
+const membershipQuery = `
+list "atlassian_group_membership" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
+// expectedAdoption counts what adoptionQuery should find in st, by type.
+func expectedAdoption(st sandbox.State) map[string]int {
+	workspaces := map[string]bool{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = true
+	}
+	roles := 0
+	for _, a := range st.GroupRoleAssignments {
+		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) {
+			roles++
+		}
+	}
+	for _, a := range st.UserRoleAssignments {
+		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) {
+			roles++
+		}
+	}
+	writable := 0
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			writable++
+		}
+	}
+	return map[string]int{
+		"atlassian_group":                     len(st.Groups),
+		"atlassian_group_members":             writable,
+		"atlassian_workspace_role_assignment": roles,
+	}
+}
+
+func expectedMemberships(st sandbox.State) map[string]int {
+	n := 0
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			n += len(g.MemberAccountIDs)
+		}
+	}
+	return map[string]int{"atlassian_group_membership": n}
+}
+
+// pages is how many pages of the connector's size a listing of n takes
+// (an empty listing is one page).
+func pages(n int) int64 { return int64(max(1, (n+99)/100)) }
+
+// groupListingPages is what reading a group's listing takes: its member
+// pages, then its role page.
+func groupListingPages(g sandbox.Group) int64 { return pages(len(g.MemberAccountIDs)) + 1 }
+
+// adoptionFloor is what adoptionQuery must read at least: the group and
+// account listings, the workspaces, every group's listing and every
+// account's role listing (Atlassian lists roles per holder).
+func adoptionFloor(st sandbox.State) int64 {
+	n := pages(len(st.Groups)) + pages(len(st.Users)) + 1 + int64(len(st.Users))
+	for _, g := range st.Groups {
+		n += groupListingPages(g)
+	}
+	return n
+}
+
+// membershipFloor: the group listing and the listing of every group that
+// accepts membership changes.
+func membershipFloor(st sandbox.State) int64 {
+	n := pages(len(st.Groups))
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			n += groupListingPages(g)
+		}
+	}
+	return n
+}
+
+// The adoption of an organization as a user runs it: terraform query
+// writes resource and import blocks for everything, the generated
+// configuration plans imports and nothing else, applies, and then plans
+// nothing.
+func TestAccListResources_generateConfig(t *testing.T) {
+	for name, tc := range map[string]struct {
+		query    string
+		expected func(sandbox.State) map[string]int
+		floor    func(sandbox.State) int64
+	}{
+		"member lists": {adoptionQuery, expectedAdoption, adoptionFloor},
+		"memberships":  {membershipQuery, expectedMemberships, membershipFloor},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			org := newTestOrg(t, 60, 10, 3)
+			cli := queryCLI(t, org, tc.query)
+			want := tc.expected(org.State())
+			for typ, n := range want {
+				if n == 0 {
+					t.Fatalf("the sandbox org has nothing for %s to list", typ)
+				}
+			}
+			org.ResetStats()
+			cli.must(cli.run("query", "-generate-config-out=generated.tf"))
+			// Every listing is read once, whichever list blocks need it.
+			if stats, floor := org.Stats(), tc.floor(org.State()); stats.Total > floor {
+				t.Errorf("the query sent %d requests, more than the %d pages of its listings: %v", stats.Total, floor, stats.ByRoute)
+			}
+			generated, err := os.ReadFile(filepath.Join(cli.Dir(), "generated.tf"))
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			plan, res := cli.plan()
+			imports := map[string]int{}
+			for _, rc := range plan.ResourceChanges {
+				if rc.Change.Importing == nil {
+					t.Errorf("%s: planned %v without importing it", rc.Address, rc.Change.Actions)
+					continue
+				}
+				if !rc.Change.Actions.NoOp() {
+					t.Errorf("%s: the import plans %v, not a no-op", rc.Address, rc.Change.Actions)
+				}
+				imports[rc.Type]++
+			}
+			for typ, n := range want {
+				if imports[typ] != n {
+					t.Errorf("%s: %d imports planned, want %d", typ, imports[typ], n)
+				}
+			}
+			if len(imports) != len(want) {
+				t.Errorf("imports planned by type %v, want %v", imports, want)
+			}
+			total := 0
+			for _, n := range want {
+				total += n
+			}
+			summary := "Plan: " + strconv.Itoa(total) + " to import, 0 to add, 0 to change, 0 to destroy."
+			if !strings.Contains(res.Output, summary) {
+				t.Errorf("the plan does not say %q:\n%s", summary, tfdriver.LastLines(res.Output, 20))
+			}
+			if t.Failed() {
+				t.Fatalf("generated configuration (first lines):\n%s", firstLines(string(generated), 60))
+			}
+
+			before := accessOf(org.State())
+			cli.mustApply()
+			if diff := before.diff(accessOf(org.State())); diff != "" {
+				t.Errorf("applying the imports changed the organization:\n%s", diff)
+			}
+			if changes, res := cli.planChanges(); changes {
+				t.Errorf("the plan after the imports wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
+			}
+		})
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
