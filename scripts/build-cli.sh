@@ -125,8 +125,8 @@ tofu)
 	;;
 esac
 
-"$partial" version | head -n1 | grep -qF "v$version" ||
-	fail "the built binary reports $("$partial" version | head -n1), not v$version"
+reported="$("$partial" version 2>&1)" || fail "$partial version: $reported"
+head -n1 <<<"$reported" | grep -qF "v$version" || fail "the built binary reports $(head -n1 <<<"$reported"), not v$version"
 mv -f "$partial" "$out"
 echo "Built $("$out" version | head -n1) in $((SECONDS - started))s: $out" >&2
 echo "$out"
