@@ -23,7 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	_ = f.Close()
 	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
-	openTofuProviderHost()
+	detectOpenTofu()
 	code := m.Run()
 	_ = os.Remove(f.Name())
 	os.Exit(code)
