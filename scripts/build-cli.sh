@@ -63,6 +63,9 @@ cleanup() {
 	rm -rf "$scratch" "$partial"
 }
 trap cleanup EXIT
+# An interrupted build exits through the EXIT trap too.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 fail() {
 	echo "$0: building $cli v$version failed: $*" >&2
@@ -73,8 +76,11 @@ fail() {
 # into $scratch/src (writable, so that it can be patched and go.sum
 # updated) and leaves the shell there.
 source_of() {
-	local module="$1" dir
-	dir="$(GOFLAGS=-mod=mod go mod download -json "$module@v$version" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p')"
+	local module="$1" json dir
+	# On failure the reason is in the JSON's "Error", not on stderr.
+	json="$(GOFLAGS=-mod=mod go mod download -json "$module@v$version")" ||
+		fail "go mod download $module@v$version: $(sed -nE 's/^\s*"Error": "(.*)",?$/\1/p' <<<"$json")"
+	dir="$(sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p' <<<"$json")"
 	[[ -n "$dir" && -d "$dir" ]] || fail "go mod download $module@v$version gave no source directory"
 	cp -R "$dir" "$scratch/src"
 	chmod -R u+w "$scratch/src"
@@ -108,7 +114,7 @@ terraform)
 		sed -E -i "\#github.com/hashicorp/terraform/internal/(backend/remote-state/($backends)|legacy)( |$)#d" go.mod
 		# A release that moved these files or renamed an entry would build
 		# with a backend half removed, or not at all: say which.
-		if grep -nE "remote-state/($backends)\"|\"(azurerm|cos|gcs|oss|pg|s3|oci)\":" "$init" >&2 ||
+		if grep -nE "remote-state/($backends)\"|\"(azurerm|consul|cos|gcs|kubernetes|oci|oss|pg|s3)\":" "$init" >&2 ||
 			grep -nE "internal/(backend/remote-state|legacy)" go.mod >&2; then
 			fail "the patch of $init and go.mod left the lines above"
 		fi
