@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# Prints the absolute path of a Terraform CLI for the acceptance tests.
+# Usage: scripts/terraform-cli.sh [VERSION]
 #
-# Order: $TF_ACC_TERRAFORM_PATH, a `terraform` on PATH, the copy built earlier
-# into .tools/bin, else build v1.8.5 from the Go module proxy into .tools/bin
-# (about three minutes on two cores; reused by later runs). The binary is
-# BUSL-licensed: .tools/ is ignored by git and must never be committed.
+# Prints the absolute path of a Terraform CLI.
+#
+# Without VERSION: the CLI of the acceptance tests, which need Terraform 1.14
+# or later (list resources, actions; resource identity needs 1.12). Order:
+# $TF_ACC_TERRAFORM_PATH as given (an override: its version is not checked),
+# a `terraform` on PATH of at least $minimum, else v$default built from the
+# Go module proxy into .tools/bin and reused (scripts/build-cli.sh). An
+# older `terraform` on PATH is passed over, not used.
+#
+# With VERSION (such as 1.8.5, which .ci/run's compatibility pass runs):
+# exactly that release, built into .tools/bin once.
 set -euo pipefail
+# `terraform version` asks HashiCorp for news of a newer release otherwise.
+export CHECKPOINT_DISABLE=1
+# Nor should a user's CLI configuration, or a missing one, add warnings.
+export TF_CLI_CONFIG_FILE=/dev/null
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools="$root/.tools/bin"
-version="v1.8.5"
+minimum="1.14.0"
+default="1.14.3"
+
+if [[ $# -gt 1 ]]; then
+	echo "usage: $0 [VERSION]" >&2
+	exit 2
+fi
+if [[ $# -eq 1 ]]; then
+	exec "$root/scripts/build-cli.sh" terraform "$1"
+fi
 
 if [[ -n "${TF_ACC_TERRAFORM_PATH:-}" ]]; then
 	if [[ "$TF_ACC_TERRAFORM_PATH" != /* || ! -x "$TF_ACC_TERRAFORM_PATH" ]]; then
@@ -20,16 +39,15 @@ if [[ -n "${TF_ACC_TERRAFORM_PATH:-}" ]]; then
 	exit 0
 fi
 
-if found="$(command -v terraform 2>/dev/null)" && "$found" version >/dev/null 2>&1; then
-	readlink -f "$found"
-	exit 0
+if found="$(command -v terraform 2>/dev/null)"; then
+	# "Terraform v1.11.4" (a pre-release such as v1.14.0-rc1 counts as
+	# older than its release, which is what sort -V says too).
+	have="$("$found" version 2>/dev/null | sed -nE '1s/^Terraform v([0-9][^ ]*).*/\1/p')"
+	if [[ -n "$have" && "$(printf '%s\n' "$minimum" "$have" | sort -V | head -n1)" == "$minimum" ]]; then
+		readlink -f "$found"
+		exit 0
+	fi
+	echo "Passing over $found (Terraform ${have:-of unknown version}): the tests need $minimum or later." >&2
 fi
 
-if [[ ! -x "$tools/terraform" ]]; then
-	echo "No terraform on PATH: building terraform $version into $tools (one time, a few minutes)..." >&2
-	mkdir -p "$tools"
-	GOBIN="$tools" GOFLAGS=-mod=mod go install \
-		-ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
-		"github.com/hashicorp/terraform@$version" >&2
-fi
-echo "$tools/terraform"
+exec "$root/scripts/build-cli.sh" terraform "$default"

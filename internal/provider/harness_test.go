@@ -13,7 +13,8 @@ import (
 )
 
 // TestMain gives terraform an empty CLI configuration: some machines export
-// TF_CLI_CONFIG_FILE pointing at a file that does not exist.
+// TF_CLI_CONFIG_FILE pointing at a file that does not exist. Under OpenTofu
+// it also sets the provider host the test framework uses.
 func TestMain(m *testing.M) {
 	f, err := os.CreateTemp("", "terraformrc-*")
 	if err != nil {
@@ -22,6 +23,7 @@ func TestMain(m *testing.M) {
 	}
 	_ = f.Close()
 	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+	detectOpenTofu()
 	code := m.Run()
 	_ = os.Remove(f.Name())
 	os.Exit(code)

@@ -1,6 +1,6 @@
 // Package tfdriver runs the real Terraform CLI against this provider, for
-// the tests that must see what a user sees, for scripts/bench and for
-// scripts/demo. It is a thin layer over github.com/hashicorp/terraform-exec
+// the tests that must see what a user sees, for scripts/bench, scripts/demo
+// and scripts/compat (the compatibility pass under other CLIs). It is a thin layer over github.com/hashicorp/terraform-exec
 // that adds what those callers share: one clean environment, a transcript
 // of everything the CLI printed (the secret tests search it), the ways to
 // reach the provider (served inside the calling process, started by the
