@@ -36,6 +36,26 @@ list "atlassian_workspace_role_assignment" "all" {
 }
 `
 
+// membershipAdoptionQuery lists the same organization with one resource
+// per membership instead of one per member list: the adoption of a
+// configuration that manages memberships additively.
+const membershipAdoptionQuery = `
+list "atlassian_group" "all" {
+  provider = atlassian
+  limit    = 1000000
+}
+
+list "atlassian_group_membership" "all" {
+  provider = atlassian
+  limit    = 1000000
+}
+
+list "atlassian_workspace_role_assignment" "all" {
+  provider = atlassian
+  limit    = 1000000
+}
+`
+
 // queryCmd writes the configuration of what the query files list.
 var queryCmd = command{"query", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
 	return w.Run(ctx, "query", "-generate-config-out=generated.tf")
@@ -46,6 +66,28 @@ var queryCmd = command{"query", func(ctx context.Context, w *tfdriver.Workdir) (
 // checked.
 var exitImports = []int{0, 2}
 
+// adoptionVariant is one way of adopting the organization: the query, the
+// rows it makes, and what its generated configuration imports and may read.
+type adoptionVariant struct {
+	queryID, planID string
+	// workspaces is the prefix of the variant's workspace names.
+	workspaces string
+	query      string
+	// lists names what the query lists, for the title.
+	lists string
+	// planOf names the planned configuration, for the plan's title.
+	planOf string
+	// requestsPercent is the query's request budget as a percentage of the
+	// listing floor.
+	requestsPercent int64
+	// memoryBudget bounds the query's provider peak RSS (0: reported only).
+	memoryBudget int64
+	imports      int64
+	refresh      int64
+	// refreshNote explains refresh in the plan's notes (empty: none).
+	refreshNote string
+}
+
 func adoption(ctx context.Context, b *bench) ([]*result, error) {
 	if v, err := version.NewVersion(b.terraformVersion); err != nil {
 		return nil, err
@@ -53,11 +95,59 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 		fmt.Printf("   skipped: terraform query needs Terraform 1.14 or later, the benchmark runs %s\n", b.terraformVersion)
 		return nil, nil
 	}
+	st, err := b.adoptionOrg()
+	if err != nil {
+		return nil, err
+	}
+	want := adoptionCounts(st)
+	fmt.Printf("   %d users, %d groups, %d memberships, %d group and %d user workspace roles\n",
+		len(st.Users), len(st.Groups), want.memberships, want.groupRoles, want.userRoles)
+	b.sb.SetFaults(b.latencyFaults())
+
+	roles := want.groupRoles + want.userRoles
+	variants := []adoptionVariant{{
+		queryID: "8a", planID: "8b", workspaces: "8", query: adoptionQuery,
+		lists: "groups, member lists, role assignments", planOf: "the generated configuration", requestsPercent: 100,
+		imports: want.groups + want.memberLists + roles,
+		// What a refresh of the same resources may read: the refresh of
+		// memberships below, and one email lookup per member list (members
+		// are at most a page).
+		refresh: want.refreshReads() + want.memberLists,
+	}, {
+		queryID: "8c", planID: "8d", workspaces: "8c", query: membershipAdoptionQuery,
+		lists: "groups, memberships, role assignments", planOf: "8c's generated configuration",
+		requestsPercent: 105, memoryBudget: memoryBudget,
+		imports: want.groups + want.memberships + roles,
+		refresh: want.refreshReads(),
+		refreshNote: fmt.Sprintf("The refresh budget: %d group lookups before the process lists the groups instead, %d group pages, "+
+			"%d pages of group listings (a membership's import and refresh read its group's listing; a group's roles come "+
+			"in the same listing), one role listing per account holding a role directly (%d) and the workspace listing: %d. "+
+			"An imported membership's plan checks neither its group nor its account (the imported state holds them).",
+			access.IndividualLookups, want.groupPages, want.groupListingPages, want.roleHolders, want.refreshReads()),
+	}}
+	var out []*result
+	for _, v := range variants {
+		qr, generated, err := b.adoptByQuery(ctx, st, want, v)
+		if err != nil {
+			return nil, err
+		}
+		pr, err := b.planAdoption(ctx, v, generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, qr, pr)
+	}
+	return out, nil
+}
+
+// adoptionOrg loads the organization to adopt: its users, workspaces and
+// user roles generated, its groups added with exact sizes.
+func (b *bench) adoptionOrg() (sandbox.State, error) {
 	users, groupCount, perGroup := b.n(5000), b.n(300), 67
 	memberships, extraGroupRoles := b.n(20000), b.n(200)
 	st := generatedOrg(users, 0, 5, 13)
 	if _, err := addGroups(&st, groupCount, perGroup, 0, activeStaff(st), 3); err != nil {
-		return nil, err
+		return st, err
 	}
 	// addGroups gives every group perGroup members and one role: trim the
 	// members to the total, and give some groups a second role.
@@ -72,57 +162,73 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 			GroupID: bench[i].ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin",
 		})
 	}
-	if err := b.sb.load(st); err != nil {
-		return nil, err
-	}
-	want := adoptionCounts(st)
-	fmt.Printf("   %d users, %d groups, %d memberships, %d group and %d user workspace roles\n",
-		len(st.Users), len(st.Groups), want.memberships, want.groupRoles, want.userRoles)
+	return st, b.sb.load(st)
+}
 
-	q, err := b.workspace("8-query")
+// adoptByQuery measures the variant's query and returns its row and the
+// configuration it generated.
+func (b *bench) adoptByQuery(ctx context.Context, st sandbox.State, want adoptionTally, v adoptionVariant) (*result, []byte, error) {
+	q, err := b.workspace(v.workspaces + "-query")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := writeAll(q, map[string]string{"main.tf": b.providerBlock(""), "adopt.tfquery.hcl": adoptionQuery}, nil); err != nil {
-		return nil, err
+	if err := writeAll(q, map[string]string{"main.tf": b.providerBlock(""), "adopt.tfquery.hcl": v.query}, nil); err != nil {
+		return nil, nil, err
 	}
-	b.sb.SetFaults(b.latencyFaults())
 	query, err := b.measure(ctx, q, atlassianPlugin, exitOK, queryCmd)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	generated, err := os.ReadFile(q.path("generated.tf"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
-	// The listing floor: every page the connector must read, once.
+	// The listing floor: every page the connector must read, once. Both
+	// variants read the same listings: a group's members, whether listed as
+	// a member list or membership by membership, come from its one listing.
 	floor := want.groupPages + want.accountPages + 1 + want.groupListingPages + int64(len(st.Users))
+	allowed := floor * v.requestsPercent / 100
 	// The latency floor: the walks' pages one after another, the listings
 	// max_concurrency (8) at a time.
 	const concurrency = 8
 	latencyFloor := time.Duration(want.groupPages+want.accountPages+1)*b.latency() +
 		time.Duration((want.groupListingPages+int64(len(st.Users))+concurrency-1)/concurrency)*b.latency()
-	qr := &result{id: "8a", m: query, ratioTo: latencyFloor,
+	qr := &result{id: v.queryID, m: query, ratioTo: latencyFloor,
 		ratioNote: fmt.Sprintf("floor: %d listing pages in sequence, %d listings %d at a time, at %d ms",
 			want.groupPages+want.accountPages+1, want.groupListingPages+int64(len(st.Users)), concurrency, b.latencyMS),
-		title: fmt.Sprintf("`terraform query -generate-config-out` of %s users, %d groups, %s memberships, %d group roles: "+
-			"groups, member lists, role assignments", thousands(len(st.Users)), len(st.Groups), thousands(int(want.memberships)), want.groupRoles)}
-	qr.budget = fmt.Sprintf("≤ %d requests (the listing floor); ≤ 1.5 × %.2f s", floor, latencyFloor.Seconds())
-	qr.expect(query.requests <= floor, "%d admin API requests, the listing floor %d", query.requests, floor)
+		title: fmt.Sprintf("`terraform query -generate-config-out` of %s users, %d groups, %s memberships, %d group roles: %s",
+			thousands(len(st.Users)), len(st.Groups), thousands(int(want.memberships)), want.groupRoles, v.lists)}
+	if v.requestsPercent == 100 {
+		qr.budget = fmt.Sprintf("≤ %d requests (the listing floor); ≤ 1.5 × %.2f s", floor, latencyFloor.Seconds())
+		qr.expect(query.requests <= floor, "%d admin API requests, the listing floor %d", query.requests, floor)
+	} else {
+		qr.budget = fmt.Sprintf("≤ %d requests (%.2f × the listing floor %d); ≤ 1.5 × %.2f s",
+			allowed, float64(v.requestsPercent)/100, floor, latencyFloor.Seconds())
+		qr.expect(query.requests <= allowed, "%d admin API requests, budget %d (%.2f × the listing floor %d)",
+			query.requests, allowed, float64(v.requestsPercent)/100, floor)
+	}
 	qr.expect(query.wall <= latencyFloor*3/2, "wall %.2f s, budget 1.5 × %.2f s", query.wall.Seconds(), latencyFloor.Seconds())
-	results := want.groups + want.memberLists + want.groupRoles + want.userRoles
+	if v.memoryBudget > 0 {
+		qr.budget += fmt.Sprintf("; provider < %s", memoryBudgetText)
+		qr.expect(query.peakRSS > 0 && query.peakRSS < v.memoryBudget, "provider peak RSS %s, budget %s", mib(query.peakRSS), memoryBudgetText)
+	}
 	blocks := int64(strings.Count(string(generated), "\nimport {"))
-	qr.expect(blocks == results, "%d import blocks generated, want %d", blocks, results)
+	qr.expect(blocks == v.imports, "%d import blocks generated, want %d", blocks, v.imports)
 	qr.note("Requests by route: %s.", routes(query))
 	qr.note("The floor: %d group pages, %d account pages, the workspace listing, %d pages of group listings (each "+
 		"group's members, then its roles) and one role listing per account (Atlassian lists roles per holder): %d. "+
 		"The three list blocks share every listing.", want.groupPages, want.accountPages, want.groupListingPages, floor)
-	qr.note("Peak RSS of the provider: %s; generated.tf is %s for %d resources.", mib(query.peakRSS), mib(int64(len(generated))), results)
+	qr.note("Peak RSS of the provider: %s; generated.tf is %s for %d resources.", mib(query.peakRSS), mib(int64(len(generated))), v.imports)
+	return qr, generated, nil
+}
 
+// planAdoption measures the plan of a generated configuration, and of as
+// many terraform_data, and returns the plan's row.
+func (b *bench) planAdoption(ctx context.Context, v adoptionVariant, generated []byte) (*result, error) {
 	// Plan the generated configuration in a directory of its own, as a user
 	// would after reviewing it.
-	p, err := b.workspace("8-plan")
+	p, err := b.workspace(v.workspaces + "-plan")
 	if err != nil {
 		return nil, err
 	}
@@ -133,11 +239,11 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys := make(map[string]membershipEdge, results)
-	for i := range results {
+	keys := make(map[string]membershipEdge, v.imports)
+	for i := range v.imports {
 		keys[fmt.Sprintf("r%d", i)] = membershipEdge{}
 	}
-	data, err := b.workspace("8-terraform_data")
+	data, err := b.workspace(v.workspaces + "-terraform_data")
 	if err != nil {
 		return nil, err
 	}
@@ -152,23 +258,20 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 		return nil, err
 	}
 
-	// What a refresh of the same resources may read: the group lookups
-	// before the process lists the groups instead, the group listing, each
-	// group's listing and one email lookup per member list (members are at
-	// most a page), one role listing per account holding a role directly,
-	// and the workspace listing.
-	refresh := int64(access.IndividualLookups) + want.groupPages + want.groupListingPages + want.memberLists + want.roleHolders + 1
-	pr := &result{id: "8b", m: plan, baseline: baseline.wall, ratioTo: baseline.wall, ratioNote: "baseline",
-		baselineNote: fmt.Sprintf("`terraform plan` of %s `terraform_data`", thousands(int(results))),
-		title:        fmt.Sprintf("plan of the generated configuration: %s imports", thousands(int(results)))}
-	pr.budget = fmt.Sprintf("≤ %d requests (a refresh); 0 to add, change or destroy", refresh)
-	summary := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", results)
+	pr := &result{id: v.planID, m: plan, baseline: baseline.wall, ratioTo: baseline.wall, ratioNote: "baseline",
+		baselineNote: fmt.Sprintf("`terraform plan` of %s `terraform_data`", thousands(int(v.imports))),
+		title:        fmt.Sprintf("plan of %s: %s imports", v.planOf, thousands(int(v.imports)))}
+	pr.budget = fmt.Sprintf("≤ %d requests (a refresh); 0 to add, change or destroy", v.refresh)
+	summary := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", v.imports)
 	pr.expect(strings.Contains(plan.out.Output, summary), "the plan says %q", summary)
-	pr.expect(plan.requests <= refresh, "%d admin API requests, the refresh budget %d", plan.requests, refresh)
+	pr.expect(plan.requests <= v.refresh, "%d admin API requests, the refresh budget %d", plan.requests, v.refresh)
 	pr.note("Requests by route: %s.", routes(plan))
+	if v.refreshNote != "" {
+		pr.note("%s", v.refreshNote)
+	}
 	pr.note("Wall %.2f s against %.2f s for a refresh-plan of as many `terraform_data` (%.1f ×); peak RSS of the provider %s.",
 		plan.wall.Seconds(), baseline.wall.Seconds(), plan.wall.Seconds()/baseline.wall.Seconds(), mib(plan.peakRSS))
-	return []*result{qr, pr}, nil
+	return pr, nil
 }
 
 // adoptionTally is what adoptionQuery finds in a sandbox state, and the
@@ -213,4 +316,12 @@ func adoptionCounts(st sandbox.State) adoptionTally {
 	}
 	t.roleHolders = int64(len(holders))
 	return t
+}
+
+// refreshReads is what a refresh of the organization's groups, memberships
+// and role assignments may read: the group lookups before the process lists
+// the groups instead, the group listing, each group's listing, one role
+// listing per account holding a role directly, and the workspace listing.
+func (t adoptionTally) refreshReads() int64 {
+	return int64(access.IndividualLookups) + t.groupPages + t.groupListingPages + t.roleHolders + 1
 }
