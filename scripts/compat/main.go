@@ -123,7 +123,7 @@ func runCLI(ctx context.Context, root, cli, rc, dir string) bool {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail("setup", err)
 	}
-	if err := copyTF(filepath.Join(root, "examples", "quickstart"), dir); err != nil {
+	if err := tfdriver.CopyConfiguration(filepath.Join(root, "examples", "quickstart"), dir); err != nil {
 		return fail("setup", err)
 	}
 	srv, err := sandbox.New(sandbox.DefaultOptions())
@@ -252,27 +252,6 @@ func cliName(ctx context.Context, cli, rc string) string {
 		}
 	}
 	return filepath.Base(cli)
-}
-
-// copyTF copies the .tf files of a directory (the quickstart is flat).
-func copyTF(from, to string) error {
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func indent(s string) string {

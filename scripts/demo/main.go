@@ -86,7 +86,7 @@ func run(ctx context.Context, terraform, dir string) error {
 	defer stopSandbox()
 	fmt.Printf("   %s (organization %s)\n", info.BaseURL, info.OrganizationID)
 
-	if err := copyDir(filepath.Join(root, "examples", "quickstart"), work); err != nil {
+	if err := tfdriver.CopyConfiguration(filepath.Join(root, "examples", "quickstart"), work); err != nil {
 		return err
 	}
 	rc := filepath.Join(dir, "terraformrc")
@@ -248,25 +248,4 @@ func report(ctx context.Context, info sandboxInfo, tf *tfdriver.Workdir) error {
 		return nil
 	}
 	return fmt.Errorf("the sandbox has no group %q: the apply did not create it", groupID)
-}
-
-// copyDir copies the .tf files of one directory (the example is flat).
-func copyDir(from, to string) error {
-	entries, err := os.ReadDir(from)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }
