@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
@@ -19,22 +18,11 @@ import (
 // organization, and everything read is shared with the reads that follow
 // in the same provider process.
 
-// listBase is embedded by the list resources.
-type listBase struct {
-	directory *access.Directory
-	orgID     string
-	// concurrency bounds the listings read at once: the provider's
-	// max_concurrency, which also bounds the client's requests.
-	concurrency int
-}
-
-func (b *listBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		b.directory = pd.directory
-		b.orgID = pd.settings.OrganizationID
-		b.concurrency = max(1, pd.settings.MaxConcurrency)
-	}
-}
+// listBase is embedded by the list resources. They need what the group
+// resources take from the provider (the access view, the organization and
+// max_concurrency, which bounds the listings read at once), and Configure
+// the same way.
+type listBase struct{ groupResourceBase }
 
 // results is the push side of a list: it stops at Terraform's limit and
 // when Terraform stops reading.
