@@ -71,7 +71,11 @@ func (f *fakeServer) Grant(context.Context, *v2.GrantManagerServiceGrantRequest)
 func connectorError(code codes.Code, reason, format string, args ...any) error {
 	st := status.New(code, fmt.Sprintf(format, args...))
 	if reason != "" {
-		st, _ = st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: connector.ErrorDomain})
+		detailed, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: connector.ErrorDomain})
+		if err != nil {
+			panic(fmt.Sprintf("attaching the reason %s: %v", reason, err)) // an ErrorInfo always marshals
+		}
+		st = detailed
 	}
 	return fmt.Errorf("error: grant failed: %w", st.Err())
 }
