@@ -68,6 +68,7 @@ type settingsPatch struct {
 	WorkspaceRolesEnabled  *bool `json:"workspace_roles_enabled"`
 	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
 	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
+	PaidSubscription       *bool `json:"paid_subscription"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -92,6 +93,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.RepeatedAddReturns204 != nil {
 		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
+	}
+	if patch.PaidSubscription != nil {
+		settings.PaidSubscription = *patch.PaidSubscription
 	}
 	updated := *settings
 	s.mu.Unlock()

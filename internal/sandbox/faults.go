@@ -47,6 +47,11 @@ type Faults struct {
 	// HTML page from a proxy.
 	GarbageRate float64 `json:"garbage_rate"`
 	GarbageKind string  `json:"garbage_kind,omitempty"`
+	// LoseAnswerRate is the fraction of requests that are handled, their
+	// change applied, but whose answer is lost: the connection is reset
+	// instead. It is the ambiguous failure a client must recover from by
+	// reading before it writes again.
+	LoseAnswerRate float64 `json:"lose_answer_rate"`
 }
 
 // Accepted values of Faults.RateLimitHeaders and Faults.GarbageKind.
@@ -64,6 +69,7 @@ const (
 func (f Faults) Validate() error {
 	for name, rate := range map[string]float64{
 		"error_rate": f.ErrorRate, "reset_connection_rate": f.ResetConnectionRate, "garbage_rate": f.GarbageRate,
+		"lose_answer_rate": f.LoseAnswerRate,
 	} {
 		if rate < 0 || rate > 1 || math.IsNaN(rate) {
 			return fmt.Errorf("%s must be between 0 and 1", name)
@@ -104,6 +110,7 @@ func (f Faults) sanitized() Faults {
 	f.ErrorRate = clamp(f.ErrorRate)
 	f.ResetConnectionRate = clamp(f.ResetConnectionRate)
 	f.GarbageRate = clamp(f.GarbageRate)
+	f.LoseAnswerRate = clamp(f.LoseAnswerRate)
 	f.LatencyMS = max(f.LatencyMS, 0)
 	f.RetryAfterSeconds = max(f.RetryAfterSeconds, 0)
 	if f.RateLimitPerSecond < 0 || math.IsNaN(f.RateLimitPerSecond) || math.IsInf(f.RateLimitPerSecond, 0) {
@@ -226,6 +233,20 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 	}
 	return false
 }
+
+// loseAnswer decides whether the answer of a request that was handled is
+// dropped (LoseAnswerRate).
+func (f *faultInjector) loseAnswer(pattern string) bool {
+	cfg, applies := f.forRoute(pattern)
+	return applies && f.dice.chance(cfg.LoseAnswerRate)
+}
+
+// discardedAnswer is where a handler writes an answer that will be lost.
+type discardedAnswer struct{ header http.Header }
+
+func (d *discardedAnswer) Header() http.Header         { return d.header }
+func (d *discardedAnswer) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardedAnswer) WriteHeader(int)             {}
 
 func formatRate(perSecond float64) string {
 	return strconv.FormatFloat(perSecond, 'f', -1, 64)

@@ -37,4 +37,9 @@ func (s *Server) registerAdminRoutes() {
 	s.handle("POST "+v1Org+"/users/{accountId}/roles/revoke", styleNumericStatus, s.revokeUserRole)
 
 	s.handle("POST /admin/v2/orgs/{orgId}/workspaces", styleUnwrapped, s.listWorkspaces)
+
+	s.handle("POST "+v2Directory+"/users/search", styleNumericStatus, s.searchUsers)
+	s.handle("GET /admin/v2/orgs/{orgId}/directories", styleNumericStatus, s.listDirectories)
+	s.handle("DELETE "+v2User, styleNumericStatus, s.removeFromDirectory)
+	s.handle("POST /admin/v2/orgs/{orgId}/users/invite", styleNumericStatus, s.inviteUsers)
 }

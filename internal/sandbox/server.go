@@ -147,6 +147,11 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 		if !s.admit(w, r, style, requestID) {
 			return
 		}
+		if s.faults.loseAnswer(pattern) {
+			_ = h(&discardedAnswer{header: http.Header{}}, r)
+			resetConnection(w)
+			return
+		}
 		err := h(w, r)
 		if err == nil {
 			return

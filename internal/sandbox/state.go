@@ -54,6 +54,9 @@ type User struct {
 	AddedToOrg       string   `json:"added_to_org"`
 	PlatformRoles    []string `json:"platform_roles"`
 	Picture          string   `json:"picture"`
+	// MFAEnabled is what the users search reports as mfaEnabled; the GET
+	// forms of the user object do not carry it.
+	MFAEnabled bool `json:"mfa_enabled"`
 }
 
 // Group is a directory group. MemberAccountIDs is kept sorted: user listings
@@ -135,11 +138,14 @@ type Settings struct {
 	// and a test sets one to check that clients cope with an organization
 	// that has it.
 	MaxAccountIDsPerQuery int `json:"max_account_ids_per_query"`
+	// PaidSubscription: invitations are only for organizations with a paid
+	// subscription; when false, invite answers 402 ADMIN-UAM-402-1.
+	PaidSubscription bool `json:"paid_subscription"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
-	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true}
+	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, PaidSubscription: true}
 }
 
 // UnmarshalJSON starts from DefaultSettings, so a partial settings object
