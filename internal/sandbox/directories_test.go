@@ -27,8 +27,9 @@ func TestDirectoriesListing(t *testing.T) {
 		t.Fatalf("first page = %+v", page)
 	}
 	first := page.Data[0].DirectoryID
+	next := page.Links.Next
 	page.Links = linksJSON{}
-	h.call("GET", h.orgPath()+"/directories?limit=1&cursor="+url.QueryEscape(page.Links.Next), nil).wantStatus(t, 200).decode(t, &page)
+	h.call("GET", h.orgPath()+"/directories?limit=1&cursor="+url.QueryEscape(next), nil).wantStatus(t, 200).decode(t, &page)
 	if len(page.Data) != 1 || page.Data[0].DirectoryID == first || page.Links.Next != "" {
 		t.Fatalf("second page = %+v", page)
 	}
