@@ -26,6 +26,9 @@ var (
 	ErrRateLimited          = errors.New("rate limited")
 	ErrServer               = errors.New("server error")
 	ErrMalformedResponse    = errors.New("malformed response")
+	// ErrPaymentRequired (402): the feature needs a paid subscription, as
+	// invitations do.
+	ErrPaymentRequired = errors.New("payment required")
 	// ErrTransport is a call that got no answer at all (connection refused
 	// or reset, timeout) after the retry budget.
 	ErrTransport = errors.New("no answer from the admin API")
@@ -238,6 +241,8 @@ func classify(route string, status int, code string) ([]error, string) {
 			return []error{ErrLicenceLimit, ErrConflict}, "The product has no licence seat left: free seats or raise the licence limit."
 		}
 		return []error{ErrConflict}, ""
+	case status == http.StatusPaymentRequired:
+		return []error{ErrPaymentRequired}, "Inviting users through the API needs an organization with a paid subscription: upgrade a product of the organization, or invite from admin.atlassian.com."
 	case status == http.StatusTooManyRequests:
 		return []error{ErrRateLimited}, "Atlassian's rate limit held after the retry budget: lower the request rate or retry later."
 	case status >= 500:

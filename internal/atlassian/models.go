@@ -33,6 +33,9 @@ type User struct {
 	AddedToOrg       *time.Time `json:"addedToOrg,omitempty"`
 	PlatformRoles    []string   `json:"platformRoles,omitempty"`
 	Picture          string     `json:"picture,omitempty"`
+	// MFAEnabled is reported by the users search only; nil when the answer
+	// did not say (the GET forms).
+	MFAEnabled *bool `json:"mfaEnabled,omitempty"`
 }
 
 // User statuses the API reports. Only UserStatusActive counts as an enabled
