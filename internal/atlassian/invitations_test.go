@@ -175,4 +175,3 @@ func TestInviteSurvivesAnEmptyAccepted(t *testing.T) {
 		t.Fatalf("results = %+v", results)
 	}
 }
-
