@@ -15,6 +15,7 @@ import (
 
 const (
 	routeUsers      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users"
+	routeUserSearch = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"
 	routeGroupRoles = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
 	routeAddMember  = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships"
 )

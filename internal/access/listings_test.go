@@ -30,7 +30,7 @@ func TestAccountPagesStreamAndBecomeTheListing(t *testing.T) {
 			t.Fatal(err)
 		}
 		pages++
-		if got := env.Stats().ByRoute[routeUsers]; got != int64(pages) {
+		if got := env.Stats().ByRoute[routeUserSearch]; got != int64(pages) {
 			t.Fatalf("page %d was yielded after %d account requests, want %d", pages, got, pages)
 		}
 		for _, a := range page {
@@ -80,9 +80,9 @@ func TestStoppedWalkIsNotTheListing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != len(env.State().Users) || env.Stats().ByRoute[routeUsers] < 3 {
+	if len(all) != len(env.State().Users) || env.Stats().ByRoute[routeUserSearch] < 3 {
 		t.Fatalf("Accounts after a stopped walk: %d accounts with %d requests; want all, listed afresh",
-			len(all), env.Stats().ByRoute[routeUsers])
+			len(all), env.Stats().ByRoute[routeUserSearch])
 	}
 }
 

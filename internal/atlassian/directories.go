@@ -44,3 +44,18 @@ func (c *Client) RemoveFromDirectory(ctx context.Context, directoryID, accountID
 		path: pathf(routeUser, c.orgID, directoryID, accountID), replaySafe: true,
 	}, nil)
 }
+
+// AccountDirectories lists the directories that hold an account (none when
+// there is no such account).
+func (c *Client) AccountDirectories(ctx context.Context, accountID string) iter.Seq2[Directory, error] {
+	return All(ctx, func(ctx context.Context, cursor string) (Page[Directory], error) {
+		q := c.pageQuery(cursor)
+		q.Set("accountId", accountID)
+		var out listResponse[Directory]
+		err := c.do(ctx, request{
+			method: http.MethodGet, route: routeDirectories,
+			path: pathf(routeDirectories, c.orgID), query: q, replaySafe: true,
+		}, &out)
+		return pageOf(out), err
+	})
+}

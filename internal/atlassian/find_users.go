@@ -21,7 +21,7 @@ const (
 )
 
 // FindUsers reads the users among accountIDs, in batches through the
-// accountIds filter of the user listing: a few requests for a thousand ids,
+// accountIds filter of the users search: a few requests for a thousand ids,
 // where reading them one by one costs a thousand and listing the whole
 // organization costs one per hundred users. Ids that name no user are simply
 // absent from the result, which follows the order of the answers.
@@ -61,7 +61,7 @@ func (c *Client) accountIDBatch() int {
 }
 
 func (c *Client) findUserBatch(ctx context.Context, directoryID string, batch []string) ([]User, error) {
-	users, err := Collect(c.Users(ctx, directoryID, UserFilter{AccountIDs: batch}))
+	users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: batch, PlatformRoles: true}))
 	if err == nil || len(batch) <= safeAccountIDsPerQuery || !refusedBatch(err) {
 		return users, err
 	}
@@ -71,7 +71,7 @@ func (c *Client) findUserBatch(ctx context.Context, directoryID string, batch []
 	c.smallAccountIDBatches.Store(true)
 	var out []User
 	for piece := range slices.Chunk(batch, safeAccountIDsPerQuery) {
-		users, err := Collect(c.Users(ctx, directoryID, UserFilter{AccountIDs: piece}))
+		users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: piece, PlatformRoles: true}))
 		if err != nil {
 			return nil, err
 		}

@@ -67,6 +67,10 @@ type Lookups interface {
 	// earlier (a resource's private state), which every membership write
 	// needs in its path, so that the write need not read the group first.
 	RememberGroupDirectory(groupID, directoryID string)
+	// FindUsersByEmail reads the accounts of exact emails, as user
+	// resources; emails that name no account are absent. The protocol
+	// has no lookup by anything but id.
+	FindUsersByEmail(ctx context.Context, emails []string) ([]*v2.Resource, error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

@@ -29,6 +29,7 @@ import (
 //	ErrBadRequest (400)                 InvalidArgument
 //	ErrInactiveUser (400-2)             FailedPrecondition (restore the account first)
 //	ErrLicenceLimit (409-3)             FailedPrecondition (free a seat first)
+//	ErrPaymentRequired (402)            FailedPrecondition (invitations need a paid subscription)
 //	ErrAlreadyExists (409-2)            AlreadyExists (where it is not an idempotent no-op)
 //	other 409                           Aborted
 //	ErrRateLimited (429 after budget)   ResourceExhausted
@@ -65,6 +66,7 @@ const (
 	ReasonServer               = "SERVER_ERROR"           // 5xx after the retry budget
 	ReasonTransport            = "TRANSPORT"              // no answer after the retry budget
 	ReasonMalformedResponse    = "MALFORMED_RESPONSE"
+	ReasonPaymentRequired      = "PAYMENT_REQUIRED" // 402: invitations need a paid subscription
 )
 
 // Reason returns the reason a connector error carries, or "" for an error
@@ -131,6 +133,7 @@ var classes = []struct {
 	{atlassian.ErrServer, codes.Aborted, ReasonServer},
 	{atlassian.ErrTransport, codes.Aborted, ReasonTransport},
 	{atlassian.ErrMalformedResponse, codes.Internal, ReasonMalformedResponse},
+	{atlassian.ErrPaymentRequired, codes.FailedPrecondition, ReasonPaymentRequired},
 }
 
 // codeOf picks the gRPC code for a client error; see the table above.

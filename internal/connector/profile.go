@@ -21,6 +21,7 @@ const (
 	ProfileEmailVerified    = "email_verified"
 	ProfilePlatformRoles    = "platform_roles" // comma-separated
 	ProfileAddedToOrg       = "added_to_org"   // RFC 3339, UTC; absent when unknown
+	ProfileMFAEnabled       = "mfa_enabled"    // absent when Atlassian did not say
 )
 
 // Keys of the group trait profile. directory_id is what membership writes
