@@ -5,6 +5,10 @@
 //	baton-atlassian ... -f sync.c1z --grant-entitlement group:<id>:member \
 //	    --grant-principal <accountId> --grant-principal-type user
 //	baton-atlassian ... -f sync.c1z --revoke-grant <grant id>
+//	baton-atlassian ... -f sync.c1z --create-account-email EMAIL \
+//	    --create-account-profile '{"workspace_roles":[{"workspace_id":"<ARI>","role":"atlassian/user"}],"groups":["<id>"]}'
+//	baton-atlassian ... -f sync.c1z --delete-resource <accountId> --delete-resource-type user
+//	    (removes the account from its directory: irreversible from the API)
 //	baton-atlassian ... --client-id ID --client-secret SECRET   (service mode)
 //
 // Besides BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, the environment

@@ -165,6 +165,50 @@ func TestBinaryEnvironmentSpellings(t *testing.T) {
 	}
 }
 
+// TestBinaryCreateAndDeleteAccount: the SDK's account flags invite an email
+// (with a workspace role from the profile) and remove the account again.
+func TestBinaryCreateAndDeleteAccount(t *testing.T) {
+	bin := buildBinary(t)
+	env := sandboxtest.Start(t, sandbox.Options{Users: 10, Groups: 3, Workspaces: 1, Seed: 5})
+	flags := []string{"--access-token", env.Token, "--organization-id", env.OrgID, "--base-url", env.URL}
+	ws := env.State().Workspaces[0].ID
+	const email = "cli.invitee@invited.example"
+	profile := fmt.Sprintf(`{"workspace_roles":[{"workspace_id":%q,"role":"atlassian/user"}],"send_notification":false}`, ws)
+	syncPath := filepath.Join(t.TempDir(), "sync.c1z")
+	out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath,
+		"--create-account-email", email, "--create-account-login", email, "--create-account-profile", profile)...)
+	if err != nil {
+		t.Fatalf("create account: %v\n%s", err, out)
+	}
+	st := env.State()
+	var invited *sandbox.User
+	for i := range st.Users {
+		if st.Users[i].Email == email {
+			invited = &st.Users[i]
+		}
+	}
+	if invited == nil || invited.Status != "active" {
+		t.Fatalf("after the CLI account creation the sandbox has no active account for %s\n%s", email, out)
+	}
+	if !slices.ContainsFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
+		return a.AccountID == invited.AccountID && a.ResourceID == ws && a.Role == "atlassian/user"
+	}) {
+		t.Fatalf("the invited account lacks the role of the profile")
+	}
+	if n := env.Stats().ByRoute["POST /admin/v2/orgs/{orgId}/users/invite"]; n != 1 {
+		t.Fatalf("%d invitations sent, want 1", n)
+	}
+
+	out, err = run(t, bin, cleanEnv(), append(flags, "-f", syncPath,
+		"--delete-resource", invited.AccountID, "--delete-resource-type", "user")...)
+	if err != nil {
+		t.Fatalf("delete resource: %v\n%s", err, out)
+	}
+	if slices.ContainsFunc(env.State().Users, func(u sandbox.User) bool { return u.AccountID == invited.AccountID }) {
+		t.Fatalf("after the CLI deletion the account is still in the sandbox\n%s", out)
+	}
+}
+
 func isMember(st sandbox.State, groupID, accountID string) bool {
 	for _, g := range st.Groups {
 		if g.ID == groupID {
