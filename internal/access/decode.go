@@ -1,6 +1,8 @@
 package access
 
 import (
+	"strings"
+
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -37,6 +39,15 @@ func accountFromResource(r *v2.Resource) Account {
 	a.Status = profileString(profile, connector.ProfileUserStatus)
 	a.AccountType = profileString(profile, connector.ProfileAccountType)
 	a.ClaimStatus = profileString(profile, connector.ProfileClaimStatus)
+	for _, role := range strings.Split(profileString(profile, connector.ProfilePlatformRoles), ",") {
+		if role = strings.TrimSpace(role); role != "" {
+			a.PlatformRoles = append(a.PlatformRoles, role)
+		}
+	}
+	if v, ok := profile.GetFields()[connector.ProfileMFAEnabled]; ok {
+		mfa := v.GetBoolValue()
+		a.MFAEnabled = &mfa
+	}
 	return a
 }
 

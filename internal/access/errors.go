@@ -34,6 +34,9 @@ var (
 	ErrInactiveUser = errors.New("account not active")
 	// ErrInvalidRole: the workspace has no such role.
 	ErrInvalidRole = errors.New("invalid role")
+	// ErrPaymentRequired: invitations need an organization with a paid
+	// subscription.
+	ErrPaymentRequired = errors.New("paid subscription required")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -48,6 +51,7 @@ var errorOfReason = map[string]error{
 	connector.ReasonLicenceLimit:         ErrLicenceLimit,
 	connector.ReasonInactiveUser:         ErrInactiveUser,
 	connector.ReasonInvalidRole:          ErrInvalidRole,
+	connector.ReasonPaymentRequired:      ErrPaymentRequired,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

@@ -17,6 +17,10 @@ type Account struct {
 	Status      string // active, suspended, deactivated, ...
 	AccountType string // atlassian, customer, app
 	ClaimStatus string // managed, unmanaged
+	// PlatformRoles are the organization-level roles (atlassian/org-admin,
+	// ...); MFAEnabled is nil when Atlassian did not say.
+	PlatformRoles []string
+	MFAEnabled    *bool
 }
 
 // Group is a group as the connector syncs it.
