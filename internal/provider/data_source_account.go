@@ -28,13 +28,15 @@ type accountDataSource struct {
 }
 
 type accountDataModel struct {
-	ID          types.String `tfsdk:"id"`
-	AccountID   types.String `tfsdk:"account_id"`
-	Email       types.String `tfsdk:"email"`
-	Name        types.String `tfsdk:"name"`
-	Status      types.String `tfsdk:"status"`
-	AccountType types.String `tfsdk:"account_type"`
-	ClaimStatus types.String `tfsdk:"claim_status"`
+	ID            types.String `tfsdk:"id"`
+	AccountID     types.String `tfsdk:"account_id"`
+	Email         types.String `tfsdk:"email"`
+	Name          types.String `tfsdk:"name"`
+	Status        types.String `tfsdk:"status"`
+	AccountType   types.String `tfsdk:"account_type"`
+	ClaimStatus   types.String `tfsdk:"claim_status"`
+	PlatformRoles types.List   `tfsdk:"platform_roles"`
+	MFAEnabled    types.Bool   `tfsdk:"mfa_enabled"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -71,10 +73,12 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 					"must be set.",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"name":         schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
-			"status":       schema.StringAttribute{Computed: true, MarkdownDescription: accountStatusDesc},
-			"account_type": schema.StringAttribute{Computed: true, MarkdownDescription: accountTypeDescription},
-			"claim_status": schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
+			"name":           schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
+			"status":         schema.StringAttribute{Computed: true, MarkdownDescription: accountStatusDesc},
+			"account_type":   schema.StringAttribute{Computed: true, MarkdownDescription: accountTypeDescription},
+			"claim_status":   schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
+			"platform_roles": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: accountPlatformRoles},
+			"mfa_enabled":    schema.BoolAttribute{Computed: true, MarkdownDescription: accountMFADesc},
 		},
 	}
 }
@@ -155,5 +159,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	model.Status = types.StringValue(account.Status)
 	model.AccountType = types.StringValue(account.AccountType)
 	model.ClaimStatus = types.StringValue(account.ClaimStatus)
+	model.PlatformRoles = platformRolesValue(account.PlatformRoles)
+	model.MFAEnabled = types.BoolPointerValue(account.MFAEnabled)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

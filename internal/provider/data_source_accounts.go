@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -48,12 +49,14 @@ type accountsModel struct {
 
 // accountAttrTypes is the type of one element of accounts.
 var accountAttrTypes = map[string]attr.Type{
-	"account_id":   types.StringType,
-	"name":         types.StringType,
-	"email":        types.StringType,
-	"status":       types.StringType,
-	"account_type": types.StringType,
-	"claim_status": types.StringType,
+	"account_id":     types.StringType,
+	"name":           types.StringType,
+	"email":          types.StringType,
+	"status":         types.StringType,
+	"account_type":   types.StringType,
+	"claim_status":   types.StringType,
+	"platform_roles": types.ListType{ElemType: types.StringType},
+	"mfa_enabled":    types.BoolType,
 }
 
 // accountsValue builds accounts by hand rather than from a slice of
@@ -65,12 +68,14 @@ func accountsValue(accounts []access.Account) types.List {
 	elems := make([]attr.Value, len(accounts))
 	for i, a := range accounts {
 		elems[i] = types.ObjectValueMust(accountAttrTypes, map[string]attr.Value{
-			"account_id":   types.StringValue(a.ID),
-			"name":         types.StringValue(a.Name),
-			"email":        types.StringValue(a.Email),
-			"status":       types.StringValue(a.Status),
-			"account_type": types.StringValue(a.AccountType),
-			"claim_status": types.StringValue(a.ClaimStatus),
+			"account_id":     types.StringValue(a.ID),
+			"name":           types.StringValue(a.Name),
+			"email":          types.StringValue(a.Email),
+			"status":         types.StringValue(a.Status),
+			"account_type":   types.StringValue(a.AccountType),
+			"claim_status":   types.StringValue(a.ClaimStatus),
+			"platform_roles": platformRolesValue(a.PlatformRoles),
+			"mfa_enabled":    types.BoolPointerValue(a.MFAEnabled),
 		})
 	}
 	return types.ListValueMust(types.ObjectType{AttrTypes: accountAttrTypes}, elems)
@@ -84,7 +89,21 @@ const (
 	accountStatusDesc      = "The account's status in the organization: `active`, `suspended`, `not_invited`, `deactivated` or `for_deletion`."
 	accountTypeDescription = "The kind of account: `atlassian` (staff), `customer` (a Jira Service Management customer) or `app` (a bot or integration)."
 	accountClaimDesc       = "`managed` when the organization has claimed the account through a verified domain, else `unmanaged`."
+	accountPlatformRoles   = "The account's organization-level (platform) roles, such as `atlassian/org-admin`, sorted; empty when it has none."
+	accountMFADesc         = "Whether the account has two-step verification (MFA) turned on, as the admin API's users search reports it; null when Atlassian did not say."
 )
+
+// platformRolesValue is the platform_roles list of an account, sorted and
+// never null.
+func platformRolesValue(roles []string) types.List {
+	sorted := slices.Clone(roles)
+	slices.Sort(sorted)
+	elems := make([]attr.Value, len(sorted))
+	for i, r := range sorted {
+		elems[i] = types.StringValue(r)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
 
 func (d *accountsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_accounts"
@@ -138,12 +157,14 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "The matching accounts, sorted by email (ignoring case), then by account id.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"account_id":   schema.StringAttribute{Computed: true, MarkdownDescription: accountIDDescription},
-						"name":         schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
-						"email":        schema.StringAttribute{Computed: true, MarkdownDescription: accountEmailDesc},
-						"status":       schema.StringAttribute{Computed: true, MarkdownDescription: accountStatusDesc},
-						"account_type": schema.StringAttribute{Computed: true, MarkdownDescription: accountTypeDescription},
-						"claim_status": schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
+						"account_id":     schema.StringAttribute{Computed: true, MarkdownDescription: accountIDDescription},
+						"name":           schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
+						"email":          schema.StringAttribute{Computed: true, MarkdownDescription: accountEmailDesc},
+						"status":         schema.StringAttribute{Computed: true, MarkdownDescription: accountStatusDesc},
+						"account_type":   schema.StringAttribute{Computed: true, MarkdownDescription: accountTypeDescription},
+						"claim_status":   schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
+						"platform_roles": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: accountPlatformRoles},
+						"mfa_enabled":    schema.BoolAttribute{Computed: true, MarkdownDescription: accountMFADesc},
 					},
 				},
 			},

@@ -144,6 +144,7 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewGroupResource,
 		NewGroupMembershipResource,
 		NewGroupMembersResource,
+		NewInvitationResource,
 	}
 }
 
