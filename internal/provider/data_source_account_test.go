@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +62,23 @@ func TestAccAccountDataSource_lookups(t *testing.T) {
 		return u.AccountType == "atlassian" && u.Email != "" && u.AccountID != staff.AccountID
 	})
 	app := addAppAccount(t, org)
+	// The account looked up by id is an organization admin with MFA, so
+	// platform_roles and mfa_enabled have something to show.
+	org.Update(func(st *sandbox.State) error {
+		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
+			AccountID: staff.AccountID, ResourceID: "ari:cloud:platform::org/" + st.Organization.ID, ResourceOwner: "platform", Role: "atlassian/org-admin",
+		})
+		for i := range st.Users {
+			if st.Users[i].AccountID == staff.AccountID {
+				st.Users[i].MFAEnabled = true
+			}
+		}
+		return nil
+	})
+	staff = firstUser(t, org.State().Users, "the admin", func(u sandbox.User) bool { return u.AccountID == staff.AccountID })
+	if !slices.Contains(staff.PlatformRoles, "atlassian/org-admin") || !staff.MFAEnabled {
+		t.Fatalf("the sandbox did not make %s an admin with MFA: %+v", staff.AccountID, staff)
+	}
 
 	var checks []statecheck.StateCheck
 	checks = append(checks, expectAccount("data.atlassian_account.by_id", staff)...)

@@ -43,13 +43,24 @@ func expectAccountList(users []sandbox.User, keep func(sandbox.User) bool) known
 // expectAccountFields are the attributes an account is exposed with.
 func expectAccountFields(u sandbox.User) map[string]knownvalue.Check {
 	return map[string]knownvalue.Check{
-		"account_id":   knownvalue.StringExact(u.AccountID),
-		"name":         knownvalue.StringExact(u.Name),
-		"email":        knownvalue.StringExact(u.Email),
-		"status":       knownvalue.StringExact(u.Status),
-		"account_type": knownvalue.StringExact(u.AccountType),
-		"claim_status": knownvalue.StringExact(u.ClaimStatus),
+		"account_id":     knownvalue.StringExact(u.AccountID),
+		"name":           knownvalue.StringExact(u.Name),
+		"email":          knownvalue.StringExact(u.Email),
+		"status":         knownvalue.StringExact(u.Status),
+		"account_type":   knownvalue.StringExact(u.AccountType),
+		"claim_status":   knownvalue.StringExact(u.ClaimStatus),
+		"platform_roles": knownvalue.ListExact(expectStrings(u.PlatformRoles)),
+		"mfa_enabled":    knownvalue.Bool(u.MFAEnabled),
 	}
+}
+
+// expectStrings checks a list of these strings, in order.
+func expectStrings(values []string) []knownvalue.Check {
+	out := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		out[i] = knownvalue.StringExact(v)
+	}
+	return out
 }
 
 // diversifyStatuses gives the org at least one account in every status the
