@@ -346,7 +346,7 @@ func TestAccInvitation_badInputs(t *testing.T) {
 			},
 			{
 				Config:      invConfig(org, "unknown.group@invited.example", "  groups = [\"no-such-group\"]\n"),
-				ExpectError: grpErrorPattern(`no-such-group`),
+				ExpectError: attrError("Unknown group", "atlassian_invitation.i", "groups", `no group with id "no-such-group"`),
 			},
 			{
 				Config:        invConfig(org, "importer@invited.example", ""),
@@ -438,4 +438,35 @@ func TestAccInvitation_outOfBandRemovalAndRequestCounts(t *testing.T) {
 	if destroy.ByRoute["DELETE /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}"] != 1 {
 		t.Errorf("destroy sent %v, want one removal of %s", destroy.ByRoute, again.AccountID)
 	}
+}
+
+// TestAccInvitation_example applies the documentation's example to the demo
+// organization and destroys it: the contractor is removed, Ada stays.
+func TestAccInvitation_example(t *testing.T) {
+	org := newDemoOrg(t)
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: org.config(exampleConfig(t, "examples/resources/atlassian_invitation/resource.tf")),
+			Check: func(s *terraform.State) error {
+				ada, ok := invAccount(org, "ada.lovelace@sandbox-org.example")
+				if !ok || s.RootModule().Outputs["ada_account_id"].Value != ada.AccountID {
+					return fmt.Errorf("the example's invitation of Ada is not in the sandbox")
+				}
+				if _, ok := invAccount(org, "grace.hopper@contractor.example"); !ok {
+					return fmt.Errorf("the example's contractor is not in the sandbox")
+				}
+				return nil
+			},
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := invAccount(org, "ada.lovelace@sandbox-org.example"); !ok {
+				return fmt.Errorf("destroying the example removed Ada")
+			}
+			if _, ok := invAccount(org, "grace.hopper@contractor.example"); ok {
+				return fmt.Errorf("destroying the example left the contractor (remove_on_destroy)")
+			}
+			return nil
+		},
+	})
 }
