@@ -63,6 +63,14 @@ type invitationModel struct {
 	Complete         types.Bool   `tfsdk:"complete"`
 }
 
+// anotherAddress: an email written in another case is the same address
+// (Atlassian compares them ignoring case), so only a different address
+// replaces the invitation. An account imported by id stores Atlassian's
+// spelling, which the configuration may not share.
+func anotherAddress(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+}
+
 type invitationIdentityModel struct {
 	AccountID types.String `tfsdk:"account_id"`
 }
@@ -91,9 +99,12 @@ func (r *invitationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"Terraform leaves the state with a warning, and the next apply invites the email again.",
 		Attributes: map[string]schema.Attribute{
 			"email": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The email address to invite, such as `ada@example.com`. Changing it invites another person (a new resource).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Required: true,
+				MarkdownDescription: "The email address to invite, such as `ada@example.com`. Changing it invites another person (a new resource); " +
+					"a change of case only is the same address, updated in place.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(anotherAddress,
+					"a change of address, not of case, invites another person",
+					"a change of address, not of case, invites another person")},
 				Validators: []validator.String{
 					stringvalidator.RegexMatches(invitationEmailPattern, "must be an email address such as name@example.com"),
 				},

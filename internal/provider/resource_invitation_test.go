@@ -153,6 +153,17 @@ func TestAccInvitation_inviteUpdateImport(t *testing.T) {
 				ImportState:     true,
 				ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
 			},
+			{
+				// The same address in another case is updated in place,
+				// never replaced.
+				Config: invConfig(org, strings.ToUpper(email), second),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("atlassian_invitation.i", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("atlassian_invitation.i", tfjsonpath.New("email"), knownvalue.StringExact(strings.ToUpper(email))),
+				},
+			},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			// remove_on_destroy defaults to false: the person stays.
