@@ -15,7 +15,10 @@ import (
 // emails a call, and marks a rule ERROR (the rest still applied) when its
 // workspace is unknown, its role is not one the workspace offers, the
 // licence is full or the account is not active, and a group ERROR when the
-// group is unknown or synced from an identity provider.
+// group is unknown or synced from an identity provider. An invited email
+// with no account becomes an active account at once (email not verified)
+// in the first directory, visible to every listing; an account that was
+// not invited yet becomes active; any other account is kept as it is.
 
 const (
 	maxInviteEmails = 25

@@ -17,7 +17,8 @@ import (
 // links.next, filters resent. The sandbox holds clients to that: a cursor
 // remembers a fingerprint of the filters it was issued for and is refused
 // (400) with any other filters, so a client that forgets to resend them
-// fails loudly instead of paging a different result.
+// fails loudly instead of paging a different result. sortBy is checked but
+// results always come in account id order, the order the sandbox pages by.
 
 const cursorUsersSearch cursorKind = "users-search"
 
