@@ -39,6 +39,10 @@ func newReportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The SDK reads BATON_FILE for its own commands only.
+			if env := os.Getenv("BATON_FILE"); env != "" && !cmd.Flags().Changed("file") {
+				file = env
+			}
 			if _, err := os.Stat(file); err != nil {
 				return fmt.Errorf("--file: %w (run a sync first: baton-atlassian --access-token ... --organization-id ... -f %s)", err, file)
 			}
