@@ -79,8 +79,10 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 			"and organization role it holds, directly or through its groups) or about one workspace (`workspace_id`, " +
 			"optionally one `role`: every account holding a role on it, once per path). Set exactly one of " +
 			"`account_id` and `workspace_id`.\n\n" +
-			"Made for policy in plans: a `check` block, a `precondition` or an output over `access` can refuse " +
-			"unmanaged administrators or list who would lose access before a change.\n\n" +
+			"Made for policy in plans, for example refusing unmanaged administrators or listing who would lose " +
+			"access before a change. A `check` block whose assertion fails reports a warning and lets the plan and " +
+			"apply go on; to stop the plan, put the condition in a `precondition` (of an output, or in the " +
+			"`lifecycle` of a resource such as `terraform_data`), which fails it with an error.\n\n" +
 			"Atlassian lists access per holder only, so the answers come from the listings the membership and role " +
 			"assignment resources read, shared with them in one run: the group listing and one listing per group " +
 			"(its members and roles together), plus, for a workspace, the account listing and one role listing per " +
