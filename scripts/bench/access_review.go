@@ -219,8 +219,8 @@ output "entries" {
 	r.expect(m.requests <= floor, "%d admin API requests, the listing floor %d", m.requests, floor)
 	r.expect(m.wall <= latencyFloor*3/2, "wall %.2f s, budget 1.5 × %.2f s", m.wall.Seconds(), latencyFloor.Seconds())
 	r.note("Requests by route: %s.", routes(m))
-	r.note("The floor: the workspace listing, %d group pages, %d pages of group listings (each group's members, then its roles), "+
-		"%d account pages and one role listing per account (%d): %d. No account is read on its own.",
+	r.note("The floor: the workspace listing, the group pages (%d), the pages of group listings (%d: each group's members, then its roles), "+
+		"the account pages (%d) and one role listing per account (%d): %d. No account is read on its own.",
 		t.groupPages, t.groupListingPages, t.accountPages, len(st.Users), floor)
 	return r, nil
 }
