@@ -27,7 +27,8 @@ func newReportCommand() *cobra.Command {
 		Long: "Reads the sync in --file (a .c1z written by this connector) and writes one row per account and " +
 			"access it holds: group memberships, workspace roles and organization roles, each with its path " +
 			"(direct, or the group it comes through). The HTML page is one self-contained file with findings, " +
-			"summary counts and a table to filter and sort. Atlassian is never called.",
+			"summary counts and a table to filter and sort. Atlassian is never called. An --output file is " +
+			"readable by its owner only: it lists every account's access.",
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -68,6 +69,8 @@ func newReportCommand() *cobra.Command {
 
 // writeFile writes through a temporary file renamed into place, so that a
 // failed report never leaves half a file behind under the name asked for.
+// The temporary file, and so the report, is created readable by its owner
+// only (os.CreateTemp's mode).
 func writeFile(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
