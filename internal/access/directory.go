@@ -59,6 +59,7 @@ type Directory struct {
 	accounts   []Account                // nil until listed
 	groups     []Group
 	workspaces []Workspace
+	orgs       []Organization // the one organization, once listed
 	lookups    map[string]int // single-resource reads so far, by type
 	// walks are the page-by-page listings under way (resourcePages), by
 	// type: closed when the walk ends.
@@ -86,6 +87,9 @@ type grantListing struct {
 	found   bool
 	members map[string]bool
 	roles   map[Role]bool
+	// orgRoles are the organization roles the principal holds itself, as
+	// roles whose WorkspaceID is the organization id.
+	orgRoles map[Role]bool
 }
 
 // Open starts the Atlassian connector for one organization, as the edge
@@ -203,7 +207,7 @@ func share[T any](ctx context.Context, d *Directory, key string, fetch func(cont
 }
 
 func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*grantListing, error) {
-	l := &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
+	l := &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}, orgRoles: map[Role]bool{}}
 	ref := resourceRef(resourceType, id)
 	token := ""
 	progress := newProgress(ctx, "listing the grants of "+resourceType+" "+id)
@@ -249,6 +253,12 @@ func (l *grantListing) add(resourceType, id string, g *v2.Grant) {
 		if principal.GetResourceType() == resourceType && principal.GetResource() == id {
 			if ref, err := connector.ParseEntitlementID(ent.GetId()); err == nil && ref.Role() != "" {
 				l.roles[Role{WorkspaceID: entRes.GetResource(), Role: ref.Role()}] = true
+			}
+		}
+	case entRes.GetResourceType() == connector.ResourceTypeOrganization:
+		if principal.GetResourceType() == resourceType && principal.GetResource() == id {
+			if ref, err := connector.ParseEntitlementID(ent.GetId()); err == nil && ref.Role() != "" {
+				l.orgRoles[Role{WorkspaceID: entRes.GetResource(), Role: ref.Role()}] = true
 			}
 		}
 	}

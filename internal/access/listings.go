@@ -174,6 +174,9 @@ type Roles struct {
 	Found bool
 	// Roles are sorted by workspace, then role.
 	Roles []Role
+	// OrganizationRoles are the organization roles the principal holds
+	// itself (WorkspaceID is the organization's id), sorted by role.
+	OrganizationRoles []Role
 }
 
 // RolesOf yields the roles each of principals holds, in their order,
@@ -203,7 +206,11 @@ func (d *Directory) RolesOf(ctx context.Context, principals []Principal, concurr
 			for role := range all[i].roles {
 				r.Roles = append(r.Roles, role)
 			}
+			for role := range all[i].orgRoles {
+				r.OrganizationRoles = append(r.OrganizationRoles, role)
+			}
 			d.mu.Unlock()
+			sort.Slice(r.OrganizationRoles, func(a, b int) bool { return r.OrganizationRoles[a].Role < r.OrganizationRoles[b].Role })
 			sort.Slice(r.Roles, func(a, b int) bool {
 				if r.Roles[a].WorkspaceID != r.Roles[b].WorkspaceID {
 					return r.Roles[a].WorkspaceID < r.Roles[b].WorkspaceID

@@ -3,6 +3,7 @@ package provider
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -136,6 +137,60 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 			return []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("workspace_urls", knownvalue.ObjectExact(urls)),
+			}
+		},
+		"atlassian_effective_access": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			all := effectiveAccessOf(st)
+			var jira, jiraUsers, ingrid string
+			for _, w := range st.Workspaces {
+				if w.Name == "sandbox-org Jira Software" {
+					jira = w.ID
+				}
+			}
+			jiraUsers = groupNamed(t, st, "jira-software-users").ID
+			ingrid = userWithEmail(t, st, "ingrid.watanabe@sandbox-org.example").AccountID
+			// Computed from the state: the admins' emails, the accounts
+			// whose every path to Jira is the group, Ingrid's entries.
+			admins := map[string]bool{}
+			otherPath := map[string]bool{}
+			viaGroup := map[string]string{}
+			var ingridAccess []knownvalue.Check
+			for _, e := range all {
+				onJira := e[5] == "workspace_role" && e[6] == jira
+				if onJira && e[8] == "atlassian/admin" {
+					admins[e[1]] = true
+				}
+				if onJira && e[10] != jiraUsers {
+					otherPath[e[0]] = true
+				}
+				if onJira && e[10] == jiraUsers {
+					viaGroup[e[0]] = e[1]
+				}
+				if e[0] == ingrid {
+					ingridAccess = append(ingridAccess, knownvalue.StringExact(e[5]+" "+e[8]+" on "+e[7]+" ("+e[9]+")"))
+				}
+			}
+			lose := map[string]bool{}
+			for id, email := range viaGroup {
+				if !otherPath[id] {
+					lose[email] = true
+				}
+			}
+			sortedChecks := func(set map[string]bool) knownvalue.Check {
+				keys := slices.Sorted(maps.Keys(set))
+				checks := make([]knownvalue.Check, len(keys))
+				for i, k := range keys {
+					checks[i] = knownvalue.StringExact(k)
+				}
+				return knownvalue.ListExact(checks)
+			}
+			if len(admins) == 0 || len(lose) == 0 || len(ingridAccess) == 0 {
+				t.Fatalf("the demo org gives the example nothing to show: %d Jira admins, %d would lose access, %d entries for Ingrid", len(admins), len(lose), len(ingridAccess))
+			}
+			return []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("jira_admin_emails", sortedChecks(admins)),
+				statecheck.ExpectKnownOutputValue("would_lose_jira_access", sortedChecks(lose)),
+				statecheck.ExpectKnownOutputValue("ingrid_access", knownvalue.TupleExact(ingridAccess)),
 			}
 		},
 		"atlassian_workspace": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {

@@ -167,5 +167,6 @@ func (p *atlassianProvider) DataSources(_ context.Context) []func() datasource.D
 		NewGroupDataSource,
 		NewWorkspacesDataSource,
 		NewWorkspaceDataSource,
+		NewEffectiveAccessDataSource,
 	}
 }

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/report"
+)
+
+// newReportCommand is `baton-atlassian report`: the access review of a
+// finished sync. It reads the c1z named by the SDK's own --file flag
+// (persistent on the root command) and needs no credentials: it never
+// calls Atlassian.
+func newReportCommand() *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write the access review of a finished sync (--file) as CSV, JSON or HTML",
+		Long: "Reads the sync in --file (a .c1z written by this connector) and writes one row per account and " +
+			"access it holds: group memberships, workspace roles and organization roles, each with its path " +
+			"(direct, or the group it comes through). The HTML page is one self-contained file with findings, " +
+			"summary counts and a table to filter and sort. Atlassian is never called. An --output file is " +
+			"readable by its owner only: it lists every account's access.",
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(report.Formats, format) {
+				return fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
+			}
+			file, err := cmd.Flags().GetString("file")
+			if err != nil {
+				return err
+			}
+			// The SDK reads BATON_FILE for its own commands only.
+			if env := os.Getenv("BATON_FILE"); env != "" && !cmd.Flags().Changed("file") {
+				file = env
+			}
+			if _, err := os.Stat(file); err != nil {
+				return fmt.Errorf("--file: %w (run a sync first: baton-atlassian --access-token ... --organization-id ... -f %s)", err, file)
+			}
+			tmpDir, _ := cmd.Flags().GetString("c1z-temp-dir")
+			rep, err := report.Load(cmd.Context(), file, tmpDir)
+			if err != nil {
+				return err
+			}
+			if output == "" {
+				w := bufio.NewWriter(cmd.OutOrStdout())
+				if err := rep.Write(w, format); err != nil {
+					return err
+				}
+				return w.Flush()
+			}
+			return writeFile(output, func(w io.Writer) error { return rep.Write(w, format) })
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", report.FormatCSV, "The output format: "+strings.Join(report.Formats, ", "))
+	cmd.Flags().StringVarP(&output, "output", "o", "", "The file to write (default: standard output)")
+	return cmd
+}
+
+// writeFile writes through a temporary file renamed into place, so that a
+// failed report never leaves half a file behind under the name asked for.
+// The temporary file, and so the report, is created readable by its owner
+// only (os.CreateTemp's mode).
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriter(tmp)
+	if err := write(w); err != nil {
+		_ = tmp.Close()
+		return err
+	}
+	if err := errors.Join(w.Flush(), tmp.Close()); err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	return nil
+}

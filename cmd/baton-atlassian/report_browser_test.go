@@ -1,0 +1,232 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color/palette"
+	"image/draw"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Where the browser test keeps its screenshot (ignored by git), and the
+// README's copy, rewritten when UPDATE_SCREENSHOT=1.
+const (
+	artifactsDir     = "../../.artifacts"
+	readmeScreenshot = "../../examples/report/report.png"
+)
+
+// The laptop screen the page must read well on.
+const screenWidth, screenHeight = 1366, 768
+
+// chromiumPath finds the browser: CHROMIUM_PATH, else chromium on PATH.
+// Without one the test fails with how to install it, unless
+// ATLASSIAN_SKIP_BROWSER_TEST=1 says the machine has none on purpose (CI
+// never sets it: .ci/run installs chromium).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ATLASSIAN_SKIP_BROWSER_TEST") == "1" {
+		t.Skip("ATLASSIAN_SKIP_BROWSER_TEST=1 and no chromium: the report page is not checked in a browser")
+	}
+	t.Fatal("the report's browser check needs chromium: apt-get update && apt-get install -y chromium " +
+		"(or set CHROMIUM_PATH; ATLASSIAN_SKIP_BROWSER_TEST=1 skips the check)")
+	return ""
+}
+
+var accessLabels = map[string]string{
+	"group_membership":  "group membership",
+	"workspace_role":    "workspace role",
+	"organization_role": "organization role",
+}
+
+// TestReportInBrowser loads the HTML report in headless chromium on a
+// laptop-sized screen: the table holds the CSV's rows, cell for cell;
+// filtering and sorting work; nothing overflows the screen's width; and a
+// screenshot is kept under .artifacts/.
+func TestReportInBrowser(t *testing.T) {
+	browser := chromiumPath(t)
+	bin := buildBinary(t)
+	env := reviewOrganization(t)
+	_, files := syncAndReport(t, bin, env)
+	rows := readCSV(t, files["csv"])
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser),
+		chromedp.NoSandbox, // root in CI containers
+		chromedp.DisableGPU,
+		chromedp.WindowSize(screenWidth, screenHeight),
+	)...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancelTimeout()
+
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(screenWidth, screenHeight),
+		chromedp.Navigate("file://"+files["html"]),
+		chromedp.WaitReady("#access tbody"),
+	); err != nil {
+		t.Fatalf("loading the report: %v", err)
+	}
+	cells := evaluate[[][]string](t, ctx, `Array.from(document.querySelectorAll('#access tbody tr')).map(tr => Array.from(tr.cells).map(c => c.textContent))`)
+	if len(cells) != len(rows) {
+		t.Fatalf("the page's table has %d rows, the CSV %d", len(cells), len(rows))
+	}
+	for i, r := range rows {
+		want := []string{r[1], r[2], r[3], r[4], accessLabels[r[5]], r[7], r[8], r[9], r[0], r[6]}
+		if !slices.Equal(cells[i], want) {
+			t.Fatalf("table row %d is %q, the CSV's %q", i, cells[i], want)
+		}
+	}
+	if evaluate[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
+		t.Errorf("the page is wider than a %d px screen", screenWidth)
+	}
+	if top := evaluate[float64](t, ctx, `document.getElementById('findings').getBoundingClientRect().top`); top > screenHeight/2 {
+		t.Errorf("the findings start %v px down, below the first half of the screen", top)
+	}
+
+	// The filter: a suspended account's email shows its rows only.
+	var suspended string
+	for _, r := range rows {
+		if r[3] == "suspended" {
+			suspended = r[1]
+			break
+		}
+	}
+	if suspended == "" {
+		t.Fatal("no suspended account in the report: the test arranged one")
+	}
+	wantShown := countRows(rows, func(r []string) bool {
+		return slices.ContainsFunc([]string{r[1], r[2], r[3], r[4], accessLabels[r[5]], r[7], r[8], r[9], r[0], r[6]},
+			func(s string) bool { return strings.Contains(strings.ToLower(s), strings.ToLower(suspended)) })
+	})
+	if err := chromedp.Do(ctx, chromedp.SendKeys("#filter", suspended)); err != nil {
+		t.Fatal(err)
+	}
+	checkShown(t, ctx, "filtering on "+suspended, wantShown, len(rows))
+
+	// The access type select, with the text filter cleared.
+	wantOrgRoles := countRows(rows, func(r []string) bool { return r[5] == "organization_role" })
+	setControl(t, ctx, "filter", "", "input")
+	setControl(t, ctx, "filter-type", "organization role", "change")
+	checkShown(t, ctx, "organization roles only", wantOrgRoles, len(rows))
+
+	// Sorting: the Email header twice sorts by email, descending.
+	setControl(t, ctx, "filter-type", "", "change")
+	checkShown(t, ctx, "no filter", len(rows), len(rows))
+	if err := chromedp.Do(ctx, chromedp.Click(`#access th[data-col="0"]`), chromedp.Click(`#access th[data-col="0"]`)); err != nil {
+		t.Fatal(err)
+	}
+	first := evaluate[string](t, ctx, `document.querySelector('#access tbody tr').cells[0].textContent`)
+	maxEmail := slices.MaxFunc(rows, func(a, b []string) int { return strings.Compare(strings.ToLower(a[1]), strings.ToLower(b[1])) })[1]
+	if !strings.EqualFold(first, maxEmail) {
+		t.Errorf("sorted by email descending, the first row is %q, want %q", first, maxEmail)
+	}
+
+	// The screenshot, of the page as it opens.
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+files["html"]), chromedp.WaitReady("#access tbody")); err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(artifactsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	artifact := filepath.Join(artifactsDir, "report.png")
+	if err := os.WriteFile(artifact, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", artifact)
+	if os.Getenv("UPDATE_SCREENSHOT") == "1" {
+		small, err := compressScreenshot(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(readmeScreenshot, small, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("README screenshot: %s (%d bytes)", readmeScreenshot, len(small))
+	}
+}
+
+// setControl sets a form control's value as a user's choice would, with
+// the event a user's change fires.
+func setControl(t *testing.T, ctx context.Context, id, value, event string) {
+	t.Helper()
+	script := fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q; return el.dispatchEvent(new Event(%q)) && el.value === %q; })()`, id, value, event, value)
+	if !evaluate[bool](t, ctx, script) {
+		t.Fatalf("#%s does not take the value %q", id, value)
+	}
+}
+
+// evaluate runs a script in the page and returns its value.
+func evaluate[T any](t *testing.T, ctx context.Context, script string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](script))
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	return v
+}
+
+func countRows(rows [][]string, keep func([]string) bool) int {
+	n := 0
+	for _, r := range rows {
+		if keep(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// checkShown polls until the page counts want rows shown, then checks
+// that exactly that many rows are visible.
+func checkShown(t *testing.T, ctx context.Context, what string, want, total int) {
+	t.Helper()
+	label := fmt.Sprintf("%d of %d rows", want, total)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById('shown').textContent === %q`, label), chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		shown := evaluate[string](t, ctx, `document.getElementById('shown').textContent`)
+		t.Fatalf("%s: the page shows %q, want %q: %v", what, shown, label, err)
+	}
+	if visible := evaluate[int](t, ctx, `Array.from(document.querySelectorAll('#access tbody tr')).filter(tr => !tr.hidden).length`); visible != want {
+		t.Fatalf("%s: %d rows visible, want %d", what, visible, want)
+	}
+}
+
+// compressScreenshot makes the README's copy small: 256 colours (the page
+// has few) and the best compression.
+func compressScreenshot(shot []byte) ([]byte, error) {
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		return nil, err
+	}
+	paletted := image.NewPaletted(img.Bounds(), palette.Plan9)
+	draw.Draw(paletted, img.Bounds(), img, image.Point{}, draw.Src)
+	var out bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&out, paletted); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}

@@ -1,0 +1,281 @@
+package access
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+)
+
+// Effective access: who holds what, and through which path. Atlassian lists
+// access per holder only (a group's members and roles, an account's own
+// roles), so the answers are assembled from the same listings the
+// membership and role assignment resources read, shared with them for the
+// life of the process: a question never reads an account on its own, and
+// a listing another resource of the same plan fetched costs nothing more.
+
+// Kinds of access.
+const (
+	AccessGroupMembership  = "group_membership"
+	AccessWorkspaceRole    = "workspace_role"
+	AccessOrganizationRole = "organization_role"
+)
+
+// Organization is the organization itself, the resource of its roles.
+type Organization struct {
+	ID   string
+	Name string
+}
+
+// Holding is one access an account holds through one path.
+type Holding struct {
+	Account Account
+	// Kind is one of the Access* kinds.
+	Kind string
+	// ResourceID is the group id, the workspace ARI or the organization id;
+	// ResourceName its name.
+	ResourceID   string
+	ResourceName string
+	// Role is the Atlassian role, or "member" for a group membership.
+	Role string
+	// Via is the group the access comes through; nil when the account
+	// holds it itself.
+	Via *Group
+}
+
+// SortHoldings orders holdings by email, resource name and id, kind,
+// role, the path's group id, then account id: the order of the access
+// report.
+func SortHoldings(h []Holding) {
+	slices.SortStableFunc(h, func(a, b Holding) int {
+		return cmp.Or(
+			cmp.Compare(a.Account.Email, b.Account.Email),
+			cmp.Compare(a.ResourceName, b.ResourceName),
+			cmp.Compare(a.ResourceID, b.ResourceID),
+			cmp.Compare(a.Kind, b.Kind),
+			cmp.Compare(a.Role, b.Role),
+			cmp.Compare(viaID(a.Via), viaID(b.Via)),
+			cmp.Compare(a.Account.ID, b.Account.ID),
+		)
+	})
+}
+
+func viaID(g *Group) string {
+	if g == nil {
+		return ""
+	}
+	return g.ID
+}
+
+// organization reads the organization resource, once per process.
+func (d *Directory) organization(ctx context.Context) (Organization, error) {
+	orgs, err := cachedList(ctx, d, connector.ResourceTypeOrganization, &d.orgs, func(r *v2.Resource) Organization {
+		return Organization{ID: r.GetId().GetResource(), Name: r.GetDisplayName()}
+	})
+	if err != nil {
+		return Organization{}, err
+	}
+	if len(orgs) == 0 {
+		return Organization{}, fmt.Errorf("the connector lists no organization")
+	}
+	return orgs[0], nil
+}
+
+// AccountAccess is everything an account holds: its group memberships, the
+// workspace and organization roles it holds itself, and those its groups
+// give it. It reads the account, the group listing and each group's one
+// listing (members and roles together), the account's own role listing,
+// the workspace listing, and the organization when a role is held on it.
+// found is false when there is no such account.
+func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
+	account, found, err := d.Account(ctx, accountID)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	var in []Group
+	for page, err := range d.GroupPages(ctx) {
+		if err != nil {
+			return nil, true, err
+		}
+		for m, err := range d.MembersOf(ctx, page, concurrency) {
+			if err != nil {
+				return nil, true, err
+			}
+			if m.Found && slices.Contains(m.AccountIDs, accountID) {
+				in = append(in, m.Group)
+			}
+		}
+	}
+	principals := []Principal{{Type: TypeUser, ID: accountID}}
+	for _, g := range in {
+		principals = append(principals, Principal{Type: TypeGroup, ID: g.ID})
+	}
+	names, err := d.resourceNames(ctx)
+	if err != nil {
+		return nil, true, err
+	}
+	for _, g := range in {
+		holdings = append(holdings, Holding{Account: account, Kind: AccessGroupMembership, ResourceID: g.ID, ResourceName: g.Name, Role: connector.MemberSlug})
+	}
+	i := 0
+	for held, err := range d.RolesOf(ctx, principals, concurrency) {
+		if err != nil {
+			return nil, true, err
+		}
+		var via *Group
+		if i > 0 {
+			via = &in[i-1]
+		}
+		i++
+		if !held.Found {
+			continue
+		}
+		h, err := names.holdings(ctx, d, account, held, via)
+		if err != nil {
+			return nil, true, err
+		}
+		holdings = append(holdings, h...)
+	}
+	SortHoldings(holdings)
+	return holdings, true, nil
+}
+
+// WorkspaceAccess is every account that holds a role on a workspace (only
+// role, when not empty), directly or through a group. It reads the
+// workspace listing, the group listing and each group's one listing, the
+// account listing and each account's role listing: Atlassian lists role
+// assignments per holder only, so an account's own roles are known from its
+// listing alone. found is false when the organization has no such
+// workspace.
+func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
+	names, err := d.resourceNames(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, found := names.workspaces[workspaceID]; !found {
+		return nil, false, nil
+	}
+	keep := func(r Role) bool { return r.WorkspaceID == workspaceID && (role == "" || r.Role == role) }
+
+	accounts := map[string]Account{}
+	for page, err := range d.AccountPages(ctx) {
+		if err != nil {
+			return nil, true, err
+		}
+		principals := make([]Principal, len(page))
+		for i, a := range page {
+			accounts[a.ID] = a
+			principals[i] = Principal{Type: TypeUser, ID: a.ID}
+		}
+		for held, err := range d.RolesOf(ctx, principals, concurrency) {
+			if err != nil {
+				return nil, true, err
+			}
+			for _, r := range held.Roles {
+				if keep(r) {
+					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
+				}
+			}
+		}
+	}
+
+	for page, err := range d.GroupPages(ctx) {
+		if err != nil {
+			return nil, true, err
+		}
+		principals := make([]Principal, len(page))
+		for i, g := range page {
+			principals[i] = Principal{Type: TypeGroup, ID: g.ID}
+		}
+		// RolesOf answers in the order asked, so the j-th answer is page[j]'s.
+		var holders []Group
+		var rolesOf [][]Role
+		j := 0
+		for r, err := range d.RolesOf(ctx, principals, concurrency) {
+			if err != nil {
+				return nil, true, err
+			}
+			var kept []Role
+			for _, role := range r.Roles {
+				if keep(role) {
+					kept = append(kept, role)
+				}
+			}
+			if len(kept) > 0 {
+				holders = append(holders, page[j])
+				rolesOf = append(rolesOf, kept)
+			}
+			j++
+		}
+		// The members come from the listing the roles were read from.
+		k := 0
+		for m, err := range d.MembersOf(ctx, holders, concurrency) {
+			if err != nil {
+				return nil, true, err
+			}
+			via := &holders[k]
+			for _, id := range m.AccountIDs {
+				account, ok := accounts[id]
+				if !ok {
+					account = Account{ID: id}
+				}
+				for _, r := range rolesOf[k] {
+					holdings = append(holdings, names.workspaceHolding(account, r, via))
+				}
+			}
+			k++
+		}
+	}
+	SortHoldings(holdings)
+	return holdings, true, nil
+}
+
+// resourceNames names what roles are held on.
+type resourceNames struct {
+	workspaces map[string]string
+	org        *Organization // read when first needed
+}
+
+func (d *Directory) resourceNames(ctx context.Context) (*resourceNames, error) {
+	workspaces, err := d.Workspaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := &resourceNames{workspaces: make(map[string]string, len(workspaces))}
+	for _, w := range workspaces {
+		n.workspaces[w.ID] = cmp.Or(w.Name, w.ID)
+	}
+	return n, nil
+}
+
+func (n *resourceNames) workspaceHolding(a Account, r Role, via *Group) Holding {
+	return Holding{Account: a, Kind: AccessWorkspaceRole, ResourceID: r.WorkspaceID,
+		ResourceName: cmp.Or(n.workspaces[r.WorkspaceID], r.WorkspaceID), Role: r.Role, Via: via}
+}
+
+// holdings are the roles of one principal's listing, held by account.
+func (n *resourceNames) holdings(ctx context.Context, d *Directory, a Account, held Roles, via *Group) ([]Holding, error) {
+	out := make([]Holding, 0, len(held.Roles)+len(held.OrganizationRoles))
+	for _, r := range held.Roles {
+		out = append(out, n.workspaceHolding(a, r, via))
+	}
+	if len(held.OrganizationRoles) > 0 && n.org == nil {
+		org, err := d.organization(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n.org = &org
+	}
+	for _, r := range held.OrganizationRoles {
+		name := r.WorkspaceID
+		if n.org.ID == r.WorkspaceID {
+			name = cmp.Or(n.org.Name, name)
+		}
+		out = append(out, Holding{Account: a, Kind: AccessOrganizationRole, ResourceID: r.WorkspaceID, ResourceName: name, Role: r.Role, Via: via})
+	}
+	return out, nil
+}

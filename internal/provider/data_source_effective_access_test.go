@@ -1,0 +1,299 @@
+package provider
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// accessColumns are the attributes of one entry of access.
+var accessColumns = []string{"account_id", "email", "name", "account_status", "claim_status", "access_type", "resource_id", "resource_name", "role", "path", "path_group_id"}
+
+// effectiveAccessOf computes every account's effective access from the
+// sandbox's state alone, independently of the provider: each membership,
+// each role an account holds itself, and each role of a group once per
+// member, through the group. Entries are in the documented order.
+func effectiveAccessOf(st sandbox.State) [][]string {
+	users := map[string]sandbox.User{}
+	for _, u := range st.Users {
+		users[u.AccountID] = u
+	}
+	workspaces := map[string]string{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = cmp.Or(w.Name, w.ID)
+	}
+	groups := map[string]sandbox.Group{}
+	for _, g := range st.Groups {
+		groups[g.ID] = g
+	}
+	entry := func(accountID, kind, resourceID, resourceName, role, path, pathGroupID string) []string {
+		u := users[accountID]
+		return []string{accountID, u.Email, cmp.Or(u.Name, u.Email, accountID), u.Status, u.ClaimStatus, kind, resourceID, resourceName, role, path, pathGroupID}
+	}
+	on := func(owner, resourceID string) (kind, id, name string, ok bool) {
+		switch owner {
+		case "platform":
+			return "organization_role", st.Organization.ID, st.Organization.Name, true
+		case "project", "goal":
+			return "", "", "", false
+		}
+		return "workspace_role", resourceID, workspaces[resourceID], true
+	}
+	var out [][]string
+	for _, g := range st.Groups {
+		for _, m := range g.MemberAccountIDs {
+			out = append(out, entry(m, "group_membership", g.ID, cmp.Or(g.Name, g.ID), "member", "direct", ""))
+		}
+	}
+	for _, a := range st.UserRoleAssignments {
+		if kind, id, name, ok := on(a.ResourceOwner, a.ResourceID); ok {
+			out = append(out, entry(a.AccountID, kind, id, name, a.Role, "direct", ""))
+		}
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if kind, id, name, ok := on(a.ResourceOwner, a.ResourceID); ok {
+			g := groups[a.GroupID]
+			for _, m := range g.MemberAccountIDs {
+				out = append(out, entry(m, kind, id, name, a.Role, cmp.Or(g.Name, g.ID), g.ID))
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b []string) int {
+		for _, col := range []int{1, 7, 6, 5, 8, 10, 0} {
+			if c := strings.Compare(a[col], b[col]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return out
+}
+
+// expectAccess is the exact access list of the entries that pass keep.
+func expectAccess(entries [][]string, keep func(e []string) bool) (knownvalue.Check, int) {
+	var checks []knownvalue.Check
+	for _, e := range entries {
+		if !keep(e) {
+			continue
+		}
+		fields := map[string]knownvalue.Check{}
+		for i, c := range accessColumns {
+			fields[c] = knownvalue.StringExact(e[i])
+		}
+		checks = append(checks, knownvalue.ObjectExact(fields))
+	}
+	return knownvalue.ListExact(checks), len(checks)
+}
+
+// accessReviewOrg is an organization with every path the data source must
+// show: a suspended account still in groups, a group holding roles on a
+// workspace and on the organization, and an account holding a workspace
+// role both directly and through a group.
+type accessReviewOrg struct {
+	*testOrg
+	suspended, twoPaths sandbox.User
+	roleGroup           sandbox.Group
+	workspace           sandbox.Workspace
+}
+
+func newAccessReviewOrg(t *testing.T) *accessReviewOrg {
+	t.Helper()
+	org := &accessReviewOrg{testOrg: newTestOrg(t, 60, 8, 3)}
+	org.Update(func(st *sandbox.State) error {
+		ws := st.Workspaces[0]
+		var group *sandbox.Group
+		for i := range st.Groups {
+			if !st.Groups[i].ExternalSynced && len(st.Groups[i].MemberAccountIDs) >= 3 {
+				group = &st.Groups[i]
+				break
+			}
+		}
+		if group == nil {
+			return fmt.Errorf("no group of three members")
+		}
+		st.GroupRoleAssignments = append(st.GroupRoleAssignments,
+			sandbox.GroupRoleAssignment{GroupID: group.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"},
+			sandbox.GroupRoleAssignment{GroupID: group.ID, ResourceID: "ari:cloud:platform::org/" + st.Organization.ID, ResourceOwner: "platform", Role: "atlassian/user-access-admin"},
+		)
+		byID := map[string]*sandbox.User{}
+		for i := range st.Users {
+			byID[st.Users[i].AccountID] = &st.Users[i]
+		}
+		suspended, twoPaths := byID[group.MemberAccountIDs[0]], byID[group.MemberAccountIDs[1]]
+		suspended.Status, suspended.MembershipStatus = "suspended", "suspended"
+		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
+			AccountID: twoPaths.AccountID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin",
+		})
+		org.suspended, org.twoPaths, org.roleGroup, org.workspace = *suspended, *twoPaths, *group, ws
+		return nil
+	})
+	return org
+}
+
+// TestAccEffectiveAccessDataSource_questions: the account and workspace
+// questions answer exactly what the sandbox's state gives, in order: a
+// suspended account's access, a role through a group (and the same role
+// held directly too, listed once per path), an organization role through a
+// group, and a workspace's holders with and without a role filter.
+func TestAccEffectiveAccessDataSource_questions(t *testing.T) {
+	org := newAccessReviewOrg(t)
+	all := effectiveAccessOf(org.State())
+	suspendedAccess, n := expectAccess(all, func(e []string) bool { return e[0] == org.suspended.AccountID })
+	if n == 0 {
+		t.Fatal("the suspended account holds nothing: the test arranged group access")
+	}
+	twoPathAccess, _ := expectAccess(all, func(e []string) bool { return e[0] == org.twoPaths.AccountID })
+	workspaceAccess, _ := expectAccess(all, func(e []string) bool {
+		return e[5] == "workspace_role" && e[6] == org.workspace.ID
+	})
+	adminAccess, admins := expectAccess(all, func(e []string) bool {
+		return e[5] == "workspace_role" && e[6] == org.workspace.ID && e[8] == "atlassian/admin"
+	})
+	// The account with two paths to atlassian/admin appears twice: directly
+	// and through the group.
+	twice := 0
+	for _, e := range all {
+		if e[0] == org.twoPaths.AccountID && e[6] == org.workspace.ID && e[8] == "atlassian/admin" {
+			twice++
+		}
+	}
+	if twice != 2 || admins < 3 {
+		t.Fatalf("the arranged org gives %d paths to the admin role for one account and %d admin entries", twice, admins)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: org.config(fmt.Sprintf(`
+data "atlassian_effective_access" "suspended" {
+  account_id = %q
+}
+data "atlassian_effective_access" "two_paths" {
+  account_id = %q
+}
+data "atlassian_effective_access" "workspace" {
+  workspace_id = %q
+}
+data "atlassian_effective_access" "admins" {
+  workspace_id = %q
+  role         = "atlassian/admin"
+}
+`, org.suspended.AccountID, org.twoPaths.AccountID, org.workspace.ID, org.workspace.ID)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.suspended", tfjsonpath.New("access"), suspendedAccess),
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.suspended", tfjsonpath.New("access").AtSliceIndex(0).AtMapKey("account_status"), knownvalue.StringExact("suspended")),
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.two_paths", tfjsonpath.New("access"), twoPathAccess),
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.workspace", tfjsonpath.New("access"), workspaceAccess),
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.admins", tfjsonpath.New("access"), adminAccess),
+				statecheck.ExpectKnownValue("data.atlassian_effective_access.admins", tfjsonpath.New("id"), knownvalue.StringExact("workspace:"+org.workspace.ID+"|atlassian/admin")),
+			},
+		}},
+	})
+}
+
+// TestAccEffectiveAccessDataSource_errors: the question is checked at plan
+// time, with the attribute named.
+func TestAccEffectiveAccessDataSource_errors(t *testing.T) {
+	org := newTestOrg(t, 10, 3, 2)
+	st := org.State()
+	account, ws := st.Users[0].AccountID, st.Workspaces[0].ID
+	block := func(body string) string {
+		return org.config(`data "atlassian_effective_access" "q" {` + "\n" + body + "\n}\n")
+	}
+	const address = "data.atlassian_effective_access.q"
+	steps := []resource.TestStep{
+		{Config: block(fmt.Sprintf("account_id = %q\nworkspace_id = %q", account, ws)), ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*account_id.*workspace_id`)},
+		{Config: block(`role = "atlassian/admin"`), ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*account_id.*workspace_id`)},
+		{Config: block(fmt.Sprintf("account_id = %q\nrole = \"atlassian/admin\"", account)), ExpectError: attrError("Invalid Attribute Combination", address, "role", "workspace_id")},
+		{Config: block(fmt.Sprintf("workspace_id = %q\nrole = \"owner\"", ws)), ExpectError: attrError("Invalid Attribute Value Match", address, "role", "atlassian/admin")},
+		{Config: block(`workspace_id = "not-an-ari"`), ExpectError: attrError("Invalid Attribute Value Match", address, "workspace_id", "ARI")},
+		{Config: block(`account_id = "5b10ac8d82e05b22cc7d0000"`), ExpectError: attrError("Account not found", address, "account_id", "names no account")},
+		{Config: block(`workspace_id = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"`), ExpectError: attrError("Workspace not found", address, "workspace_id", "names no workspace")},
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
+}
+
+// TestAccEffectiveAccessPolicyFailsPlan runs the documentation's example
+// with the real CLI: in the demo organization it plans; once an unmanaged
+// account holds atlassian/admin on Jira, the output's precondition fails
+// the plan, while the check block alone only warns.
+func TestAccEffectiveAccessPolicyFailsPlan(t *testing.T) {
+	example := readExample(t, "atlassian_effective_access")
+	org := &testOrg{Env: startDemoOrg(t)}
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.writeConfig(org.config(example))
+	cli.must(cli.tryPlan())
+
+	var unmanaged sandbox.User
+	org.Update(func(st *sandbox.State) error {
+		var jira sandbox.Workspace
+		for _, w := range st.Workspaces {
+			if w.Name == "sandbox-org Jira Software" {
+				jira = w
+			}
+		}
+		for _, u := range st.Users {
+			if u.ClaimStatus == "unmanaged" && u.Status == "active" && u.AccountType == "atlassian" {
+				unmanaged = u
+				break
+			}
+		}
+		if jira.ID == "" || unmanaged.AccountID == "" {
+			return fmt.Errorf("the demo org has no Jira workspace (%q) or no unmanaged account (%q)", jira.ID, unmanaged.AccountID)
+		}
+		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
+			AccountID: unmanaged.AccountID, ResourceID: jira.ID, ResourceOwner: jira.Type, Role: "atlassian/admin",
+		})
+		return nil
+	})
+
+	res := cli.tryPlan()
+	cli.expectNoCrash(res)
+	if res.Err == nil {
+		t.Fatalf("the plan succeeded with an unmanaged Jira admin:\n%s", res)
+	}
+	failed := regexp.MustCompile(`(?s)Error: Module output value precondition failed.*` + wordsPattern("Unmanaged accounts hold atlassian/admin on Jira: "+unmanaged.Email+" (direct)."))
+	if !failed.MatchString(res.Output) {
+		t.Fatalf("the plan failed, but not on the precondition naming %s:\n%s", unmanaged.Email, res)
+	}
+
+	// The check block alone: a warning, and the plan goes on.
+	checkOnly := example[:strings.Index(example, "# A precondition fails the plan")]
+	cli.writeConfig(org.config(checkOnly))
+	res = cli.must(cli.tryPlan())
+	warned := regexp.MustCompile(`(?s)Warning: Check block assertion failed.*` + wordsPattern(unmanaged.Email+" (direct)"))
+	if !warned.MatchString(res.Output) {
+		t.Fatalf("the check block did not warn about %s:\n%s", unmanaged.Email, res)
+	}
+}
+
+// readExample reads the documentation's example of a data source.
+func readExample(t *testing.T, dataSource string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "data-sources", dataSource, "data-source.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// startDemoOrg serves the organization `make demo` serves, which the
+// examples are written for.
+func startDemoOrg(t *testing.T) *sandboxtest.Env {
+	t.Helper()
+	return sandboxtest.Start(t, sandbox.DefaultOptions())
+}

@@ -1,0 +1,161 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/connectorstore"
+	"github.com/conductorone/baton-sdk/pkg/dotc1z"
+	"github.com/conductorone/baton-sdk/pkg/types/grant"
+	"github.com/conductorone/baton-sdk/pkg/types/resource"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/report"
+)
+
+// TestGrantsTheSDKExpanded: a grant the SDK's expansion derived from a
+// group (a user grant whose sources name the group's membership) is
+// reported through that group, a grant the user also holds itself once
+// more as direct, and a group's own grant once per member; a grant seen
+// both ways is one row per path. The sync is written with the SDK's own
+// store, as a syncer would.
+func TestGrantsTheSDKExpanded(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sync.c1z")
+	store, err := dotc1z.NewStore(ctx, path, dotc1z.WithTmpDir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, ""); err != nil {
+		t.Fatal(err)
+	}
+	userType := v2.ResourceType_builder{Id: connector.ResourceTypeUser, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_USER}}.Build()
+	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
+	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
+	user := func(id, email, status string) *v2.Resource {
+		r, err := resource.NewUserResource(email, userType, id, []resource.UserTraitOption{
+			resource.WithEmail(email, true),
+			resource.WithUserProfile(map[string]any{
+				connector.ProfileEmail: email, connector.ProfileUserName: strings.Split(email, "@")[0],
+				connector.ProfileUserStatus: status, connector.ProfileClaimStatus: "managed",
+			}),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	group := func(id, name string) *v2.Resource {
+		r, err := resource.NewGroupResource(name, groupType, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	ada, bo := user("u-ada", "ada@example.test", "active"), user("u-bo", "bo@example.test", "suspended")
+	admins, viewers, empty := group("g-admins", "admins"), group("g-viewers", "viewers"), group("g-empty", "empty")
+	ws, err := resource.NewResource("Jira", workspaceType, "ari:cloud:jira::site/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.PutResourceTypes(ctx, userType, groupType, workspaceType); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.PutResources(ctx, ada, bo, admins, viewers, empty, ws); err != nil {
+		t.Fatal(err)
+	}
+	adminRole := connector.RoleSlug("atlassian/admin")
+	userRole := connector.RoleSlug("atlassian/user")
+	viewersMember := connector.GroupMemberEntitlementID("g-viewers")
+	// bo holds atlassian/user itself and through viewers: the SDK's
+	// expansion leaves one grant whose sources name both.
+	expanded := grant.NewGrant(ws, userRole, bo.GetId())
+	expanded.SetSources(v2.GrantSources_builder{Sources: map[string]*v2.GrantSources_GrantSource{
+		connector.WorkspaceRoleEntitlementID(ws.GetId().GetResource(), "atlassian/user"): {},
+		viewersMember: {},
+	}}.Build())
+	// ada holds atlassian/admin through admins only: the group's grant, and
+	// the expansion of it, which must not make a second row.
+	adaExpanded := grant.NewGrant(ws, adminRole, ada.GetId())
+	adaExpanded.SetSources(v2.GrantSources_builder{Sources: map[string]*v2.GrantSources_GrantSource{
+		connector.GroupMemberEntitlementID("g-admins"): {},
+	}}.Build())
+	if err := store.PutGrants(ctx,
+		grant.NewGrant(admins, connector.MemberSlug, ada.GetId()),
+		grant.NewGrant(viewers, connector.MemberSlug, bo.GetId()),
+		grant.NewGrant(ws, adminRole, admins.GetId()),
+		adaExpanded,
+		expanded,
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.EndSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	rep, err := report.Load(ctx, path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := rep.WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sorted by email, then resource name ("Jira" before "admins": byte order).
+	want := [][]string{
+		report.Columns,
+		{"u-ada", "ada@example.test", "ada", "active", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/admin", "admins", "g-admins"},
+		{"u-ada", "ada@example.test", "ada", "active", "managed", "group_membership", "g-admins", "admins", "member", "direct", ""},
+		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "direct", ""},
+		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "viewers", "g-viewers"},
+		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "group_membership", "g-viewers", "viewers", "member", "direct", ""},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("rows:\n%q\nwant\n%q", got, want)
+	}
+	f := rep.Findings()
+	if len(f.EmptyGroups) != 1 || f.EmptyGroups[0].ID != "g-empty" {
+		t.Errorf("empty groups %v, want g-empty", f.EmptyGroups)
+	}
+	if len(f.InactiveWithAccess) != 1 || f.InactiveWithAccess[0].AccountID != "u-bo" || f.InactiveWithAccess[0].Rows != 3 {
+		t.Errorf("inactive accounts with access %v, want u-bo with 3 rows", f.InactiveWithAccess)
+	}
+}
+
+// TestHTMLEscapesEveryCell: what Atlassian returns (a name, a group name)
+// is text in the page, never markup.
+func TestHTMLEscapesEveryCell(t *testing.T) {
+	rep := &report.Report{Rows: []report.Row{{
+		AccountID: "u-1", Email: "x@example.test", Name: `<script>alert(1)</script>`, AccountStatus: `"><img>`,
+		ClaimStatus: "managed", AccessType: report.AccessGroupMembership, ResourceID: "g-1",
+		ResourceName: `</td><b>`, Role: "member", Path: report.PathDirect,
+	}}, Groups: []report.Group{{ID: "g-1", Name: `<i>group</i>`, Members: 1}}, Accounts: 1}
+	var buf bytes.Buffer
+	if err := rep.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, raw := range []string{"<script>alert", `"><img>`, "</td><b>", "<i>group</i>"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("the page holds %q unescaped", raw)
+		}
+	}
+	for _, escaped := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;/td&gt;&lt;b&gt;", "&lt;i&gt;group&lt;/i&gt;"} {
+		if !strings.Contains(page, escaped) {
+			t.Errorf("the page lacks %q", escaped)
+		}
+	}
+}

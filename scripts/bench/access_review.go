@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+)
+
+// Scenario 9: access reviews. The report of a sync (baton-atlassian
+// report, each format) and the atlassian_effective_access question about
+// one workspace, in the organization of scenario 6.
+
+func accessReview(ctx context.Context, b *bench) ([]*result, error) {
+	users, groups, workspaces := b.n(5000), b.n(100), 5
+	st := generatedOrg(users, groups, workspaces, 16)
+	if err := b.sb.load(st); err != nil {
+		return nil, err
+	}
+	wantRows := reviewRows(st)
+	scope := fmt.Sprintf("%s users, %d groups, %d workspaces", thousands(len(st.Users)), len(st.Groups), len(st.Workspaces))
+	fmt.Printf("   %s: %d access rows\n", scope, wantRows)
+
+	// The sync the reports read, taken without latency: it is scenario 6's
+	// measurement, not this one's.
+	dir, err := b.workspace("9-report")
+	if err != nil {
+		return nil, err
+	}
+	b.sb.SetFaults(sandbox.Faults{})
+	c1z := dir.path("sync.c1z")
+	if _, err := b.runBaton(ctx, dir.dir, dir.path("sync.log"), "-f", c1z, "--base-url", b.sb.URL); err != nil {
+		return nil, err
+	}
+
+	var out []*result
+	for _, format := range []struct{ id, name string }{{"9a", "csv"}, {"9b", "json"}, {"9c", "html"}} {
+		file := dir.path("report." + format.name)
+		b.sb.resetCounters()
+		m, err := b.runBaton(ctx, dir.dir, dir.path("report-"+format.name+".log"), "report", "-f", c1z, "--format", format.name, "--output", file)
+		if err != nil {
+			return nil, err
+		}
+		r := &result{id: format.id, m: m, budget: "report; every row of the organization, no admin API request",
+			title: fmt.Sprintf("`baton-atlassian report --format %s` of a sync of %s", format.name, scope)}
+		rows, err := countReportRows(file, format.name)
+		if err != nil {
+			return nil, err
+		}
+		r.expect(rows == wantRows, "%d rows, the organization's state gives %d", rows, wantRows)
+		r.expect(m.requests == 0, "%d admin API requests (the report reads the sync only)", m.requests)
+		info, err := os.Stat(file)
+		if err != nil {
+			return nil, err
+		}
+		r.note("%d rows, %s written; peak RSS is baton-atlassian's (the report runs in the command's own process).", rows, mib(info.Size()))
+		out = append(out, r)
+	}
+
+	question, err := b.workspaceQuestion(ctx, st, scope)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, question), nil
+}
+
+// runBaton runs baton-atlassian to its end and measures it: wall time,
+// peak RSS of its largest process, and the sandbox's requests.
+func (b *bench) runBaton(ctx context.Context, dir, logPath string, args ...string) (measurement, error) {
+	b.sb.resetCounters()
+	cmd := exec.CommandContext(ctx, b.batonBin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BATON_ACCESS_TOKEN="+b.sb.Token, "BATON_ORGANIZATION_ID="+b.sb.OrgID, "BATON_LOG_LEVEL=warn")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return measurement{}, err
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	start := time.Now()
+	runErr := cmd.Run()
+	wall := time.Since(start)
+	_ = logFile.Close()
+	if runErr != nil {
+		return measurement{}, fmt.Errorf("%s %s: %w (log: %s)", b.batonBin, strings.Join(args, " "), runErr, logPath)
+	}
+	stats := b.sb.Stats()
+	m := measurement{requests: stats.Total, byRoute: stats.ByRoute, wall: wall}
+	if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.peakRSS = usage.Maxrss * 1024 // kB on Linux
+	}
+	return m, nil
+}
+
+// reviewRows counts the rows a review of the state has: every membership,
+// every role held directly, and every group role once per member.
+func reviewRows(st sandbox.State) int {
+	modelled := func(owner string) bool { return owner != "project" && owner != "goal" }
+	members := map[string]int{}
+	n := 0
+	for _, g := range st.Groups {
+		members[g.ID] = len(g.MemberAccountIDs)
+		n += len(g.MemberAccountIDs)
+	}
+	for _, a := range st.UserRoleAssignments {
+		if modelled(a.ResourceOwner) {
+			n++
+		}
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if modelled(a.ResourceOwner) {
+			n += members[a.GroupID]
+		}
+	}
+	return n
+}
+
+// countReportRows counts the rows of a report file.
+func countReportRows(path, format string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	switch format {
+	case "csv":
+		records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", path, err)
+		}
+		return len(records) - 1, nil
+	case "json":
+		var doc struct {
+			Rows []json.RawMessage `json:"rows"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return 0, fmt.Errorf("%s: %w", path, err)
+		}
+		return len(doc.Rows), nil
+	}
+	// Each row of the HTML table has two id cells, and nothing else does.
+	return strings.Count(string(data), `<td class="id">`) / 2, nil
+}
+
+// workspaceQuestion measures atlassian_effective_access for the workspace
+// with the most holders, against its listing floor.
+func (b *bench) workspaceQuestion(ctx context.Context, st sandbox.State, scope string) (*result, error) {
+	all := effectiveHolders(st)
+	var target sandbox.Workspace
+	for _, w := range st.Workspaces {
+		if len(all[w.ID]) > len(all[target.ID]) || target.ID == "" {
+			target = w
+		}
+	}
+	want := len(all[target.ID])
+
+	ws, err := b.workspace("9-effective-access")
+	if err != nil {
+		return nil, err
+	}
+	config := b.providerBlock("") + fmt.Sprintf(`
+data "atlassian_effective_access" "w" {
+  workspace_id = %q
+}
+
+output "entries" {
+  value = length(data.atlassian_effective_access.w.access)
+}
+`, target.ID)
+	if err := ws.write("main.tf", config); err != nil {
+		return nil, err
+	}
+	b.sb.SetFaults(b.latencyFaults())
+	m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
+	if err != nil {
+		return nil, err
+	}
+	// The state file, read directly: the measured provider process is gone.
+	data, err := os.ReadFile(ws.path("terraform.tfstate"))
+	if err != nil {
+		return nil, err
+	}
+	var state struct {
+		Outputs map[string]struct {
+			Value int `json:"value"`
+		} `json:"outputs"`
+	}
+	if err := json.Unmarshal(data, &state); err != nil {
+		return nil, fmt.Errorf("terraform.tfstate: %w", err)
+	}
+	got := -1
+	if o, ok := state.Outputs["entries"]; ok {
+		got = o.Value
+	}
+
+	// The floor: the workspace listing, the group pages and each group's
+	// listing (members, then roles), the account pages and one role
+	// listing per account: Atlassian lists an account's own roles nowhere
+	// else.
+	t := adoptionCounts(st)
+	floor := 1 + t.groupPages + t.groupListingPages + t.accountPages + int64(len(st.Users))
+	const concurrency = 8
+	latencyFloor := time.Duration(1+t.groupPages+t.accountPages)*b.latency() +
+		time.Duration((t.groupListingPages+int64(len(st.Users))+concurrency-1)/concurrency)*b.latency()
+	r := &result{id: "9d", m: m, ratioTo: latencyFloor,
+		ratioNote: fmt.Sprintf("floor: %d listing pages in sequence, %d listings %d at a time, at %d ms",
+			1+t.groupPages+t.accountPages, t.groupListingPages+int64(len(st.Users)), concurrency, b.latencyMS),
+		title:  fmt.Sprintf("`atlassian_effective_access` for one workspace (%s, %d entries) in the org of %s (`terraform apply`)", target.Name, want, scope),
+		budget: fmt.Sprintf("≤ %d requests (the listing floor); ≤ 1.5 × %.2f s", floor, latencyFloor.Seconds())}
+	r.expect(got == want, "%d entries, the organization's state gives %d", got, want)
+	r.expect(m.requests <= floor, "%d admin API requests, the listing floor %d", m.requests, floor)
+	r.expect(m.wall <= latencyFloor*3/2, "wall %.2f s, budget 1.5 × %.2f s", m.wall.Seconds(), latencyFloor.Seconds())
+	r.note("Requests by route: %s.", routes(m))
+	r.note("The floor: the workspace listing, the group pages (%d), the pages of group listings (%d: each group's members, then its roles), "+
+		"the account pages (%d) and one role listing per account (%d): %d. No account is read on its own.",
+		t.groupPages, t.groupListingPages, t.accountPages, len(st.Users), floor)
+	return r, nil
+}
+
+// effectiveHolders counts, per workspace, the entries of its effective
+// access in the state: each role held directly, each group role once per
+// member.
+func effectiveHolders(st sandbox.State) map[string][]string {
+	members := map[string][]string{}
+	for _, g := range st.Groups {
+		members[g.ID] = g.MemberAccountIDs
+	}
+	valid := func(role string) bool { return slices.Contains(access.WorkspaceRoles, role) }
+	out := map[string][]string{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceOwner != "platform" && valid(a.Role) {
+			out[a.ResourceID] = append(out[a.ResourceID], a.AccountID)
+		}
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceOwner != "platform" && valid(a.Role) {
+			out[a.ResourceID] = append(out[a.ResourceID], members[a.GroupID]...)
+		}
+	}
+	return out
+}
