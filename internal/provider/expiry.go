@@ -224,6 +224,39 @@ func (p expiryPolicy) readActive(held bool, priorActive types.Bool, expiresAt ty
 	return types.BoolNull(), false
 }
 
+// resolveActive is the `active` an apply records: the planned one, or,
+// when the plan left it to the apply, whether the expiry is still ahead by
+// the apply's clock.
+func (p expiryPolicy) resolveActive(planned types.Bool, expiresAt types.String) types.Bool {
+	if !planned.IsUnknown() {
+		return planned
+	}
+	if !isKnownString(expiresAt) {
+		return types.BoolValue(true)
+	}
+	at, err := parseExpiry(expiresAt.ValueString())
+	return types.BoolValue(err != nil || p.now().Before(at))
+}
+
+// resolveMemberActive does the same for each member of a member list that
+// has an expiry (all of them when the plan left the whole map unknown).
+func (p expiryPolicy) resolveMemberActive(planned map[string]types.Bool, members map[string]bool, expiries map[string]time.Time) map[string]types.Bool {
+	now := p.now()
+	out := make(map[string]types.Bool, len(planned))
+	for id := range members {
+		at, ok := expiries[id]
+		if !ok {
+			continue
+		}
+		v, known := planned[id]
+		if !known || v.IsUnknown() || v.IsNull() {
+			v = types.BoolValue(now.Before(at))
+		}
+		out[id] = v
+	}
+	return out
+}
+
 // grantTransition says which write an apply sends to go from the prior
 // `active` (null: created before expiries existed, so held) to the planned
 // one (known while applying).

@@ -536,7 +536,7 @@ func TestAccExpiry_warningWindow(t *testing.T) {
 	// The data sources know nothing of expiries.
 	cli.writeConfig(membershipWithExpiry(org, g.ID, account, testExpiryOffset) + fmt.Sprintf(`
 data "atlassian_group" "g" {
-  id = %q
+  group_id = %q
 }
 `, g.ID))
 	clock.Set(testExpiry.Add(-time.Hour))

@@ -419,7 +419,8 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	// Members whose expiry has passed are not added, and removed if they
 	// are members already.
-	held := heldMembers(planned, memberActiveValues(plan.MemberActive))
+	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
+	held := heldMembers(planned, plannedActive)
 	remove := unlisted
 	for id := range planned {
 		if !held[id] && current[id] {
@@ -435,6 +436,9 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 			"that were made stay, and the next apply makes the rest.")
 		return
 	}
+	memberActive, diags := memberActiveMap(plannedActive, plan.MemberActive)
+	resp.Diagnostics.Append(diags...)
+	plan.MemberActive = memberActive
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: plan.GroupID}, &resp.Diagnostics)
@@ -566,7 +570,13 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	groupID := plan.GroupID.ValueString()
 	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-	plannedActive, priorActive := memberActiveValues(plan.MemberActive), memberActiveValues(state.MemberActive)
+	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
+	priorActive := memberActiveValues(state.MemberActive)
+	// The state records what was decided, also when the plan left it to
+	// this apply; on partial failure it is corrected below.
+	resolved, diags := memberActiveMap(plannedActive, plan.MemberActive)
+	resp.Diagnostics.Append(diags...)
+	plan.MemberActive = resolved
 	// What is meant to be in the group, before and after: the listed
 	// members but those removed by their expiry.
 	want, had := heldMembers(planned, plannedActive), heldMembers(prior, priorActive)

@@ -201,7 +201,9 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	groupID, accountID := plan.GroupID.ValueString(), plan.AccountID.ValueString()
-	// An expiry already past grants nothing (the plan said so).
+	// An expiry already past grants nothing (the plan said so, or the
+	// apply's clock says so now).
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
 		already, err := r.directory.AddMember(ctx, groupID, accountID)
 		if err != nil {
@@ -292,6 +294,7 @@ func (r *groupMembershipResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	groupID, accountID := plan.GroupID.ValueString(), plan.AccountID.ValueString()
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
 		if _, err := r.directory.AddMember(ctx, groupID, accountID); err != nil {

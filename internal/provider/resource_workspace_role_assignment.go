@@ -381,7 +381,9 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 			"workspace_id, role and exactly one of account_id and group_id must be known when the role is assigned.")
 		return
 	}
-	// An expiry already past grants nothing (the plan said so).
+	// An expiry already past grants nothing (the plan said so, or the
+	// apply's clock says so now).
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
 		already, err := r.directory.AssignRole(ctx, id.principal(), id.role())
 		if err != nil {
@@ -492,6 +494,7 @@ func (r *workspaceRoleAssignmentResource) Update(ctx context.Context, req resour
 			"workspace_id, role and exactly one of account_id and group_id must be known when the role is assigned.")
 		return
 	}
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
 		if _, err := r.directory.AssignRole(ctx, id.principal(), id.role()); err != nil {
