@@ -126,7 +126,9 @@ resource "atlassian_group_membership" "m" {
 }
 
 // addMember adds an account to a group outside Terraform.
-func addMember(org *testOrg, groupID, accountID string) { grpEditMembers(org, groupID, []string{accountID}, nil) }
+func addMember(org *testOrg, groupID, accountID string) {
+	grpEditMembers(org, groupID, []string{accountID}, nil)
+}
 
 // TestAccExpiry_groupMembershipLifecycle: granted before the expiry, warned
 // about within the window, revoked by the first apply after it (an
