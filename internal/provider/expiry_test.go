@@ -610,3 +610,37 @@ resource "atlassian_workspace_role_assignment" "r" {
 		t.Fatal("a failed plan changed the group")
 	}
 }
+
+// TestAccExpiry_groupMembersSavedPlan: a member list whose plan, saved an
+// hour before a member's expiry, is applied after it: the member is not
+// added, Terraform's second plan agrees with the first, and the next plan
+// is empty.
+func TestAccExpiry_groupMembersSavedPlan(t *testing.T) {
+	org := newTestOrg(t, 30, 6, 1)
+	g := org.writableGroup(t)
+	users := grpNonMembers(t, org, g, 2)
+	temp, permanent := users[0].AccountID, users[1].AccountID
+	grpSetMembers(org, g.ID, nil)
+	clock := newTestClock(testExpiry.Add(-time.Hour))
+	cli := newExpiryCLI(t, clock)
+	cli.writeConfig(groupMembersWithExpiry(org, g.ID, []string{permanent}, nil))
+	cli.mustApply()
+
+	cli.writeConfig(groupMembersWithExpiry(org, g.ID, []string{temp, permanent}, map[string]string{temp: testExpiryOffset}))
+	plan, _ := cli.plan()
+	expectActions(t, plan, map[string]string{"atlassian_group_members.g": "update"})
+	if _, known := resourceChange(t, plan, "atlassian_group_members.g").Change.After.(map[string]any)["member_active"].(map[string]any)[temp]; known {
+		t.Fatal("the plan adding a member whose expiry is ahead knows member_active; the apply's clock must decide")
+	}
+	cli.must(cli.tryPlan(tfexec.Out("add.tfplan")))
+	clock.Set(testExpiry.Add(time.Minute))
+	res := cli.mustApply(tfexec.DirOrPlan("add.tfplan"))
+	expectOutput(t, res, warning("Expired members of group "+g.ID, temp+": expired at "+testExpiryUTCText))
+	if err := grpExpectMembers(org, g.ID, []string{permanent}); err != nil {
+		t.Fatalf("a saved plan applied after the member's expiry: %v", err)
+	}
+	if active := cli.stateValues("atlassian_group_members.g")["member_active"].(map[string]any); active[temp] != false {
+		t.Fatalf("member_active after the late apply: %v, want %s false", active, temp)
+	}
+	cli.expectEmptyPlan("after the late apply")
+}
