@@ -25,6 +25,31 @@ resource "atlassian_group_membership" "m" {
 }
 `
 
+// The revocations' baseline: as many in-place updates of terraform_data
+// (built into Terraform: no plugin, no requests), timed in the same run on
+// the same machine.
+const dataUpdateResource = `
+resource "terraform_data" "m" {
+  for_each = local.memberships
+  input    = "revoked"
+}
+`
+
+func (b *bench) dataUpdateState(edges map[string]membershipEdge) stateFile {
+	res := stateResource{Mode: "managed", Type: "terraform_data", Name: "m", Provider: providerRef("terraform.io/builtin/terraform")}
+	granted := map[string]any{"value": "granted", "type": "string"}
+	for key := range edges {
+		res.Instances = append(res.Instances, stateInstance{
+			IndexKey: key,
+			Attributes: map[string]any{
+				"id": newUUID(), "input": granted, "output": granted, "triggers_replace": nil,
+			},
+			SensitiveAttributes: []any{},
+		})
+	}
+	return b.newState(res)
+}
+
 // expiringMembershipState is the state of expiringMembershipResource over
 // edges, every membership granted (active) with the given expiry ("" for
 // none).
@@ -108,6 +133,23 @@ func expiringGrants(ctx context.Context, b *bench) ([]*result, error) {
 	passed := time.Now().UTC().Add(-time.Minute).Truncate(time.Second).Format(time.RFC3339)
 	writes := len(edges)
 	floor := time.Duration(float64(writes) / ratePerSecond * float64(time.Second))
+	data, err := b.workspace("9-terraform_data")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeAll(data, map[string]string{"main.tf": membershipsLocal + dataUpdateResource}, edges); err != nil {
+		return nil, err
+	}
+	dataRuns, err := rounds(2, job{"terraform_data", func() (measurement, error) {
+		if err := data.writeJSON("terraform.tfstate", b.dataUpdateState(edges)); err != nil {
+			return measurement{}, err
+		}
+		return b.measure(ctx, data, noPlugin, exitOK, applyCmd)
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("the baseline's apply: %w", err)
+	}
+	baseline := dataRuns["terraform_data"]
 	for _, v := range []struct{ id, extra, label string }{
 		{"9b", "", "provider defaults"},
 		{"9c", fmt.Sprintf("  requests_per_second = %d\n", ratePerSecond), fmt.Sprintf("`requests_per_second = %d`", ratePerSecond)},
@@ -146,17 +188,22 @@ func expiringGrants(ctx context.Context, b *bench) ([]*result, error) {
 			return nil, fmt.Errorf("%s: the plan after the revocation must find no changes: %w", v.id, err)
 		}
 		answered := m.requests - m.tooMany
-		r := &result{id: v.id, m: m, ratioTo: floor,
+		r := &result{id: v.id, m: m, ratioTo: floor, baseline: baseline.wall,
+			baselineNote: fmt.Sprintf("`terraform apply` of %d in-place updates of `terraform_data` (no plugin, no requests), "+
+				"the same run: %s", writes, runsText(baseline)),
 			title: fmt.Sprintf("apply revoking %s `atlassian_group_membership` expiring at once, at %d requests/s, %s",
 				thousands(writes), ratePerSecond, v.label),
 			ratioNote: fmt.Sprintf("the writes' floor: %d removals / %d per s", writes, ratePerSecond)}
-		r.budget = "zero errors; every grant revoked; the next plan empty; report wall and requests against the writes' floor"
+		r.budget = "zero errors; every grant revoked; the next plan empty; report wall and requests against the writes' floor and the baseline"
 		r.expect(true, "the apply succeeded (zero errors)")
 		r.expect(left == 0, "%d of the %d memberships are still in the sandbox after the apply", left, writes)
 		r.expect(true, "the plan after it found no changes (%d requests, %.2f s)", again.requests, again.wall.Seconds())
 		r.note("%d requests (%.2f × the %d removals), of which %d answered 429 and retried; %d answered. Wall %.2f s, %.2f × the "+
 			"writes' floor of %.2f s. Requests by route: %s.", m.requests, float64(m.requests)/float64(writes), writes, m.tooMany,
 			answered, m.wall.Seconds(), m.wall.Seconds()/floor.Seconds(), floor.Seconds(), routes(m))
+		r.note("Wall against the baseline (Terraform's own work for as many in-place updates, on the same machine at the "+
+			"same time): %.2f ×; the floor it would be held to, max(writes' floor, baseline) = %.2f s: %.2f ×.",
+			m.wall.Seconds()/baseline.wall.Seconds(), max(floor, baseline.wall).Seconds(), m.wall.Seconds()/max(floor, baseline.wall).Seconds())
 		r.note("Measured: `terraform apply` (refresh, plan with %d expiry warnings, then the revocations), as the scheduled "+
 			"apply of examples/ci runs it. Timeline, from the start of the command: %s.", writes, timeline(m))
 		out = append(out, r)
