@@ -105,7 +105,7 @@ func (expiryValidator) ValidateString(_ context.Context, req validator.StringReq
 // expiryDocs is what every expiry attribute's description says about when
 // access actually ends.
 const expiryDocs = "Access ends at the **first apply after** this time, not at the time itself: schedule applies " +
-	"(the repository's `examples/ci` runs one every 15 minutes). Any offset is accepted; diagnostics show the time in " +
+	"(the repository's `examples/ci` runs them on a schedule). Any offset is accepted; diagnostics show the time in " +
 	"UTC, and the state keeps the value as written (Terraform requires a configured value to be stored unchanged), so " +
 	"rewriting the same instant with another offset shows as an in-place change that changes nothing in Atlassian."
 
