@@ -86,3 +86,23 @@ func TestPlanActive(t *testing.T) {
 }
 
 type diagsCollector struct{ d diag.Diagnostics }
+
+func TestResolveExpiryWarningWindow(t *testing.T) {
+	for in, want := range map[string]time.Duration{"72h": 72 * time.Hour, " 90m ": 90 * time.Minute, "0": 0} {
+		got, diags := resolveExpiryWarningWindow(types.StringValue(in))
+		if diags.HasError() || got != want {
+			t.Errorf("window %q = %s, %v; want %s", in, got, diags, want)
+		}
+	}
+	if got, diags := resolveExpiryWarningWindow(types.StringNull()); diags.HasError() || got != defaultExpiryWarningWindow {
+		t.Errorf("unset window = %s, %v; want the default", got, diags)
+	}
+	for _, bad := range []string{"-1h", "3 days", "", "72"} {
+		if _, diags := resolveExpiryWarningWindow(types.StringValue(bad)); !diags.HasError() {
+			t.Errorf("window %q was accepted", bad)
+		}
+	}
+	if _, diags := resolveExpiryWarningWindow(types.StringUnknown()); !diags.HasError() {
+		t.Error("an unknown window was accepted")
+	}
+}
