@@ -242,8 +242,9 @@ func addMembershipWriteError(diags *diag.Diagnostics, what string, err error) {
 
 // Read answers from the group's one member listing, shared by every
 // membership resource of the provider process. A membership removed outside
-// Terraform removes the resource (the next plan re-adds it); a vanished
-// group removes it with a warning.
+// Terraform removes the resource (the next plan re-adds it), unless it has
+// expired: then it stays, as expired; a vanished group removes it with a
+// warning.
 func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !r.configured(&resp.Diagnostics) {
 		return

@@ -401,7 +401,8 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 
 // Read answers from the principal's one role listing (shared by every
 // resource of the provider process). A role taken away outside Terraform
-// removes the resource, so the next plan re-assigns it.
+// removes the resource, so the next plan re-assigns it, unless it has
+// expired: then it stays, as expired.
 func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !r.configured(&resp.Diagnostics) {
 		return
