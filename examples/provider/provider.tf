@@ -14,4 +14,7 @@ provider "atlassian" {
   # Share Atlassian's rate limit politely with other tools of the organization.
   requests_per_second = 20
   max_concurrency     = 8
+  # Plans warn about grants (expires_at, member_expiry) that expire within
+  # this window, so that reviewers see what is about to lapse.
+  expiry_warning_window = "72h"
 }

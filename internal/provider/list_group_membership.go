@@ -127,6 +127,7 @@ func (r *groupMembershipListResource) List(ctx context.Context, req list.ListReq
 						ID:        types.StringValue(membershipID(m.Group.ID, accountID)),
 						GroupID:   types.StringValue(m.Group.ID),
 						AccountID: types.StringValue(accountID),
+						Active:    types.BoolValue(true),
 					}
 					if !out.add(ctx, accountID+" in "+m.Group.Name, object.identity(), object) {
 						return false
@@ -211,6 +212,8 @@ func (r *groupMembersListResource) membersObject(ctx context.Context, m access.M
 		GroupID:                       types.StringValue(m.Group.ID),
 		RemoveUnlistedMembersOnCreate: types.BoolValue(false),
 		Members:                       types.MapNull(types.StringType),
+		MemberExpiry:                  types.MapNull(types.StringType),
+		MemberActive:                  types.MapNull(types.BoolType),
 	}
 	if !include {
 		return object, nil

@@ -9,6 +9,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -34,6 +35,15 @@ func New(version string) func() provider.Provider {
 
 type atlassianProvider struct {
 	version string
+	// clock is the time expiries are judged by; nil is the system clock.
+	// Only the in-process test provider sets it (newWithClock), so that
+	// tests can move time across an expiry without waiting for it.
+	clock func() time.Time
+}
+
+// newWithClock is the provider with its own clock, for tests.
+func newWithClock(version string, clock func() time.Time) provider.Provider {
+	return &atlassianProvider{version: version, clock: clock}
 }
 
 var (
@@ -48,6 +58,7 @@ type providerModel struct {
 	BaseURL           types.String  `tfsdk:"base_url"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
 	MaxConcurrency    types.Int64   `tfsdk:"max_concurrency"`
+	ExpiryWindow      types.String  `tfsdk:"expiry_warning_window"`
 }
 
 func (p *atlassianProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -106,6 +117,14 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"in parallel up to this number.",
 				Validators: []validator.Int64{int64validator.Between(1, 64)},
 			},
+			"expiry_warning_window": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "How far ahead plans warn about grants that are about to expire (`expires_at` of " +
+					"`atlassian_group_membership` and `atlassian_workspace_role_assignment`, `member_expiry` of " +
+					"`atlassian_group_members`), so that a reviewer sees what is about to lapse: a Go duration such as " +
+					"`72h` (the default), `24h` or `90m`; `0` turns the warnings off. Expired grants are warned about " +
+					"whatever it says.",
+			},
 		},
 	}
 }
@@ -127,11 +146,17 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 		"requests_per_second": settings.RequestsPerSecond,
 		"max_concurrency":     settings.MaxConcurrency,
 	})
+	window, diags := resolveExpiryWarningWindow(model.ExpiryWindow)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	data, err := newProviderData(ctx, settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not start the Atlassian connector", err.Error())
 		return
 	}
+	data.expiry = expiryPolicy{clock: p.clock, window: window}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -19,6 +19,8 @@ import (
 type providerData struct {
 	settings  orgconfig.Config
 	directory *access.Directory
+	// expiry is the clock and warning window of the grants with an expiry.
+	expiry expiryPolicy
 
 	// deployment is the connector atlassian_connector checks and syncs with
 	// when it uses the provider's own credentials, opened on first use.

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -28,6 +29,8 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*groupMembersResource)(nil)
 	_ resource.ResourceWithImportState = (*groupMembersResource)(nil)
 	_ resource.ResourceWithIdentity    = (*groupMembersResource)(nil)
+
+	_ resource.ResourceWithValidateConfig = (*groupMembersResource)(nil)
 )
 
 // Why members is a map (account id => label) and not a set or a list of
@@ -51,6 +54,50 @@ type groupMembersModel struct {
 	GroupID                       types.String `tfsdk:"group_id"`
 	Members                       types.Map    `tfsdk:"members"`
 	RemoveUnlistedMembersOnCreate types.Bool   `tfsdk:"remove_unlisted_members_on_create"`
+	MemberExpiry                  types.Map    `tfsdk:"member_expiry"`
+	MemberActive                  types.Map    `tfsdk:"member_active"`
+}
+
+// memberActiveValues returns a known member_active map as account id =>
+// held; an unknown or null one is empty.
+func memberActiveValues(m types.Map) map[string]types.Bool {
+	out := map[string]types.Bool{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for id, v := range m.Elements() {
+		if b, ok := v.(types.Bool); ok {
+			out[id] = b
+		}
+	}
+	return out
+}
+
+// heldMembers is the accounts of labels that are meant to be in the group:
+// all but those whose expiry has revoked them (active known false).
+func heldMembers(labels map[string]attr.Value, active map[string]types.Bool) map[string]bool {
+	out := make(map[string]bool, len(labels))
+	for id := range labels {
+		if a, ok := active[id]; ok && !a.IsNull() && !a.IsUnknown() && !a.ValueBool() {
+			continue
+		}
+		out[id] = true
+	}
+	return out
+}
+
+// memberActiveMap is member_active from its values; empty keeps fallback
+// (the state's null or empty map), so that resources without expiries
+// never show a change.
+func memberActiveMap(values map[string]types.Bool, fallback types.Map) (types.Map, diag.Diagnostics) {
+	if len(values) == 0 && !fallback.IsUnknown() && (fallback.IsNull() || len(fallback.Elements()) == 0) {
+		return fallback, nil
+	}
+	elems := make(map[string]attr.Value, len(values))
+	for id, v := range values {
+		elems[id] = v
+	}
+	return types.MapValue(types.BoolType, elems)
 }
 
 // The attribute that lets a first apply remove members; named by the
@@ -124,6 +171,33 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 					"to `true` if removing them is intended. Once the resource exists the member list is authoritative " +
 					"either way, and changing this value changes nothing in Atlassian.",
 			},
+			"member_expiry": schema.MapAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)),
+					mapvalidator.ValueStringsAre(expiryValidator{}),
+				},
+				MarkdownDescription: "Just-in-time membership: for some accounts of `members`, when their membership " +
+					"ends, as a map from the account id to an RFC 3339 time with an offset, such as `2026-12-08T18:00:00Z`. " +
+					"A key that is not in `members` fails the plan, naming the key. Members without an entry are " +
+					"permanent. From an account's expiry on, the next plan removes it from the group as an in-place " +
+					"change (`member_active` of the account goes from `true` to `false`, with a warning); the account " +
+					"stays in `members` and in the state as expired, so later plans are empty; if it is added again " +
+					"outside Terraform, the next plan removes it again. Moving its expiry into the future adds it again; " +
+					"removing its entry makes it permanent. An account whose expiry is already past when the resource is " +
+					"created is not added (and removed if it is a member), with a warning. Plans warn about members " +
+					"expiring within the provider's `expiry_warning_window`. " + expiryDocs + " Import cannot know it " +
+					"(Atlassian keeps no expiry).",
+			},
+			"member_active": schema.MapAttribute{
+				ElementType: types.BoolType,
+				Computed:    true,
+				MarkdownDescription: "For each account of `members` that has an entry in `member_expiry`: whether it is " +
+					"in the group (`false` once its expiry has passed and an apply has removed it). A plan that changes the " +
+					"resource shows the members whose expiry is still ahead as known after apply: the apply decides by its " +
+					"own clock, so a saved plan applied after an expiry does not add that member.",
+			},
 		},
 	}
 }
@@ -135,6 +209,51 @@ func (r *groupMembersResource) IdentitySchema(_ context.Context, _ resource.Iden
 			"group_id": requiredIdentity("The group's id."),
 		},
 	}
+}
+
+// ValidateConfig refuses an expiry for an account that is not in members,
+// on that key of member_expiry.
+func (r *groupMembersResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config groupMembersModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || config.Members.IsUnknown() || config.Members.IsNull() ||
+		config.MemberExpiry.IsUnknown() || config.MemberExpiry.IsNull() {
+		return
+	}
+	members := config.Members.Elements()
+	stray := keysNotIn(config.MemberExpiry.Elements(), members)
+	sort.Strings(stray)
+	for _, id := range stray {
+		resp.Diagnostics.AddAttributeError(path.Root("member_expiry").AtMapKey(id), "Expiry for an account not in members",
+			fmt.Sprintf("member_expiry gives account %q an expiry, but members does not list it: an expiry ends a "+
+				"membership this resource grants. Add the account to members, or remove its entry from member_expiry.", id))
+	}
+}
+
+// planMemberActive plans member_active and adds the expiry warnings.
+func (r *groupMembersResource) planMemberActive(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	plan groupMembersModel, state *groupMembersModel) {
+	activePath := path.Root("member_active")
+	if plan.Members.IsUnknown() || plan.MemberExpiry.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
+		return
+	}
+	for _, v := range plan.MemberExpiry.Elements() {
+		if v.IsUnknown() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
+			return
+		}
+	}
+	members := heldMembers(memberLabels(plan.Members), nil)
+	prior, fallback := map[string]types.Bool{}, types.MapValueMust(types.BoolType, map[string]attr.Value{})
+	if state != nil {
+		prior, fallback = memberActiveValues(state.MemberActive), state.MemberActive
+	}
+	act := r.expiry.planMemberActivity(members, memberExpiries(plan.MemberExpiry), prior, planChanges(req))
+	active, diags := memberActiveMap(act.values, fallback)
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, active)...)
+	act.warn(path.Root("member_expiry"), plan.GroupID.ValueString(), state == nil, r.expiry.now(), &resp.Diagnostics)
 }
 
 // ModifyPlan fills in the id and checks what the plan will change: when the
@@ -164,6 +283,7 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	creating := state == nil || !plan.GroupID.Equal(state.GroupID)
+	r.planMemberActive(ctx, req, resp, plan, state)
 
 	if !creating {
 		if plan.Members.IsUnknown() {
@@ -297,7 +417,17 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
-	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, current), unlisted)
+	// Members whose expiry has passed are not added, and removed if they
+	// are members already.
+	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
+	held := heldMembers(planned, plannedActive)
+	remove := unlisted
+	for id := range planned {
+		if !held[id] && current[id] {
+			remove = append(remove, id)
+		}
+	}
+	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(held, current), remove)
 	tflog.Debug(ctx, "set group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
@@ -306,6 +436,9 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 			"that were made stay, and the next apply makes the rest.")
 		return
 	}
+	memberActive, diags := memberActiveMap(plannedActive, plan.MemberActive)
+	resp.Diagnostics.Append(diags...)
+	plan.MemberActive = memberActive
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: plan.GroupID}, &resp.Diagnostics)
@@ -362,14 +495,40 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	prior := memberLabels(state.Members)
+	priorActive := memberActiveValues(state.MemberActive)
+	expiries := memberExpiries(state.MemberExpiry)
+	now := r.expiry.now()
 	labels := make(map[string]attr.Value, len(current))
+	active := make(map[string]types.Bool, len(priorActive))
 	changed := state.Members.IsNull() || state.Members.IsUnknown()
 	for id, label := range prior {
-		if current[id] {
+		wasActive, tracked := priorActive[id]
+		at, hasExpiry := expiries[id]
+		switch {
+		case current[id]:
 			labels[id] = label
-		} else {
+			if tracked || hasExpiry {
+				// An expired member found in the group again is drift:
+				// the next plan removes it again.
+				active[id] = types.BoolValue(true)
+			}
+		case tracked && !wasActive.IsNull() && !wasActive.IsUnknown() && !wasActive.ValueBool(),
+			hasExpiry && !now.Before(at):
+			// Removed by its expiry (or expired, and removed outside
+			// Terraform): it stays listed, as expired.
+			labels[id] = label
+			active[id] = types.BoolValue(false)
+		default:
 			changed = true
 		}
+	}
+	if !maps.EqualFunc(active, priorActive, func(a, b types.Bool) bool { return a.Equal(b) }) {
+		memberActive, diags := memberActiveMap(active, state.MemberActive)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		state.MemberActive = memberActive
 	}
 	if outsiders := keysNotIn(current, prior); len(outsiders) > 0 {
 		changed = true
@@ -411,26 +570,64 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 	groupID := plan.GroupID.ValueString()
 	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
-	changes := r.applyMemberChanges(ctx, groupID, keysNotIn(planned, prior), keysNotIn(prior, planned))
+	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
+	priorActive := memberActiveValues(state.MemberActive)
+	// The state records what was decided, also when the plan left it to
+	// this apply; on partial failure it is corrected below.
+	resolved, diags := memberActiveMap(plannedActive, plan.MemberActive)
+	resp.Diagnostics.Append(diags...)
+	plan.MemberActive = resolved
+	// What is meant to be in the group, before and after: the listed
+	// members but those removed by their expiry.
+	want, had := heldMembers(planned, plannedActive), heldMembers(prior, priorActive)
+	add, remove := keysNotIn(want, had), keysNotIn(had, want)
+	changes := r.applyMemberChanges(ctx, groupID, add, remove)
 	tflog.Debug(ctx, "updated group members", map[string]any{
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
 	if changes.incomplete() {
 		applied := changes.appliedSet()
+		failedAdd, failedRemove := map[string]bool{}, map[string]bool{}
+		for _, id := range add {
+			failedAdd[id] = !applied[id]
+		}
+		for _, id := range remove {
+			failedRemove[id] = !applied[id]
+		}
 		labels := make(map[string]attr.Value, len(planned))
+		active := make(map[string]types.Bool, len(plannedActive))
+		for id, v := range plannedActive {
+			active[id] = v
+		}
 		for id, label := range planned {
-			if _, kept := prior[id]; kept || applied[id] {
-				labels[id] = label
+			_, listed := prior[id]
+			switch {
+			case failedAdd[id] && !listed:
+				delete(active, id) // never added: not in the state
+				continue
+			case failedAdd[id]:
+				active[id] = types.BoolValue(false) // still removed by its expiry
+			case failedRemove[id]:
+				if _, tracked := active[id]; tracked {
+					active[id] = types.BoolValue(true) // its expiry's removal failed: still a member
+				}
 			}
+			labels[id] = label
 		}
 		for id, label := range prior {
-			if _, kept := planned[id]; !kept && !applied[id] {
+			if _, kept := planned[id]; !kept && failedRemove[id] {
 				labels[id] = label // its removal failed: still a member
+				if _, tracked := priorActive[id]; tracked {
+					active[id] = types.BoolValue(true)
+				}
 			}
 		}
 		members, diags := types.MapValue(types.StringType, labels)
 		resp.Diagnostics.Append(diags...)
 		plan.Members = members
+		memberActive, diags := memberActiveMap(active, plan.MemberActive)
+		resp.Diagnostics.Append(diags...)
+		plan.MemberActive = memberActive
 		changes.report(&resp.Diagnostics, groupID, "The Terraform state records the changes that were made; "+
 			"the next apply retries the rest.")
 	}

@@ -42,6 +42,13 @@ type groupMembershipModel struct {
 	ID        types.String `tfsdk:"id"`
 	GroupID   types.String `tfsdk:"group_id"`
 	AccountID types.String `tfsdk:"account_id"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	Active    types.Bool   `tfsdk:"active"`
+}
+
+// grant names the membership in expiry warnings.
+func (m groupMembershipModel) grant() string {
+	return fmt.Sprintf("account %s in group %s", m.AccountID.ValueString(), m.GroupID.ValueString())
 }
 
 func membershipID(groupID, accountID string) string {
@@ -77,7 +84,9 @@ func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaReq
 			"Groups and accounts that do not exist, and groups synced from an identity provider (whose members " +
 			"Atlassian lets only the identity provider change), fail at plan time when their ids are known then. " +
 			"Membership is read from one listing per group, shared by every membership of the group, so thousands " +
-			"of these resources refresh with a handful of requests.",
+			"of these resources refresh with a handful of requests.\n\n" +
+			"With `expires_at`, the membership is just-in-time access: the first apply after that time removes the " +
+			"account from the group (see `expires_at` and `active`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -100,6 +109,8 @@ func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaReq
 					"`712020:<uuid>` (the `atlassian_account` data source finds it by email). Any account of the " +
 					"organization's directory can be a member, whatever its status. Changing it replaces the membership.",
 			},
+			"expires_at": expiresAtAttribute("the membership"),
+			"active":     activeAttribute("the membership"),
 		},
 	}
 }
@@ -154,6 +165,15 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 		id := membershipID(plan.GroupID.ValueString(), plan.AccountID.ValueString())
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id)...)
 	}
+	grant := expiringGrant{
+		attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
+		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(),
+	}
+	if state != nil {
+		grant.priorActive = state.Active
+	}
+	active := r.expiry.planActive(grant, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
 }
 
 // checkAccount reads the one account through the access layer's single
@@ -181,12 +201,17 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	groupID, accountID := plan.GroupID.ValueString(), plan.AccountID.ValueString()
-	already, err := r.directory.AddMember(ctx, groupID, accountID)
-	if err != nil {
-		addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
-		return
+	// An expiry already past grants nothing (the plan said so, or the
+	// apply's clock says so now).
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
+		already, err := r.directory.AddMember(ctx, groupID, accountID)
+		if err != nil {
+			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
+			return
+		}
+		tflog.Debug(ctx, "added group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_member": already})
 	}
-	tflog.Debug(ctx, "added group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_member": already})
 	// The state is the plan: the write succeeded, and a re-read right after
 	// it could be stale on the real service.
 	plan.ID = types.StringValue(membershipID(groupID, accountID))
@@ -217,8 +242,9 @@ func addMembershipWriteError(diags *diag.Diagnostics, what string, err error) {
 
 // Read answers from the group's one member listing, shared by every
 // membership resource of the provider process. A membership removed outside
-// Terraform removes the resource (the next plan re-adds it); a vanished
-// group removes it with a warning.
+// Terraform removes the resource (the next plan re-adds it), unless it has
+// expired: then it stays, as expired; a vanished group removes it with a
+// warning.
 func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !r.configured(&resp.Diagnostics) {
 		return
@@ -242,23 +268,56 @@ func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadReq
 			fmt.Sprintf("Group %s no longer exists in the organization, so the membership of account %s is removed "+
 				"from the Terraform state.", groupID, accountID))
 		resp.State.RemoveResource(ctx)
-	case !member:
-		tflog.Info(ctx, "group membership removed outside Terraform", map[string]any{"group_id": groupID, "account_id": accountID})
-		resp.State.RemoveResource(ctx)
 	default:
+		active, keep := r.expiry.readActive(member, state.Active, state.ExpiresAt)
+		if !keep {
+			tflog.Info(ctx, "group membership removed outside Terraform", map[string]any{"group_id": groupID, "account_id": accountID})
+			resp.State.RemoveResource(ctx)
+			return
+		}
 		state.ID = types.StringValue(membershipID(groupID, accountID))
+		state.Active = active
 		resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	}
 }
 
-// Update is never called: every argument forces a new membership.
-func (r *groupMembershipResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected update",
-		"Every argument of atlassian_group_membership forces a new resource, so it is never updated in place. This is a bug in the provider; please report it.")
+// Update changes only the expiry: it adds the account again when a moved
+// or removed expiry grants it again, and removes it when the expiry has
+// passed (or an expired grant was added again outside Terraform).
+func (r *groupMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state groupMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID, accountID := plan.GroupID.ValueString(), plan.AccountID.ValueString()
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	switch grant, revoke := grantTransition(state.Active, plan.Active); {
+	case grant:
+		if _, err := r.directory.AddMember(ctx, groupID, accountID); err != nil {
+			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
+			return
+		}
+		tflog.Debug(ctx, "granted group membership again", map[string]any{"group_id": groupID, "account_id": accountID})
+	case revoke:
+		if _, err := r.directory.RemoveMember(ctx, groupID, accountID); err != nil && !errors.Is(err, access.ErrNotFound) {
+			addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID+" (its membership expired)", err)
+			return
+		}
+		tflog.Debug(ctx, "revoked expired group membership", map[string]any{"group_id": groupID, "account_id": accountID})
+	}
+	plan.ID = types.StringValue(membershipID(groupID, accountID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Delete removes the account from the group; a membership, account or group
-// already gone is fine.
+// already gone is fine. An expired membership is removed too, in case it
+// was added again since the last refresh.
 func (r *groupMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	if !r.configured(&resp.Diagnostics) {
 		return
@@ -316,6 +375,10 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 		ID:        types.StringValue(membershipID(groupID, accountID)),
 		GroupID:   types.StringValue(groupID),
 		AccountID: types.StringValue(accountID),
+		// Atlassian keeps no expiry: the configuration's, if any, is planned
+		// as an in-place change after the import.
+		ExpiresAt: types.StringNull(),
+		Active:    types.BoolValue(true),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, imported)...)
 	setIdentity(ctx, resp.Identity, imported.identity(), &resp.Diagnostics)

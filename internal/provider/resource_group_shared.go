@@ -39,6 +39,8 @@ type groupResourceBase struct {
 	// concurrency bounds the member writes one resource sends at once: the
 	// provider's max_concurrency, which also bounds the client's requests.
 	concurrency int
+	// expiry judges the expiries of the membership resources.
+	expiry expiryPolicy
 }
 
 func (b *groupResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -46,6 +48,7 @@ func (b *groupResourceBase) Configure(_ context.Context, req resource.ConfigureR
 		b.directory = pd.directory
 		b.orgID = pd.settings.OrganizationID
 		b.concurrency = max(1, pd.settings.MaxConcurrency)
+		b.expiry = pd.expiry
 	}
 }
 

@@ -471,7 +471,7 @@ func TestAccGroupReadWarnings(t *testing.T) {
 	}{
 		{NewGroupResource(), groupResourceModel{ID: types.StringValue(gone), Name: types.StringValue("gone"), Description: types.StringValue(""), DirectoryID: types.StringValue("d")}},
 		{NewGroupMembershipResource(), groupMembershipModel{ID: types.StringValue(gone + "/" + account), GroupID: types.StringValue(gone), AccountID: types.StringValue(account)}},
-		{NewGroupMembersResource(), groupMembersModel{ID: types.StringValue(gone), GroupID: types.StringValue(gone), Members: grpMembersValue(t, map[string]string{account: "x"}), RemoveUnlistedMembersOnCreate: types.BoolValue(false)}},
+		{NewGroupMembersResource(), groupMembersModel{ID: types.StringValue(gone), GroupID: types.StringValue(gone), Members: grpMembersValue(t, map[string]string{account: "x"}), RemoveUnlistedMembersOnCreate: types.BoolValue(false), MemberExpiry: types.MapNull(types.StringType), MemberActive: types.MapNull(types.BoolType)}},
 	}
 	for _, c := range cases {
 		var meta resource.MetadataResponse

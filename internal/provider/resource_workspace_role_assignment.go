@@ -51,6 +51,7 @@ func NewWorkspaceRoleAssignmentResource() resource.Resource {
 type workspaceRoleAssignmentResource struct {
 	directory *access.Directory
 	orgID     string
+	expiry    expiryPolicy
 }
 
 type workspaceRoleAssignmentModel struct {
@@ -59,6 +60,13 @@ type workspaceRoleAssignmentModel struct {
 	Role        types.String `tfsdk:"role"`
 	AccountID   types.String `tfsdk:"account_id"`
 	GroupID     types.String `tfsdk:"group_id"`
+	ExpiresAt   types.String `tfsdk:"expires_at"`
+	Active      types.Bool   `tfsdk:"active"`
+}
+
+// grant names the assignment in expiry warnings.
+func (id roleAssignmentID) grant() string {
+	return fmt.Sprintf("role %s on workspace %s for %s %s", id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
 }
 
 // assignment returns the parts of the model as an id; ok is false while any
@@ -114,12 +122,14 @@ func (r *workspaceRoleAssignmentResource) Schema(_ context.Context, _ resource.S
 			"`atlassian/user` on a Jira site, which is what gives people access to the product. A role given to a " +
 			"group is held by every member of the group.\n\n" +
 			"The resource is additive: it manages exactly this one assignment and leaves every other role of the " +
-			"workspace alone. Every argument forces a new resource. A role taken away outside Terraform shows up " +
+			"workspace alone. Every argument but `expires_at` forces a new resource. A role taken away outside Terraform shows up " +
 			"as a planned re-assignment.\n\n" +
 			"Workspaces, accounts and groups that do not exist, and accounts that are not active, fail at plan " +
 			"time when their ids are known then. Atlassian enables the workspace role endpoints per organization: " +
 			"where they are not enabled, assignments fail with an error asking to contact Atlassian support. " +
-			"A product without a free licence seat refuses new holders (Atlassian error `ADMIN-UAM-409-3`).",
+			"A product without a free licence seat refuses new holders (Atlassian error `ADMIN-UAM-409-3`).\n\n" +
+			"With `expires_at`, the role is just-in-time access: the first apply after that time revokes it (see " +
+			"`expires_at` and `active`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -163,6 +173,8 @@ func (r *workspaceRoleAssignmentResource) Schema(_ context.Context, _ resource.S
 					stringvalidator.RegexMatches(principalIDPattern, "must not be empty or contain white space or |"),
 				},
 			},
+			"expires_at": expiresAtAttribute("the role assignment"),
+			"active":     activeAttribute("the role assignment"),
 		},
 	}
 }
@@ -220,6 +232,7 @@ func (r *workspaceRoleAssignmentResource) Configure(_ context.Context, req resou
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
 		r.directory = pd.directory
 		r.orgID = pd.settings.OrganizationID
+		r.expiry = pd.expiry
 	}
 }
 
@@ -267,9 +280,22 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 		return
 	}
 
-	if id, ok := plan.assignment(); ok {
+	id, ok := plan.assignment()
+	if ok {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringValue(id.String()))...)
 	}
+	grant := expiringGrant{
+		attr: path.Root("expires_at"), subject: id.grant(), expiresAt: plan.ExpiresAt,
+		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(),
+	}
+	if !ok {
+		grant.subject = "the role assignment"
+	}
+	if state != nil {
+		grant.priorActive = state.Active
+	}
+	active := r.expiry.planActive(grant, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
 }
 
 func (r *workspaceRoleAssignmentResource) checkWorkspace(ctx context.Context, id string, diags *diag.Diagnostics) {
@@ -355,12 +381,17 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 			"workspace_id, role and exactly one of account_id and group_id must be known when the role is assigned.")
 		return
 	}
-	already, err := r.directory.AssignRole(ctx, id.principal(), id.role())
-	if err != nil {
-		addRoleWriteError(&resp.Diagnostics, "assign", id, err)
-		return
+	// An expiry already past grants nothing (the plan said so, or the
+	// apply's clock says so now).
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
+		already, err := r.directory.AssignRole(ctx, id.principal(), id.role())
+		if err != nil {
+			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
+			return
+		}
+		tflog.Debug(ctx, "assigned workspace role", map[string]any{"id": id.String(), "already_held": already})
 	}
-	tflog.Debug(ctx, "assigned workspace role", map[string]any{"id": id.String(), "already_held": already})
 	// The state is the plan: an immediate re-read could be stale on the real
 	// service, and the write succeeded.
 	plan.ID = types.StringValue(id.String())
@@ -370,7 +401,8 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 
 // Read answers from the principal's one role listing (shared by every
 // resource of the provider process). A role taken away outside Terraform
-// removes the resource, so the next plan re-assigns it.
+// removes the resource, so the next plan re-assigns it, unless it has
+// expired: then it stays, as expired.
 func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	if !r.configured(&resp.Diagnostics) {
 		return
@@ -398,7 +430,8 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if !has {
+	active, keep := r.expiry.readActive(has, state.Active, state.ExpiresAt)
+	if !keep {
 		// Tell a vanished workspace apart from a revoked role: the workspace
 		// listing is one cached call per provider process.
 		if _, found, err := r.directory.Workspace(ctx, id.WorkspaceID); err == nil && !found {
@@ -409,7 +442,9 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	expiresAt := state.ExpiresAt
 	state = modelOf(id)
+	state.ExpiresAt, state.Active = expiresAt, active
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
@@ -428,6 +463,10 @@ func modelOf(id roleAssignmentID) workspaceRoleAssignmentModel {
 		Role:        types.StringValue(id.Role),
 		AccountID:   types.StringNull(),
 		GroupID:     types.StringNull(),
+		// Atlassian keeps no expiry: an imported or listed assignment has
+		// none until its configuration's is applied.
+		ExpiresAt: types.StringNull(),
+		Active:    types.BoolValue(true),
 	}
 	if id.PrincipalType == access.TypeGroup {
 		m.GroupID = types.StringValue(id.PrincipalID)
@@ -437,10 +476,43 @@ func modelOf(id roleAssignmentID) workspaceRoleAssignmentModel {
 	return m
 }
 
-// Update is never called: every argument forces a new resource.
+// Update changes only the expiry: it assigns the role again when a moved or
+// removed expiry grants it again, and revokes it when the expiry has passed
+// (or an expired role was given again outside Terraform).
 func (r *workspaceRoleAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected update",
-		"Every argument of atlassian_workspace_role_assignment forces a new resource, so it is never updated in place. This is a bug in the provider; please report it.")
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state workspaceRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, ok := plan.assignment()
+	if !ok {
+		resp.Diagnostics.AddError("Incomplete role assignment",
+			"workspace_id, role and exactly one of account_id and group_id must be known when the role is assigned.")
+		return
+	}
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	switch grant, revoke := grantTransition(state.Active, plan.Active); {
+	case grant:
+		if _, err := r.directory.AssignRole(ctx, id.principal(), id.role()); err != nil {
+			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
+			return
+		}
+		tflog.Debug(ctx, "assigned workspace role again", map[string]any{"id": id.String()})
+	case revoke:
+		if _, err := r.directory.RevokeRole(ctx, id.principal(), id.role()); err != nil && !errors.Is(err, access.ErrNotFound) {
+			addRoleWriteError(&resp.Diagnostics, "revoke", id, err)
+			return
+		}
+		tflog.Debug(ctx, "revoked expired workspace role", map[string]any{"id": id.String()})
+	}
+	plan.ID = types.StringValue(id.String())
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, id.identity(), &resp.Diagnostics)
 }
 
 func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -119,4 +120,27 @@ func stringOrEnv(v types.String, lookup func(string) (string, bool), env []strin
 	}
 	value, name := firstEnv(lookup, env...)
 	return value, "$" + name
+}
+
+// resolveExpiryWarningWindow checks expiry_warning_window: a Go duration,
+// not negative; unset is the default.
+func resolveExpiryWarningWindow(v types.String) (time.Duration, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	attr := path.Root("expiry_warning_window")
+	switch {
+	case v.IsUnknown():
+		diags.AddAttributeError(attr, "Unknown provider expiry_warning_window",
+			"The provider's expiry_warning_window depends on a value that is only known after apply. Set it from a value known at plan time.")
+		return 0, diags
+	case v.IsNull():
+		return defaultExpiryWarningWindow, diags
+	}
+	text := strings.TrimSpace(v.ValueString())
+	d, err := time.ParseDuration(text)
+	if err != nil || d < 0 {
+		diags.AddAttributeError(attr, "Malformed expiry_warning_window",
+			fmt.Sprintf("The expiry warning window %q is not a duration such as 72h, 24h or 90m (0 turns the warnings off).", text))
+		return 0, diags
+	}
+	return d, diags
 }

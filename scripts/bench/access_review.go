@@ -33,7 +33,7 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 
 	// The sync the reports read, taken without latency: it is scenario 6's
 	// measurement, not this one's.
-	dir, err := b.workspace("9-report")
+	dir, err := b.workspace("10-report")
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 	}
 
 	var out []*result
-	for _, format := range []struct{ id, name string }{{"9a", "csv"}, {"9b", "json"}, {"9c", "html"}} {
+	for _, format := range []struct{ id, name string }{{"10a", "csv"}, {"10b", "json"}, {"10c", "html"}} {
 		file := dir.path("report." + format.name)
 		b.sb.resetCounters()
 		m, err := b.runBaton(ctx, dir.dir, dir.path("report-"+format.name+".log"), "report", "-f", c1z, "--format", format.name, "--output", file)
@@ -162,7 +162,7 @@ func (b *bench) workspaceQuestion(ctx context.Context, st sandbox.State, scope s
 	}
 	want := len(all[target.ID])
 
-	ws, err := b.workspace("9-effective-access")
+	ws, err := b.workspace("10-effective-access")
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ output "entries" {
 	const concurrency = 8
 	latencyFloor := time.Duration(1+t.groupPages+t.accountPages)*b.latency() +
 		time.Duration((t.groupListingPages+int64(len(st.Users))+concurrency-1)/concurrency)*b.latency()
-	r := &result{id: "9d", m: m, ratioTo: latencyFloor,
+	r := &result{id: "10d", m: m, ratioTo: latencyFloor,
 		ratioNote: fmt.Sprintf("floor: %d listing pages in sequence, %d listings %d at a time, at %d ms",
 			1+t.groupPages+t.accountPages, t.groupListingPages+int64(len(st.Users)), concurrency, b.latencyMS),
 		title:  fmt.Sprintf("`atlassian_effective_access` for one workspace (%s, %d entries) in the org of %s (`terraform apply`)", target.Name, want, scope),

@@ -28,7 +28,8 @@ var scenarios = []scenario{
 	{"6", "full sync of 5,000 users, 100 groups, 5 workspaces", fullSync},
 	{"7", "apply of a member list of 1,000 to 5,000 strings as a set, a list, a map and atlassian_group_members", shapes},
 	{"8", "terraform query -generate-config-out of 5,000 users, 300 groups, 20,000 memberships, 500 group roles; plan of the generated configuration", adoption},
-	{"9", "access reviews of 5,000 users, 100 groups, 5 workspaces: baton-atlassian report in each format; atlassian_effective_access for one workspace", accessReview},
+	{"9", "just-in-time access: refresh-plan of 1,000 memberships with `expires_at`; one apply revoking 1,000 expiring at once at 50 requests/s", expiringGrants},
+	{"10", "access reviews of 5,000 users, 100 groups, 5 workspaces: baton-atlassian report in each format; atlassian_effective_access for one workspace", accessReview},
 }
 
 // Terraform's exit codes: plan -detailed-exitcode answers 0 for no

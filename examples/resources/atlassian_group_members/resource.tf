@@ -22,6 +22,12 @@ resource "atlassian_group_members" "sre" {
   group_id = atlassian_group.sre.id
   # account id => label; the labels (emails here) make plans readable.
   members = { for email, account in data.atlassian_account.sre : account.account_id => email }
+  # Just-in-time: one member only until the end of the on-call week. The
+  # first apply after that time removes them (run applies on a schedule, see
+  # examples/ci); the others stay.
+  member_expiry = {
+    (data.atlassian_account.sre["xiu.doyle@sandbox-org.example"].account_id) = "2026-12-08T18:00:00Z"
+  }
 }
 
 # Thousands of members are fine: everyone active at the EU domain.

@@ -27,3 +27,16 @@ resource "atlassian_group_membership" "designers" {
   group_id   = data.atlassian_group.design.group_id
   account_id = each.value.account_id
 }
+
+# Just-in-time access: the membership ends at the first apply after
+# expires_at (run applies on a schedule, see examples/ci). Any offset is
+# accepted; plans show the time in UTC.
+data "atlassian_account" "ingrid" {
+  email = "ingrid.watanabe@sandbox-org.example"
+}
+
+resource "atlassian_group_membership" "incident_4711" {
+  group_id   = data.atlassian_group.design.group_id
+  account_id = data.atlassian_account.ingrid.account_id
+  expires_at = "2026-12-08T18:00:00Z" # reviewed in the pull request like any other change
+}
