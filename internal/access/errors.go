@@ -34,6 +34,10 @@ var (
 	ErrInactiveUser = errors.New("account not active")
 	// ErrInvalidRole: the workspace has no such role.
 	ErrInvalidRole = errors.New("invalid role")
+	// ErrUnavailable: the admin API failed (5xx) or did not answer
+	// (connection reset, timeout) after the client's retries. A write that
+	// ends so may or may not have been carried out.
+	ErrUnavailable = errors.New("admin API unavailable")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -48,6 +52,8 @@ var errorOfReason = map[string]error{
 	connector.ReasonLicenceLimit:         ErrLicenceLimit,
 	connector.ReasonInactiveUser:         ErrInactiveUser,
 	connector.ReasonInvalidRole:          ErrInvalidRole,
+	connector.ReasonServer:               ErrUnavailable,
+	connector.ReasonTransport:            ErrUnavailable,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

@@ -91,7 +91,8 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		Group
 	}
 	// Not replay-safe: a create that reached Atlassian before the connection
-	// dropped would come back as a name conflict on the second try.
+	// dropped would come back as a name conflict on the second try. The
+	// caller, which knows whether the name was free before, decides.
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroups,
 		path: pathf(routeGroups, c.orgID, directoryID), body: body,

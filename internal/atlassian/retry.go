@@ -13,7 +13,11 @@ import (
 )
 
 // RetryPolicy bounds how hard the client tries. It is the only place in the
-// project that retries: callers above the client must not retry again.
+// project that retries a call as it was sent: callers above the client must
+// not retry again. The one exception is a create, which is not safe to
+// replay: the client sends it once (429s aside), and the access layer,
+// which knows whether the group existed before, decides whether a failed
+// create is sent again or its group adopted (access.Directory.CreateGroup).
 type RetryPolicy struct {
 	// MaxAttempts counts the first attempt too; default 8.
 	MaxAttempts int

@@ -67,6 +67,11 @@ type Lookups interface {
 	// earlier (a resource's private state), which every membership write
 	// needs in its path, so that the write need not read the group first.
 	RememberGroupDirectory(groupID, directoryID string)
+	// FindGroupByName reads the group whose name equals name, regardless of
+	// case, as the group resource a sync emits; found is false when no
+	// group has that name. It is how a caller finds out whether a create
+	// whose answer was lost did create the group.
+	FindGroupByName(ctx context.Context, name string) (group *v2.Resource, found bool, err error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

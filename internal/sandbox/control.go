@@ -68,6 +68,7 @@ type settingsPatch struct {
 	WorkspaceRolesEnabled  *bool `json:"workspace_roles_enabled"`
 	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
 	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
+	ReadAfterWriteLagMS    *int  `json:"read_after_write_lag_ms"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +78,10 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.LicenceLimit != nil && *patch.LicenceLimit < 0 {
 		writeControlError(w, http.StatusBadRequest, "licence_limit must not be negative")
+		return
+	}
+	if patch.ReadAfterWriteLagMS != nil && *patch.ReadAfterWriteLagMS < 0 {
+		writeControlError(w, http.StatusBadRequest, "read_after_write_lag_ms must not be negative")
 		return
 	}
 	s.mu.Lock()
@@ -92,6 +97,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.RepeatedAddReturns204 != nil {
 		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
+	}
+	if patch.ReadAfterWriteLagMS != nil {
+		settings.ReadAfterWriteLagMS = *patch.ReadAfterWriteLagMS
 	}
 	updated := *settings
 	s.mu.Unlock()

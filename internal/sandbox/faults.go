@@ -47,6 +47,12 @@ type Faults struct {
 	// HTML page from a proxy.
 	GarbageRate float64 `json:"garbage_rate"`
 	GarbageKind string  `json:"garbage_kind,omitempty"`
+	// ErrorAfterWriteRate is the fraction of write requests (every method
+	// but GET) that are carried out and then answered ErrorStatus (default
+	// 500) instead of their answer, as a gateway that times out on a
+	// backend that did act: the client cannot tell it from a failure that
+	// changed nothing.
+	ErrorAfterWriteRate float64 `json:"error_after_write_rate"`
 }
 
 // Accepted values of Faults.RateLimitHeaders and Faults.GarbageKind.
@@ -64,6 +70,7 @@ const (
 func (f Faults) Validate() error {
 	for name, rate := range map[string]float64{
 		"error_rate": f.ErrorRate, "reset_connection_rate": f.ResetConnectionRate, "garbage_rate": f.GarbageRate,
+		"error_after_write_rate": f.ErrorAfterWriteRate,
 	} {
 		if rate < 0 || rate > 1 || math.IsNaN(rate) {
 			return fmt.Errorf("%s must be between 0 and 1", name)
@@ -104,6 +111,7 @@ func (f Faults) sanitized() Faults {
 	f.ErrorRate = clamp(f.ErrorRate)
 	f.ResetConnectionRate = clamp(f.ResetConnectionRate)
 	f.GarbageRate = clamp(f.GarbageRate)
+	f.ErrorAfterWriteRate = clamp(f.ErrorAfterWriteRate)
 	f.LatencyMS = max(f.LatencyMS, 0)
 	f.RetryAfterSeconds = max(f.RetryAfterSeconds, 0)
 	if f.RateLimitPerSecond < 0 || math.IsNaN(f.RateLimitPerSecond) || math.IsInf(f.RateLimitPerSecond, 0) {
@@ -226,6 +234,27 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 	}
 	return false
 }
+
+// failsAfterWrite decides whether a request that passed intercept is to be
+// carried out and then answered with an error (ErrorAfterWriteRate).
+func (f *faultInjector) failsAfterWrite(r *http.Request, pattern string) (int, bool) {
+	if r.Method == http.MethodGet {
+		return 0, false
+	}
+	cfg, applies := f.forRoute(pattern)
+	if !applies || !f.dice.chance(cfg.ErrorAfterWriteRate) {
+		return 0, false
+	}
+	return cmp.Or(cfg.ErrorStatus, http.StatusInternalServerError), true
+}
+
+// discardedAnswer is the ResponseWriter of a request whose answer the
+// error-after-write fault replaces: the handler runs, its answer is lost.
+type discardedAnswer struct{ header http.Header }
+
+func (d *discardedAnswer) Header() http.Header         { return d.header }
+func (d *discardedAnswer) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardedAnswer) WriteHeader(int)             {}
 
 func formatRate(perSecond float64) string {
 	return strconv.FormatFloat(perSecond, 'f', -1, 64)

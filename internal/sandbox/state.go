@@ -135,6 +135,12 @@ type Settings struct {
 	// and a test sets one to check that clients cope with an organization
 	// that has it.
 	MaxAccountIDsPerQuery int `json:"max_account_ids_per_query"`
+	// ReadAfterWriteLagMS makes reads lag behind writes, as on the
+	// eventually consistent real service: for this many milliseconds after
+	// a write to a group (create, delete, membership) or to a principal's
+	// role assignments, listings and gets still answer with the object as
+	// it was before. 0, the default, means reads see every write at once.
+	ReadAfterWriteLagMS int `json:"read_after_write_lag_ms"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
