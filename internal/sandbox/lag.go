@@ -170,3 +170,12 @@ func (s *Server) forgetStale() {
 	s.lagged.entries = nil
 	s.lagged.gen++
 }
+
+// ReadsCaughtUp reports whether reads see every write made so far: no
+// write is younger than the read-after-write lag. Tests poll it to know
+// when the lag has passed.
+func (s *Server) ReadsCaughtUp() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.readable() == s.data
+}
