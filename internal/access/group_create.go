@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Creating a group is the one write that cannot simply be sent again: the
@@ -75,11 +77,15 @@ func (d *Directory) CreateGroup(ctx context.Context, name, description string) (
 		case lookErr != nil:
 			return Group{}, fmt.Errorf("%w; looking for the group afterwards, to tell whether it was created, failed too: %v", err, lookErr)
 		case found:
+			tflog.Debug(ctx, "group create failed after it was carried out: adopted the group it created",
+				map[string]any{"group_id": g.ID, "attempt": attempt, "error": err.Error()})
 			d.rememberCreated(g)
 			return g, nil
 		case attempt == groupCreateAttempts:
 			return Group{}, fmt.Errorf("%w (sent %d times; the group was not created)", err, attempt)
 		}
+		tflog.Debug(ctx, "group create failed and created nothing: sending it again",
+			map[string]any{"attempt": attempt, "wait": pause.String(), "error": err.Error()})
 		if err := pauseFor(ctx, pause); err != nil {
 			return Group{}, fmt.Errorf("%w (then cancelled before trying again: %v)", ambiguous, err)
 		}
@@ -98,6 +104,8 @@ func (d *Directory) adoptCreated(ctx context.Context, name string, lost error) (
 		case err != nil:
 			return Group{}, fmt.Errorf("%w; the group was created, but looking it up failed: %v", lost, err)
 		case found:
+			tflog.Debug(ctx, "group create refused on its name after a lost answer: adopted the group the lost create made",
+				map[string]any{"group_id": g.ID})
 			d.rememberCreated(g)
 			return g, nil
 		case time.Now().Add(pause).After(deadline):
