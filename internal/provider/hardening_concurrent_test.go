@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -47,6 +49,15 @@ func (r *statusRecorder) WriteHeader(status int) {
 		r.status = status
 	}
 	r.ResponseWriter.WriteHeader(status)
+}
+
+// Hijack passes the sandbox's connection resets through.
+func (r *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("the response writer cannot be hijacked")
+	}
+	return h.Hijack()
 }
 
 func (r *statusRecorder) Write(b []byte) (int, error) {

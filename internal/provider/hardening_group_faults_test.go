@@ -73,28 +73,19 @@ func groupFaultScenarios() []groupFaultScenario {
 		{name: "no faults (baseline)", seed: 1},
 		{name: "10% 503 + 429 storm, seed 1", seed: 1, faults: stormWith(sandbox.Faults{ErrorRate: 0.10, ErrorStatus: http.StatusServiceUnavailable})},
 		{name: "10% 503 + 429 storm, seed 2", seed: 2, faults: stormWith(sandbox.Faults{ErrorRate: 0.10, ErrorStatus: http.StatusServiceUnavailable})},
-		{name: "25% 503, seed 3", seed: 3, faults: sandbox.Faults{ErrorRate: 0.25, ErrorStatus: http.StatusServiceUnavailable}},
+		{name: "25% 503 + 429 storm, seed 3", seed: 3, faults: stormWith(sandbox.Faults{ErrorRate: 0.25, ErrorStatus: http.StatusServiceUnavailable})},
 		{name: "8% connection resets, seed 1", seed: 1, faults: sandbox.Faults{ResetConnectionRate: 0.08}},
 		{name: "50% lost answers on group create/delete, seed 1", seed: 1, faults: lostCreates, onlyAdopts: true},
 	}
 	if os.Getenv(faultTestsEnv) == "" {
 		return rows
 	}
-	// A 429 storm counts against the client's attempts too, so the storm
-	// goes with the lower error rates only: a quarter of requests failing
-	// on top of a storm exhausts a membership write's attempts now and
-	// then, which is the retry budget doing its job, not a create problem.
 	for _, rate := range []float64{0.05, 0.10, 0.25} {
 		for _, seed := range []uint64{4, 5, 6} {
-			sc := groupFaultScenario{
-				name: fmt.Sprintf("%d%% 503, seed %d", int(rate*100), seed), seed: seed,
-				faults: sandbox.Faults{ErrorRate: rate, ErrorStatus: http.StatusServiceUnavailable},
-			}
-			if rate < 0.2 {
-				sc.name = fmt.Sprintf("%d%% 503 + 429 storm, seed %d", int(rate*100), seed)
-				sc.faults = stormWith(sc.faults)
-			}
-			rows = append(rows, sc)
+			rows = append(rows, groupFaultScenario{
+				name: fmt.Sprintf("%d%% 503 + 429 storm, seed %d", int(rate*100), seed), seed: seed,
+				faults: stormWith(sandbox.Faults{ErrorRate: rate, ErrorStatus: http.StatusServiceUnavailable}),
+			})
 		}
 	}
 	for _, seed := range []uint64{2, 3} {
