@@ -38,6 +38,9 @@ var (
 	// (connection reset, timeout) after the client's retries. A write that
 	// ends so may or may not have been carried out.
 	ErrUnavailable = errors.New("admin API unavailable")
+	// errCreatedNotVisible: a create succeeded without naming what it
+	// created, and reads do not show it yet; CreateGroup looks again.
+	errCreatedNotVisible = errors.New("created, but not visible yet")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -54,6 +57,7 @@ var errorOfReason = map[string]error{
 	connector.ReasonInvalidRole:          ErrInvalidRole,
 	connector.ReasonServer:               ErrUnavailable,
 	connector.ReasonTransport:            ErrUnavailable,
+	connector.ReasonCreatedNotVisible:    errCreatedNotVisible,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

@@ -27,7 +27,8 @@ import (
 //     otherwise the create is sent again, a bounded number of times;
 //   - a name conflict after an ambiguous attempt is that attempt's group,
 //     not yet visible to reads on an eventually consistent service: it is
-//     looked up until it shows.
+//     looked up until it shows; so is a group whose create was answered
+//     without its id before reads showed it.
 
 // groupCreateAttempts bounds the creates CreateGroup sends for one group.
 const groupCreateAttempts = 5
@@ -68,6 +69,9 @@ func (d *Directory) CreateGroup(ctx context.Context, name, description string) (
 			// The name was free before the first attempt: the group that
 			// now has it is the one an earlier attempt created.
 			return d.adoptCreated(ctx, name, ambiguous)
+		case errors.Is(err, errCreatedNotVisible):
+			// Created, answered without its id, and not in reads yet.
+			return d.adoptCreated(ctx, name, err)
 		case !errors.Is(err, ErrUnavailable) || ctx.Err() != nil:
 			return Group{}, err
 		}

@@ -167,3 +167,27 @@ func TestDeletedGroupLeftOutOfALaggingListing(t *testing.T) {
 		t.Fatalf("re-creating the deleted group's name: %v", err)
 	}
 }
+
+// A create answered without the new group's id, while reads lag, is found
+// once reads show it: one create, no error.
+func TestCreateGroupWithoutBodyWhileReadsLag(t *testing.T) {
+	d, env := newDirectory(t, 10)
+	if err := env.Server.Update(func(st *sandbox.State) error {
+		st.Settings.ReadAfterWriteLagMS = 1500
+		st.Settings.CreateGroupReturnsBody = false
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	env.ResetStats()
+	g, err := d.CreateGroup(context.Background(), "answered without a body", "")
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	if want := findByName(env, "answered without a body"); g.ID == "" || g.ID != want {
+		t.Errorf("CreateGroup returned %q, want %q", g.ID, want)
+	}
+	if n := env.Stats().ByRoute[routeCreateGroup]; n != 1 {
+		t.Errorf("%d creates sent, want 1", n)
+	}
+}

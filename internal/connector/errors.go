@@ -35,6 +35,7 @@ import (
 //	ErrServer (5xx after budget)        Aborted
 //	ErrTransport (no answer after budget) Aborted
 //	ErrMalformedResponse                Internal
+//	ErrCreatedNotVisible                Aborted (the caller looks again later)
 //	context cancelled / deadline        Canceled / DeadlineExceeded (the context is done: no retry waits)
 //	anything else                       Unknown
 //
@@ -65,6 +66,7 @@ const (
 	ReasonServer               = "SERVER_ERROR"           // 5xx after the retry budget
 	ReasonTransport            = "TRANSPORT"              // no answer after the retry budget
 	ReasonMalformedResponse    = "MALFORMED_RESPONSE"
+	ReasonCreatedNotVisible    = "CREATED_NOT_VISIBLE" // a create accepted without its id, not yet in reads
 )
 
 // Reason returns the reason a connector error carries, or "" for an error
@@ -131,6 +133,7 @@ var classes = []struct {
 	{atlassian.ErrServer, codes.Aborted, ReasonServer},
 	{atlassian.ErrTransport, codes.Aborted, ReasonTransport},
 	{atlassian.ErrMalformedResponse, codes.Internal, ReasonMalformedResponse},
+	{atlassian.ErrCreatedNotVisible, codes.Aborted, ReasonCreatedNotVisible},
 }
 
 // codeOf picks the gRPC code for a client error; see the table above.
