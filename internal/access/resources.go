@@ -134,12 +134,14 @@ func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
 			kept = append(kept, g)
 		}
 	}
+	var missing []Group
 	for id, g := range d.createdGroups {
 		if !listed[id] {
-			kept = append(kept, g)
+			missing = append(missing, g)
 		}
 	}
-	return kept, nil
+	sort.Slice(missing, func(i, j int) bool { return missing[i].ID < missing[j].ID })
+	return append(kept, missing...), nil
 }
 
 // Workspaces lists every workspace, once per process.
@@ -349,6 +351,9 @@ func (d *Directory) createGroupOnce(ctx context.Context, name, description strin
 // is read next in this process comes from here, not from a re-read that
 // the real service may answer with the state before the create.
 func (d *Directory) rememberCreated(g Group) {
+	if d.conn != nil && g.DirectoryID != "" {
+		d.conn.RememberGroupDirectory(g.ID, g.DirectoryID)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.deletedGroups, g.ID)
@@ -358,9 +363,6 @@ func (d *Directory) rememberCreated(g Group) {
 	}
 	d.foundGroups[g.ID] = g
 	d.grants[key(TypeGroup, g.ID)] = &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
-	if d.conn != nil && g.DirectoryID != "" {
-		d.conn.RememberGroupDirectory(g.ID, g.DirectoryID)
-	}
 }
 
 // DeleteGroup deletes a group; deleting one that is already gone succeeds.
