@@ -70,6 +70,11 @@ type Directory struct {
 	found           map[string]Account
 	foundGroups     map[string]Group
 	accountsIndexed bool
+	// createdGroups and deletedGroups are the groups this Directory
+	// created and deleted, which a listing fetched soon after may not show
+	// yet, or still show (see Groups).
+	createdGroups map[string]Group
+	deletedGroups map[string]bool
 
 	// writing is set by the first write this Directory sends (see Applying).
 	writing atomic.Bool
@@ -111,6 +116,7 @@ func New(server types.ConnectorServer, conn connector.Lookups) *Directory {
 	return &Directory{
 		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
 		found: map[string]Account{}, foundGroups: map[string]Group{}, walks: map[string]chan struct{}{},
+		createdGroups: map[string]Group{}, deletedGroups: map[string]bool{},
 	}
 }
 

@@ -37,6 +37,13 @@ var (
 	// ErrPaymentRequired: invitations need an organization with a paid
 	// subscription.
 	ErrPaymentRequired = errors.New("paid subscription required")
+	// ErrUnavailable: the admin API failed (5xx) or did not answer
+	// (connection reset, timeout) after the client's retries. A write that
+	// ends so may or may not have been carried out.
+	ErrUnavailable = errors.New("admin API unavailable")
+	// errCreatedNotVisible: a create succeeded without naming what it
+	// created, and reads do not show it yet; CreateGroup looks again.
+	errCreatedNotVisible = errors.New("created, but not visible yet")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -52,6 +59,9 @@ var errorOfReason = map[string]error{
 	connector.ReasonInactiveUser:         ErrInactiveUser,
 	connector.ReasonInvalidRole:          ErrInvalidRole,
 	connector.ReasonPaymentRequired:      ErrPaymentRequired,
+	connector.ReasonServer:               ErrUnavailable,
+	connector.ReasonTransport:            ErrUnavailable,
+	connector.ReasonCreatedNotVisible:    errCreatedNotVisible,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

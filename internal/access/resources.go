@@ -3,6 +3,7 @@ package access
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -115,9 +116,36 @@ func (d *Directory) Accounts(ctx context.Context) ([]Account, error) {
 	return cachedList(ctx, d, TypeUser, &d.accounts, accountFromResource)
 }
 
-// Groups lists every group, once per process (writes keep it current).
+// Groups lists every group, once per process (writes keep it current). A
+// listing fetched after this Directory deleted a group may still show it on
+// the real service, which is eventually consistent: the groups this process
+// deleted are left out, and the groups it created are in.
 func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
-	return cachedList(ctx, d, TypeGroup, &d.groups, groupFromResource)
+	all, err := cachedList(ctx, d, TypeGroup, &d.groups, groupFromResource)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if len(d.deletedGroups) == 0 && len(d.createdGroups) == 0 {
+		return all, nil
+	}
+	kept := make([]Group, 0, len(all)+len(d.createdGroups))
+	listed := make(map[string]bool, len(all))
+	for _, g := range all {
+		listed[g.ID] = true
+		if !d.deletedGroups[g.ID] {
+			kept = append(kept, g)
+		}
+	}
+	var missing []Group
+	for id, g := range d.createdGroups {
+		if !listed[id] {
+			missing = append(missing, g)
+		}
+	}
+	sort.Slice(missing, func(i, j int) bool { return missing[i].ID < missing[j].ID })
+	return append(kept, missing...), nil
 }
 
 // Workspaces lists every workspace, once per process.
@@ -300,9 +328,9 @@ func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, s
 	return r.item, r.found, nil
 }
 
-// CreateGroup creates a group through the connector's resource manager.
-func (d *Directory) CreateGroup(ctx context.Context, name, description string) (Group, error) {
-	d.writing.Store(true)
+// createGroupOnce sends one create through the connector's resource
+// manager (CreateGroup decides whether and when to send another).
+func (d *Directory) createGroupOnce(ctx context.Context, name, description string) (Group, error) {
 	resp, err := d.server.CreateResource(ctx, v2.CreateResourceRequest_builder{
 		Resource: newGroupResource(name, description),
 	}.Build())
@@ -319,14 +347,26 @@ func (d *Directory) CreateGroup(ctx context.Context, name, description string) (
 	if g.Description == "" {
 		g.Description = description
 	}
+	return g, nil
+}
+
+// rememberCreated files a group this Directory created (or adopted after a
+// lost answer) in the listings, with no members and no roles yet: what
+// is read next in this process comes from here, not from a re-read that
+// the real service may answer with the state before the create.
+func (d *Directory) rememberCreated(g Group) {
+	if d.conn != nil && g.DirectoryID != "" {
+		d.conn.RememberGroupDirectory(g.ID, g.DirectoryID)
+	}
 	d.mu.Lock()
-	if d.groups != nil {
+	defer d.mu.Unlock()
+	delete(d.deletedGroups, g.ID)
+	d.createdGroups[g.ID] = g
+	if d.groups != nil && !slices.ContainsFunc(d.groups, func(x Group) bool { return x.ID == g.ID }) {
 		d.groups = append(d.groups, g)
 	}
 	d.foundGroups[g.ID] = g
 	d.grants[key(TypeGroup, g.ID)] = &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
-	d.mu.Unlock()
-	return g, nil
 }
 
 // DeleteGroup deletes a group; deleting one that is already gone succeeds.
@@ -349,6 +389,8 @@ func (d *Directory) DeleteGroup(ctx context.Context, id string) error {
 		d.groups = kept
 	}
 	delete(d.foundGroups, id)
+	delete(d.createdGroups, id)
+	d.deletedGroups[id] = true
 	d.grants[key(TypeGroup, id)] = &grantListing{found: false}
 	d.mu.Unlock()
 	return nil

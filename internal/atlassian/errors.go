@@ -32,6 +32,10 @@ var (
 	// ErrTransport is a call that got no answer at all (connection refused
 	// or reset, timeout) after the retry budget.
 	ErrTransport = errors.New("no answer from the admin API")
+	// ErrCreatedNotVisible is a create Atlassian accepted without naming
+	// what it created, which reads do not show yet: the service is
+	// eventually consistent.
+	ErrCreatedNotVisible = errors.New("created, but not visible in reads yet")
 )
 
 // APIError is a failed admin API call, decoded from whichever error envelope

@@ -91,7 +91,8 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		Group
 	}
 	// Not replay-safe: a create that reached Atlassian before the connection
-	// dropped would come back as a name conflict on the second try.
+	// dropped would come back as a name conflict on the second try. The
+	// caller, which knows whether the name was free before, decides.
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroups,
 		path: pathf(routeGroups, c.orgID, directoryID), body: body,
@@ -105,7 +106,15 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 	if out.ID != "" {
 		return &out.Group, nil
 	}
-	return c.FindGroupByName(ctx, directoryID, name)
+	g, err := c.FindGroupByName(ctx, directoryID, name)
+	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrOrganizationNotFound) {
+		return nil, &APIError{
+			Method: http.MethodPost, Route: routeGroups, StatusCode: http.StatusCreated,
+			Detail: fmt.Sprintf("group %q was created, but reads do not show it yet", name),
+			kinds:  []error{ErrCreatedNotVisible},
+		}
+	}
+	return g, err
 }
 
 // FindGroupByName returns the group whose name equals name (Atlassian group

@@ -13,10 +13,20 @@ import (
 )
 
 // RetryPolicy bounds how hard the client tries. It is the only place in the
-// project that retries: callers above the client must not retry again.
+// project that retries a call as it was sent: callers above the client must
+// not retry again. The one exception is a create, which is not safe to
+// replay: the client sends it once (429s aside), and the access layer,
+// which knows whether the group existed before, decides whether a failed
+// create is sent again or its group adopted (access.Directory.CreateGroup).
 type RetryPolicy struct {
 	// MaxAttempts counts the first attempt too; default 8.
 	MaxAttempts int
+	// RateLimitedAttempts is how many attempts beyond MaxAttempts answers
+	// 429 may use up: Atlassian did not act on those, so a rate-limit storm
+	// on top of a few server errors does not end a call that waiting would
+	// see through. Default MaxAttempts-1 (so one attempt when MaxAttempts is
+	// 1); negative means none.
+	RateLimitedAttempts int
 	// MaxElapsed bounds the time spent on one call, waits included; a wait
 	// that would end past it is not started. Default 3 minutes.
 	MaxElapsed time.Duration
@@ -29,6 +39,12 @@ type RetryPolicy struct {
 func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 8
+	}
+	switch {
+	case p.RateLimitedAttempts == 0:
+		p.RateLimitedAttempts = p.MaxAttempts - 1
+	case p.RateLimitedAttempts < 0:
+		p.RateLimitedAttempts = 0
 	}
 	if p.MaxElapsed <= 0 {
 		p.MaxElapsed = 3 * time.Minute
@@ -70,12 +86,13 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 	policy := c.retry
 	start := time.Now()
 	attempts := 0
+	rateLimited := 0 // attempts answered 429
 	var nextWait time.Duration
 	var lastErr error // the transport error of the attempt being retried
 
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
-		RetryMax:     policy.MaxAttempts - 1,
+		RetryMax:     policy.MaxAttempts - 1 + policy.RateLimitedAttempts,
 		RetryWaitMin: policy.MinWait,
 		RetryWaitMax: policy.MaxWait,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
@@ -89,6 +106,14 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 				return false, ctx.Err()
 			}
 			retry, wait := policy.decide(r.replaySafe, attempts, resp, err)
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				rateLimited++
+			}
+			// Every attempt counts against MaxAttempts, except the 429s
+			// that RateLimitedAttempts allows on top.
+			if attempts-min(rateLimited, policy.RateLimitedAttempts) >= policy.MaxAttempts {
+				retry = false
+			}
 			if !retry {
 				// A transport error that will not be retried is the result.
 				if resp == nil && err != nil {

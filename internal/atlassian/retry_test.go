@@ -120,6 +120,30 @@ func TestServerErrorIsNotRetriedForGroupCreate(t *testing.T) {
 	}
 }
 
+// Answers 429, which Atlassian did not act on, use the extra attempts
+// RateLimitedAttempts allows before they count against MaxAttempts: a
+// storm of them among a few server errors does not end the call.
+func TestRateLimitedAttemptsComeOnTop(t *testing.T) {
+	tooMany := status(429, "Retry-After", "0")
+	c, n := scripted(t, tooMany, status(503), tooMany, status(503), tooMany, status(503), orgOK)
+	if _, err := c.GetOrganization(context.Background()); err != nil {
+		t.Fatalf("three 503s among three 429s, with 4 attempts and 3 more for 429s: %v", err)
+	}
+	if n.Load() != 7 {
+		t.Fatalf("%d requests, want 7", n.Load())
+	}
+
+	// Beyond the extra attempts, 429s count like any other failure.
+	c, n = scripted(t, tooMany)
+	_, err := c.GetOrganization(context.Background())
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("an endless storm: %v, want ErrRateLimited", err)
+	}
+	if want := int32(fastRetries.MaxAttempts + fastRetries.MaxAttempts - 1); n.Load() != want {
+		t.Fatalf("%d requests in an endless storm, want %d", n.Load(), want)
+	}
+}
+
 func TestGivesUpAfterTheAttemptBound(t *testing.T) {
 	c, n := scripted(t, status(502))
 	_, err := c.GetOrganization(context.Background())

@@ -71,6 +71,11 @@ type Lookups interface {
 	// resources; emails that name no account are absent. The protocol
 	// has no lookup by anything but id.
 	FindUsersByEmail(ctx context.Context, emails []string) ([]*v2.Resource, error)
+	// FindGroupByName reads the group whose name equals name, regardless of
+	// case, as the group resource a sync emits; found is false when no
+	// group has that name. It is how a caller finds out whether a create
+	// whose answer was lost did create the group.
+	FindGroupByName(ctx context.Context, name string) (group *v2.Resource, found bool, err error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

@@ -36,6 +36,7 @@ import (
 //	ErrServer (5xx after budget)        Aborted
 //	ErrTransport (no answer after budget) Aborted
 //	ErrMalformedResponse                Internal
+//	ErrCreatedNotVisible                Aborted (the caller looks again later)
 //	context cancelled / deadline        Canceled / DeadlineExceeded (the context is done: no retry waits)
 //	anything else                       Unknown
 //
@@ -67,6 +68,7 @@ const (
 	ReasonTransport            = "TRANSPORT"              // no answer after the retry budget
 	ReasonMalformedResponse    = "MALFORMED_RESPONSE"
 	ReasonPaymentRequired      = "PAYMENT_REQUIRED" // 402: invitations need a paid subscription
+	ReasonCreatedNotVisible    = "CREATED_NOT_VISIBLE" // a create accepted without its id, not yet in reads
 )
 
 // Reason returns the reason a connector error carries, or "" for an error
@@ -134,6 +136,7 @@ var classes = []struct {
 	{atlassian.ErrTransport, codes.Aborted, ReasonTransport},
 	{atlassian.ErrMalformedResponse, codes.Internal, ReasonMalformedResponse},
 	{atlassian.ErrPaymentRequired, codes.FailedPrecondition, ReasonPaymentRequired},
+	{atlassian.ErrCreatedNotVisible, codes.Aborted, ReasonCreatedNotVisible},
 }
 
 // codeOf picks the gRPC code for a client error; see the table above.

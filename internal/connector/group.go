@@ -228,6 +228,24 @@ func (s *groupSyncer) Create(ctx context.Context, r *v2.Resource) (*v2.Resource,
 	return created, withRateLimit(rl, nil), nil
 }
 
+// FindGroupByName reads the group named name (see Lookups), with the
+// search filter of the group listing: a few requests, not a full listing.
+func (c *Connector) FindGroupByName(ctx context.Context, name string) (*v2.Resource, bool, error) {
+	g, err := c.client.FindGroupByName(ctx, atlassian.AllDirectories, name)
+	switch {
+	case isGone(err):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, wrapError(err, "looking for the group named %q", name)
+	}
+	c.rememberDirectory(g.ID, g.DirectoryID)
+	r, err := groupResource(g)
+	if err != nil {
+		return nil, false, err
+	}
+	return r, true, nil
+}
+
 // Delete deletes a group. A group already gone is not an error: deleting is
 // idempotent.
 func (s *groupSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.ResourceId) (annotations.Annotations, error) {

@@ -183,13 +183,17 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	name := plan.Name.ValueString()
+	// The access layer makes the create safe to retry: it sends it again
+	// after a failure that created nothing, and adopts the group a create
+	// whose answer was lost did create.
 	created, err := r.directory.CreateGroup(ctx, name, plan.Description.ValueString())
 	if err != nil {
 		if errors.Is(err, access.ErrAlreadyExists) || errors.Is(err, access.ErrConflict) {
 			// Created by someone else between plan and apply.
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Group name already taken",
-				fmt.Sprintf("Atlassian refused to create group %q because a group with that name already exists "+
-					"(names are unique regardless of case). Import that group, or choose another name.\n\n%s", name, err))
+				fmt.Sprintf("Group %q cannot be created because a group with that name already exists (names are "+
+					"unique regardless of case); it was created after the plan checked the name. Import that group, or "+
+					"choose another name.\n\n%s", name, err))
 			return
 		}
 		resp.Diagnostics.AddError("Could not create the group", fmt.Sprintf("Creating group %q failed: %s", name, err))

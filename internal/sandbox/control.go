@@ -69,6 +69,7 @@ type settingsPatch struct {
 	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
 	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
 	PaidSubscription       *bool `json:"paid_subscription"`
+	ReadAfterWriteLagMS    *int  `json:"read_after_write_lag_ms"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +79,10 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.LicenceLimit != nil && *patch.LicenceLimit < 0 {
 		writeControlError(w, http.StatusBadRequest, "licence_limit must not be negative")
+		return
+	}
+	if patch.ReadAfterWriteLagMS != nil && *patch.ReadAfterWriteLagMS < 0 {
+		writeControlError(w, http.StatusBadRequest, "read_after_write_lag_ms must not be negative")
 		return
 	}
 	s.mu.Lock()
@@ -96,6 +101,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.PaidSubscription != nil {
 		settings.PaidSubscription = *patch.PaidSubscription
+	}
+	if patch.ReadAfterWriteLagMS != nil {
+		settings.ReadAfterWriteLagMS = *patch.ReadAfterWriteLagMS
 	}
 	updated := *settings
 	s.mu.Unlock()

@@ -20,4 +20,9 @@
 // assignments, behaviour settings). It can be generated deterministically
 // (Generate), loaded from and saved to a JSON file, replaced wholesale, or
 // mutated out-of-band with Update to simulate changes made by other admins.
+//
+// Settings.ReadAfterWriteLagMS makes it eventually consistent, as the real
+// service is: reads answer with each written object's value from before the
+// write for that long (lag.go), while writes and the control endpoints see
+// the current organization.
 package sandbox

@@ -52,6 +52,12 @@ type Faults struct {
 	// instead. It is the ambiguous failure a client must recover from by
 	// reading before it writes again.
 	LoseAnswerRate float64 `json:"lose_answer_rate"`
+	// ErrorAfterWriteRate is the fraction of write requests (every method
+	// but GET) that are carried out and then answered ErrorStatus (default
+	// 500) instead of their answer, as a gateway that times out on a
+	// backend that did act: the client cannot tell it from a failure that
+	// changed nothing.
+	ErrorAfterWriteRate float64 `json:"error_after_write_rate"`
 }
 
 // Accepted values of Faults.RateLimitHeaders and Faults.GarbageKind.
@@ -70,6 +76,7 @@ func (f Faults) Validate() error {
 	for name, rate := range map[string]float64{
 		"error_rate": f.ErrorRate, "reset_connection_rate": f.ResetConnectionRate, "garbage_rate": f.GarbageRate,
 		"lose_answer_rate": f.LoseAnswerRate,
+		"error_after_write_rate": f.ErrorAfterWriteRate,
 	} {
 		if rate < 0 || rate > 1 || math.IsNaN(rate) {
 			return fmt.Errorf("%s must be between 0 and 1", name)
@@ -111,6 +118,7 @@ func (f Faults) sanitized() Faults {
 	f.ResetConnectionRate = clamp(f.ResetConnectionRate)
 	f.GarbageRate = clamp(f.GarbageRate)
 	f.LoseAnswerRate = clamp(f.LoseAnswerRate)
+	f.ErrorAfterWriteRate = clamp(f.ErrorAfterWriteRate)
 	f.LatencyMS = max(f.LatencyMS, 0)
 	f.RetryAfterSeconds = max(f.RetryAfterSeconds, 0)
 	if f.RateLimitPerSecond < 0 || math.IsNaN(f.RateLimitPerSecond) || math.IsInf(f.RateLimitPerSecond, 0) {
@@ -241,7 +249,22 @@ func (f *faultInjector) loseAnswer(pattern string) bool {
 	return applies && f.dice.chance(cfg.LoseAnswerRate)
 }
 
-// discardedAnswer is where a handler writes an answer that will be lost.
+// failsAfterWrite decides whether a request that passed intercept is to be
+// carried out and then answered with an error (ErrorAfterWriteRate).
+func (f *faultInjector) failsAfterWrite(r *http.Request, pattern string) (int, bool) {
+	if r.Method == http.MethodGet {
+		return 0, false
+	}
+	cfg, applies := f.forRoute(pattern)
+	if !applies || !f.dice.chance(cfg.ErrorAfterWriteRate) {
+		return 0, false
+	}
+	return cmp.Or(cfg.ErrorStatus, http.StatusInternalServerError), true
+}
+
+// discardedAnswer is the ResponseWriter of a request whose answer a fault
+// replaces (a lost answer or an error after the write): the handler runs,
+// its answer is dropped.
 type discardedAnswer struct{ header http.Header }
 
 func (d *discardedAnswer) Header() http.Header         { return d.header }

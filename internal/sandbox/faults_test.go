@@ -214,3 +214,26 @@ func TestFaultsControlEndpoint(t *testing.T) {
 		t.Fatalf("clamped faults = %+v", got)
 	}
 }
+
+// The error-after-write fault carries the write out and loses its answer:
+// the client sees a 5xx, the organization has the change, and reads are
+// not affected.
+func TestErrorAfterWriteFault(t *testing.T) {
+	h := start(t, func(o *sandbox.Options) { o.Users, o.Groups, o.Workspaces = 10, 2, 1 })
+	h.env.Server.SetFaults(sandbox.Faults{ErrorAfterWriteRate: 1, ErrorStatus: 503})
+	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "answer lost"}).wantError(t, 503, "ADMIN-UAM-503-1")
+	found := false
+	for _, g := range h.env.Server.State().Groups {
+		found = found || g.Name == "answer lost"
+	}
+	if !found {
+		t.Fatal("the create answered with the injected error was not carried out")
+	}
+	h.call("GET", h.groupsPath("-"), nil).wantStatus(t, 200)
+	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "answer lost"}).wantError(t, 503, "ADMIN-UAM-503-1")
+	h.env.Server.SetFaults(sandbox.Faults{})
+	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "answer lost"}).wantStatus(t, 409)
+	if err := (sandbox.Faults{ErrorAfterWriteRate: 2}).Validate(); err == nil {
+		t.Error("an error_after_write_rate above 1 was accepted")
+	}
+}

@@ -280,6 +280,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 		for _, taken := d.group(id); taken; _, taken = d.group(id) {
 			id = s.ids.uuid()
 		}
+		s.journalGroup(d, id, false)
 		d.insertGroup(Group{
 			ID:               id,
 			Name:             name,
@@ -324,6 +325,7 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) error {
 		case !groupDeletable(g):
 			return errForbidden("group %s cannot be deleted", g.Name)
 		}
+		s.journalGroup(d, g.ID, true)
 		d.deleteGroup(g.ID)
 		return nil
 	})

@@ -45,6 +45,7 @@ func (s *Server) addMember(w http.ResponseWriter, r *http.Request) error {
 		if err := d.checkLicence(d.groupWorkspaces(g.ID), []string{accountID}); err != nil {
 			return err
 		}
+		s.journalGroup(d, g.ID, false)
 		addMember(g, accountID)
 		return nil
 	})
@@ -73,9 +74,11 @@ func (s *Server) removeMember(w http.ResponseWriter, r *http.Request) error {
 		if g.ExternalSynced {
 			return errForbidden(detailExternalSynced)
 		}
-		if !removeMember(g, accountID) {
+		if !isMember(g, accountID) {
 			return errNotFound("user %s is not a member of group %s", accountID, g.ID)
 		}
+		s.journalGroup(d, g.ID, false)
+		removeMember(g, accountID)
 		return nil
 	})
 	if err != nil {

@@ -197,9 +197,11 @@ func (s *Server) changeUserRole(w http.ResponseWriter, r *http.Request, assign b
 		}
 		a := UserRoleAssignment{AccountID: u.AccountID, ResourceID: grant.workspace.ID, ResourceOwner: grant.workspace.Type, Role: grant.role}
 		if !assign {
-			if !d.removeUserRole(a) {
+			if !slices.Contains(d.userRoles(u.AccountID), a) {
 				return errNotFound("user %s has no role %s on %s", accountID, a.Role, a.ResourceID)
 			}
+			s.journalUserRoles(d, u.AccountID)
+			d.removeUserRole(a)
 			return nil
 		}
 		if u.Status != statusActive {
@@ -211,6 +213,7 @@ func (s *Server) changeUserRole(w http.ResponseWriter, r *http.Request, assign b
 		if err := d.checkLicence([]string{a.ResourceID}, []string{u.AccountID}); err != nil {
 			return err
 		}
+		s.journalUserRoles(d, u.AccountID)
 		d.addUserRole(a)
 		return nil
 	})
@@ -260,9 +263,11 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 		}
 		a := GroupRoleAssignment{GroupID: g.ID, ResourceID: grant.workspace.ID, ResourceOwner: grant.workspace.Type, Role: grant.role}
 		if !assign {
-			if !d.removeGroupRole(a) {
+			if !slices.Contains(d.groupRoles(g.ID), a) {
 				return errNotFound("group %s has no role %s on %s", g.ID, a.Role, a.ResourceID)
 			}
+			s.journalGroupRoles(d, g.ID)
+			d.removeGroupRole(a)
 			return nil
 		}
 		if slices.Contains(d.groupRoles(g.ID), a) {
@@ -271,6 +276,7 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 		if err := d.checkLicence([]string{a.ResourceID}, g.MemberAccountIDs); err != nil {
 			return err
 		}
+		s.journalGroupRoles(d, g.ID)
 		d.addGroupRole(a)
 		return nil
 	})

@@ -20,6 +20,8 @@ type Server struct {
 
 	mu   sync.RWMutex
 	data *store
+	// lagged journals recent writes for Settings.ReadAfterWriteLagMS (lag.go).
+	lagged lagJournal
 
 	faults *faultInjector
 	stats  *statsRecorder
@@ -152,6 +154,15 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 			resetConnection(w)
 			return
 		}
+		if status, lost := s.faults.failsAfterWrite(r, pattern); lost {
+			_ = h(&discardedAnswer{header: http.Header{}}, r) // carried out; its answer, success or not, is lost
+			writeAPIError(w, style, requestID, &apiError{
+				Status: status,
+				Code:   fmt.Sprintf("ADMIN-UAM-%d-1", status),
+				Detail: "injected failure: the sandbox carried out this request and was asked to fail its answer",
+			})
+			return
+		}
 		err := h(w, r)
 		if err == nil {
 			return
@@ -164,11 +175,12 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 	})
 }
 
-// read runs fn with shared access to the organization.
+// read runs fn with shared access to the organization, as reads see it:
+// while a read-after-write lag is set, recent writes are not visible yet.
 func (s *Server) read(fn func(d *store) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return fn(s.data)
+	return fn(s.readable())
 }
 
 // write runs fn with exclusive access to the organization. fn must validate
@@ -209,6 +221,7 @@ func (s *Server) ReplaceState(st State) error {
 	}
 	s.mu.Lock()
 	s.data = data
+	s.forgetStale()
 	s.mu.Unlock()
 	return nil
 }
@@ -228,6 +241,7 @@ func (s *Server) Update(fn func(st *State) error) error {
 		return fmt.Errorf("sandbox: invalid state after update: %w", err)
 	}
 	s.data = data
+	s.forgetStale()
 	return nil
 }
 

@@ -141,6 +141,12 @@ type Settings struct {
 	// PaidSubscription: invitations are only for organizations with a paid
 	// subscription; when false, invite answers 402 ADMIN-UAM-402-1.
 	PaidSubscription bool `json:"paid_subscription"`
+	// ReadAfterWriteLagMS makes reads lag behind writes, as on the
+	// eventually consistent real service: for this many milliseconds after
+	// a write to a group (create, delete, membership) or to a principal's
+	// role assignments, listings and gets still answer with the object as
+	// it was before. 0, the default, means reads see every write at once.
+	ReadAfterWriteLagMS int `json:"read_after_write_lag_ms"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
