@@ -67,7 +67,7 @@ const (
 	ReasonServer               = "SERVER_ERROR"           // 5xx after the retry budget
 	ReasonTransport            = "TRANSPORT"              // no answer after the retry budget
 	ReasonMalformedResponse    = "MALFORMED_RESPONSE"
-	ReasonPaymentRequired      = "PAYMENT_REQUIRED" // 402: invitations need a paid subscription
+	ReasonPaymentRequired      = "PAYMENT_REQUIRED"    // 402: invitations need a paid subscription
 	ReasonCreatedNotVisible    = "CREATED_NOT_VISIBLE" // a create accepted without its id, not yet in reads
 )
 

@@ -75,7 +75,7 @@ const (
 func (f Faults) Validate() error {
 	for name, rate := range map[string]float64{
 		"error_rate": f.ErrorRate, "reset_connection_rate": f.ResetConnectionRate, "garbage_rate": f.GarbageRate,
-		"lose_answer_rate": f.LoseAnswerRate,
+		"lose_answer_rate":       f.LoseAnswerRate,
 		"error_after_write_rate": f.ErrorAfterWriteRate,
 	} {
 		if rate < 0 || rate > 1 || math.IsNaN(rate) {
