@@ -68,6 +68,8 @@ type settingsPatch struct {
 	WorkspaceRolesEnabled  *bool `json:"workspace_roles_enabled"`
 	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
 	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
+	// OrgRoleConsistencyDelayMs: see Settings.
+	OrgRoleConsistencyDelayMs *int `json:"org_role_consistency_delay_ms"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +79,10 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.LicenceLimit != nil && *patch.LicenceLimit < 0 {
 		writeControlError(w, http.StatusBadRequest, "licence_limit must not be negative")
+		return
+	}
+	if d := patch.OrgRoleConsistencyDelayMs; d != nil && (*d < 0 || *d > MaxOrgRoleConsistencyDelayMs) {
+		writeControlError(w, http.StatusBadRequest, "org_role_consistency_delay_ms must be between 0 and 30000")
 		return
 	}
 	s.mu.Lock()
@@ -92,6 +98,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.RepeatedAddReturns204 != nil {
 		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
+	}
+	if patch.OrgRoleConsistencyDelayMs != nil {
+		settings.OrgRoleConsistencyDelayMs = *patch.OrgRoleConsistencyDelayMs
 	}
 	updated := *settings
 	s.mu.Unlock()

@@ -135,11 +135,16 @@ type Settings struct {
 	// and a test sets one to check that clients cope with an organization
 	// that has it.
 	MaxAccountIDsPerQuery int `json:"max_account_ids_per_query"`
+	// OrgRoleConsistencyDelayMs is how long an organization role assign or
+	// revoke takes to show in role-assignment reads and platformRoles (the
+	// reference: eventually consistent, up to thirty seconds). 0 makes the
+	// change visible at once.
+	OrgRoleConsistencyDelayMs int `json:"org_role_consistency_delay_ms"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
-	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true}
+	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
 }
 
 // UnmarshalJSON starts from DefaultSettings, so a partial settings object
