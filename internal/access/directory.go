@@ -70,6 +70,10 @@ type Directory struct {
 	foundGroups     map[string]Group
 	accountsIndexed bool
 
+	// orgRoles: the organization's id and its organization admins
+	// (organization_roles.go).
+	orgRoles orgRoleState
+
 	// writing is set by the first write this Directory sends (see Applying).
 	writing atomic.Bool
 	// sharing counts the callers inside share, and walkWaiters the callers

@@ -34,6 +34,9 @@ var (
 	ErrInactiveUser = errors.New("account not active")
 	// ErrInvalidRole: the workspace has no such role.
 	ErrInvalidRole = errors.New("invalid role")
+	// ErrSuspensionRefused: Atlassian refused to suspend the account, which
+	// it does for an organization admin.
+	ErrSuspensionRefused = errors.New("suspension refused")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -48,6 +51,7 @@ var errorOfReason = map[string]error{
 	connector.ReasonLicenceLimit:         ErrLicenceLimit,
 	connector.ReasonInactiveUser:         ErrInactiveUser,
 	connector.ReasonInvalidRole:          ErrInvalidRole,
+	connector.ReasonSuspensionRefused:    ErrSuspensionRefused,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

@@ -38,6 +38,9 @@ const (
 	ActionReturnSuccess = "success"
 	ActionReturnStatus  = "status"
 	ActionReturnReason  = "reason"
+	// ActionReturnDirectoryID is the directory the write used, for the
+	// caller to pass back next time.
+	ActionReturnDirectoryID = "directory_id"
 )
 
 // ReasonSuspensionRefused: Atlassian refused to suspend the account, which
@@ -64,6 +67,7 @@ func userActionSchema(name, displayName, description string, kind v2.ActionType)
 		ReturnTypes: []*config.Field{
 			config.Field_builder{Name: ActionReturnSuccess, DisplayName: "Success", BoolField: &config.BoolField{}}.Build(),
 			config.Field_builder{Name: ActionReturnStatus, DisplayName: "Account status", StringField: &config.StringField{}}.Build(),
+			config.Field_builder{Name: ActionReturnDirectoryID, DisplayName: "Directory ID", StringField: &config.StringField{}}.Build(),
 		},
 		ActionType: []v2.ActionType{kind},
 	}.Build()
@@ -125,7 +129,10 @@ func (s *userSyncer) setSuspended(ctx context.Context, args *structpb.Struct, su
 		}
 		return failedAction(err), nil, err
 	}
-	return actions.NewReturnValues(true, actions.NewStringReturnField(ActionReturnStatus, status)), withRateLimit(rl, nil), nil
+	return actions.NewReturnValues(true,
+		actions.NewStringReturnField(ActionReturnStatus, status),
+		actions.NewStringReturnField(ActionReturnDirectoryID, directoryID),
+	), withRateLimit(rl, nil), nil
 }
 
 // actionUserID reads user_id as a resource id or a plain account id.
