@@ -144,6 +144,8 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewGroupResource,
 		NewGroupMembershipResource,
 		NewGroupMembersResource,
+		NewOrganizationRoleAssignmentResource,
+		NewAccountSuspensionResource,
 	}
 }
 
