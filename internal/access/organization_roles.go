@@ -92,15 +92,44 @@ func (d *Directory) OrganizationAdmins(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// IsOrganizationAdmin answers from the same listing as OrganizationAdmins.
+// AccountAndAdmin reads one account afresh and whether it holds the
+// organization admin role, with one request; found is false when there is
+// no such account. The account is remembered like Account's.
+func (d *Directory) AccountAndAdmin(ctx context.Context, accountID string) (a Account, admin, found bool, err error) {
+	r, found, err := d.getResource(ctx, TypeUser, accountID)
+	if err != nil || !found {
+		return Account{}, false, false, err
+	}
+	a = accountFromResource(r)
+	d.mu.Lock()
+	d.found[a.ID] = a
+	d.mu.Unlock()
+	admin = slices.Contains(platformRoles(r), RoleOrgAdmin)
+	d.orgRoles.mu.Lock()
+	if d.orgRoles.admins != nil {
+		admin = admin || d.orgRoles.admins[accountID]
+	}
+	d.orgRoles.mu.Unlock()
+	return a, admin, true, nil
+}
+
+// IsOrganizationAdmin answers from the organization admins listing when the
+// process has it, and otherwise reads the one account (a plan that checks a
+// few accounts must not list the whole organization). An account that does
+// not exist is no admin.
 func (d *Directory) IsOrganizationAdmin(ctx context.Context, accountID string) (bool, error) {
-	admins, err := d.orgAdminSet(ctx)
-	if err != nil {
+	d.orgRoles.mu.Lock()
+	admins := d.orgRoles.admins
+	held := admins[accountID]
+	d.orgRoles.mu.Unlock()
+	if admins != nil {
+		return held, nil
+	}
+	r, found, err := d.getResource(ctx, TypeUser, accountID)
+	if err != nil || !found {
 		return false, err
 	}
-	d.orgRoles.mu.Lock()
-	defer d.orgRoles.mu.Unlock()
-	return admins[accountID], nil
+	return slices.Contains(platformRoles(r), RoleOrgAdmin), nil
 }
 
 func (d *Directory) orgAdminSet(ctx context.Context) (map[string]bool, error) {

@@ -153,24 +153,16 @@ func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource
 
 func (r *accountSuspensionResource) checkSuspendable(ctx context.Context, accountID string, diags *diag.Diagnostics) {
 	attr := path.Root("account_id")
-	a, found, err := r.directory.Account(ctx, accountID)
+	a, admin, found, err := r.directory.AccountAndAdmin(ctx, accountID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(attr, "Could not look up the account", err.Error())
-		return
 	case !found:
 		diags.AddAttributeError(attr, "Unknown account",
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
-		return
 	case a.Status != access.StatusActive && a.Status != access.StatusSuspended:
 		diags.AddAttributeError(attr, "Account cannot be suspended",
 			fmt.Sprintf("Account %s is %s: only active accounts can be suspended.", accountID, a.Status))
-		return
-	}
-	admin, err := r.directory.IsOrganizationAdmin(ctx, accountID)
-	switch {
-	case err != nil:
-		diags.AddAttributeError(attr, "Could not list the organization admins", err.Error())
 	case admin:
 		diags.AddAttributeError(attr, "Cannot suspend an organization admin",
 			fmt.Sprintf("Account %s is an organization admin of organization %s, and Atlassian refuses to suspend "+
