@@ -223,3 +223,32 @@ func assignOrgAdminThroughAPI(t *testing.T, org *testOrg, accountID string) {
 		t.Fatalf("assigning the organization admin role: %s", resp.Status)
 	}
 }
+
+// The documentation's examples of both resources apply, as written, to the
+// demo organization.
+func TestAccOrganizationRoleAndSuspension_examples(t *testing.T) {
+	org := newDemoOrg(t)
+	setOrgRoleDelay(org, 0)
+	emails := map[string]string{}
+	for _, u := range org.State().Users {
+		emails[u.Email] = u.AccountID
+	}
+	ingrid, liam := emails["ingrid.watanabe@sandbox-org.example"], emails["liam.reddy@sandbox-org.example"]
+	if ingrid == "" || liam == "" || emails["ivan.nwosu@sandbox-org.example"] != "57517bc6cc009900ad755128" || liam != "504054724dbc69eb92ef6fc7" {
+		t.Fatalf("the demo organization lacks what the examples refer to")
+	}
+	config := org.config(exampleConfig(t, "examples/resources/atlassian_organization_role_assignment/resource.tf") +
+		exampleConfig(t, "examples/resources/atlassian_account_suspension/resource.tf"))
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []tfresource.TestStep{{
+			Config: config,
+			Check: tfresource.ComposeTestCheckFunc(expectStatus(org, liam, "suspended"), grpCheckSandbox(func() error {
+				if !isOrgAdminInSandbox(org, ingrid) {
+					return fmt.Errorf("the example did not make %s an organization admin", ingrid)
+				}
+				return nil
+			})),
+		}},
+	})
+}
