@@ -202,7 +202,7 @@ func (d *Directory) RevokeOrganizationRole(ctx context.Context, accountID, role 
 }
 
 // Confirmation polls: quick at first, since the change is often visible
-// within a second or two, then spaced out over the consistency window.
+// soon, then spaced out over the consistency window.
 const (
 	firstConfirmationPoll = 250 * time.Millisecond
 	maxConfirmationPoll   = 2 * time.Second
@@ -212,8 +212,8 @@ const (
 // Atlassian's reads show it holding (want true) or not holding the role, or
 // until timeout. It writes nothing: a change that does not show in time is
 // reported as confirmed false, not retried, since the write itself was
-// accepted. reads is how many reads it took. found is false when the
-// account does not exist.
+// accepted. reads is how many reads it took. An account that does not
+// exist is ErrNotFound.
 func (d *Directory) ConfirmOrganizationRole(ctx context.Context, accountID, role string, want bool, timeout time.Duration) (confirmed bool, reads int, err error) {
 	deadline := time.Now().Add(timeout)
 	wait := firstConfirmationPoll

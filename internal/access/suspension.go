@@ -33,7 +33,7 @@ func (d *Directory) RestoreAccount(ctx context.Context, accountID, directoryID s
 }
 
 // actionPoll is how often an action still running is asked about: the
-// SDK answers an action that takes longer than a second as pending.
+// SDK answers an action that does not finish quickly as pending.
 const actionPoll = 200 * time.Millisecond
 
 func (d *Directory) setSuspended(ctx context.Context, action, status, accountID, directoryID string) (string, error) {

@@ -2,6 +2,7 @@ package connector
 
 import (
 	"context"
+	"slices"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
@@ -15,12 +16,7 @@ import (
 var GrantableOrganizationRoles = []string{atlassian.RoleOrgAdmin}
 
 func grantableOrganizationRole(role string) bool {
-	for _, r := range GrantableOrganizationRoles {
-		if r == role {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(GrantableOrganizationRoles, role)
 }
 
 // Grant makes a user an organization admin with one write and no read. A

@@ -98,7 +98,6 @@ func (r *accountSuspensionResource) Schema(_ context.Context, _ resource.SchemaR
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The account id. This is also the import id.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": schema.StringAttribute{
 				Required:      true,

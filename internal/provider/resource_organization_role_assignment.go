@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,14 +78,7 @@ func parseOrgRoleAssignmentID(id string) (role, accountID string, err error) {
 	return role, accountID, nil
 }
 
-func isOrganizationRole(role string) bool {
-	for _, r := range access.OrganizationRoles {
-		if r == role {
-			return true
-		}
-	}
-	return false
-}
+func isOrganizationRole(role string) bool { return slices.Contains(access.OrganizationRoles, role) }
 
 func (r *organizationRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_organization_role_assignment"
@@ -100,17 +94,16 @@ func (r *organizationRoleAssignmentResource) Schema(_ context.Context, _ resourc
 			"possible, and review changes to these resources with the care you give to root credentials.\n\n" +
 			"Creating it for an account that already holds the role adopts it; destroying it revokes the role, " +
 			"whoever granted it. A role revoked outside Terraform shows up as a planned re-assignment.\n\n" +
-			"Atlassian's reads of organization roles lag behind its writes (up to about half a minute), so an apply " +
+			"Atlassian's reads of organization roles lag behind its writes, so an apply " +
 			"waits until the change shows before it finishes, reading without writing again.\n\n" +
 			"A plan that would leave the organization without any organization admin fails at plan time, on this " +
-			"resource. Only active accounts can be given the role. Organization admins cannot be suspended " +
+			"resource (to stop managing the last admin without revoking the role, `terraform state rm` it). Only active accounts can be given the role. Organization admins cannot be suspended " +
 			"(`atlassian_account_suspension`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "`<role>/<account_id>`, such as `atlassian/org-admin/5b10ac8d82e05b22cc7d4ef5`. " +
 					"This is also the import id (a bare account id imports the organization admin role).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"account_id": schema.StringAttribute{
 				Required:      true,
@@ -243,7 +236,7 @@ func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Conte
 		}
 	}
 	for id := range planned.added {
-		if !planned.removed[id] && !contains(admins, id) {
+		if !planned.removed[id] && !slices.Contains(admins, id) {
 			remaining++
 		}
 	}
@@ -254,15 +247,6 @@ func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Conte
 				"to another account first (another atlassian_organization_role_assignment, applied before this change), "+
 				"or keep this one.", removed, r.orgID))
 	}
-}
-
-func contains(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -13,9 +13,9 @@ const roleOrgAdmin = "atlassian/org-admin"
 // organization role change may take to show in role-assignment reads.
 const MaxOrgRoleConsistencyDelayMs = 30000
 
-// defaultOrgRoleConsistencyDelayMs is the delay of a fresh organization: a
-// few seconds, so clients that read back right after a write see the stale
-// answer the real service gives.
+// defaultOrgRoleConsistencyDelayMs is the delay of a fresh organization:
+// short, yet long enough that a client reading back right after a write
+// sees the stale answer the real service gives.
 const defaultOrgRoleConsistencyDelayMs = 3000
 
 // orgRoleChange is an organization role write not yet visible to reads:

@@ -137,7 +137,7 @@ type Settings struct {
 	MaxAccountIDsPerQuery int `json:"max_account_ids_per_query"`
 	// OrgRoleConsistencyDelayMs is how long an organization role assign or
 	// revoke takes to show in role-assignment reads and platformRoles (the
-	// reference: eventually consistent, up to thirty seconds). 0 makes the
+	// reference: eventually consistent, within MaxOrgRoleConsistencyDelayMs). 0 makes the
 	// change visible at once.
 	OrgRoleConsistencyDelayMs int `json:"org_role_consistency_delay_ms"`
 }
