@@ -49,7 +49,8 @@ func (c *Client) orgRole(ctx context.Context, route, accountID, role string) err
 // UserDirectoryID finds the real directory of a user, which the v2 user
 // writes (suspend, restore) take in their path. The user read through the
 // "-" directory names its own directory in links.self
-// (.../directories/{directoryId}/users/{accountId}).
+// (.../directories/{directoryId}/users/{accountId}); should a tenant echo
+// "-" there instead, the directoryId of the user's role assignments says it.
 func (c *Client) UserDirectoryID(ctx context.Context, accountID string) (string, error) {
 	var out struct {
 		Data struct {
@@ -69,9 +70,18 @@ func (c *Client) UserDirectoryID(ctx context.Context, accountID string) (string,
 	if id := directoryOfLink(out.Data.Links.Self); id != "" && id != AllDirectories {
 		return id, nil
 	}
+	page, err := c.ListUserRoleAssignmentsPage(ctx, AllDirectories, accountID, "")
+	if err != nil {
+		return "", err
+	}
+	for _, a := range page.Items {
+		if a.DirectoryID != "" && a.DirectoryID != AllDirectories {
+			return a.DirectoryID, nil
+		}
+	}
 	return "", &APIError{
 		Method: http.MethodGet, Route: routeUser, StatusCode: http.StatusOK,
-		Detail: "the user " + accountID + " does not name its directory (links.self " + out.Data.Links.Self + ")",
+		Detail: "the user " + accountID + " does not name its directory (links.self " + out.Data.Links.Self + ", and no role assignment with a directoryId)",
 		kinds:  []error{ErrMalformedResponse},
 	}
 }
