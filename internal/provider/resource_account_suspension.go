@@ -143,6 +143,11 @@ func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource
 	accountID := plan.AccountID.ValueString()
 	if (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.directory.Applying() {
 		r.checkSuspendable(ctx, accountID, &resp.Diagnostics)
+		if !resp.Diagnostics.HasError() && planSuspendsAndAssigns(r.directory, accountID, false) {
+			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot suspend an organization admin",
+				fmt.Sprintf("This plan also makes account %s an organization admin (atlassian_organization_role_assignment), "+
+					"and Atlassian refuses to suspend an organization admin. Do one or the other.", accountID))
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -158,6 +159,12 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 			{
 				Config:      suspensionConfig(org, admin),
 				ExpectError: attrError("Cannot suspend an organization admin", address, "account_id", "Account "+admin+" is an organization admin", "Revoke the atlassian/org-admin role first"),
+			},
+			{
+				// One plan that both suspends an account and makes it an
+				// admin: whichever resource is planned second fails.
+				Config:      suspensionConfig(org, plain) + orgRoleConfig(org, "both", plain),
+				ExpectError: regexp.MustCompile(`(?s)Error: Cannot (make a suspended account an organization admin|suspend an organization admin).*` + wordsPattern("This plan also")),
 			},
 			{
 				Config:      suspensionConfig(org, "5b10ac8d82e05b22cc7d0000"),

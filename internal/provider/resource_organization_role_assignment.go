@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -140,14 +141,23 @@ func (r *organizationRoleAssignmentResource) IdentitySchema(_ context.Context, _
 // the others. Keyed by the process's access view.
 type plannedAdminChanges struct {
 	mu      sync.Mutex
-	removed map[string]bool
-	added   map[string]bool
+	removed map[string]bool // organization admin roles taken away
+	added   map[string]bool // ... given by the same change that takes one away
+	// assigned and suspended are the accounts this process's plans make
+	// organization admins and suspend: Atlassian refuses to suspend an
+	// organization admin, so one plan must not do both to an account.
+	assigned  map[string]bool
+	suspended map[string]bool
 }
 
-var adminPlans sync.Map // *access.Directory -> *plannedAdminChanges
+// adminPlans maps each provider process's access view (weakly: the ledger
+// must not keep a configured provider's caches alive) to its ledger.
+var adminPlans sync.Map // weak.Pointer[access.Directory] -> *plannedAdminChanges
 
 func adminPlanOf(d *access.Directory) *plannedAdminChanges {
-	v, _ := adminPlans.LoadOrStore(d, &plannedAdminChanges{removed: map[string]bool{}, added: map[string]bool{}})
+	v, _ := adminPlans.LoadOrStore(weak.Make(d), &plannedAdminChanges{
+		removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+	})
 	return v.(*plannedAdminChanges)
 }
 
@@ -174,6 +184,11 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 	adding := plan != nil && isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
 	if adding && !r.directory.Applying() {
 		r.checkActiveAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
+		if plan.Role.ValueString() == access.RoleOrgAdmin && planSuspendsAndAssigns(r.directory, plan.AccountID.ValueString(), true) {
+			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
+				fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
+					"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+		}
 	}
 	removing := state != nil && state.Role.ValueString() == access.RoleOrgAdmin &&
 		(plan == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
@@ -194,6 +209,21 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 	if isKnownString(plan.AccountID) && isKnownString(plan.Role) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), orgRoleAssignmentID(plan.Role.ValueString(), plan.AccountID.ValueString()))...)
 	}
+}
+
+// planSuspendsAndAssigns records that this process's plan makes the
+// account an organization admin (assign true) or suspends it, and reports
+// whether it plans the other as well.
+func planSuspendsAndAssigns(d *access.Directory, accountID string, assign bool) bool {
+	planned := adminPlanOf(d)
+	planned.mu.Lock()
+	defer planned.mu.Unlock()
+	if assign {
+		planned.assigned[accountID] = true
+		return planned.suspended[accountID]
+	}
+	planned.suspended[accountID] = true
+	return planned.assigned[accountID]
 }
 
 // checkActiveAccount makes the plan fail on account_id when the account does
