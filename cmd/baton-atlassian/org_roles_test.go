@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	reader_v2 "github.com/conductorone/baton-sdk/pb/c1/reader/v2"
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	reader_v2 "github.com/conductorone/baton-sdk/pb/c1/reader/v2"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
