@@ -101,6 +101,7 @@ func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
 	}
 	d := New(server, c)
 	d.stats = c.RequestStats
+	d.orgRoles.orgID = c.OrganizationID()
 	return d, nil
 }
 

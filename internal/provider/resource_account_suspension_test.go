@@ -65,8 +65,10 @@ func TestAccAccountSuspension_lifecycle(t *testing.T) {
 				Check: tfresource.ComposeTestCheckFunc(expectStatus(org, accountID, "suspended"), grpCheckSandbox(func() error {
 					st := org.Stats()
 					t.Logf("suspend (plan + apply): %d requests: %v", st.Total, st.ByRoute)
-					if st.ByRoute[routeSuspend] != 1 {
-						return fmt.Errorf("%d suspends, want 1", st.ByRoute[routeSuspend])
+					// The plan's check, the apply's re-plan check, the read that
+					// finds the directory, the write.
+					if st.ByRoute[routeSuspend] != 1 || st.Total != 4 {
+						return fmt.Errorf("%d requests, %d suspends; want 4 and 1", st.Total, st.ByRoute[routeSuspend])
 					}
 					return nil
 				})),
@@ -82,6 +84,9 @@ func TestAccAccountSuspension_lifecycle(t *testing.T) {
 				Check: grpCheckSandbox(func() error {
 					st := org.Stats()
 					t.Logf("refresh + plan with nothing to change: %d requests: %v", st.Total, st.ByRoute)
+					if st.Total != 1 {
+						return fmt.Errorf("refreshing one suspension sent %d requests, want 1", st.Total)
+					}
 					return nil
 				}),
 			},

@@ -124,8 +124,10 @@ func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
 					}
 					st := org.Stats()
 					t.Logf("assign (plan + apply): %d requests, %d assign writes: %v", st.Total, st.ByRoute[routeOrgRoleAssign], st.ByRoute)
-					if st.ByRoute[routeOrgRoleAssign] != 1 {
-						return fmt.Errorf("%d assign writes, want 1", st.ByRoute[routeOrgRoleAssign])
+					// The plan's account check, the apply's re-plan check, the
+					// write, one confirming read.
+					if st.ByRoute[routeOrgRoleAssign] != 1 || st.Total != 4 {
+						return fmt.Errorf("%d requests, %d assign writes; want 4 and 1", st.Total, st.ByRoute[routeOrgRoleAssign])
 					}
 					return nil
 				}),
@@ -143,6 +145,9 @@ func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
 				Check: grpCheckSandbox(func() error {
 					st := org.Stats()
 					t.Logf("refresh + plan with nothing to change: %d requests: %v", st.Total, st.ByRoute)
+					if st.Total != 1 {
+						return fmt.Errorf("refreshing one assignment sent %d requests, want 1", st.Total)
+					}
 					return nil
 				}),
 			},
@@ -170,8 +175,10 @@ func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
 					if isOrgAdminInSandbox(org, accountID) {
 						return fmt.Errorf("account %s is still an organization admin", accountID)
 					}
-					if st.ByRoute[routeOrgRoleRevoke] != 1 {
-						return fmt.Errorf("%d revoke writes, want 1", st.ByRoute[routeOrgRoleRevoke])
+					// The refresh, the last-admin guard's listing, the write, one
+					// confirming read.
+					if st.ByRoute[routeOrgRoleRevoke] != 1 || st.Total != 4 {
+						return fmt.Errorf("%d requests, %d revoke writes; want 4 and 1", st.Total, st.ByRoute[routeOrgRoleRevoke])
 					}
 					return nil
 				}),
