@@ -90,9 +90,8 @@ func (r *organizationRoleAssignmentResource) Schema(_ context.Context, _ resourc
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Gives one account an organization role: the **organization admin** role " +
 			"(`atlassian/org-admin`), the only one Atlassian's API assigns.\n\n" +
-			"~> **An organization admin can do anything in the organization**: manage every user, group, product, " +
-			"policy, API key and billing setting, and make or remove other admins. Grant it to as few accounts as " +
-			"possible, and review changes to these resources with the care you give to root credentials.\n\n" +
+			"**An organization admin can do anything in the organization**: grant it to as few accounts as " +
+			"possible.\n\n" +
 			"Creating it for an account that already holds the role adopts it; destroying it revokes the role, " +
 			"whoever granted it. A role revoked outside Terraform shows up as a planned re-assignment.\n\n" +
 			"Atlassian's reads of organization roles lag behind its writes, so an apply " +
