@@ -157,6 +157,8 @@ func (p *atlassianProvider) ListResources(_ context.Context) []func() list.ListR
 		NewGroupMembershipListResource,
 		NewGroupMembersListResource,
 		NewWorkspaceRoleAssignmentListResource,
+		NewOrganizationRoleAssignmentListResource,
+		NewAccountSuspensionListResource,
 	}
 }
 
