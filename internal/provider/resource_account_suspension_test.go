@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
@@ -262,5 +264,32 @@ func TestAccOrganizationRoleAndSuspension_examples(t *testing.T) {
 				return nil
 			})),
 		}},
+	})
+}
+
+// An account deleted outside Terraform: the refresh drops its suspension
+// with a warning, and the plan to suspend it again fails on account_id.
+func TestAccAccountSuspension_accountDeleted(t *testing.T) {
+	org := newTestOrg(t, 30, 2, 1)
+	accountID := plainAccounts(t, org, 1)[0]
+	tfresource.ParallelTest(t, tfresource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []tfresource.TestStep{
+			{Config: suspensionConfig(org, accountID), Check: expectStatus(org, accountID, "suspended")},
+			{
+				PreConfig: func() {
+					org.Update(func(st *sandbox.State) error {
+						for i := range st.Groups {
+							st.Groups[i].MemberAccountIDs = slices.DeleteFunc(st.Groups[i].MemberAccountIDs, func(id string) bool { return id == accountID })
+						}
+						st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == accountID })
+						st.Users = slices.DeleteFunc(st.Users, func(u sandbox.User) bool { return u.AccountID == accountID })
+						return nil
+					})
+				},
+				Config:      suspensionConfig(org, accountID),
+				ExpectError: attrError("Unknown account", "atlassian_account_suspension.s", "account_id", `has no account "`+accountID+`"`),
+			},
+		},
 	})
 }
