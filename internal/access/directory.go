@@ -76,6 +76,10 @@ type Directory struct {
 	createdGroups map[string]Group
 	deletedGroups map[string]bool
 
+	// orgRoles: the organization's id and its organization admins
+	// (organization_roles.go).
+	orgRoles orgRoleState
+
 	// writing is set by the first write this Directory sends (see Applying).
 	writing atomic.Bool
 	// sharing counts the callers inside share, and walkWaiters the callers
@@ -106,6 +110,7 @@ func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
 	}
 	d := New(server, c)
 	d.stats = c.RequestStats
+	d.orgRoles.orgID = c.OrganizationID()
 	return d, nil
 }
 

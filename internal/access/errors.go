@@ -44,6 +44,9 @@ var (
 	// errCreatedNotVisible: a create succeeded without naming what it
 	// created, and reads do not show it yet; CreateGroup looks again.
 	errCreatedNotVisible = errors.New("created, but not visible yet")
+	// ErrSuspensionRefused: Atlassian refused to suspend the account, which
+	// it does for an organization admin.
+	ErrSuspensionRefused = errors.New("suspension refused")
 )
 
 // errorOfReason is the one place where the connector's reasons become this
@@ -62,6 +65,7 @@ var errorOfReason = map[string]error{
 	connector.ReasonServer:               ErrUnavailable,
 	connector.ReasonTransport:            ErrUnavailable,
 	connector.ReasonCreatedNotVisible:    errCreatedNotVisible,
+	connector.ReasonSuspensionRefused:    ErrSuspensionRefused,
 }
 
 // isNotFound reports that the resource asked about does not exist: the

@@ -23,7 +23,7 @@ func TestCapabilities(t *testing.T) {
 		connector.ResourceTypeUser:         {v2.Capability_CAPABILITY_SYNC, v2.Capability_CAPABILITY_TARGETED_SYNC, v2.Capability_CAPABILITY_ACCOUNT_PROVISIONING, v2.Capability_CAPABILITY_RESOURCE_DELETE},
 		connector.ResourceTypeGroup:        {v2.Capability_CAPABILITY_SYNC, v2.Capability_CAPABILITY_TARGETED_SYNC, v2.Capability_CAPABILITY_PROVISION, v2.Capability_CAPABILITY_RESOURCE_DELETE, v2.Capability_CAPABILITY_RESOURCE_CREATE},
 		connector.ResourceTypeWorkspace:    {v2.Capability_CAPABILITY_SYNC, v2.Capability_CAPABILITY_TARGETED_SYNC, v2.Capability_CAPABILITY_PROVISION},
-		connector.ResourceTypeOrganization: {v2.Capability_CAPABILITY_SYNC, v2.Capability_CAPABILITY_TARGETED_SYNC},
+		connector.ResourceTypeOrganization: {v2.Capability_CAPABILITY_SYNC, v2.Capability_CAPABILITY_TARGETED_SYNC, v2.Capability_CAPABILITY_PROVISION},
 	}
 	got := map[string][]v2.Capability{}
 	for _, rc := range resp.GetMetadata().GetCapabilities().GetResourceTypeCapabilities() {
@@ -39,6 +39,10 @@ func TestCapabilities(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("resource types %v", got)
+	}
+	// disable_user and enable_user make the connector advertise actions.
+	if !slices.Contains(resp.GetMetadata().GetCapabilities().GetConnectorCapabilities(), v2.Capability_CAPABILITY_ACTIONS) {
+		t.Errorf("connector capabilities %v lack actions", resp.GetMetadata().GetCapabilities().GetConnectorCapabilities())
 	}
 }
 

@@ -14,9 +14,10 @@ import (
 )
 
 // organizationSyncer yields the one organization resource and its
-// organization-level role entitlements. It is sync only: Atlassian's admin
-// API does not assign organization roles. Its grants come from the user (and
-// group) role assignments whose resource owner is "platform".
+// organization-level role entitlements. The organization admin role is
+// grantable (organization_roles.go); the other roles are synced only. Its
+// grants come from the user (and group) role assignments whose resource
+// owner is "platform".
 type organizationSyncer struct{ c *Connector }
 
 func (s *organizationSyncer) ResourceType(context.Context) *v2.ResourceType {

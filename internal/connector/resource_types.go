@@ -49,7 +49,8 @@ var WorkspaceRoles = []string{
 }
 
 // OrganizationRoles are the organization-level roles (role assignments whose
-// resource owner is "platform"). They are synced, not provisioned.
+// resource owner is "platform"). They are synced; GrantableOrganizationRoles
+// are provisioned too.
 var OrganizationRoles = []string{
 	"atlassian/org-admin",
 	"atlassian/user-access-admin",

@@ -170,6 +170,8 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewGroupMembershipResource,
 		NewGroupMembersResource,
 		NewInvitationResource,
+		NewOrganizationRoleAssignmentResource,
+		NewAccountSuspensionResource,
 	}
 }
 
@@ -181,6 +183,8 @@ func (p *atlassianProvider) ListResources(_ context.Context) []func() list.ListR
 		NewGroupMembershipListResource,
 		NewGroupMembersListResource,
 		NewWorkspaceRoleAssignmentListResource,
+		NewOrganizationRoleAssignmentListResource,
+		NewAccountSuspensionListResource,
 	}
 }
 

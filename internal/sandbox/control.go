@@ -70,6 +70,8 @@ type settingsPatch struct {
 	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
 	PaidSubscription       *bool `json:"paid_subscription"`
 	ReadAfterWriteLagMS    *int  `json:"read_after_write_lag_ms"`
+	// OrgRoleConsistencyDelayMs: see Settings.
+	OrgRoleConsistencyDelayMs *int `json:"org_role_consistency_delay_ms"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -83,6 +85,10 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.ReadAfterWriteLagMS != nil && *patch.ReadAfterWriteLagMS < 0 {
 		writeControlError(w, http.StatusBadRequest, "read_after_write_lag_ms must not be negative")
+		return
+	}
+	if d := patch.OrgRoleConsistencyDelayMs; d != nil && (*d < 0 || *d > MaxOrgRoleConsistencyDelayMs) {
+		writeControlError(w, http.StatusBadRequest, "org_role_consistency_delay_ms must be between 0 and 30000")
 		return
 	}
 	s.mu.Lock()
@@ -104,6 +110,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.ReadAfterWriteLagMS != nil {
 		settings.ReadAfterWriteLagMS = *patch.ReadAfterWriteLagMS
+	}
+	if patch.OrgRoleConsistencyDelayMs != nil {
+		settings.OrgRoleConsistencyDelayMs = *patch.OrgRoleConsistencyDelayMs
 	}
 	updated := *settings
 	s.mu.Unlock()

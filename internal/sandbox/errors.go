@@ -74,6 +74,7 @@ func errLicenceExceeded(resourceID string, limit int) *apiError {
 const (
 	detailRealDirectoryRequired = "a real directoryId is required for this operation; the '-' directory is only valid for reads"
 	detailExternalSynced        = "group is synced from an identity provider; change its memberships in the identity provider"
+	detailSuspendOrgAdmin       = "user %s is an organization admin; an organization admin's access cannot be suspended"
 	detailWorkspaceRolesOff     = "workspace role endpoints are not enabled for this organization; they must be enabled by Atlassian support"
 )
 

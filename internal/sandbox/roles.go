@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // resourceOwnerPlatform owns org-level roles (resource = the org ARI).
@@ -72,7 +73,7 @@ func (s *Server) listUserRoleAssignments(w http.ResponseWriter, r *http.Request)
 		if err != nil {
 			return nil, "", err
 		}
-		assignments := d.userRoles(u.AccountID)
+		assignments := d.visibleUserRoles(u.AccountID, time.Now())
 		rows := make([]roleRow, len(assignments))
 		for i, a := range assignments {
 			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}

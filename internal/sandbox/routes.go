@@ -36,6 +36,9 @@ func (s *Server) registerAdminRoutes() {
 	s.handle("POST "+v1Org+"/users/{accountId}/roles/assign", styleNumericStatus, s.assignUserRole)
 	s.handle("POST "+v1Org+"/users/{accountId}/roles/revoke", styleNumericStatus, s.revokeUserRole)
 
+	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/assign", styleNumericStatus, s.assignOrgRole)
+	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/revoke", styleNumericStatus, s.revokeOrgRole)
+
 	s.handle("POST /admin/v2/orgs/{orgId}/workspaces", styleUnwrapped, s.listWorkspaces)
 
 	s.handle("POST "+v2Directory+"/users/search", styleNumericStatus, s.searchUsers)

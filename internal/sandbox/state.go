@@ -147,11 +147,16 @@ type Settings struct {
 	// role assignments, listings and gets still answer with the object as
 	// it was before. 0, the default, means reads see every write at once.
 	ReadAfterWriteLagMS int `json:"read_after_write_lag_ms"`
+	// OrgRoleConsistencyDelayMs is how long an organization role assign or
+	// revoke takes to show in role-assignment reads and platformRoles (the
+	// reference: eventually consistent, within MaxOrgRoleConsistencyDelayMs). 0 makes the
+	// change visible at once.
+	OrgRoleConsistencyDelayMs int `json:"org_role_consistency_delay_ms"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
-	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, PaidSubscription: true}
+	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
 }
 
 // UnmarshalJSON starts from DefaultSettings, so a partial settings object

@@ -16,6 +16,11 @@ type store struct {
 	groupPos     map[string]int // group id -> index in st.Groups
 	workspacePos map[string]int // workspace ARI -> index in st.Workspaces
 	directories  map[string]bool
+
+	// orgRoleChanges are the organization role writes still within their
+	// consistency delay, by account id (see visibleUserRoles). A state
+	// replaced from outside starts with none: it is consistent at once.
+	orgRoleChanges map[string]orgRoleChange
 }
 
 // newStore normalizes st (which the store then owns) and indexes it.
@@ -23,7 +28,7 @@ func newStore(st State) (*store, error) {
 	if err := normalize(&st); err != nil {
 		return nil, err
 	}
-	s := &store{st: st}
+	s := &store{st: st, orgRoleChanges: map[string]orgRoleChange{}}
 	s.reindex()
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // User status values of the v2 API.
@@ -44,10 +45,16 @@ type apiUser struct {
 type linker struct {
 	base  string // scheme://host
 	orgID string
+	// platformRoles is the user's platformRoles as this request sees them,
+	// organization role changes within their consistency delay excluded.
+	// Every user rendering already takes a linker, so it travels here.
+	platformRoles func(u *User) []string
 }
 
 func newLinker(r *http.Request, d *store) linker {
-	return linker{base: baseURL(r), orgID: d.st.Organization.ID}
+	now := time.Now()
+	return linker{base: baseURL(r), orgID: d.st.Organization.ID,
+		platformRoles: func(u *User) []string { return d.visiblePlatformRoles(u, now) }}
 }
 
 func (l linker) directory(dirID string) string {
@@ -79,7 +86,7 @@ func renderUser(u *User, links linker) apiUser {
 		EmailVerified:    u.EmailVerified,
 		ClaimStatus:      u.ClaimStatus,
 		AddedToOrg:       u.AddedToOrg,
-		PlatformRoles:    slices.Clone(u.PlatformRoles),
+		PlatformRoles:    links.platformRoles(u),
 		Picture:          u.Picture,
 		Links:            selfLinks{Self: links.user(u)},
 	}
@@ -369,6 +376,9 @@ func (s *Server) setUserSuspended(w http.ResponseWriter, r *http.Request, suspen
 		}
 		if u.Status != statusActive && u.Status != statusSuspended {
 			return errInactiveUser(accountID)
+		}
+		if suspend && d.isOrgAdmin(u.AccountID) {
+			return errBadRequest(detailSuspendOrgAdmin, accountID)
 		}
 		if suspend {
 			u.Status, u.MembershipStatus = statusSuspended, "suspended"

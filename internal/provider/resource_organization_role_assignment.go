@@ -1,0 +1,444 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"weak"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+)
+
+var (
+	_ resource.Resource                = (*organizationRoleAssignmentResource)(nil)
+	_ resource.ResourceWithConfigure   = (*organizationRoleAssignmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*organizationRoleAssignmentResource)(nil)
+	_ resource.ResourceWithImportState = (*organizationRoleAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*organizationRoleAssignmentResource)(nil)
+)
+
+// orgRoleConfirmationTimeout bounds how long a write waits to see itself in
+// Atlassian's reads: the consistency window, and a margin for the requests.
+const orgRoleConfirmationTimeout = access.OrganizationRoleConsistencyWindow + 5*time.Second
+
+// NewOrganizationRoleAssignmentResource returns the
+// atlassian_organization_role_assignment resource.
+func NewOrganizationRoleAssignmentResource() resource.Resource {
+	return &organizationRoleAssignmentResource{}
+}
+
+type organizationRoleAssignmentResource struct{ groupResourceBase }
+
+type organizationRoleAssignmentModel struct {
+	ID        types.String `tfsdk:"id"`
+	AccountID types.String `tfsdk:"account_id"`
+	Role      types.String `tfsdk:"role"`
+}
+
+type organizationRoleAssignmentIdentityModel struct {
+	AccountID types.String `tfsdk:"account_id"`
+	Role      types.String `tfsdk:"role"`
+}
+
+func (m organizationRoleAssignmentModel) identity() organizationRoleAssignmentIdentityModel {
+	return organizationRoleAssignmentIdentityModel{AccountID: m.AccountID, Role: m.Role}
+}
+
+// orgRoleAssignmentID is "<role>/<account_id>": the role has a slash of its
+// own, account ids never do, so the id splits at its last slash.
+func orgRoleAssignmentID(role, accountID string) string { return role + "/" + accountID }
+
+// parseOrgRoleAssignmentID reads "<role>/<account_id>", or a bare account id
+// for the organization admin role.
+func parseOrgRoleAssignmentID(id string) (role, accountID string, err error) {
+	role, accountID = access.RoleOrgAdmin, id
+	if i := strings.LastIndexByte(id, '/'); i >= 0 {
+		role, accountID = id[:i], id[i+1:]
+	}
+	if !groupMemberIDPattern.MatchString(accountID) || !isOrganizationRole(role) {
+		return "", "", fmt.Errorf("The id %q is not <role>/<account_id> (or a bare <account_id>), such as "+
+			"%s/5b10ac8d82e05b22cc7d4ef5: the role must be one of %s and the account id must not be empty or "+
+			"contain white space or /", id, access.RoleOrgAdmin, strings.Join(access.OrganizationRoles, ", "))
+	}
+	return role, accountID, nil
+}
+
+func isOrganizationRole(role string) bool { return slices.Contains(access.OrganizationRoles, role) }
+
+func (r *organizationRoleAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization_role_assignment"
+}
+
+func (r *organizationRoleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Gives one account an organization role: the **organization admin** role " +
+			"(`atlassian/org-admin`), the only one Atlassian's API assigns.\n\n" +
+			"**An organization admin can do anything in the organization**: grant it to as few accounts as " +
+			"possible.\n\n" +
+			"Creating it for an account that already holds the role adopts it; destroying it revokes the role, " +
+			"whoever granted it. A role revoked outside Terraform shows up as a planned re-assignment.\n\n" +
+			"Atlassian's reads of organization roles lag behind its writes, so an apply " +
+			"waits until the change shows before it finishes, reading without writing again.\n\n" +
+			"A plan that would leave the organization without any organization admin fails at plan time, on this " +
+			"resource (to stop managing the last admin without revoking the role, `terraform state rm` it). Only active accounts can be given the role. Organization admins cannot be suspended " +
+			"(`atlassian_account_suspension`).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "`<role>/<account_id>`, such as `atlassian/org-admin/5b10ac8d82e05b22cc7d4ef5`. " +
+					"This is also the import id (a bare account id imports the organization admin role).",
+			},
+			"account_id": schema.StringAttribute{
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)},
+				MarkdownDescription: "The Atlassian account id, such as `5b10ac8d82e05b22cc7d4ef5` (the " +
+					"`atlassian_account` data source finds it by email). The account must be active. Changing it " +
+					"replaces the assignment.",
+			},
+			"role": schema.StringAttribute{
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.OneOf(access.OrganizationRoles...)},
+				MarkdownDescription: "The organization role: `atlassian/org-admin`, the only organization role " +
+					"Atlassian's API assigns. Changing it replaces the assignment.",
+			},
+		},
+	}
+}
+
+// IdentitySchema: an assignment is named by its account and its role.
+func (r *organizationRoleAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"account_id": requiredIdentity("The Atlassian account id."),
+			"role":       requiredIdentity("The organization role, atlassian/org-admin."),
+		},
+	}
+}
+
+// plannedAdminChanges is what the plans of one provider process change in
+// the organization admins: Terraform plans each resource on its own, so the
+// last-admin guard of one resource sees the removals planned before it by
+// the others. Keyed by the process's access view.
+type plannedAdminChanges struct {
+	mu      sync.Mutex
+	removed map[string]bool // organization admin roles taken away
+	added   map[string]bool // ... given by the same change that takes one away
+	// assigned and suspended are the accounts this process's plans make
+	// organization admins and suspend: Atlassian refuses to suspend an
+	// organization admin, so one plan must not do both to an account.
+	assigned  map[string]bool
+	suspended map[string]bool
+}
+
+// adminPlans maps each provider process's access view (weakly: the ledger
+// must not keep a configured provider's caches alive) to its ledger.
+var adminPlans sync.Map // weak.Pointer[access.Directory] -> *plannedAdminChanges
+
+func adminPlanOf(d *access.Directory) *plannedAdminChanges {
+	v, _ := adminPlans.LoadOrStore(weak.Make(d), &plannedAdminChanges{
+		removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+	})
+	return v.(*plannedAdminChanges)
+}
+
+// ModifyPlan checks, when the assignment is created or moves to another
+// account, that the account exists and is active; and, when an
+// organization admin role is taken away (destroy or replacement), that the
+// organization keeps at least one organization admin.
+func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.directory == nil {
+		return // the provider is not configured yet
+	}
+	var plan, state *organizationRoleAssignmentModel
+	if !req.Plan.Raw.IsNull() {
+		plan = &organizationRoleAssignmentModel{}
+		resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		state = &organizationRoleAssignmentModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	adding := plan != nil && isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
+	if adding && !r.directory.Applying() {
+		r.checkActiveAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
+		if plan.Role.ValueString() == access.RoleOrgAdmin && planSuspendsAndAssigns(r.directory, plan.AccountID.ValueString(), true) {
+			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
+				fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
+					"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+		}
+	}
+	removing := state != nil && state.Role.ValueString() == access.RoleOrgAdmin &&
+		(plan == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
+	if removing {
+		var keeps string
+		if adding && plan.Role.ValueString() == access.RoleOrgAdmin {
+			keeps = plan.AccountID.ValueString()
+		}
+		attr := path.Root("account_id")
+		if plan == nil {
+			attr = path.Root("role")
+		}
+		r.checkKeepsAnAdmin(ctx, attr, state.AccountID.ValueString(), keeps, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() || plan == nil {
+		return
+	}
+	if isKnownString(plan.AccountID) && isKnownString(plan.Role) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), orgRoleAssignmentID(plan.Role.ValueString(), plan.AccountID.ValueString()))...)
+	}
+}
+
+// planSuspendsAndAssigns records that this process's plan makes the
+// account an organization admin (assign true) or suspends it, and reports
+// whether it plans the other as well.
+func planSuspendsAndAssigns(d *access.Directory, accountID string, assign bool) bool {
+	planned := adminPlanOf(d)
+	planned.mu.Lock()
+	defer planned.mu.Unlock()
+	if assign {
+		planned.assigned[accountID] = true
+		return planned.suspended[accountID]
+	}
+	planned.suspended[accountID] = true
+	return planned.assigned[accountID]
+}
+
+// checkActiveAccount makes the plan fail on account_id when the account does
+// not exist or is not active (Atlassian gives roles to active accounts only).
+func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Context, accountID string, diags *diag.Diagnostics) {
+	a, found, err := r.directory.Account(ctx, accountID)
+	switch {
+	case err != nil:
+		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account", err.Error())
+	case !found:
+		diags.AddAttributeError(path.Root("account_id"), "Unknown account",
+			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
+	case a.Status != access.StatusActive:
+		diags.AddAttributeError(path.Root("account_id"), "Account not active",
+			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", accountID, a.Status))
+	}
+}
+
+// checkKeepsAnAdmin makes the plan fail when taking the organization admin
+// role from removed leaves no organization admin: the admins Atlassian
+// lists, minus the removals planned so far in this process, plus the
+// additions planned so far and keeps (an admin this same change adds).
+func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Context, attr path.Path, removed, keeps string, diags *diag.Diagnostics) {
+	admins, err := r.directory.OrganizationAdmins(ctx)
+	if err != nil {
+		diags.AddAttributeError(attr, "Could not list the organization admins", err.Error())
+		return
+	}
+	planned := adminPlanOf(r.directory)
+	planned.mu.Lock()
+	defer planned.mu.Unlock()
+	planned.removed[removed] = true
+	if keeps != "" {
+		planned.added[keeps] = true
+	}
+	remaining := 0
+	for _, id := range admins {
+		if !planned.removed[id] {
+			remaining++
+		}
+	}
+	for id := range planned.added {
+		if !planned.removed[id] && !slices.Contains(admins, id) {
+			remaining++
+		}
+	}
+	if remaining == 0 {
+		diags.AddAttributeError(attr, "The organization would have no organization admin",
+			fmt.Sprintf("This plan takes the organization admin role from account %s, and no other account of "+
+				"organization %s would keep it: nobody could administer the organization any more. Assign the role "+
+				"to another account first (another atlassian_organization_role_assignment, applied before this change), "+
+				"or keep this one.", removed, r.orgID))
+	}
+}
+
+func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan organizationRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
+	already, err := r.directory.AssignOrganizationRole(ctx, accountID, role)
+	if err != nil {
+		addOrgRoleWriteError(&resp.Diagnostics, "give account "+accountID+" the organization role "+role, err)
+		return
+	}
+	// The state is the plan: the write succeeded. Atlassian's reads lag
+	// behind it; wait for them to show it, so that the next plan does not
+	// see it missing, but never write again.
+	plan.ID = types.StringValue(orgRoleAssignmentID(role, accountID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	r.confirm(ctx, accountID, role, true, already, &resp.Diagnostics)
+}
+
+// confirm waits for Atlassian's reads to show the write; when they do not in
+// time, it says so with a warning: the write itself was accepted.
+func (r *organizationRoleAssignmentResource) confirm(ctx context.Context, accountID, role string, holds, already bool, diags *diag.Diagnostics) {
+	confirmed, reads, err := r.directory.ConfirmOrganizationRole(ctx, accountID, role, holds, orgRoleConfirmationTimeout)
+	tflog.Debug(ctx, "organization role write confirmed", map[string]any{
+		"account_id": accountID, "role": role, "holds": holds, "already": already, "confirmed": confirmed, "reads": reads,
+	})
+	verb := "assignment"
+	if !holds {
+		verb = "revocation"
+	}
+	switch {
+	case err != nil:
+		diags.AddWarning("Could not confirm the organization role "+verb,
+			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but reading it back failed: %s", verb, role, accountID, err))
+	case !confirmed:
+		diags.AddWarning("Organization role "+verb+" not visible yet",
+			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but its reads did not show it within %s. "+
+				"Atlassian applies organization role changes eventually; the next plan may still show the old value "+
+				"for a while.", verb, role, accountID, orgRoleConfirmationTimeout))
+	}
+}
+
+// addOrgRoleWriteError explains a failed assignment or revocation.
+func addOrgRoleWriteError(diags *diag.Diagnostics, what string, err error) {
+	switch {
+	case errors.Is(err, access.ErrNotFound):
+		diags.AddAttributeError(path.Root("account_id"), "Account not found",
+			fmt.Sprintf("Could not %s: the account does not exist (any more) in the organization.\n\n%s", what, err))
+	case errors.Is(err, access.ErrInactiveUser):
+		diags.AddAttributeError(path.Root("account_id"), "Account not active",
+			fmt.Sprintf("Could not %s: Atlassian gives organization roles to active accounts only. Restore the account first.\n\n%s", what, err))
+	case errors.Is(err, access.ErrInvalidRole):
+		diags.AddAttributeError(path.Root("role"), "Role refused",
+			fmt.Sprintf("Could not %s: Atlassian does not accept this organization role.\n\n%s", what, err))
+	case errors.Is(err, access.ErrForbidden):
+		diags.AddError("Atlassian refused the organization role change",
+			fmt.Sprintf("Could not %s: the API key may not change organization roles (it must belong to an organization admin).\n\n%s", what, err))
+	default:
+		diags.AddError("Could not change the organization role", fmt.Sprintf("Could not %s: %s", what, err))
+	}
+}
+
+// Read answers from the organization admins listing, one per provider
+// process. A role revoked outside Terraform removes the resource, so the
+// next plan assigns it again.
+func (r *organizationRoleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state organizationRoleAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
+	accountID := state.AccountID.ValueString()
+	holds, err := r.directory.IsOrganizationAdmin(ctx, accountID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the organization role", fmt.Sprintf("Listing the organization admins failed: %s", err))
+		return
+	}
+	if !holds {
+		tflog.Info(ctx, "organization role revoked outside Terraform", map[string]any{"account_id": accountID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.ID = types.StringValue(orgRoleAssignmentID(state.Role.ValueString(), accountID))
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// Update is never called: every argument forces a new assignment.
+func (r *organizationRoleAssignmentResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update",
+		"Every argument of atlassian_organization_role_assignment forces a new resource, so it is never updated in place. This is a bug in the provider; please report it.")
+}
+
+// Delete revokes the role, then waits for Atlassian's reads to show it
+// gone; a role or account already gone is fine.
+func (r *organizationRoleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state organizationRoleAssignmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	accountID, role := state.AccountID.ValueString(), state.Role.ValueString()
+	already, err := r.directory.RevokeOrganizationRole(ctx, accountID, role)
+	if errors.Is(err, access.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		addOrgRoleWriteError(&resp.Diagnostics, "take the organization role "+role+" away from account "+accountID, err)
+		return
+	}
+	if !already {
+		r.confirm(ctx, accountID, role, false, already, &resp.Diagnostics)
+	}
+}
+
+// ImportState takes "<role>/<account_id>", a bare account id, or an
+// identity, of an account that holds the role.
+func (r *organizationRoleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	rawID := req.ID
+	var identity organizationRoleAssignmentIdentityModel
+	if importIdentity(ctx, req, &identity, &resp.Diagnostics) {
+		rawID = orgRoleAssignmentID(identity.Role.ValueString(), identity.AccountID.ValueString())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	role, accountID, err := parseOrgRoleAssignmentID(rawID)
+	if err != nil {
+		resp.Diagnostics.AddError("Malformed import id for atlassian_organization_role_assignment", err.Error())
+		return
+	}
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	holds, err := r.directory.IsOrganizationAdmin(ctx, accountID)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not read the organization role", fmt.Sprintf("Listing the organization admins failed: %s", err))
+		return
+	}
+	if !holds {
+		resp.Diagnostics.AddError("Cannot import an organization role that is not assigned",
+			fmt.Sprintf("Account %s does not hold the organization role %s in organization %s, so there is nothing to "+
+				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.", accountID, role, r.orgID))
+		return
+	}
+	imported := organizationRoleAssignmentModel{
+		ID:        types.StringValue(orgRoleAssignmentID(role, accountID)),
+		AccountID: types.StringValue(accountID),
+		Role:      types.StringValue(role),
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, imported)...)
+	setIdentity(ctx, resp.Identity, imported.identity(), &resp.Diagnostics)
+}
