@@ -79,7 +79,10 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Where the admin API lives, without the `/admin` suffix. Defaults to `$" + envBaseURL +
-					"`, else `" + orgconfig.DefaultBaseURL + "`. Point it at a local sandbox organization for tests and demos.",
+					"`, else `" + orgconfig.DefaultBaseURL + "`. Point it at a local sandbox organization for tests and demos. " +
+					"It must be `https://`, except for a loopback host (`127.0.0.1` or any `127.x.y.z`, `::1`, `localhost`), " +
+					"where a local sandbox runs: any other `http://` URL fails the plan before a request is sent, so the API " +
+					"key never crosses a network in clear text. A URL with user info (`name@`) is refused too.",
 			},
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
