@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,6 +40,8 @@ type atlassianProvider struct {
 var (
 	_ provider.Provider                  = (*atlassianProvider)(nil)
 	_ provider.ProviderWithListResources = (*atlassianProvider)(nil)
+	// Ephemeral resources: Terraform 1.10 and later.
+	_ provider.ProviderWithEphemeralResources = (*atlassianProvider)(nil)
 )
 
 // providerModel is the provider block.
@@ -138,6 +141,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -147,6 +151,14 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewGroupResource,
 		NewGroupMembershipResource,
 		NewGroupMembersResource,
+	}
+}
+
+// EphemeralResources are values Terraform never stores (Terraform 1.10 and
+// later).
+func (p *atlassianProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewConnectorEnvironmentEphemeralResource,
 	}
 }
 
