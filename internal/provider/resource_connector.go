@@ -29,11 +29,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*connectorResource)(nil)
-	_ resource.ResourceWithConfigure   = (*connectorResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*connectorResource)(nil)
-	_ resource.ResourceWithImportState = (*connectorResource)(nil)
-	_ resource.ResourceWithIdentity    = (*connectorResource)(nil)
+	_ resource.Resource                   = (*connectorResource)(nil)
+	_ resource.ResourceWithConfigure      = (*connectorResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*connectorResource)(nil)
+	_ resource.ResourceWithImportState    = (*connectorResource)(nil)
+	_ resource.ResourceWithIdentity       = (*connectorResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*connectorResource)(nil)
 )
 
@@ -55,29 +55,29 @@ type connectorResource struct {
 }
 
 type connectorModel struct {
-	ID                 tftypes.String `tfsdk:"id"`
-	Name               tftypes.String `tfsdk:"name"`
-	Namespace          tftypes.String `tfsdk:"namespace"`
-	OrganizationID     tftypes.String `tfsdk:"organization_id"`
-	APIToken           tftypes.String `tfsdk:"api_token"`
-	APITokenWO         tftypes.String `tfsdk:"api_token_wo"`
-	APITokenWOVersion  tftypes.Int64  `tfsdk:"api_token_wo_version"`
-	ClientID           tftypes.String `tfsdk:"client_id"`
-	ClientSecret       tftypes.String `tfsdk:"client_secret"`
-	ClientSecretWO     tftypes.String `tfsdk:"client_secret_wo"`
+	ID                tftypes.String `tfsdk:"id"`
+	Name              tftypes.String `tfsdk:"name"`
+	Namespace         tftypes.String `tfsdk:"namespace"`
+	OrganizationID    tftypes.String `tfsdk:"organization_id"`
+	APIToken          tftypes.String `tfsdk:"api_token"`
+	APITokenWO        tftypes.String `tfsdk:"api_token_wo"`
+	APITokenWOVersion tftypes.Int64  `tfsdk:"api_token_wo_version"`
+	ClientID          tftypes.String `tfsdk:"client_id"`
+	ClientSecret      tftypes.String `tfsdk:"client_secret"`
+	ClientSecretWO    tftypes.String `tfsdk:"client_secret_wo"`
 	// ClientSecretWOVersion triggers the use of a new client_secret_wo.
-	ClientSecretWOVersion tftypes.Int64 `tfsdk:"client_secret_wo_version"`
-	Image              tftypes.String `tfsdk:"image"`
-	SyncPath           tftypes.String `tfsdk:"sync_path"`
-	OrganizationName   tftypes.String `tfsdk:"organization_name"`
-	Environment        tftypes.Map    `tfsdk:"environment"`
-	SecretManifest     tftypes.String `tfsdk:"secret_manifest"`
-	DeploymentManifest tftypes.String `tfsdk:"deployment_manifest"`
-	Accounts           tftypes.Int64  `tfsdk:"accounts"`
-	Groups             tftypes.Int64  `tfsdk:"groups"`
-	Workspaces         tftypes.Int64  `tfsdk:"workspaces"`
-	Grants             tftypes.Int64  `tfsdk:"grants"`
-	SyncedAt           tftypes.String `tfsdk:"synced_at"`
+	ClientSecretWOVersion tftypes.Int64  `tfsdk:"client_secret_wo_version"`
+	Image                 tftypes.String `tfsdk:"image"`
+	SyncPath              tftypes.String `tfsdk:"sync_path"`
+	OrganizationName      tftypes.String `tfsdk:"organization_name"`
+	Environment           tftypes.Map    `tfsdk:"environment"`
+	SecretManifest        tftypes.String `tfsdk:"secret_manifest"`
+	DeploymentManifest    tftypes.String `tfsdk:"deployment_manifest"`
+	Accounts              tftypes.Int64  `tfsdk:"accounts"`
+	Groups                tftypes.Int64  `tfsdk:"groups"`
+	Workspaces            tftypes.Int64  `tfsdk:"workspaces"`
+	Grants                tftypes.Int64  `tfsdk:"grants"`
+	SyncedAt              tftypes.String `tfsdk:"synced_at"`
 }
 
 func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
