@@ -137,9 +137,22 @@ resource "atlassian_group" "empty" {
 	// (b) The configuration changes the description and the name of the
 	// group that holds three members and a role: the plan fails on each
 	// attribute with the counts, and nothing is sent.
+	org.ResetStats()
+	if changes, res := cli.planChanges(); changes {
+		t.Fatalf("the plan before the change is not empty:\n%s", res)
+	}
+	unchanged := org.Stats()
 	cli.writeConfig(config("guard-team-2", "the new team", ""))
 	org.ResetStats()
 	res = cli.tryPlan()
+	refused := org.Stats()
+	t.Logf("requests: a plan without changes %d %v; the refused plan %d %v", unchanged.Total, unchanged.ByRoute, refused.Total, refused.ByRoute)
+	// Counting what would be lost reads the group's listing, which the
+	// refresh of the membership and the role assignment has just read:
+	// the refusal costs no request of its own.
+	if refused.Total != unchanged.Total {
+		t.Errorf("the refused plan sent %d requests, a plan without changes %d: counting the group's access should cost nothing more here", refused.Total, unchanged.Total)
+	}
 	for attr, from := range map[string]string{"name": "guard-team-renamed", "description": "edited by hand"} {
 		to := map[string]string{"name": "guard-team-2", "description": "the new team"}[attr]
 		want := attrError("Replacing the group would remove access", "atlassian_group.g", attr,
@@ -192,4 +205,63 @@ func sandboxWrites(st sandbox.Stats) int64 {
 		}
 	}
 	return n
+}
+
+// TestAccGroupReplacementGuard_oneListing: for a group that nothing else in
+// the configuration reads, counting what a replacement would remove costs
+// one listing of the group's access (its members and its roles, a page
+// each here), and nothing else.
+func TestAccGroupReplacementGuard_oneListing(t *testing.T) {
+	requireTerraform(t)
+	t.Parallel()
+	org := newTestOrg(t, 10, 3, 1)
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	config := func(description string) string {
+		return org.config(fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name        = \"guard-alone\"\n  description = %q\n}\n", description))
+	}
+	cli.writeConfig(config("first"))
+	cli.mustApply()
+	g, ok := grpGroupByName(org, "guard-alone")
+	if !ok {
+		t.Fatal("the apply did not create guard-alone")
+	}
+	member := org.activeUsers()[0].AccountID
+	org.Update(func(st *sandbox.State) error {
+		for i := range st.Groups {
+			if st.Groups[i].ID == g.ID {
+				st.Groups[i].MemberAccountIDs = append(st.Groups[i].MemberAccountIDs, member)
+			}
+		}
+		return nil
+	})
+	org.ResetStats()
+	if changes, res := cli.planChanges(); changes {
+		t.Fatalf("the plan before the change is not empty:\n%s", res)
+	}
+	unchanged := org.Stats()
+	cli.writeConfig(config("second"))
+	org.ResetStats()
+	res := cli.tryPlan()
+	refused := org.Stats()
+	want := attrError("Replacing the group would remove access", "atlassian_group.g", "description",
+		`changing it from "first" to "second" replaces group "guard-alone"`, "its 1 members and 0 product roles would be lost")
+	if res.Err == nil || !want.MatchString(res.Output) {
+		t.Fatalf("the plan does not fail with %s\n%s", want, res)
+	}
+	extra := map[string]int64{}
+	for route, n := range refused.ByRoute {
+		if d := n - unchanged.ByRoute[route]; d != 0 {
+			extra[route] = d
+		}
+	}
+	wantExtra := map[string]int64{
+		"GET /admin/v2/orgs/{orgId}/directories/{dirId}/users":                             1,
+		"GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments": 1,
+	}
+	if fmt.Sprint(extra) != fmt.Sprint(wantExtra) {
+		t.Errorf("counting sent %v beyond a plan without changes (%v); want one listing, %v", extra, unchanged.ByRoute, wantExtra)
+	}
+	if n := sandboxWrites(refused); n != 0 {
+		t.Errorf("the refused plan sent %d writes", n)
+	}
 }
