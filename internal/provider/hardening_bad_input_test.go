@@ -520,7 +520,7 @@ func badInputs() []badInput {
 
 		// ---- allow_replace ----
 		{name: "group: allow_replace not a bool",
-			config:  fixed("\nresource \"atlassian_group\" \"g\" {\n  name          = \"tf-replace\"\n  allow_replace = \"sometimes\"\n}\n"),
+			config: fixed("\nresource \"atlassian_group\" \"g\" {\n  name          = \"tf-replace\"\n  allow_replace = \"sometimes\"\n}\n"),
 			// Terraform's own type check: its diagnostic names the block and
 			// the line, without a "with" line.
 			summary: "Incorrect attribute value type",
