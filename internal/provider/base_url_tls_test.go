@@ -43,7 +43,9 @@ resource "atlassian_group" "g" {
 			fmt.Sprintf("The base URL %q uses http:// to %q, which is not a loopback host", base, host),
 			"the organization's API key would cross the network in clear text",
 			"use https://, or http:// only to 127.0.0.1 (or any 127.x.y.z), ::1 or localhost", "The value comes from the provider block.")
-		if res.Err == nil || !want.MatchString(res.Output) {
+		// Terraform's stderr line may interleave with the diagnostic.
+		output := strings.Replace(res.Output, "Planning failed. Terraform encountered an error while generating this plan.\n", "", 1)
+		if res.Err == nil || !want.MatchString(output) {
 			t.Errorf("the plan with base_url %s did not fail with %s\n%s", base, want, res)
 		}
 		if strings.Contains(res.Output, token) {

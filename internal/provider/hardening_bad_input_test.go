@@ -646,7 +646,10 @@ func TestAccBadInputs(t *testing.T) {
 				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
 				}
-				if !want.MatchString(res.Output) {
+				// Terraform prints this line to stderr and the diagnostic to
+				// stdout; the two streams, merged, may interleave anywhere.
+				output := strings.Replace(res.Output, "Planning failed. Terraform encountered an error while generating this plan.\n", "", 1)
+				if !want.MatchString(output) {
 					t.Errorf("the error does not match %s\n%s", want, res)
 				}
 				// The configuration's own lines, which diagnostics quote, may
@@ -668,8 +671,11 @@ func TestAccBadInputs(t *testing.T) {
 				if where == "" {
 					where = "(the resource block)"
 				}
-				if c.address == "" {
+				switch {
+				case c.address == "" && (c.importArgs != nil || strings.Contains(c.config(b), "import {")):
 					where = "(no location: import id)"
+				case c.address == "":
+					where = "(no resource address)"
 				}
 				mu.Lock()
 				rows[c.name] = fmt.Sprintf("%-55s | %-55s | %s", c.name, c.summary, where)
