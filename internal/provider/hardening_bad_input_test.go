@@ -646,10 +646,7 @@ func TestAccBadInputs(t *testing.T) {
 				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
 				}
-				// Terraform prints this line to stderr and the diagnostic to
-				// stdout; the two streams, merged, may interleave anywhere.
-				output := strings.Replace(res.Output, "Planning failed. Terraform encountered an error while generating this plan.\n", "", 1)
-				if !want.MatchString(output) {
+				if !want.MatchString(withoutStderrNote(res.Output)) {
 					t.Errorf("the error does not match %s\n%s", want, res)
 				}
 				// The configuration's own lines, which diagnostics quote, may
