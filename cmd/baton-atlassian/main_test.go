@@ -3,12 +3,15 @@ package main_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,4 +224,67 @@ func isMember(st sandbox.State, groupID, accountID string) bool {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestBinaryRefusesCleartextToAnotherHost: --base-url with http:// to a
+// host that is not this machine fails before any request, so the key never
+// crosses the network in clear text. The listener answers on one of this
+// machine's own non-loopback addresses, so a request sent despite the check
+// would arrive and be counted.
+func TestBinaryRefusesCleartextToAnotherHost(t *testing.T) {
+	bin := buildBinary(t)
+	addr, hits := countingListener(t)
+	const token = "cleartext-test-key-obviously-fake"
+	for _, base := range []string{"http://" + addr, "http://localhost.evil.example", "http://127.0.0.1.nip.io"} {
+		t.Run(base, func(t *testing.T) {
+			out, err := run(t, bin, cleanEnv(), "--access-token", token, "--organization-id", "3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37",
+				"--base-url", base, "-f", filepath.Join(t.TempDir(), "sync.c1z"))
+			if err == nil {
+				t.Fatalf("baton-atlassian accepted --base-url %s\n%s", base, out)
+			}
+			for _, want := range []string{"base_url: insecure", "clear text", "not a loopback host"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the output lacks %q:\n%s", want, lastLines(out, 5))
+				}
+			}
+			if strings.Contains(out, token) {
+				t.Errorf("the output shows the key")
+			}
+		})
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the listener at %s received %d requests; want none", addr, n)
+	}
+}
+
+// countingListener serves HTTP on a non-loopback address of this machine
+// and counts the requests it receives.
+func countingListener(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var host string
+	for _, a := range addrs {
+		if ipnet, ok := a.(*net.IPNet); ok && !ipnet.IP.IsLoopback() && ipnet.IP.To4() != nil {
+			host = ipnet.IP.String()
+			break
+		}
+	}
+	if host == "" {
+		t.Fatalf("this machine has no non-loopback IPv4 address to listen on (addresses: %v)", addrs)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := new(atomic.Int64)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusTeapot)
+	}), ReadHeaderTimeout: time.Minute}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String(), hits
 }

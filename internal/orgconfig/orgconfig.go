@@ -8,6 +8,7 @@ package orgconfig
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -51,6 +52,9 @@ type Config struct {
 var (
 	ErrMissing   = errors.New("missing")
 	ErrMalformed = errors.New("malformed")
+	// ErrInsecure: a base URL over which the API key would travel in
+	// clear text (http:// to a host other than this machine).
+	ErrInsecure = errors.New("insecure")
 )
 
 // FieldError says which field of a Config New refused.
@@ -62,19 +66,52 @@ type FieldError struct {
 func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// ParseBaseURL accepts an absolute http or https URL without a query; ""
-// means DefaultBaseURL. The result has no trailing slash and no /admin
-// suffix, which every admin API path adds itself.
+// ParseBaseURL accepts an absolute https URL without a query, fragment or
+// user info, or an http one whose host is this machine (IsLoopbackHost):
+// the API key travels in a header of every request, so a URL that would
+// carry it in clear text across a network is refused before anything is
+// sent. "" means DefaultBaseURL. The result has no trailing slash and no
+// /admin suffix, which every admin API path adds itself. A refusal wraps
+// ErrMalformed or ErrInsecure, and its message is a sentence an edge can
+// show as it is (it never holds a password from the URL).
 func ParseBaseURL(raw string) (string, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "" ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		shown := raw
+		if err == nil {
+			shown = u.Redacted()
+		}
 		return "", fmt.Errorf("%w: the base URL %q must be an absolute http or https URL without a query, such as %s",
-			ErrMalformed, raw, DefaultBaseURL)
+			ErrMalformed, shown, DefaultBaseURL)
+	}
+	if u.User != nil {
+		return "", fmt.Errorf("%w: the base URL %q holds user info (a name before @): the admin API takes no credentials "+
+			"in the URL, only the API key, which the provider sends in a header; remove the part before @",
+			ErrMalformed, u.Redacted())
+	}
+	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+		return "", fmt.Errorf("%w: the base URL %q uses http:// to %q, which is not a loopback host, so the organization's "+
+			"API key would cross the network in clear text; use https://, or http:// only to 127.0.0.1 (or any "+
+			"127.x.y.z), ::1 or localhost, such as a local sandbox",
+			ErrInsecure, raw, u.Hostname())
 	}
 	return strings.TrimSuffix(strings.TrimRight(raw, "/"), "/admin"), nil
+}
+
+// IsLoopbackHost reports whether host (without a port or brackets) is this
+// machine: "localhost" exactly, or an IP literal in 127.0.0.0/8 or ::1.
+// Names that merely start like one ("localhost.example.com",
+// "127.0.0.1.nip.io") are names a resolver may send anywhere, and are not.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // OrganizationIDPattern accepts the UUIDs Atlassian uses for organization

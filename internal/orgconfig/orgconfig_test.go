@@ -60,3 +60,75 @@ func TestNewNamesEachField(t *testing.T) {
 		})
 	}
 }
+
+// TestParseBaseURLOnlyLoopbackInClear: http:// is for this machine alone;
+// anything that would carry the key across a network in clear text, or
+// that only looks like this machine, is refused as insecure.
+func TestParseBaseURLOnlyLoopbackInClear(t *testing.T) {
+	accepted := map[string]string{
+		"https://api.atlassian.com":        "https://api.atlassian.com",
+		"https://api.atlassian.com/admin/": "https://api.atlassian.com",
+		"http://127.0.0.1:8080":            "http://127.0.0.1:8080",
+		"http://127.45.6.7:1/admin":        "http://127.45.6.7:1",
+		"http://[::1]:9000/":               "http://[::1]:9000",
+		"http://localhost:8080":            "http://localhost:8080",
+		"http://LOCALHOST":                 "http://LOCALHOST",
+		"HTTP://127.0.0.1:8080":            "HTTP://127.0.0.1:8080",
+		"https://10.0.0.5:8443":            "https://10.0.0.5:8443",
+	}
+	for raw, want := range accepted {
+		got, err := ParseBaseURL(raw)
+		if err != nil || got != want {
+			t.Errorf("ParseBaseURL(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	insecure := []string{
+		"http://api.atlassian.com",
+		"http://10.0.0.5:8080",
+		"http://192.168.1.20",
+		"http://[2001:db8::1]:80",
+		"http://localhost.evil.com",
+		"http://127.0.0.1.nip.io",
+		"http://localhost.",
+		"http://0.0.0.0:8080",
+		"HTTP://api.atlassian.com",
+	}
+	for _, raw := range insecure {
+		_, err := ParseBaseURL(raw)
+		if !errors.Is(err, ErrInsecure) || errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseBaseURL(%q) = %v; want an insecure-URL error", raw, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "clear text") || !strings.Contains(err.Error(), "loopback") {
+			t.Errorf("ParseBaseURL(%q): the error does not say why: %v", raw, err)
+		}
+	}
+	malformed := []string{
+		"https://user:s3cr3t-pass@api.atlassian.com",
+		"http://user@127.0.0.1:8080",
+		"https://api.atlassian.com/#frag",
+		"https://api.atlassian.com/?",
+		"https:api.atlassian.com",
+		"ws://127.0.0.1:8080",
+	}
+	for _, raw := range malformed {
+		_, err := ParseBaseURL(raw)
+		if !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseBaseURL(%q) = %v; want a malformed-URL error", raw, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cr3t-pass") {
+			t.Errorf("ParseBaseURL(%q): the error shows the URL's password: %v", raw, err)
+		}
+	}
+	if _, err := ParseBaseURL("http://user@127.0.0.1:8080"); err == nil || !strings.Contains(err.Error(), "user info") {
+		t.Errorf("a URL with user info is refused without saying why: %v", err)
+	}
+}
+
+func TestNewRefusesAnInsecureBaseURL(t *testing.T) {
+	_, err := New(Config{OrganizationID: orgID, APIToken: fakeToken, BaseURL: "http://api.example.com"})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "base_url" || !errors.Is(err, ErrInsecure) {
+		t.Fatalf("New = %v; want an insecure error on base_url", err)
+	}
+}

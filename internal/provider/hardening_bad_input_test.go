@@ -67,6 +67,11 @@ type badInput struct {
 	// terraform plan.
 	importArgs func(b *badInputOrg) []string
 	apply      bool
+	// cliEnv is the environment of the terraform command, beyond the
+	// test's.
+	cliEnv func(b *badInputOrg) []string
+	// notShown are strings (secrets) terraform's output must not hold.
+	notShown []string
 	// The diagnostic: its summary, the address and attribute it is on
 	// (attribute "" for a whole block, address "" for none), and phrases
 	// of its detail, in order.
@@ -129,6 +134,38 @@ resource "atlassian_workspace_role_assignment" "r" {
 
 func groupHCL(name string) string {
 	return fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name = %q\n}\n", name)
+}
+
+// providerAddress is the provider block's address in terraform's
+// diagnostics (configurations without required_providers).
+const providerAddress = `provider["registry.terraform.io/hashicorp/atlassian"]`
+
+// providerWithBaseURL is the case's provider block with base_url set.
+func providerWithBaseURL(base string) func(b *badInputOrg) string {
+	return func(b *badInputOrg) string {
+		return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = %q\n  base_url = %q\n}\n", b.OrgID, b.Token, base)
+	}
+}
+
+// insecureBaseURL is the case of an http:// base URL to host, which is
+// not a loopback host.
+func insecureBaseURL(base, host string) badInput {
+	return badInput{name: "provider: cleartext base_url " + base,
+		provider: providerWithBaseURL(base),
+		config:   func(b *badInputOrg) string { return membershipHCL(b.group.ID, b.member) },
+		summary:  "Insecure base_url", address: providerAddress, attribute: "base_url",
+		phrases: phraseList(fmt.Sprintf("The base URL %q uses http:// to %q, which is not a loopback host", base, host),
+			"the organization's API key would cross the network in clear text", "The value comes from the provider block.")}
+}
+
+// importBlock is an import block of address by identity.
+func importBlock(address, identity string) string {
+	return fmt.Sprintf("\nimport {\n  to       = %s\n  identity = %s\n}\n", address, identity)
+}
+
+// connectorHCL is an atlassian_connector with body.
+func connectorHCL(body string) string {
+	return "\nresource \"atlassian_connector\" \"c\" {\n" + body + "}\n"
 }
 
 func phraseList(p ...string) func(*badInputOrg) []string {
@@ -300,7 +337,7 @@ func badInputs() []badInput {
 			phrases: phraseList("Attribute organization_id must be a UUID")},
 		{name: "connector: client_id without client_secret", config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  client_id = \"bright-otter\"\n}\n"),
 			summary: "Invalid Attribute Combination", address: connector, attribute: "client_id",
-			phrases: phraseList(`Attribute "client_secret" must be specified when "client_id" is specified`)},
+			phrases: phraseList(`Attribute "client_secret" must be specified when "client_id" is specified, or its write-only form "client_secret_wo"`)},
 		{name: "connector: wrong API key (401)", apply: true, config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  api_token = \"not-the-key\"\n}\n"),
 			summary: "Invalid API key", address: connector, attribute: "api_token",
 			phrases: phraseList("Atlassian rejected the API key (api_token)", "401", "organization API key without scopes")},
@@ -340,6 +377,173 @@ func badInputs() []badInput {
 			// about the group (see TestAccWrongOrganizationIsNotDrift).
 			summary: "Could not look up the group", address: membership, attribute: "group_id",
 			phrases: phraseList("404 ADMIN-UAM-404-2", "Check the organization id")},
+
+		// ---- base URLs: https, or http:// to a loopback host only ----
+		insecureBaseURL("http://api.atlassian.com", "api.atlassian.com"),
+		insecureBaseURL("http://localhost.evil.com", "localhost.evil.com"),
+		insecureBaseURL("http://127.0.0.1.nip.io:8080", "127.0.0.1.nip.io"),
+		insecureBaseURL("http://10.20.30.40/admin", "10.20.30.40"),
+		insecureBaseURL("http://[2001:db8::1]:8080", "2001:db8::1"),
+		{name: "provider: base_url with user info (password not shown)",
+			provider: providerWithBaseURL("https://admin:hunter2-not-shown@api.atlassian.com"),
+			config:   membershipOfGroup,
+			summary:  "Malformed base_url", address: providerAddress, attribute: "base_url",
+			phrases:  phraseList(`The base URL "https://admin:xxxxx@api.atlassian.com" holds user info (a name before @)`, "remove the part before @"),
+			notShown: []string{"hunter2-not-shown"}},
+		{name: "provider: base_url with a fragment",
+			provider: providerWithBaseURL("https://api.atlassian.com/#admin"),
+			config:   membershipOfGroup,
+			summary:  "Malformed base_url", address: providerAddress, attribute: "base_url",
+			phrases: phraseList(`The base URL "https://api.atlassian.com/#admin" must be an absolute http or https URL without a query`)},
+		{name: "provider: base_url with a websocket scheme",
+			provider: providerWithBaseURL("ws://127.0.0.1:8080"),
+			config:   membershipOfGroup,
+			summary:  "Malformed base_url", address: providerAddress, attribute: "base_url",
+			phrases: phraseList(`The base URL "ws://127.0.0.1:8080" must be an absolute http or https URL`)},
+		{name: "provider: insecure base URL from $ATLASSIAN_BASE_URL",
+			provider: func(b *badInputOrg) string {
+				return fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token = %q\n}\n", b.OrgID, b.Token)
+			},
+			cliEnv: func(*badInputOrg) []string {
+				return []string{"ATLASSIAN_BASE_URL=http://atlassian.internal.example:8080"}
+			},
+			config:  membershipOfGroup,
+			summary: "Insecure base_url",
+			phrases: phraseList(`The base URL "http://atlassian.internal.example:8080" uses http:// to "atlassian.internal.example"`,
+				"clear text", "The value comes from $ATLASSIAN_BASE_URL.")},
+
+		// ---- import ids and identities of every resource ----
+		{name: "group import: not a group id", config: fixed(groupHCL("tf-import-target")),
+			importArgs: importOf(group, fixed("not a/group")),
+			summary:    "Malformed import id for atlassian_group",
+			phrases:    phraseList(`The import id "not a/group" is not a group id: use the group's id`)},
+		{name: "group import block: identity id with white space",
+			config:  fixed(importBlock(group, `{ id = "two words" }`) + groupHCL("tf-import-target")),
+			summary: "Malformed import id for atlassian_group", phrases: phraseList(`The import id "two words" is not a group id`)},
+		{name: "group import block: identity of a group that does not exist",
+			config:  fixed(importBlock(group, fmt.Sprintf(`{ id = %q }`, absentGroup)) + groupHCL("tf-import-target")),
+			summary: "Cannot import a group that does not exist", phrases: phraseList(`has no group with id "` + absentGroup + `"`)},
+		{name: "membership import block: identity with a slash in account_id", config: func(b *badInputOrg) string {
+			return importBlock(membership, fmt.Sprintf(`{ group_id = %q, account_id = "a/b" }`, b.group.ID)) + membershipOfGroup(b)
+		},
+			summary: "Malformed import id for atlassian_group_membership",
+			phrases: func(b *badInputOrg) []string {
+				return []string{fmt.Sprintf("The id %q is not <group_id>/<account_id>", b.group.ID+"/a/b")}
+			}},
+		{name: "membership import block: identity of a group that does not exist", config: func(b *badInputOrg) string {
+			return importBlock(membership, fmt.Sprintf(`{ group_id = %q, account_id = %q }`, absentGroup, b.member)) + membershipOfGroup(b)
+		},
+			summary: "Cannot import a membership of a group that does not exist", phrases: phraseList(`has no group with id "` + absentGroup + `"`)},
+		{name: "members import block: identity not a group id", config: func(b *badInputOrg) string {
+			return importBlock(members, `{ group_id = "" }`) + membersHCL(b.group.ID, b.group.MemberAccountIDs...)
+		},
+			summary: "Malformed import id for atlassian_group_members", phrases: phraseList(`The import id "" is not a group id`)},
+		{name: "role import: one separator", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			importArgs: importOf(role, func(b *badInputOrg) string { return b.ws + "|atlassian/user" }),
+			summary:    "Malformed import id for atlassian_workspace_role_assignment",
+			phrases:    phraseList(`has one "|" separator, not two`)},
+		{name: "role import: principal neither user nor group", config: func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
+			importArgs: importOf(role, func(b *badInputOrg) string { return b.ws + "|atlassian/user|team:" + b.outsider }),
+			summary:    "Malformed import id for atlassian_workspace_role_assignment",
+			phrases:    phraseList("must be user:<account id> or group:<group id>")},
+		{name: "role import block: identity principal_type robot", config: func(b *badInputOrg) string {
+			return importBlock(role, fmt.Sprintf(`{ workspace_id = %q, role = "atlassian/user", principal_type = "robot", principal_id = %q }`, b.ws, b.outsider)) +
+				roleHCL(b.ws, "atlassian/user", "account_id", b.outsider)
+		},
+			summary: "Malformed identity for atlassian_workspace_role_assignment",
+			phrases: phraseList(`the identity's principal_type is "robot"; it must be "user"`)},
+		{name: "role import block: identity with an unknown role", config: func(b *badInputOrg) string {
+			return importBlock(role, fmt.Sprintf(`{ workspace_id = %q, role = "atlassian/owner", principal_type = "user", principal_id = %q }`, b.ws, b.outsider)) +
+				roleHCL(b.ws, "atlassian/user", "account_id", b.outsider)
+		},
+			summary: "Malformed identity for atlassian_workspace_role_assignment",
+			phrases: phraseList(`"atlassian/owner" is not a workspace role`)},
+		{name: "connector import: organization id not a UUID", config: fixed(connectorHCL("")),
+			importArgs: importOf(connector, fixed("acme/baton-atlassian")),
+			summary:    "Malformed import id for atlassian_connector",
+			phrases:    phraseList(`the organization id "acme" is not a UUID; expected <organization_id>/<name>`)},
+		{name: "connector import: name not a DNS label", config: fixed(connectorHCL("")),
+			importArgs: importOf(connector, func(b *badInputOrg) string { return b.OrgID + "/Baton_Atlassian" }),
+			summary:    "Malformed import id for atlassian_connector",
+			phrases:    phraseList(`the name "Baton_Atlassian" is not a DNS label`)},
+		{name: "connector import block: identity organization id not a UUID",
+			config:  fixed(importBlock(connector, `{ organization_id = "acme" }`) + connectorHCL("")),
+			summary: "Malformed import id for atlassian_connector",
+			phrases: phraseList(`"acme/baton-atlassian": the organization id "acme" is not a UUID`)},
+
+		// ---- write-only secrets ----
+		{name: "connector: api_token and api_token_wo", config: fixed(connectorHCL(`  api_token = "stored-key"
+  api_token_wo = "write-only-key"
+`)),
+			summary: "Invalid Attribute Combination", address: connector, attribute: "api_token_wo",
+			phrases: phraseList(`Attribute "api_token" cannot be specified when "api_token_wo" is specified`)},
+		{name: "connector: client_secret and client_secret_wo", config: fixed(connectorHCL(`  client_id = "bright-otter"
+  client_secret = "stored-secret"
+  client_secret_wo = "write-only-secret"
+`)),
+			summary: "Invalid Attribute Combination", address: connector, attribute: "client_secret_wo",
+			phrases: phraseList(`Attribute "client_secret" cannot be specified when "client_secret_wo" is specified`)},
+		{name: "connector: api_token_wo_version without api_token_wo", config: fixed(connectorHCL("  api_token_wo_version = 1\n")),
+			summary: "Invalid Attribute Combination", address: connector, attribute: "api_token_wo_version",
+			phrases: phraseList(`Attribute "api_token_wo" must be specified when "api_token_wo_version" is specified`)},
+		{name: "connector: client_secret_wo_version without client_secret_wo", config: fixed(connectorHCL("  client_secret_wo_version = 2\n")),
+			summary: "Invalid Attribute Combination", address: connector, attribute: "client_secret_wo_version",
+			phrases: phraseList(`Attribute "client_secret_wo" must be specified when "client_secret_wo_version" is specified`)},
+		{name: "connector: client_secret_wo without client_id", config: fixed(connectorHCL(`  client_secret_wo = "write-only-secret"
+`)),
+			summary: "Invalid Attribute Combination", address: connector, attribute: "client_secret_wo",
+			phrases: phraseList(`Attribute "client_id" must be specified when "client_secret_wo" is specified`)},
+		{name: "connector: api_token_wo with white space (not shown)", config: fixed(connectorHCL(`  api_token_wo = "split wo-key-not-shown"
+`)),
+			summary: "Invalid Attribute Value Match", address: connector, attribute: "api_token_wo",
+			phrases:  phraseList("Attribute api_token_wo must not be empty or contain white space (the value is secret, so it is not shown)"),
+			notShown: []string{"wo-key-not-shown"}},
+		{name: "connector: api_token with white space (not shown)", config: fixed(connectorHCL(`  api_token = "split stored-key-not-shown"
+`)),
+			summary: "Invalid Attribute Value Match", address: connector, attribute: "api_token",
+			phrases:  phraseList("Attribute api_token must not be empty or contain white space (the value is secret, so it is not shown)"),
+			notShown: []string{"stored-key-not-shown"}},
+		{name: "connector: wrong api_token_wo (401)", apply: true, config: fixed(connectorHCL(`  api_token_wo = "wrong-wo-key-not-shown"
+  api_token_wo_version = 1
+`)),
+			summary: "Invalid API key", address: connector, attribute: "api_token_wo",
+			phrases:  phraseList("Atlassian rejected the API key (api_token_wo)", "401"),
+			notShown: []string{"wrong-wo-key-not-shown"}},
+		{name: "connector environment: organization_id not a UUID",
+			config:  fixed("\nephemeral \"atlassian_connector_environment\" \"e\" {\n  organization_id = \"acme\"\n}\n"),
+			summary: "Invalid Attribute Value Match", address: "ephemeral.atlassian_connector_environment.e", attribute: "organization_id",
+			phrases: phraseList("Attribute organization_id must be a UUID")},
+		{name: "connector environment: client_secret without client_id",
+			config:  fixed("\nephemeral \"atlassian_connector_environment\" \"e\" {\n  client_secret = \"s3cret\"\n}\n"),
+			summary: "Invalid Attribute Combination", address: "ephemeral.atlassian_connector_environment.e", attribute: "client_secret",
+			phrases: phraseList(`Attribute "client_id" must be specified when "client_secret" is specified`)},
+
+		// ---- allow_replace ----
+		{name: "group: allow_replace not a bool",
+			config: fixed("\nresource \"atlassian_group\" \"g\" {\n  name          = \"tf-replace\"\n  allow_replace = \"sometimes\"\n}\n"),
+			// Terraform's own type check: its diagnostic names the block and
+			// the line, without a "with" line.
+			summary: "Incorrect attribute value type",
+			phrases: phraseList(`in resource "atlassian_group" "g":`, `allow_replace = "sometimes"`,
+				`Inappropriate value for attribute "allow_replace": a bool is required.`)},
+		{name: "group: adopted with another description (would replace a group with members)", config: func(b *badInputOrg) string {
+			return importBlock(group, fmt.Sprintf(`{ id = %q }`, b.group.ID)) +
+				fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name        = %q\n  description = \"not what Atlassian has\"\n}\n", b.group.Name)
+		},
+			summary: "Replacing the group would remove access", address: group, attribute: "description",
+			phrases: func(b *badInputOrg) []string {
+				return []string{fmt.Sprintf("changing it from %q to \"not what Atlassian has\" replaces group %q (%s)", b.group.Description, b.group.Name, b.group.ID),
+					fmt.Sprintf("its %d members and", len(b.group.MemberAccountIDs)), "set allow_replace = true on this resource"}
+			}},
+		{name: "group: adopted under another name, allow_replace = false", config: func(b *badInputOrg) string {
+			return importBlock(group, fmt.Sprintf(`{ id = %q }`, b.group.ID)) +
+				fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name          = \"renamed-by-config\"\n  description   = %q\n  allow_replace = false\n}\n", b.group.Description)
+		},
+			summary: "Replacing the group would remove access", address: group, attribute: "name",
+			phrases: func(b *badInputOrg) []string {
+				return []string{fmt.Sprintf("The admin API cannot change a group's name, so changing it from %q to \"renamed-by-config\"", b.group.Name),
+					fmt.Sprintf("its %d members and", len(b.group.MemberAccountIDs))}
+			}},
 
 		// ---- what Atlassian refuses at apply time ----
 		{name: "membership: licence limit (group gives product access)", apply: true,
@@ -417,7 +621,11 @@ func TestAccBadInputs(t *testing.T) {
 					c.env(b)
 				}
 				before := accessOf(b.State())
-				cli := newPluginCLI(t, tfdriver.Options{})
+				var cliEnv []string
+				if c.cliEnv != nil {
+					cliEnv = c.cliEnv(b)
+				}
+				cli := newPluginCLI(t, tfdriver.Options{Env: cliEnv})
 				providerBlock := b.providerBlock()
 				if c.provider != nil {
 					providerBlock = c.provider(b)
@@ -438,8 +646,16 @@ func TestAccBadInputs(t *testing.T) {
 				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
 				}
-				if !want.MatchString(res.Output) {
+				if !want.MatchString(withoutStderrNote(res.Output)) {
 					t.Errorf("the error does not match %s\n%s", want, res)
+				}
+				// The configuration's own lines, which diagnostics quote, may
+				// hold a secret written there; nothing else may.
+				quoted := regexp.MustCompile(`(?m)^\s*\d+:\s.*$`)
+				for _, secret := range c.notShown {
+					if rest := quoted.ReplaceAllString(res.Output, ""); strings.Contains(rest, secret) {
+						t.Errorf("terraform's output shows %q outside the quoted configuration", secret)
+					}
 				}
 				if d := before.diff(accessOf(b.State())); d != "" {
 					t.Errorf("the refused input changed the organization:\n%s", d)
@@ -452,8 +668,11 @@ func TestAccBadInputs(t *testing.T) {
 				if where == "" {
 					where = "(the resource block)"
 				}
-				if c.address == "" {
+				switch {
+				case c.address == "" && (c.importArgs != nil || strings.Contains(c.config(b), "import {")):
 					where = "(no location: import id)"
+				case c.address == "":
+					where = "(no resource address)"
 				}
 				mu.Lock()
 				rows[c.name] = fmt.Sprintf("%-55s | %-55s | %s", c.name, c.summary, where)

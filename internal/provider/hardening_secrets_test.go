@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -352,4 +356,250 @@ func nonSensitiveState(t *testing.T, st *tfjson.State) string {
 		t.Fatalf("only %d non-sensitive values in the state: was it read?", len(lines))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestAccSecretsWriteOnlyNeverStored: with the write-only arguments and
+// the ephemeral environment, the API key and the client secret reach the
+// provider, the validation and the Secret's environment, and yet appear in
+// none of what Terraform keeps or prints: the state file, the saved plan,
+// `terraform show -json` of both, terraform's TRACE log (with the
+// provider's own lines: it runs as its own plugin process), and the output.
+// A rotation (a new version with a wrong key) proves the write-only key is
+// the one the connector validates.
+func TestAccSecretsWriteOnlyNeverStored(t *testing.T) {
+	requireTerraform(t)
+	t.Parallel()
+	token := "atl-wo-key-" + randomHex(t, 16)
+	clientSecret := "c1-wo-secret-" + randomHex(t, 16)
+	wrongKey := "wrong-wo-key-" + randomHex(t, 12)
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 4, 1, 7, token
+	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+
+	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
+	variables := func(key string, revision int) map[string]string {
+		return map[string]string{"connector_key": key, "client_secret": clientSecret, "revision": fmt.Sprint(revision)}
+	}
+	// The provider's key comes from the environment; the connector's and
+	// the client secret from ephemeral variables.
+	cli := newPluginCLI(t, tfdriver.Options{
+		LogLevel: "TRACE", LogPath: logPath,
+		Env:       []string{"ATLASSIAN_API_TOKEN=" + token},
+		Variables: variables(token, 1),
+	})
+	const connectorHCL = `
+variable "connector_key" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "client_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "revision" {
+  type = number
+}
+
+resource "atlassian_connector" "c" {
+  api_token_wo             = var.connector_key
+  api_token_wo_version     = var.revision
+  client_id                = "bright-otter"
+  client_secret_wo         = var.client_secret
+  client_secret_wo_version = var.revision
+  sync_path                = "org.c1z"
+}
+
+output "connector" {
+  value = {
+    id     = atlassian_connector.c.id
+    grants = atlassian_connector.c.grants
+  }
+}
+`
+	// The ephemeral environment configures a second provider: its key
+	// reads the organization's groups, or the environment is wrong.
+	const environmentHCL = `
+ephemeral "atlassian_connector_environment" "c" {
+  name          = atlassian_connector.c.name
+  api_token     = var.connector_key
+  client_id     = atlassian_connector.c.client_id
+  client_secret = var.client_secret
+}
+
+provider "atlassian" {
+  alias           = "from_secret"
+  organization_id = ephemeral.atlassian_connector_environment.c.environment["BATON_ORGANIZATION_ID"]
+  api_token       = ephemeral.atlassian_connector_environment.c.environment["BATON_ACCESS_TOKEN"]
+  base_url        = ephemeral.atlassian_connector_environment.c.environment["BATON_BASE_URL"]
+}
+
+data "atlassian_groups" "via_secret" {
+  provider = atlassian.from_secret
+}
+
+output "groups_via_secret" {
+  value = length(data.atlassian_groups.via_secret.groups)
+}
+`
+	providerHCL := fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  base_url        = %q\n}\n", org.OrgID, org.URL)
+	cli.writeConfig(providerHCL + connectorHCL + environmentHCL)
+
+	cli.must(cli.tryPlan(tfexec.Out("wo.tfplan")))
+	planFile, err := os.ReadFile(filepath.Join(cli.Dir(), "wo.tfplan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	planJSON := showJSON(t, cli, "wo.tfplan")
+	cli.mustApply(tfexec.DirOrPlan("wo.tfplan"))
+	cli.must(cli.run("output", "-no-color"))
+	cli.must(cli.run("show", "-no-color"))
+	if changes, res := cli.planChanges(); changes {
+		t.Errorf("the plan after the apply is not empty:\n%s", res)
+	}
+
+	// What the state holds: the versions and the sync, no environment, no
+	// Secret manifest; the second provider read the groups with the
+	// ephemeral key.
+	shown := cli.showState()
+	var connector map[string]any
+	for _, r := range shown.Values.RootModule.Resources {
+		if r.Address == "atlassian_connector.c" {
+			connector = r.AttributeValues
+		}
+	}
+	if connector == nil {
+		t.Fatal("the state has no atlassian_connector.c")
+	}
+	for attr, want := range map[string]any{"api_token_wo": nil, "client_secret_wo": nil, "environment": nil, "secret_manifest": nil,
+		"api_token": nil, "client_secret": nil, "api_token_wo_version": float64(1), "client_secret_wo_version": float64(1)} {
+		if got := connector[attr]; got != want {
+			t.Errorf("the state's %s is %v, want %v", attr, got, want)
+		}
+	}
+	if grants, _ := connector["grants"].(float64); grants == 0 {
+		t.Errorf("the connector's sync with the write-only key wrote no grants: %v", connector["grants"])
+	}
+	if out := shown.Values.Outputs["groups_via_secret"]; out == nil || out.Value != float64(len(org.State().Groups)) {
+		t.Errorf("the provider configured from the ephemeral environment read %v groups, want %d", out, len(org.State().Groups))
+	}
+	stateFile, err := os.ReadFile(filepath.Join(cli.Dir(), "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stateJSON := showJSON(t, cli)
+
+	// Rotation: a new version with a wrong key is validated, and refused on
+	// api_token_wo; the right key under the next version is accepted.
+	cli.writeConfig(providerHCL + connectorHCL)
+	writeVariables(t, cli, variables(wrongKey, 2))
+	rotated := cli.apply()
+	if rotated.Err == nil || !attrError("Invalid API key", "atlassian_connector.c", "api_token_wo", "Atlassian rejected the API key (api_token_wo)").MatchString(rotated.Output) {
+		t.Errorf("a new api_token_wo_version with a wrong key was not refused on api_token_wo:\n%s", rotated)
+	}
+	cli.expectNoCrash(rotated)
+	writeVariables(t, cli, variables(token, 3))
+	cli.mustApply()
+	if v := stateAttribute(t, cli, "atlassian_connector.c", "api_token_wo_version"); v != float64(3) {
+		t.Errorf("after the rotation api_token_wo_version is %v, want 3", v)
+	}
+	rotatedState, err := os.ReadFile(filepath.Join(cli.Dir(), "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.must(cli.destroy())
+
+	traceLog, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading terraform's TRACE log: %v", err)
+	}
+	for _, want := range []string{"[TRACE]", "tf_rpc=OpenEphemeralResource", "tf_rpc=ApplyResourceChange", "synced the organization"} {
+		if !strings.Contains(string(traceLog), want) {
+			t.Errorf("the TRACE log (%d bytes) lacks %q: were the provider's logs captured?", len(traceLog), want)
+		}
+	}
+	places := map[string]string{
+		"the state file":                         string(stateFile),
+		"the state file after the rotation":      string(rotatedState),
+		"terraform show -json of the state":      stateJSON,
+		"the saved plan file (every entry)":      zipEntries(t, planFile),
+		"terraform show -json of the saved plan": planJSON,
+		"terraform's TRACE log":                  string(traceLog),
+		"terraform's output":                     cli.Transcript(),
+	}
+	secrets := map[string]string{"the API key": token, "the client secret": clientSecret, "the wrong key": wrongKey}
+	for place, text := range places {
+		if len(text) < 200 {
+			t.Errorf("%s holds only %d bytes: was it read?", place, len(text))
+		}
+		for name, secret := range secrets {
+			if i := strings.Index(text, secret); i >= 0 {
+				t.Errorf("%s holds %s, near: %s", place, name, text[max(0, i-300):i])
+			}
+		}
+	}
+	t.Logf("searched %d places (%d bytes of TRACE log, %d of plan file) for %d secrets",
+		len(places), len(traceLog), len(planFile), len(secrets))
+}
+
+// showJSON runs `terraform show -json` (of a plan file when given) and
+// returns what it printed, kept out of the transcript.
+func showJSON(t *testing.T, cli *terraformCLI, planFile ...string) string {
+	t.Helper()
+	out, err := cli.Command(context.Background(), append([]string{"show", "-json"}, planFile...)...).Output()
+	if err != nil {
+		t.Fatalf("terraform show -json %v: %v", planFile, err)
+	}
+	return string(out)
+}
+
+// writeVariables replaces the variables file of the working directory.
+func writeVariables(t *testing.T, cli *terraformCLI, vars map[string]string) {
+	t.Helper()
+	data, err := json.Marshal(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.WriteFile(tfdriver.VariablesFile, string(data)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stateAttribute is one attribute of a resource in the current state.
+func stateAttribute(t *testing.T, cli *terraformCLI, address, attr string) any {
+	t.Helper()
+	for _, r := range cli.state() {
+		if r.Address == address {
+			return r.AttributeValues[attr]
+		}
+	}
+	t.Fatalf("the state has no %s", address)
+	return nil
+}
+
+// zipEntries returns the uncompressed contents of every entry of a saved
+// plan (a zip archive), one after the other.
+func zipEntries(t *testing.T, data []byte) string {
+	t.Helper()
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("reading the saved plan: %v", err)
+	}
+	var all strings.Builder
+	for _, f := range r.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&all, "== %s\n%s\n", f.Name, b)
+	}
+	return all.String()
 }

@@ -62,6 +62,8 @@ func (r *groupListResource) List(ctx context.Context, req list.ListRequest, stre
 					Name:        types.StringValue(g.Name),
 					Description: types.StringValue(g.Description),
 					DirectoryID: types.StringValue(g.DirectoryID),
+					// Not a property of the group: a list result leaves it unset.
+					AllowReplace: types.BoolNull(),
 				}
 				if !out.add(ctx, groupDisplayName(g), groupIdentityModel{ID: object.ID}, object) {
 					return

@@ -46,6 +46,9 @@ type connectorDeploymentSpec struct {
 	ClientID       string // "" leaves BATON_CLIENT_ID out
 	ClientSecret   string // "" leaves BATON_CLIENT_SECRET out
 	BaseURL        string // "" (or Atlassian's) leaves BATON_BASE_URL out
+	// writeOnly: a secret came from a write-only argument, so nothing that
+	// holds the secrets (the environment, the Secret manifest) is stored.
+	writeOnly bool
 }
 
 // secretName is the guide's <name>-secrets.

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -49,6 +50,8 @@ func newWithClock(version string, clock func() time.Time) provider.Provider {
 var (
 	_ provider.Provider                  = (*atlassianProvider)(nil)
 	_ provider.ProviderWithListResources = (*atlassianProvider)(nil)
+	// Ephemeral resources: Terraform 1.10 and later.
+	_ provider.ProviderWithEphemeralResources = (*atlassianProvider)(nil)
 )
 
 // providerModel is the provider block.
@@ -90,7 +93,10 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"base_url": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Where the admin API lives, without the `/admin` suffix. Defaults to `$" + envBaseURL +
-					"`, else `" + orgconfig.DefaultBaseURL + "`. Point it at a local sandbox organization for tests and demos.",
+					"`, else `" + orgconfig.DefaultBaseURL + "`. Point it at a local sandbox organization for tests and demos. " +
+					"It must be `https://`, except for a loopback host (`127.0.0.1` or any `127.x.y.z`, `::1`, `localhost`), " +
+					"where a local sandbox runs: any other `http://` URL fails the plan before a request is sent, so the API " +
+					"key never crosses a network in clear text. A URL with user info (`name@`) is refused too.",
 			},
 			"requests_per_second": schema.Float64Attribute{
 				Optional: true,
@@ -160,6 +166,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -172,6 +179,14 @@ func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resou
 		NewInvitationResource,
 		NewOrganizationRoleAssignmentResource,
 		NewAccountSuspensionResource,
+	}
+}
+
+// EphemeralResources are values Terraform never stores (Terraform 1.10 and
+// later).
+func (p *atlassianProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewConnectorEnvironmentEphemeralResource,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -28,11 +29,12 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*connectorResource)(nil)
-	_ resource.ResourceWithConfigure   = (*connectorResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*connectorResource)(nil)
-	_ resource.ResourceWithImportState = (*connectorResource)(nil)
-	_ resource.ResourceWithIdentity    = (*connectorResource)(nil)
+	_ resource.Resource                   = (*connectorResource)(nil)
+	_ resource.ResourceWithConfigure      = (*connectorResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*connectorResource)(nil)
+	_ resource.ResourceWithImportState    = (*connectorResource)(nil)
+	_ resource.ResourceWithIdentity       = (*connectorResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*connectorResource)(nil)
 )
 
 const (
@@ -53,24 +55,29 @@ type connectorResource struct {
 }
 
 type connectorModel struct {
-	ID                 tftypes.String `tfsdk:"id"`
-	Name               tftypes.String `tfsdk:"name"`
-	Namespace          tftypes.String `tfsdk:"namespace"`
-	OrganizationID     tftypes.String `tfsdk:"organization_id"`
-	APIToken           tftypes.String `tfsdk:"api_token"`
-	ClientID           tftypes.String `tfsdk:"client_id"`
-	ClientSecret       tftypes.String `tfsdk:"client_secret"`
-	Image              tftypes.String `tfsdk:"image"`
-	SyncPath           tftypes.String `tfsdk:"sync_path"`
-	OrganizationName   tftypes.String `tfsdk:"organization_name"`
-	Environment        tftypes.Map    `tfsdk:"environment"`
-	SecretManifest     tftypes.String `tfsdk:"secret_manifest"`
-	DeploymentManifest tftypes.String `tfsdk:"deployment_manifest"`
-	Accounts           tftypes.Int64  `tfsdk:"accounts"`
-	Groups             tftypes.Int64  `tfsdk:"groups"`
-	Workspaces         tftypes.Int64  `tfsdk:"workspaces"`
-	Grants             tftypes.Int64  `tfsdk:"grants"`
-	SyncedAt           tftypes.String `tfsdk:"synced_at"`
+	ID                tftypes.String `tfsdk:"id"`
+	Name              tftypes.String `tfsdk:"name"`
+	Namespace         tftypes.String `tfsdk:"namespace"`
+	OrganizationID    tftypes.String `tfsdk:"organization_id"`
+	APIToken          tftypes.String `tfsdk:"api_token"`
+	APITokenWO        tftypes.String `tfsdk:"api_token_wo"`
+	APITokenWOVersion tftypes.Int64  `tfsdk:"api_token_wo_version"`
+	ClientID          tftypes.String `tfsdk:"client_id"`
+	ClientSecret      tftypes.String `tfsdk:"client_secret"`
+	ClientSecretWO    tftypes.String `tfsdk:"client_secret_wo"`
+	// ClientSecretWOVersion triggers the use of a new client_secret_wo.
+	ClientSecretWOVersion tftypes.Int64  `tfsdk:"client_secret_wo_version"`
+	Image                 tftypes.String `tfsdk:"image"`
+	SyncPath              tftypes.String `tfsdk:"sync_path"`
+	OrganizationName      tftypes.String `tfsdk:"organization_name"`
+	Environment           tftypes.Map    `tfsdk:"environment"`
+	SecretManifest        tftypes.String `tfsdk:"secret_manifest"`
+	DeploymentManifest    tftypes.String `tfsdk:"deployment_manifest"`
+	Accounts              tftypes.Int64  `tfsdk:"accounts"`
+	Groups                tftypes.Int64  `tfsdk:"groups"`
+	Workspaces            tftypes.Int64  `tfsdk:"workspaces"`
+	Grants                tftypes.Int64  `tfsdk:"grants"`
+	SyncedAt              tftypes.String `tfsdk:"synced_at"`
 }
 
 func (r *connectorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -99,7 +106,14 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"no request: the credentials are validated when the resource is created or changed, and on import.\n\n" +
 			"The API key and the client secret appear only in attributes marked sensitive (`api_token`, " +
 			"`client_secret`, `environment`, `secret_manifest`), but like every value they are stored in the " +
-			"Terraform state: keep the state encrypted.",
+			"Terraform state: keep the state encrypted, or keep them out of it. **With Terraform 1.11 and later, " +
+			"the write-only arguments `api_token_wo` and `client_secret_wo` keep both secrets out of the state " +
+			"and the plan**: Terraform hands them to the provider while it plans and applies, and stores neither " +
+			"them nor anything made from them. `environment` and `secret_manifest` are then null (they would hold " +
+			"the secrets); the ephemeral resource `atlassian_connector_environment` yields the same environment " +
+			"for the Kubernetes provider's write-only Secret data (`data_wo` of `kubernetes_secret_v1`). A " +
+			"write-only value is not compared between runs: change `api_token_wo_version` or " +
+			"`client_secret_wo_version` to apply a new one.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -148,9 +162,28 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "The organization API key the connector uses (`BATON_API_TOKEN`): an API key " +
 					"without scopes. Defaults to the provider's. Give the connector a key of its own, so that it can " +
 					"be rotated without touching Terraform's.",
+				Validators: []validator.String{secretShape{}},
+			},
+			"api_token_wo": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "The connector's API key as a write-only argument (Terraform 1.11 and later): " +
+					"like `api_token`, but never stored in the state or the plan, and neither are `environment` and " +
+					"`secret_manifest`, which are null. Feed it from an ephemeral source (an `ephemeral = true` " +
+					"variable, a secret manager's ephemeral resource). The key is validated when the resource is " +
+					"created and whenever `api_token_wo_version` changes; a new key with the same version is not " +
+					"noticed. Conflicts with `api_token`.",
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not be empty or contain white space"),
+					secretShape{},
+					stringvalidator.ConflictsWith(path.MatchRoot("api_token")),
 				},
+			},
+			"api_token_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Any number, stored in the state in place of `api_token_wo`: change it to make " +
+					"the next apply use (and validate) a new `api_token_wo`. Requires `api_token_wo`.",
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("api_token_wo"))},
 			},
 			"client_id": schema.StringAttribute{
 				Optional: true,
@@ -158,20 +191,37 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"ConductorOne > Connectors > the connector > Settings > Rotate. With `client_secret`, it runs " +
 					"the connector in service mode, syncing to ConductorOne at intervals; without them the Secret " +
 					"holds only the Atlassian credentials. Not secret by itself, it is still written only to the " +
-					"Secret and the sensitive `environment`.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("client_secret")),
-				},
+					"Secret and the sensitive `environment`. Requires `client_secret` or `client_secret_wo`.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"client_secret": schema.StringAttribute{
 				Optional:            true,
 				Sensitive:           true,
-				MarkdownDescription: "The ConductorOne client secret of the connector (`BATON_CLIENT_SECRET`). Requires `client_id`.",
+				MarkdownDescription: "The ConductorOne client secret of the connector (`BATON_CLIENT_SECRET`). Requires `client_id`. Conflicts with `client_secret_wo`.",
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
 					stringvalidator.AlsoRequires(path.MatchRoot("client_id")),
 				},
+			},
+			"client_secret_wo": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				WriteOnly: true,
+				MarkdownDescription: "The ConductorOne client secret as a write-only argument (Terraform 1.11 and " +
+					"later): like `client_secret`, but never stored in the state or the plan, and `environment` and " +
+					"`secret_manifest` are null. A new secret is used when `client_secret_wo_version` changes. " +
+					"Requires `client_id`; conflicts with `client_secret`.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.AlsoRequires(path.MatchRoot("client_id")),
+					stringvalidator.ConflictsWith(path.MatchRoot("client_secret")),
+				},
+			},
+			"client_secret_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Any number, stored in the state in place of `client_secret_wo`: change it to " +
+					"make the next apply use a new `client_secret_wo`. Requires `client_secret_wo`.",
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("client_secret_wo"))},
 			},
 			"image": schema.StringAttribute{
 				Optional: true,
@@ -208,13 +258,15 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					"`BATON_ORGANIZATION_ID` (the guide's spellings and the upstream image's), and `BATON_CLIENT_ID` " +
 					"and `BATON_CLIENT_SECRET` when set; `BATON_BASE_URL` too when " +
 					"the provider talks to an admin API other than Atlassian's (a sandbox organization). For running " +
-					"the connector elsewhere than Kubernetes. Sensitive: it holds the API key.",
+					"the connector elsewhere than Kubernetes. Sensitive: it holds the API key. Null when a write-only " +
+					"argument is used (`atlassian_connector_environment` yields it then).",
 			},
 			"secret_manifest": schema.StringAttribute{
 				Computed:  true,
 				Sensitive: true,
 				MarkdownDescription: "YAML of the guide's Kubernetes Secret `<name>-secrets` (type `Opaque`, " +
-					"`stringData` = `environment`). Sensitive: it holds the API key and the client secret.",
+					"`stringData` = `environment`). Sensitive: it holds the API key and the client secret. Null when a " +
+					"write-only argument is used.",
 			},
 			"deployment_manifest": schema.StringAttribute{
 				Computed: true,
@@ -259,34 +311,61 @@ func (r *connectorResource) configured(diags *diag.Diagnostics) bool {
 	return requireConfigured(r.data != nil, "resource was used", diags)
 }
 
+// writeOnlySecrets are the write-only arguments, which only the
+// configuration holds, and only while Terraform plans and applies: never
+// the plan, the state, or a refresh.
+type writeOnlySecrets struct {
+	APIToken, ClientSecret tftypes.String
+}
+
+// writeOnlyOf reads the write-only arguments of a configuration.
+func writeOnlyOf(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) writeOnlySecrets {
+	w := writeOnlySecrets{APIToken: tftypes.StringNull(), ClientSecret: tftypes.StringNull()}
+	diags.Append(config.GetAttribute(ctx, path.Root("api_token_wo"), &w.APIToken)...)
+	diags.Append(config.GetAttribute(ctx, path.Root("client_secret_wo"), &w.ClientSecret)...)
+	return w
+}
+
+// used reports whether the configuration sets a write-only argument (an
+// unknown value counts: it will be set).
+func (w writeOnlySecrets) used() bool { return !w.APIToken.IsNull() || !w.ClientSecret.IsNull() }
+
 // effective returns the organization id and API key the connector uses:
-// the resource's own, else the provider's. ok is false while either is
-// unknown.
-func (r *connectorResource) effective(m connectorModel) (orgID, token string, ok bool) {
-	if m.OrganizationID.IsUnknown() || m.APIToken.IsUnknown() {
-		return "", "", false
+// the resource's own (api_token, else api_token_wo), else the provider's;
+// tokenAttr names the attribute the key came from ("" for the provider's).
+// ok is false while either is unknown.
+func (r *connectorResource) effective(m connectorModel, wo writeOnlySecrets) (orgID, token, tokenAttr string, ok bool) {
+	if m.OrganizationID.IsUnknown() || m.APIToken.IsUnknown() || wo.APIToken.IsUnknown() {
+		return "", "", "", false
 	}
 	orgID, token = r.data.settings.OrganizationID, r.data.settings.APIToken
 	if !m.OrganizationID.IsNull() {
 		orgID = m.OrganizationID.ValueString()
 	}
-	if !m.APIToken.IsNull() {
-		token = m.APIToken.ValueString()
+	switch {
+	case !m.APIToken.IsNull():
+		token, tokenAttr = m.APIToken.ValueString(), "api_token"
+	case !wo.APIToken.IsNull():
+		token, tokenAttr = wo.APIToken.ValueString(), "api_token_wo"
 	}
-	return orgID, token, true
+	return orgID, token, tokenAttr, true
 }
 
-// spec is what the manifests are rendered from; ok is false while any input
-// is unknown.
-func (r *connectorResource) spec(m connectorModel) (connectorDeploymentSpec, bool) {
-	orgID, token, ok := r.effective(m)
-	for _, v := range []tftypes.String{m.Name, m.Namespace, m.Image, m.ClientID, m.ClientSecret} {
+// spec is what the manifests are rendered from, and the attribute the key
+// came from; ok is false while any input is unknown.
+func (r *connectorResource) spec(m connectorModel, wo writeOnlySecrets) (connectorDeploymentSpec, string, bool) {
+	orgID, token, tokenAttr, ok := r.effective(m, wo)
+	for _, v := range []tftypes.String{m.Name, m.Namespace, m.Image, m.ClientID, m.ClientSecret, wo.ClientSecret} {
 		if v.IsUnknown() {
 			ok = false
 		}
 	}
 	if !ok {
-		return connectorDeploymentSpec{}, false
+		return connectorDeploymentSpec{}, "", false
+	}
+	clientSecret := m.ClientSecret.ValueString()
+	if !wo.ClientSecret.IsNull() {
+		clientSecret = wo.ClientSecret.ValueString()
 	}
 	s := connectorDeploymentSpec{
 		Name:           m.Name.ValueString(),
@@ -295,37 +374,61 @@ func (r *connectorResource) spec(m connectorModel) (connectorDeploymentSpec, boo
 		OrganizationID: orgID,
 		APIToken:       token,
 		ClientID:       m.ClientID.ValueString(),
-		ClientSecret:   m.ClientSecret.ValueString(),
+		ClientSecret:   clientSecret,
+		writeOnly:      wo.used(),
 	}
 	if base := r.data.settings.BaseURL; base != "" && base != orgconfig.DefaultBaseURL {
 		s.BaseURL = base
 	}
-	return s, true
+	return s, tokenAttr, true
 }
 
 // render sets the id, the environment and the manifests of m from spec.
+// With write-only secrets, the environment and the Secret manifest, which
+// would hold them, are null.
 func render(spec connectorDeploymentSpec, m *connectorModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	secret, err := spec.secretManifest()
-	if err != nil {
-		diags.AddError("Could not render the Secret manifest", err.Error())
-		return diags
+	secret := tftypes.StringNull()
+	env := tftypes.MapNull(tftypes.StringType)
+	if !spec.writeOnly {
+		manifest, err := spec.secretManifest()
+		if err != nil {
+			diags.AddError("Could not render the Secret manifest", err.Error())
+			return diags
+		}
+		secret = tftypes.StringValue(manifest)
+		values := map[string]attr.Value{}
+		for k, v := range spec.environment().Map() {
+			values[k] = tftypes.StringValue(v)
+		}
+		env = tftypes.MapValueMust(tftypes.StringType, values)
 	}
 	deployment, err := spec.deploymentManifest()
 	if err != nil {
 		diags.AddError("Could not render the Deployment manifest", err.Error())
 		return diags
 	}
-	env := map[string]attr.Value{}
-	for k, v := range spec.environment().Map() {
-		env[k] = tftypes.StringValue(v)
-	}
 	m.ID = tftypes.StringValue(spec.OrganizationID + "/" + spec.Name)
 	m.OrganizationID = tftypes.StringValue(spec.OrganizationID)
-	m.Environment = tftypes.MapValueMust(tftypes.StringType, env)
-	m.SecretManifest = tftypes.StringValue(secret)
+	m.Environment = env
+	m.SecretManifest = secret
 	m.DeploymentManifest = tftypes.StringValue(deployment)
 	return diags
+}
+
+// ValidateConfig: client_id needs a client secret, in either form.
+func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var clientID, secret, secretWO tftypes.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_id"), &clientID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_secret"), &secret)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("client_secret_wo"), &secretWO)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !clientID.IsNull() && secret.IsNull() && secretWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Invalid Attribute Combination",
+			`Attribute "client_secret" must be specified when "client_id" is specified, or its write-only form "client_secret_wo".`)
+	}
 }
 
 // ModifyPlan renders the manifests at plan time (they depend only on the
@@ -349,11 +452,15 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	wo := writeOnlyOf(ctx, req.Config, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	// organization_id is Optional+Computed: the framework marks it unknown
 	// when it is not configured; the provider's is the answer.
 	plan.OrganizationID = config.OrganizationID
 
-	if spec, ok := r.spec(plan); ok {
+	if spec, _, ok := r.spec(plan, wo); ok {
 		resp.Diagnostics.Append(render(spec, &plan)...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -365,6 +472,9 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		plan.Environment = tftypes.MapUnknown(tftypes.StringType)
 		plan.SecretManifest = tftypes.StringUnknown()
+		if wo.used() {
+			plan.Environment, plan.SecretManifest = tftypes.MapNull(tftypes.StringType), tftypes.StringNull()
+		}
 		plan.DeploymentManifest = tftypes.StringUnknown()
 	}
 
@@ -400,8 +510,10 @@ func sameInputs(plan, state connectorModel) bool {
 		plan.Namespace.Equal(state.Namespace) &&
 		plan.OrganizationID.Equal(state.OrganizationID) &&
 		plan.APIToken.Equal(state.APIToken) &&
+		plan.APITokenWOVersion.Equal(state.APITokenWOVersion) &&
 		plan.ClientID.Equal(state.ClientID) &&
 		plan.ClientSecret.Equal(state.ClientSecret) &&
+		plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) &&
 		plan.Image.Equal(state.Image) &&
 		plan.SyncPath.Equal(state.SyncPath) &&
 		plan.Environment.Equal(state.Environment) &&
@@ -412,22 +524,24 @@ func sameInputs(plan, state connectorModel) bool {
 // Create and Update are one path: either way the resource is made from the
 // whole plan (see apply), so an update validates and syncs like a create.
 func (r *connectorResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.applyPlan(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *connectorResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.applyPlan(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-// applyPlan applies plan and, when that succeeds, records it as state (and
-// its identity).
-func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+// applyPlan applies plan (with the write-only arguments of config) and,
+// when that succeeds, records it as state (and its identity); the
+// framework stores no write-only value.
+func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var m connectorModel
 	diags.Append(plan.Get(ctx, &m)...)
+	wo := writeOnlyOf(ctx, config, diags)
 	if diags.HasError() || !r.configured(diags) {
 		return
 	}
-	r.apply(ctx, &m, diags)
+	r.apply(ctx, &m, wo, diags)
 	if diags.HasError() {
 		return
 	}
@@ -437,8 +551,8 @@ func (r *connectorResource) applyPlan(ctx context.Context, plan tfsdk.Plan, stat
 
 // apply validates the credentials, renders the manifests and, with
 // sync_path, writes a full sync: everything Create and Update do.
-func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags *diag.Diagnostics) {
-	spec, ok := r.spec(*m)
+func (r *connectorResource) apply(ctx context.Context, m *connectorModel, wo writeOnlySecrets, diags *diag.Diagnostics) {
+	spec, tokenAttr, ok := r.spec(*m, wo)
 	if !ok {
 		diags.AddError("Unknown connector arguments", "Every argument of atlassian_connector must be known when it is applied. This is a bug in the provider; please report it.")
 		return
@@ -447,7 +561,7 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags 
 	if diags.HasError() {
 		return
 	}
-	conn, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !m.APIToken.IsNull(), diags)
+	conn, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, tokenAttr, diags)
 	if !ok {
 		return
 	}
@@ -479,9 +593,9 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, diags 
 // validate proves the connector's credentials with the connector's own
 // Validate and returns the connector for them and the organization's name.
 // The provider's credentials use the provider's connector; others get one
-// of their own. ownToken says whether the key came from the resource (for
-// the attribute of an error).
-func (r *connectorResource) validate(ctx context.Context, orgID, token string, ownToken bool, diags *diag.Diagnostics) (*deploy.Connector, string, bool) {
+// of their own. tokenAttr names the attribute the key came from ("" for
+// the provider's), for the attribute of an error.
+func (r *connectorResource) validate(ctx context.Context, orgID, token, tokenAttr string, diags *diag.Diagnostics) (*deploy.Connector, string, bool) {
 	conn, err := r.data.connectorFor(ctx, orgID, token)
 	if err != nil {
 		diags.AddError("Could not start the Atlassian connector", err.Error())
@@ -489,7 +603,7 @@ func (r *connectorResource) validate(ctx context.Context, orgID, token string, o
 	}
 	name, err := conn.Check(ctx)
 	if err != nil {
-		addCredentialError(diags, orgID, ownToken, err)
+		addCredentialError(diags, orgID, tokenAttr, err)
 		return nil, "", false
 	}
 	return conn, name, true
@@ -497,17 +611,17 @@ func (r *connectorResource) validate(ctx context.Context, orgID, token string, o
 
 // addCredentialError names what is wrong: the connector's message already
 // says whether the key or the organization id was refused.
-func addCredentialError(diags *diag.Diagnostics, orgID string, ownToken bool, err error) {
+func addCredentialError(diags *diag.Diagnostics, orgID, tokenAttr string, err error) {
 	tokenSource := "the provider's api_token"
-	if ownToken {
-		tokenSource = "api_token"
+	if tokenAttr != "" {
+		tokenSource = tokenAttr
 	}
 	switch {
 	case errors.Is(err, deploy.ErrKeyRejected):
 		detail := fmt.Sprintf("Atlassian rejected the API key (%s) of the connector for organization %s: %s\n\n"+
 			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).", tokenSource, orgID, err)
-		if ownToken {
-			diags.AddAttributeError(path.Root("api_token"), "Invalid API key", detail)
+		if tokenAttr != "" {
+			diags.AddAttributeError(path.Root(tokenAttr), "Invalid API key", detail)
 		} else {
 			diags.AddError("Invalid API key", detail)
 		}
@@ -551,7 +665,9 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if state.Image.IsNull() {
 		state.Image = tftypes.StringValue(defaultConnectorImage)
 	}
-	spec, ok := r.spec(state)
+	// A refresh has no configuration, so no write-only value: an imported
+	// connector is validated with its api_token or the provider's key.
+	spec, tokenAttr, ok := r.spec(state, writeOnlySecrets{APIToken: tftypes.StringNull(), ClientSecret: tftypes.StringNull()})
 	if !ok {
 		return
 	}
@@ -559,7 +675,7 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, !state.APIToken.IsNull(), &resp.Diagnostics)
+	_, name, ok := r.validate(ctx, spec.OrganizationID, spec.APIToken, tokenAttr, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -619,4 +735,25 @@ func parseConnectorID(raw string) (orgID, name string, err error) {
 		return "", "", fmt.Errorf("%q: the name %q is not a DNS label (lower-case letters, digits and '-', at most 63); expected %s", raw, name, format)
 	}
 	return orgID, name, nil
+}
+
+// secretShape refuses an empty secret or one with white space without
+// quoting it, as the framework's pattern validators do with the values
+// they refuse.
+type secretShape struct{}
+
+func (secretShape) Description(context.Context) string {
+	return "must not be empty or contain white space"
+}
+
+func (v secretShape) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (secretShape) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if v := req.ConfigValue.ValueString(); v == "" || strings.ContainsAny(v, " \t\r\n") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value Match",
+			fmt.Sprintf("Attribute %s must not be empty or contain white space (the value is secret, so it is not shown).", req.Path))
+	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -48,10 +49,11 @@ func NewGroupResource() resource.Resource { return &groupResource{} }
 type groupResource struct{ groupResourceBase }
 
 type groupResourceModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	Description types.String `tfsdk:"description"`
-	DirectoryID types.String `tfsdk:"directory_id"`
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	DirectoryID  types.String `tfsdk:"directory_id"`
+	AllowReplace types.Bool   `tfsdk:"allow_replace"`
 }
 
 func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -59,16 +61,22 @@ func (r *groupResource) Metadata(_ context.Context, req resource.MetadataRequest
 }
 
 func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A group of the organization's directory, created and deleted by Terraform. Its members " +
 			"are managed separately, by `atlassian_group_members` (the whole member list) or " +
 			"`atlassian_group_membership` (one member each); its product access by `atlassian_workspace_role_assignment`.\n\n" +
-			"The admin API can create and delete groups but not change them, so **changing `name` or `description` " +
-			"replaces the group**: Terraform deletes it and creates a new one with a new id, and the members and roles " +
-			"of the old group are gone with it (Terraform re-creates those that it manages and that refer to this " +
-			"resource). A group deleted outside Terraform is removed from the state with a warning and created again " +
-			"by the next apply.",
+			"The admin API can create and delete groups but cannot rename them or change their description, so a new " +
+			"`name` or `description` can only be had by replacing the group: deleting it and creating a new one with a " +
+			"new id, which loses every member and product role of the old group that Terraform does not manage. " +
+			"**No plan replaces a group that holds access unless the resource says so**:\n\n" +
+			"* A `name` or `description` **changed in the configuration** of a group that has members or product roles " +
+			"**fails the plan** on that attribute, with the number of members and roles that would be lost, unless " +
+			"`allow_replace = true`. An empty group is replaced.\n" +
+			"* A `name` or `description` **changed outside Terraform** (in admin.atlassian.com) never plans a " +
+			"replacement: the plan warns that Atlassian's value differs and that the API cannot change it, and keeps " +
+			"the group as it is. The state keeps the configured value; set the configuration to Atlassian's value to " +
+			"silence the warning.\n\n" +
+			"A group deleted outside Terraform is removed from the state with a warning and created again by the next apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -76,25 +84,31 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
-				Required:      true,
-				PlanModifiers: replace,
+				Required: true,
 				MarkdownDescription: fmt.Sprintf("The group name, unique in the organization regardless of case, "+
 					"1 to %d characters without white space at either end. A name that another group already has "+
-					"fails the plan: import that group instead. Changing it replaces the group.", maxGroupNameLength),
+					"fails the plan: import that group instead. Changing it replaces the group, which fails the plan "+
+					"while the group has members or roles unless `allow_replace = true` (see above).", maxGroupNameLength),
 				Validators: []validator.String{
 					stringvalidator.LengthBetween(1, maxGroupNameLength),
 					stringvalidator.RegexMatches(groupNamePattern, "must not start or end with white space"),
 				},
 			},
 			"description": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString(""),
-				PlanModifiers: replace,
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(""),
 				MarkdownDescription: "What the group is for, shown in admin.atlassian.com. Defaults to no description " +
-					"(`\"\"`). The admin API cannot change a description, so **changing it replaces the group** " +
-					"(see above); a description changed outside Terraform shows up as a planned replacement. If " +
-					"descriptions are edited by hand in admin.atlassian.com, add `lifecycle { ignore_changes = [description] }`.",
+					"(`\"\"`). The admin API cannot change a description: changing it replaces the group, which fails " +
+					"the plan while the group has members or roles unless `allow_replace = true`; a description edited " +
+					"in admin.atlassian.com is kept, with a warning in the plan (see above).",
+			},
+			"allow_replace": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Whether a change of `name` or `description` in the configuration may replace the " +
+					"group even though it has members or product roles, which the replacement deletes. Defaults to " +
+					"`false`: such a change fails the plan, saying how many members and roles would be lost. Changing " +
+					"this argument sends nothing to Atlassian.",
 			},
 			"directory_id": schema.StringAttribute{
 				Computed:            true,
@@ -114,16 +128,17 @@ func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySch
 	}
 }
 
-// ModifyPlan makes a name that another group already has fail the plan, on
-// name, when the group is created or renamed (one group listing). A plan
-// that changes nothing reads nothing.
+// ModifyPlan decides what a change of name or description means (the API
+// can change neither, see guardReplacement), and makes a name that another
+// group already has fail the plan, on name, when the group is created or
+// renamed (one group listing). A plan that changes nothing reads nothing.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.directory == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !isKnownString(plan.Name) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The group a replacement deletes first: its name, in any case, is free.
@@ -131,7 +146,10 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !req.State.Raw.IsNull() {
 		var state groupResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() || (state.Name.Equal(plan.Name) && state.Description.Equal(plan.Description)) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if !r.guardReplacement(ctx, req.Private, plan, state, resp) || resp.Diagnostics.HasError() {
 			return
 		}
 		// A replacement. Terraform plans its create part with a second call
@@ -153,6 +171,9 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			}
 		}
 	}
+	if !isKnownString(plan.Name) {
+		return
+	}
 	groups, err := r.directory.Groups(ctx)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not list the organization's groups",
@@ -165,6 +186,135 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			return
 		}
 	}
+}
+
+// groupObservedKey names, in the private state, the name and description
+// the last refresh read from Atlassian. The state keeps the configured
+// values (a refresh does not overwrite them): comparing the three tells a
+// change of the configuration from a change made outside Terraform.
+const groupObservedKey = "observed"
+
+type groupObserved struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// observedGroup returns what the last refresh read, or, before any, what
+// the state holds.
+func observedGroup(ctx context.Context, private privateGetter, state groupResourceModel) groupObserved {
+	fallback := groupObserved{Name: state.Name.ValueString(), Description: state.Description.ValueString()}
+	if private == nil {
+		return fallback
+	}
+	raw, diags := private.GetKey(ctx, groupObservedKey)
+	if diags.HasError() || len(raw) == 0 {
+		return fallback
+	}
+	var o groupObserved
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return fallback
+	}
+	return o
+}
+
+// guardReplacement looks at name and description of an existing group, the
+// two attributes the API cannot change, and reports whether the group is
+// to be replaced:
+//
+//   - the configured value is Atlassian's: nothing to send (a configuration
+//     that now follows a change made outside Terraform is an update of the
+//     state alone);
+//   - the configuration did not change but Atlassian's value did: a warning,
+//     and the group stays;
+//   - the configuration changed: a replacement, which deletes the group's
+//     members and roles. It fails the plan on the attribute, with how many
+//     of each would be lost (one listing), unless allow_replace is set or
+//     the group holds nothing.
+func (r *groupResource) guardReplacement(ctx context.Context, private privateGetter, plan, state groupResourceModel, resp *resource.ModifyPlanResponse) bool {
+	observed := observedGroup(ctx, private, state)
+	type change struct {
+		attr              string
+		configured        types.String
+		stored, atlassian string
+	}
+	var changed []change
+	for _, c := range []change{
+		{"name", plan.Name, state.Name.ValueString(), observed.Name},
+		{"description", plan.Description, state.Description.ValueString(), observed.Description},
+	} {
+		switch {
+		case isKnownString(c.configured) && c.configured.ValueString() == c.atlassian:
+		case isKnownString(c.configured) && c.configured.ValueString() == c.stored:
+			// One summary per attribute: terraform folds warnings that share one.
+			summary := "Group renamed outside Terraform"
+			if c.attr == "description" {
+				summary = "Group description changed outside Terraform"
+			}
+			resp.Diagnostics.AddAttributeWarning(path.Root(c.attr), summary,
+				fmt.Sprintf("In Atlassian, the %[1]s of group %[2]s is now %[3]q, while the configuration says %[4]q. "+
+					"The admin API cannot change a group's %[1]s, so Terraform keeps the group as it is, with its "+
+					"members and roles, and plans no change to it. To silence this warning, set %[1]s = %[3]q in the "+
+					"configuration, or change it back in admin.atlassian.com.",
+					c.attr, state.ID.ValueString(), c.atlassian, c.configured.ValueString()))
+		default:
+			changed = append(changed, c)
+		}
+	}
+	if len(changed) == 0 {
+		return false
+	}
+	replace := func() bool {
+		for _, c := range changed {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root(c.attr))
+		}
+		return true
+	}
+	if plan.AllowReplace.ValueBool() {
+		return replace()
+	}
+	id := state.ID.ValueString()
+	members, roles, err := r.heldAccess(ctx, id)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root(changed[0].attr), "Could not count what the replacement would remove",
+			fmt.Sprintf("Changing the %s of group %s replaces it, so the plan first counts the group's members and "+
+				"roles; reading them failed: %s", changed[0].attr, id, err))
+		return false
+	}
+	if members == 0 && roles == 0 {
+		return replace()
+	}
+	for _, c := range changed {
+		to := "an unknown value"
+		if isKnownString(c.configured) {
+			to = strconv.Quote(c.configured.ValueString())
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(c.attr), "Replacing the group would remove access",
+			fmt.Sprintf("The admin API cannot change a group's %[1]s, so changing it from %[2]q to %[3]s replaces "+
+				"group %[4]q (%[5]s): Terraform would delete it and create a new group with a new id, and its %[6]d "+
+				"members and %[7]d product roles would be lost (only those Terraform manages and that refer to this "+
+				"resource would be granted again). Keep %[1]s = %[2]q, or set allow_replace = true on this resource "+
+				"to replace the group anyway.",
+				c.attr, c.atlassian, to, observed.Name, id, members, roles))
+	}
+	return false
+}
+
+// heldAccess counts the members and the product roles group id holds
+// itself: one listing of the group's grants, which answers both.
+func (r *groupResource) heldAccess(ctx context.Context, id string) (members, roles int, err error) {
+	for m, err := range r.directory.MembersOf(ctx, []access.Group{{ID: id}}, 1) {
+		if err != nil {
+			return 0, 0, err
+		}
+		members = len(m.AccountIDs)
+	}
+	for held, err := range r.directory.RolesOf(ctx, []access.Principal{{Type: access.TypeGroup, ID: id}}, 1) {
+		if err != nil {
+			return 0, 0, err
+		}
+		roles = len(held.Roles)
+	}
+	return members, roles, nil
 }
 
 func nameTakenDetail(name string, existing access.Group) string {
@@ -233,16 +383,33 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state.Name = types.StringValue(g.Name)
-	state.Description = types.StringValue(g.Description)
+	// The state keeps the configured name and description (after an
+	// import there are none yet: Atlassian's are taken); what Atlassian
+	// says goes to the private state, where the plan compares the two.
+	if state.Name.IsNull() {
+		state.Name = types.StringValue(g.Name)
+	}
+	if state.Description.IsNull() {
+		state.Description = types.StringValue(g.Description)
+	}
 	state.DirectoryID = types.StringValue(g.DirectoryID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	if raw, err := json.Marshal(groupObserved{Name: g.Name, Description: g.Description}); err == nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, groupObservedKey, raw)...)
+	}
 }
 
-// Update is never called: every argument forces a new group.
-func (r *groupResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected update",
-		"Every argument of atlassian_group forces a new group, so it is never updated in place. This is a bug in the provider; please report it.")
+// Update records what needs no request: allow_replace, or a name or
+// description that the configuration now shares with Atlassian. Any other
+// change of those two is a replacement (ModifyPlan).
+func (r *groupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan groupResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	setIdentity(ctx, resp.Identity, groupIdentityModel{ID: plan.ID}, &resp.Diagnostics)
 }
 
 func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

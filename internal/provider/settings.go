@@ -96,11 +96,15 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool), versio
 		if value == "" {
 			value, source = orgconfig.DefaultBaseURL, "the default"
 		}
+		// Refused here, at plan time, a URL that would carry the key in
+		// clear text is never sent a request.
 		base, err := orgconfig.ParseBaseURL(value)
 		if err != nil {
-			diags.AddAttributeError(path.Root("base_url"), "Malformed base_url",
-				fmt.Sprintf("The base URL %q (from %s) must be an absolute http or https URL without a query, such as %s.",
-					value, source, orgconfig.DefaultBaseURL))
+			summary := "Malformed base_url"
+			if errors.Is(err, orgconfig.ErrInsecure) {
+				summary = "Insecure base_url"
+			}
+			diags.AddAttributeError(path.Root("base_url"), summary, fmt.Sprintf("%s. The value comes from %s.", baseURLReason(err), source))
 		}
 		s.BaseURL = base
 	}
@@ -112,6 +116,18 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool), versio
 		s.MaxConcurrency = int(m.MaxConcurrency.ValueInt64())
 	}
 	return s, diags
+}
+
+// baseURLReason is orgconfig's sentence without its kind ("malformed: ").
+func baseURLReason(err error) string {
+	msg := err.Error()
+	for _, kind := range []error{orgconfig.ErrMalformed, orgconfig.ErrInsecure} {
+		msg = strings.TrimPrefix(msg, kind.Error()+": ")
+	}
+	if msg != "" {
+		msg = strings.ToUpper(msg[:1]) + msg[1:]
+	}
+	return msg
 }
 
 func stringOrEnv(v types.String, lookup func(string) (string, bool), env []string) (value, source string) {

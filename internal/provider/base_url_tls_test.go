@@ -1,0 +1,94 @@
+package provider
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// TestAccBaseURLCleartextRefusedAtPlan: a base_url with http:// to a host
+// that is not this machine fails the plan on base_url, and nothing is sent.
+// The listener answers on one of this machine's own non-loopback
+// addresses, so a request sent despite the check would arrive there and be
+// counted.
+func TestAccBaseURLCleartextRefusedAtPlan(t *testing.T) {
+	requireTerraform(t)
+	t.Parallel()
+	addr, hits := nonLoopbackListener(t)
+	const token = "cleartext-plan-key-obviously-fake"
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	for _, base := range []string{"http://" + addr, "http://" + strings.Replace(addr, ":", ".nip.io:", 1)} {
+		cli.writeConfig(fmt.Sprintf(`
+provider "atlassian" {
+  organization_id = %q
+  api_token       = %q
+  base_url        = %q
+}
+
+data "atlassian_groups" "all" {}
+
+resource "atlassian_group" "g" {
+  name = "cleartext"
+}
+`, exampleOrgID, token, base))
+		res := cli.tryPlan()
+		host, _, _ := strings.Cut(strings.TrimPrefix(base, "http://"), ":")
+		want := attrError("Insecure base_url", `provider["registry.terraform.io/hashicorp/atlassian"]`, "base_url",
+			fmt.Sprintf("The base URL %q uses http:// to %q, which is not a loopback host", base, host),
+			"the organization's API key would cross the network in clear text",
+			"use https://, or http:// only to 127.0.0.1 (or any 127.x.y.z), ::1 or localhost", "The value comes from the provider block.")
+		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Errorf("the plan with base_url %s did not fail with %s\n%s", base, want, res)
+		}
+		if strings.Contains(res.Output, token) {
+			t.Errorf("the output shows the key")
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the listener at %s received %d requests; want none", addr, n)
+	}
+}
+
+// nonLoopbackListener serves HTTP on a non-loopback IPv4 address of this
+// machine and counts the requests it receives.
+func nonLoopbackListener(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var host string
+	for _, a := range addrs {
+		if ipnet, ok := a.(*net.IPNet); ok && !ipnet.IP.IsLoopback() && ipnet.IP.To4() != nil {
+			host = ipnet.IP.String()
+			break
+		}
+	}
+	if host == "" {
+		t.Fatalf("this machine has no non-loopback IPv4 address to listen on (addresses: %v)", addrs)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := new(atomic.Int64)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusTeapot)
+	}), ReadHeaderTimeout: time.Minute}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return ln.Addr().String(), hits
+}
+
+// withoutStderrNote takes out the line terraform prints to stderr when a
+// plan fails: merged with stdout, it may land inside a diagnostic.
+func withoutStderrNote(output string) string {
+	return strings.Replace(output, "Planning failed. Terraform encountered an error while generating this plan.\n", "", 1)
+}
