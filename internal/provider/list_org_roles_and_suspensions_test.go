@@ -113,7 +113,7 @@ list "atlassian_account_suspension" "suspended" {
 	org.ResetStats()
 	cli.mustApply()
 	for route, n := range org.Stats().ByRoute {
-		if strings.HasPrefix(route, "POST") {
+		if strings.HasPrefix(route, "POST") && route != routeSearchUsers { // the search is a read
 			t.Errorf("applying the imports sent %d %s", n, route)
 		}
 	}
