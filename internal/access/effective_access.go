@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -147,10 +148,14 @@ func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurr
 // WorkspaceAccess is every account that holds a role on a workspace (only
 // role, when not empty), directly or through a group. It reads the
 // workspace listing, the group listing and each group's one listing, the
-// account listing and each account's role listing: Atlassian lists role
-// assignments per holder only, so an account's own roles are known from its
-// listing alone. found is false when the organization has no such
-// workspace.
+// accounts Atlassian's users search finds on the workspace and each of
+// their role listings, and the accounts of the holding groups' members not
+// known by then, in batches. Atlassian lists role assignments per holder
+// only, and the search is not known to tell the roles apart from the
+// groups', so it only picks the accounts whose own listing is read: the
+// search finds at least every account holding a role there itself, and an
+// account it finds only through a group holds nothing there in its own
+// listing. found is false when the organization has no such workspace.
 func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
 	names, err := d.resourceNames(ctx)
 	if err != nil {
@@ -161,28 +166,21 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 	}
 	keep := func(r Role) bool { return r.WorkspaceID == workspaceID && (role == "" || r.Role == role) }
 
-	accounts := map[string]Account{}
-	for page, err := range d.AccountPages(ctx) {
-		if err != nil {
-			return nil, true, err
-		}
-		principals := make([]Principal, len(page))
-		for i, a := range page {
-			accounts[a.ID] = a
-			principals[i] = Principal{Type: TypeUser, ID: a.ID}
-		}
-		for held, err := range d.RolesOf(ctx, principals, concurrency) {
-			if err != nil {
-				return nil, true, err
-			}
-			for _, r := range held.Roles {
-				if keep(r) {
-					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
-				}
-			}
-		}
+	direct, err := d.directHolders(ctx, workspaceID, keep, names, concurrency)
+	if err != nil {
+		return nil, true, err
 	}
+	holdings = append(holdings, direct...)
 
+	// The roles of groups, once per member, with the members' accounts
+	// looked up once all are known.
+	type through struct {
+		accountID string
+		role      Role
+		via       *Group
+	}
+	var viaGroups []through
+	var memberIDs []string
 	for page, err := range d.GroupPages(ctx) {
 		if err != nil {
 			return nil, true, err
@@ -219,19 +217,84 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 			}
 			via := &holders[k]
 			for _, id := range m.AccountIDs {
-				account, ok := accounts[id]
-				if !ok {
-					account = Account{ID: id}
-				}
+				memberIDs = append(memberIDs, id)
 				for _, r := range rolesOf[k] {
-					holdings = append(holdings, names.workspaceHolding(account, r, via))
+					viaGroups = append(viaGroups, through{id, r, via})
 				}
 			}
 			k++
 		}
 	}
+	accounts, err := d.FindAccounts(ctx, memberIDs)
+	if err != nil {
+		return nil, true, err
+	}
+	for _, t := range viaGroups {
+		account, ok := accounts[t.accountID]
+		if !ok {
+			account = Account{ID: t.accountID}
+		}
+		holdings = append(holdings, names.workspaceHolding(account, t.role, t.via))
+	}
 	SortHoldings(holdings)
 	return holdings, true, nil
+}
+
+// directHolders are the roles on a workspace that accounts hold themselves
+// and keep keeps. With the connector's lookups, only the accounts the users
+// search finds on the workspace have their listing read; without them,
+// every account's.
+func (d *Directory) directHolders(ctx context.Context, workspaceID string, keep func(Role) bool, names *resourceNames, concurrency int) ([]Holding, error) {
+	var candidates iter.Seq2[[]Account, error]
+	if d.conn == nil {
+		candidates = d.AccountPages(ctx)
+	} else {
+		found, err := d.accountsWithRoleOn(ctx, workspaceID)
+		if err != nil {
+			return nil, err
+		}
+		candidates = func(yield func([]Account, error) bool) { yield(found, nil) }
+	}
+	var holdings []Holding
+	for page, err := range candidates {
+		if err != nil {
+			return nil, err
+		}
+		accounts := make(map[string]Account, len(page))
+		principals := make([]Principal, len(page))
+		for i, a := range page {
+			accounts[a.ID] = a
+			principals[i] = Principal{Type: TypeUser, ID: a.ID}
+		}
+		for held, err := range d.RolesOf(ctx, principals, concurrency) {
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range held.Roles {
+				if keep(r) {
+					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
+				}
+			}
+		}
+	}
+	return holdings, nil
+}
+
+// accountsWithRoleOn asks the connector which accounts hold a role on a
+// resource, and remembers them as accounts found.
+func (d *Directory) accountsWithRoleOn(ctx context.Context, resourceID string) ([]Account, error) {
+	resources, err := d.conn.FindUsersWithRoleOn(ctx, resourceID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	out := make([]Account, len(resources))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range resources {
+		out[i] = accountFromResource(r)
+		d.found[out[i].ID] = out[i]
+	}
+	return out, nil
 }
 
 // resourceNames names what roles are held on.

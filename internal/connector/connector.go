@@ -71,6 +71,13 @@ type Lookups interface {
 	// resources; emails that name no account are absent. The protocol
 	// has no lookup by anything but id.
 	FindUsersByEmail(ctx context.Context, emails []string) ([]*v2.Resource, error)
+	// FindUsersWithRoleOn reads, as user resources, the accounts Atlassian's
+	// users search finds holding some role on a resource (a workspace ARI):
+	// at least every account that holds one there itself. Whether it also
+	// finds those that hold one only through a group is not published, so
+	// the answer is a set of candidates: each one's own roles are in its
+	// role listing. The protocol lists role holders per principal only.
+	FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

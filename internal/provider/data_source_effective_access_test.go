@@ -297,3 +297,95 @@ func startDemoOrg(t *testing.T) *sandboxtest.Env {
 	t.Helper()
 	return sandboxtest.Start(t, sandbox.DefaultOptions())
 }
+
+// TestAccEffectiveAccessWorkspaceReadsHoldersOnly: the workspace question
+// reads the role listing of the accounts the users search finds on the
+// workspace, not of every account, and answers what the sandbox's state
+// gives whether the search finds the accounts that hold a role there
+// themselves only, or those holding one through a group as well (the
+// reference does not say which).
+func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
+	const roleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+	for name, throughGroups := range map[string]bool{"own roles": false, "group roles too": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			org := newAccessReviewOrg(t)
+			org.Update(func(st *sandbox.State) error {
+				st.Settings.SearchFindsGroupAccess = throughGroups
+				// Two more accounts, outside the role group, hold a role on the
+				// workspace themselves.
+				added := 0
+				for _, u := range st.Users {
+					if added < 2 && !slices.Contains(org.roleGroup.MemberAccountIDs, u.AccountID) {
+						st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
+							AccountID: u.AccountID, ResourceID: org.workspace.ID, ResourceOwner: org.workspace.Type, Role: "atlassian/user",
+						})
+						added++
+					}
+				}
+				return nil
+			})
+			st := org.State()
+			// Who the search finds: the accounts holding a role on the
+			// workspace themselves, and with group access the members of the
+			// groups that hold one.
+			found := map[string]bool{}
+			for _, a := range st.UserRoleAssignments {
+				if a.ResourceID == org.workspace.ID {
+					found[a.AccountID] = true
+				}
+			}
+			direct := len(found)
+			if throughGroups {
+				for _, a := range st.GroupRoleAssignments {
+					if a.ResourceID != org.workspace.ID {
+						continue
+					}
+					for _, g := range st.Groups {
+						if g.ID == a.GroupID {
+							for _, m := range g.MemberAccountIDs {
+								found[m] = true
+							}
+						}
+					}
+				}
+			}
+			if direct < 3 || direct*2 > len(st.Users) || (throughGroups && len(found) == direct) {
+				t.Fatalf("the arranged org should have a few direct holders among %d accounts (%d) and, with group access, more found (%d)", len(st.Users), direct, len(found))
+			}
+			var want [][]string
+			for _, e := range effectiveAccessOf(st) {
+				if e[5] == "workspace_role" && e[6] == org.workspace.ID {
+					want = append(want, e)
+				}
+			}
+
+			cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+			cli.writeConfig(org.config(fmt.Sprintf(`
+data "atlassian_effective_access" "workspace" {
+  workspace_id = %q
+}
+`, org.workspace.ID)))
+			org.ResetStats()
+			cli.mustApply()
+			stats := org.Stats()
+			if got := stats.ByRoute[roleListings]; got != int64(len(found)) {
+				t.Errorf("the workspace question read %d accounts' role listings, want the %d the search finds (of %d accounts): %v", got, len(found), len(st.Users), stats.ByRoute)
+			}
+
+			var got [][]string
+			entries, _ := cli.stateValues("data.atlassian_effective_access.workspace")["access"].([]any)
+			for _, item := range entries {
+				fields, _ := item.(map[string]any)
+				row := make([]string, len(accessColumns))
+				for i, c := range accessColumns {
+					row[i], _ = fields[c].(string)
+				}
+				got = append(got, row)
+			}
+			if !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("the workspace question answered %d entries, the state gives %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
+			}
+		})
+	}
+}

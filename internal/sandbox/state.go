@@ -141,6 +141,12 @@ type Settings struct {
 	// PaidSubscription: invitations are only for organizations with a paid
 	// subscription; when false, invite answers 402 ADMIN-UAM-402-1.
 	PaidSubscription bool `json:"paid_subscription"`
+	// SearchFindsGroupAccess: when true, the users search's resourceIds and
+	// roleIds also match the roles an account holds through its groups.
+	// The reference does not say which; false, the default, matches the
+	// account's own role assignments only, and a test sets it to check that
+	// clients are right under either answer.
+	SearchFindsGroupAccess bool `json:"search_finds_group_access"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
