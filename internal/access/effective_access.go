@@ -88,28 +88,20 @@ func (d *Directory) organization(ctx context.Context) (Organization, error) {
 
 // AccountAccess is everything an account holds: its group memberships, the
 // workspace and organization roles it holds itself, and those its groups
-// give it. It reads the account, the group listing and each group's one
-// listing (members and roles together), the account's own role listing,
-// the workspace listing, and the organization when a role is held on it.
-// found is false when there is no such account.
+// give it. It reads the account, the groups it is a member of (with the
+// connector's lookups; without them, the group listing and every group's
+// listing) and each of those groups' one listing (members and roles
+// together), the account's own role listing, the workspace listing, and the
+// organization when a role is held on it. found is false when there is no
+// such account.
 func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
 	account, found, err := d.Account(ctx, accountID)
 	if err != nil || !found {
 		return nil, found, err
 	}
-	var in []Group
-	for page, err := range d.GroupPages(ctx) {
-		if err != nil {
-			return nil, true, err
-		}
-		for m, err := range d.MembersOf(ctx, page, concurrency) {
-			if err != nil {
-				return nil, true, err
-			}
-			if m.Found && slices.Contains(m.AccountIDs, accountID) {
-				in = append(in, m.Group)
-			}
-		}
+	in, err := d.groupsOf(ctx, accountID, concurrency)
+	if err != nil {
+		return nil, true, err
 	}
 	principals := []Principal{{Type: TypeUser, ID: accountID}}
 	for _, g := range in {
@@ -143,6 +135,42 @@ func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurr
 	}
 	SortHoldings(holdings)
 	return holdings, true, nil
+}
+
+// groupsOf are the groups an account is a member of, by its group
+// listings: with the connector's lookups, of the groups Atlassian finds
+// the account in; without them, of every group.
+func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency int) ([]Group, error) {
+	var candidates iter.Seq2[[]Group, error]
+	if d.conn == nil {
+		candidates = d.GroupPages(ctx)
+	} else {
+		resources, err := d.conn.FindGroupsOf(ctx, accountID)
+		if err != nil {
+			return nil, describe(err)
+		}
+		found := make([]Group, len(resources))
+		for i, r := range resources {
+			found[i] = groupFromResource(r)
+		}
+		candidates = func(yield func([]Group, error) bool) { yield(found, nil) }
+	}
+	var in []Group
+	for page, err := range candidates {
+		if err != nil {
+			return nil, err
+		}
+		// The group's own listing has the last word on its members.
+		for m, err := range d.MembersOf(ctx, page, concurrency) {
+			if err != nil {
+				return nil, err
+			}
+			if m.Found && slices.Contains(m.AccountIDs, accountID) {
+				in = append(in, m.Group)
+			}
+		}
+	}
+	return in, nil
 }
 
 // WorkspaceAccess is every account that holds a role on a workspace (only

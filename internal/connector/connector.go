@@ -78,6 +78,10 @@ type Lookups interface {
 	// the answer is a set of candidates: each one's own roles are in its
 	// role listing. The protocol lists role holders per principal only.
 	FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
+	// FindGroupsOf reads the groups an account is a member of, as group
+	// resources. The protocol lists a group's members, never an account's
+	// groups.
+	FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

@@ -302,3 +302,21 @@ func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 	}
 	return r, nil
 }
+
+// FindGroupsOf reads the groups an account is a member of (the group
+// listing's accountIds filter), as group resources.
+func (c *Connector) FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error) {
+	var out []*v2.Resource
+	for g, err := range c.client.Groups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{AccountIDs: []string{accountID}}) {
+		if err != nil {
+			return nil, wrapError(err, "finding the groups of account %s", accountID)
+		}
+		c.rememberDirectory(g.ID, g.DirectoryID)
+		r, err := groupResource(&g)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -373,19 +373,72 @@ data "atlassian_effective_access" "workspace" {
 				t.Errorf("the workspace question read %d accounts' role listings, want the %d the search finds (of %d accounts): %v", got, len(found), len(st.Users), stats.ByRoute)
 			}
 
-			var got [][]string
-			entries, _ := cli.stateValues("data.atlassian_effective_access.workspace")["access"].([]any)
-			for _, item := range entries {
-				fields, _ := item.(map[string]any)
-				row := make([]string, len(accessColumns))
-				for i, c := range accessColumns {
-					row[i], _ = fields[c].(string)
-				}
-				got = append(got, row)
-			}
-			if !slices.EqualFunc(got, want, slices.Equal) {
+			if got := accessInState(cli, "data.atlassian_effective_access.workspace"); !slices.EqualFunc(got, want, slices.Equal) {
 				t.Errorf("the workspace question answered %d entries, the state gives %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
 			}
 		})
+	}
+}
+
+// accessInState is the access list of a data source in the CLI's state,
+// as rows of accessColumns.
+func accessInState(cli *terraformCLI, address string) [][]string {
+	var rows [][]string
+	entries, _ := cli.stateValues(address)["access"].([]any)
+	for _, item := range entries {
+		fields, _ := item.(map[string]any)
+		row := make([]string, len(accessColumns))
+		for i, c := range accessColumns {
+			row[i], _ = fields[c].(string)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// TestAccEffectiveAccessAccountReadsItsGroupsOnly: the account question
+// reads the account's own role listing and the listings of the groups it
+// is a member of, not of every group.
+func TestAccEffectiveAccessAccountReadsItsGroupsOnly(t *testing.T) {
+	const (
+		groupRoleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
+		userRoleListings  = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+	)
+	org := newAccessReviewOrg(t)
+	st := org.State()
+	account := org.twoPaths.AccountID
+	groups := 0
+	for _, g := range st.Groups {
+		if slices.Contains(g.MemberAccountIDs, account) {
+			groups++
+		}
+	}
+	if groups == 0 || groups == len(st.Groups) {
+		t.Fatalf("the account should be in some but not all of the %d groups, it is in %d", len(st.Groups), groups)
+	}
+	var want [][]string
+	for _, e := range effectiveAccessOf(st) {
+		if e[0] == account {
+			want = append(want, e)
+		}
+	}
+
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.writeConfig(org.config(fmt.Sprintf(`
+data "atlassian_effective_access" "account" {
+  account_id = %q
+}
+`, account)))
+	org.ResetStats()
+	cli.mustApply()
+	stats := org.Stats()
+	if got := stats.ByRoute[groupRoleListings]; got != int64(groups) {
+		t.Errorf("the account question read %d groups' role listings, want the %d groups it is in (of %d): %v", got, groups, len(st.Groups), stats.ByRoute)
+	}
+	if got := stats.ByRoute[userRoleListings]; got != 1 {
+		t.Errorf("the account question read %d accounts' role listings, want its own: %v", got, stats.ByRoute)
+	}
+	if got := accessInState(cli, "data.atlassian_effective_access.account"); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("the account question answered %d entries, the state gives %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
 	}
 }
