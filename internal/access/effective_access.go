@@ -175,15 +175,17 @@ func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency 
 
 // WorkspaceAccess is every account that holds a role on a workspace (only
 // role, when not empty), directly or through a group. It reads the
-// workspace listing, the group listing and each group's one listing, the
-// accounts Atlassian's users search finds on the workspace and each of
-// their role listings, and the accounts of the holding groups' members not
-// known by then, in batches. Atlassian lists role assignments per holder
-// only, and the search is not known to tell the roles apart from the
-// groups', so it only picks the accounts whose own listing is read: the
-// search finds at least every account holding a role there itself, and an
-// account it finds only through a group holds nothing there in its own
-// listing. found is false when the organization has no such workspace.
+// workspace listing; the groups Atlassian's groups search finds holding a
+// role on the workspace and each one's listing (members and roles); the
+// accounts its users search finds there and each one's role listing; and
+// the accounts of the holding groups' members not known by then, in
+// batches. Atlassian lists role assignments per holder only, and the users
+// search is not known to tell an account's own roles from its groups', so
+// the searches only pick whose listings are read, and the listings decide:
+// the search finds at least every account holding a role there itself, and
+// an account it finds only through a group holds nothing there in its own
+// listing. Without the connector's lookups every group and account is
+// read. found is false when the organization has no such workspace.
 func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
 	names, err := d.resourceNames(ctx)
 	if err != nil {
@@ -209,7 +211,11 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 	}
 	var viaGroups []through
 	var memberIDs []string
-	for page, err := range d.GroupPages(ctx) {
+	groups, err := d.groupsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, true, err
+	}
+	for page, err := range groups {
 		if err != nil {
 			return nil, true, err
 		}
@@ -266,6 +272,24 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 	}
 	SortHoldings(holdings)
 	return holdings, true, nil
+}
+
+// groupsWithRoleOn are the groups whose listings a workspace question
+// reads: with the connector's lookups, those Atlassian finds holding a role
+// on the workspace; without them, every group.
+func (d *Directory) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
+	if d.conn == nil {
+		return d.GroupPages(ctx), nil
+	}
+	resources, err := d.conn.FindGroupsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	found := make([]Group, len(resources))
+	for i, r := range resources {
+		found[i] = groupFromResource(r)
+	}
+	return func(yield func([]Group, error) bool) { yield(found, nil) }, nil
 }
 
 // directHolders are the roles on a workspace that accounts hold themselves

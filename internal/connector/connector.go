@@ -82,6 +82,10 @@ type Lookups interface {
 	// resources. The protocol lists a group's members, never an account's
 	// groups.
 	FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error)
+	// FindGroupsWithRoleOn reads the groups that hold some role on a
+	// resource (a workspace ARI), as group resources: each one's roles are
+	// in its listing.
+	FindGroupsWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

@@ -300,12 +300,16 @@ func startDemoOrg(t *testing.T) *sandboxtest.Env {
 
 // TestAccEffectiveAccessWorkspaceReadsHoldersOnly: the workspace question
 // reads the role listing of the accounts the users search finds on the
-// workspace, not of every account, and answers what the sandbox's state
+// workspace, not of every account, and the listings of the groups holding
+// a role there, not of every group; it answers what the sandbox's state
 // gives whether the search finds the accounts that hold a role there
 // themselves only, or those holding one through a group as well (the
 // reference does not say which).
 func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
-	const roleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+	const (
+		roleListings      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+		groupRoleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
+	)
 	for name, throughGroups := range map[string]bool{"own roles": false, "group roles too": true} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -336,6 +340,15 @@ func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
 				}
 			}
 			direct := len(found)
+			holdingGroups := map[string]bool{}
+			for _, a := range st.GroupRoleAssignments {
+				if a.ResourceID == org.workspace.ID {
+					holdingGroups[a.GroupID] = true
+				}
+			}
+			if len(holdingGroups) == 0 || len(holdingGroups) == len(st.Groups) {
+				t.Fatalf("some but not all of the %d groups should hold a role on the workspace: %d do", len(st.Groups), len(holdingGroups))
+			}
 			if throughGroups {
 				for _, a := range st.GroupRoleAssignments {
 					if a.ResourceID != org.workspace.ID {
@@ -371,6 +384,9 @@ data "atlassian_effective_access" "workspace" {
 			stats := org.Stats()
 			if got := stats.ByRoute[roleListings]; got != int64(len(found)) {
 				t.Errorf("the workspace question read %d accounts' role listings, want the %d the search finds (of %d accounts): %v", got, len(found), len(st.Users), stats.ByRoute)
+			}
+			if got := stats.ByRoute[groupRoleListings]; got != int64(len(holdingGroups)) {
+				t.Errorf("the workspace question read %d groups' role listings, want the %d holding a role on the workspace (of %d groups): %v", got, len(holdingGroups), len(st.Groups), stats.ByRoute)
 			}
 
 			if got := accessInState(cli, "data.atlassian_effective_access.workspace"); !slices.EqualFunc(got, want, slices.Equal) {
