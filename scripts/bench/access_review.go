@@ -178,17 +178,28 @@ output "entries" {
 	if err := ws.write("main.tf", config); err != nil {
 		return nil, err
 	}
-	// The same apply against an instant API first: what Terraform, the
-	// provider and the entries cost, which no request count explains.
-	b.sb.SetFaults(sandbox.Faults{})
-	instant, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
-	if err != nil {
-		return nil, err
-	}
-	b.sb.SetFaults(b.latencyFaults())
-	m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
-	if err != nil {
-		return nil, err
+	// The same apply against an instant API is the baseline: what
+	// Terraform, the provider and the entries cost, which no request count
+	// explains. Each runs twice, interleaved, and the fastest run is kept,
+	// as for the scenarios compared with terraform_data.
+	var instant, m measurement
+	for run := range 2 {
+		b.sb.SetFaults(sandbox.Faults{})
+		i, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
+		if err != nil {
+			return nil, err
+		}
+		b.sb.SetFaults(b.latencyFaults())
+		l, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
+		if err != nil {
+			return nil, err
+		}
+		if run == 0 || i.wall < instant.wall {
+			instant = i
+		}
+		if run == 0 || l.wall < m.wall {
+			m = l
+		}
 	}
 	// The state file, read directly: the measured provider process is gone.
 	data, err := os.ReadFile(ws.path("terraform.tfstate"))
@@ -208,16 +219,17 @@ output "entries" {
 		got = o.Value
 	}
 
-	// The floor: the workspace listing, the group pages and each group's
+	// The floor: the workspace listing; the pages of the groups search for
+	// the groups holding a role on the workspace, and each such group's
 	// listing (members, then roles); the pages of the users search for the
 	// accounts with a role on the workspace (the sandbox finds those holding
 	// one themselves) and each such account's role listing, Atlassian
 	// listing an account's own roles nowhere else; and the lookups, a page
-	// of ids at a time, of the members of the groups holding a role there
-	// that the search did not find. No account listing, and no role listing
-	// of an account that holds nothing on the workspace itself.
-	t := adoptionCounts(st)
+	// of ids at a time, of the holding groups' members the search did not
+	// find. No listing of every account or every group, and no listing of
+	// an account or a group that holds nothing on the workspace itself.
 	const page = 100
+	pagesOf := func(n int) int64 { return int64(max(1, (n+page-1)/page)) }
 	found := map[string]bool{}
 	for _, a := range st.UserRoleAssignments {
 		if a.ResourceID == target.ID {
@@ -231,38 +243,41 @@ output "entries" {
 		}
 	}
 	unknown := map[string]bool{}
+	var groupListingPages, longest int64
 	for _, g := range st.Groups {
-		if holding[g.ID] {
-			for _, m := range g.MemberAccountIDs {
-				if !found[m] {
-					unknown[m] = true
-				}
+		if !holding[g.ID] {
+			continue
+		}
+		listing := pagesOf(len(g.MemberAccountIDs)) + 1
+		groupListingPages += listing
+		longest = max(longest, listing)
+		for _, m := range g.MemberAccountIDs {
+			if !found[m] {
+				unknown[m] = true
 			}
 		}
 	}
-	searchPages := int64(max(1, (len(found)+page-1)/page))
+	groupSearchPages, searchPages := pagesOf(len(holding)), pagesOf(len(found))
 	lookups := int64((len(unknown) + page - 1) / page)
 	roleListings := int64(len(found))
-	floor := 1 + t.groupPages + t.groupListingPages + searchPages + roleListings + lookups
+	floor := 1 + groupSearchPages + groupListingPages + searchPages + roleListings + lookups
+
 	// The wait on the API: the requests that go one after another (the
-	// workspace listing, the group pages, the search pages), then the role
-	// listings, the group listings and the lookups, each set concurrency at a
-	// time; a group's listing pages one after another, so its longest one
-	// bounds the group listings however they are spread.
+	// workspace listing, the search pages), then the role listings, the
+	// group listings and the lookups, each set concurrency at a time; a
+	// group's listing pages one after another, so the longest one bounds
+	// the group listings however they are spread.
 	const concurrency = 8
-	inSequence := 1 + t.groupPages + searchPages
-	longest := int64(0)
-	for _, g := range st.Groups {
-		longest = max(longest, int64(max(1, (len(g.MemberAccountIDs)+page-1)/page))+1)
-	}
+	inSequence := 1 + groupSearchPages + searchPages
 	rounds := func(n int64) int64 { return (n + concurrency - 1) / concurrency }
-	apiRounds := inSequence + rounds(roleListings) + max(rounds(t.groupListingPages), longest) + rounds(lookups)
+	apiRounds := inSequence + rounds(roleListings) + max(rounds(groupListingPages), longest) + rounds(lookups)
 	latencyFloor := time.Duration(apiRounds) * b.latency()
 	budget := instant.wall + latencyFloor*3/2
-	r := &result{id: "10d", m: m, ratioTo: instant.wall + latencyFloor,
+	r := &result{id: "10d", m: m, ratioTo: instant.wall + latencyFloor, baseline: instant.wall,
+		baselineNote: "the same `terraform apply` against the sandbox without latency (each run twice, interleaved, the fastest kept)",
 		ratioNote: fmt.Sprintf("floor: the same apply against an instant API (%.2f s), then %d round trips at %d ms: %d requests in sequence, "+
 			"%d role listings, %d group listing pages (the longest group's %d in sequence) and %d lookups, %d at a time",
-			instant.wall.Seconds(), apiRounds, b.latencyMS, inSequence, roleListings, t.groupListingPages, longest, lookups, concurrency),
+			instant.wall.Seconds(), apiRounds, b.latencyMS, inSequence, roleListings, groupListingPages, longest, lookups, concurrency),
 		title:  fmt.Sprintf("`atlassian_effective_access` for one workspace (%s, %d entries) in the org of %s (`terraform apply`)", target.Name, want, scope),
 		budget: fmt.Sprintf("≤ %d requests (the listing floor); ≤ %.2f s + 1.5 × %.2f s", floor, instant.wall.Seconds(), latencyFloor.Seconds())}
 	r.expect(got == want, "%d entries, the organization's state gives %d", got, want)
@@ -270,10 +285,11 @@ output "entries" {
 	r.expect(instant.requests == m.requests, "%d requests against the instant API, as many as measured", instant.requests)
 	r.expect(m.wall <= budget, "wall %.2f s, budget %.2f s + 1.5 × %.2f s", m.wall.Seconds(), instant.wall.Seconds(), latencyFloor.Seconds())
 	r.note("Requests by route: %s.", routes(m))
-	r.note("The floor: the workspace listing, the group pages (%d), the pages of group listings (%d: each group's members, then its roles), "+
-		"the users search for the accounts with a role on the workspace (%d pages), the role listing of each account it finds (%d of %d accounts) "+
-		"and the lookups of the holding groups' other members (%d, a page of ids each): %d. No account listing; no account is read on its own.",
-		t.groupPages, t.groupListingPages, searchPages, roleListings, len(st.Users), lookups, floor)
+	r.note("The floor: the workspace listing; the groups search for the groups with a role on the workspace (pages: %d) and the listing of each "+
+		"group it finds (%d of %d groups: %d pages, each group's members, then its roles); the users search for the accounts with a role on the "+
+		"workspace (pages: %d) and the role listing of each account it finds (%d of %d accounts); and the lookups of the holding groups' other "+
+		"members (%d, a page of ids each): %d. No listing of every account or every group; no account is read on its own.",
+		groupSearchPages, len(holding), len(st.Groups), groupListingPages, searchPages, roleListings, len(st.Users), lookups, floor)
 	return r, nil
 }
 
