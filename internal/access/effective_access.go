@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -87,28 +88,20 @@ func (d *Directory) organization(ctx context.Context) (Organization, error) {
 
 // AccountAccess is everything an account holds: its group memberships, the
 // workspace and organization roles it holds itself, and those its groups
-// give it. It reads the account, the group listing and each group's one
-// listing (members and roles together), the account's own role listing,
-// the workspace listing, and the organization when a role is held on it.
-// found is false when there is no such account.
+// give it. It reads the account, the groups it is a member of (with the
+// connector's lookups; without them, the group listing and every group's
+// listing) and each of those groups' one listing (members and roles
+// together), the account's own role listing, the workspace listing, and the
+// organization when a role is held on it. found is false when there is no
+// such account.
 func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
 	account, found, err := d.Account(ctx, accountID)
 	if err != nil || !found {
 		return nil, found, err
 	}
-	var in []Group
-	for page, err := range d.GroupPages(ctx) {
-		if err != nil {
-			return nil, true, err
-		}
-		for m, err := range d.MembersOf(ctx, page, concurrency) {
-			if err != nil {
-				return nil, true, err
-			}
-			if m.Found && slices.Contains(m.AccountIDs, accountID) {
-				in = append(in, m.Group)
-			}
-		}
+	in, err := d.groupsOf(ctx, accountID, concurrency)
+	if err != nil {
+		return nil, true, err
 	}
 	principals := []Principal{{Type: TypeUser, ID: accountID}}
 	for _, g := range in {
@@ -144,13 +137,55 @@ func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurr
 	return holdings, true, nil
 }
 
+// groupsOf are the groups an account is a member of, by its group
+// listings: with the connector's lookups, of the groups Atlassian finds
+// the account in; without them, of every group.
+func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency int) ([]Group, error) {
+	var candidates iter.Seq2[[]Group, error]
+	if d.conn == nil {
+		candidates = d.GroupPages(ctx)
+	} else {
+		resources, err := d.conn.FindGroupsOf(ctx, accountID)
+		if err != nil {
+			return nil, describe(err)
+		}
+		found := make([]Group, len(resources))
+		for i, r := range resources {
+			found[i] = groupFromResource(r)
+		}
+		candidates = func(yield func([]Group, error) bool) { yield(found, nil) }
+	}
+	var in []Group
+	for page, err := range candidates {
+		if err != nil {
+			return nil, err
+		}
+		// The group's own listing has the last word on its members.
+		for m, err := range d.MembersOf(ctx, page, concurrency) {
+			if err != nil {
+				return nil, err
+			}
+			if m.Found && slices.Contains(m.AccountIDs, accountID) {
+				in = append(in, m.Group)
+			}
+		}
+	}
+	return in, nil
+}
+
 // WorkspaceAccess is every account that holds a role on a workspace (only
 // role, when not empty), directly or through a group. It reads the
-// workspace listing, the group listing and each group's one listing, the
-// account listing and each account's role listing: Atlassian lists role
-// assignments per holder only, so an account's own roles are known from its
-// listing alone. found is false when the organization has no such
-// workspace.
+// workspace listing; the groups Atlassian's groups search finds holding a
+// role on the workspace and each one's listing (members and roles); the
+// accounts its users search finds there and each one's role listing; and
+// the accounts of the holding groups' members not known by then, in
+// batches. Atlassian lists role assignments per holder only, and the users
+// search is not known to tell an account's own roles from its groups', so
+// the searches only pick whose listings are read, and the listings decide:
+// the search finds at least every account holding a role there itself, and
+// an account it finds only through a group holds nothing there in its own
+// listing. Without the connector's lookups every group and account is
+// read. found is false when the organization has no such workspace.
 func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
 	names, err := d.resourceNames(ctx)
 	if err != nil {
@@ -161,29 +196,26 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 	}
 	keep := func(r Role) bool { return r.WorkspaceID == workspaceID && (role == "" || r.Role == role) }
 
-	accounts := map[string]Account{}
-	for page, err := range d.AccountPages(ctx) {
-		if err != nil {
-			return nil, true, err
-		}
-		principals := make([]Principal, len(page))
-		for i, a := range page {
-			accounts[a.ID] = a
-			principals[i] = Principal{Type: TypeUser, ID: a.ID}
-		}
-		for held, err := range d.RolesOf(ctx, principals, concurrency) {
-			if err != nil {
-				return nil, true, err
-			}
-			for _, r := range held.Roles {
-				if keep(r) {
-					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
-				}
-			}
-		}
+	direct, err := d.directHolders(ctx, workspaceID, keep, names, concurrency)
+	if err != nil {
+		return nil, true, err
 	}
+	holdings = append(holdings, direct...)
 
-	for page, err := range d.GroupPages(ctx) {
+	// The roles of groups, once per member, with the members' accounts
+	// looked up once all are known.
+	type through struct {
+		accountID string
+		role      Role
+		via       *Group
+	}
+	var viaGroups []through
+	var memberIDs []string
+	groups, err := d.groupsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, true, err
+	}
+	for page, err := range groups {
 		if err != nil {
 			return nil, true, err
 		}
@@ -219,19 +251,102 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 			}
 			via := &holders[k]
 			for _, id := range m.AccountIDs {
-				account, ok := accounts[id]
-				if !ok {
-					account = Account{ID: id}
-				}
+				memberIDs = append(memberIDs, id)
 				for _, r := range rolesOf[k] {
-					holdings = append(holdings, names.workspaceHolding(account, r, via))
+					viaGroups = append(viaGroups, through{id, r, via})
 				}
 			}
 			k++
 		}
 	}
+	accounts, err := d.FindAccounts(ctx, memberIDs)
+	if err != nil {
+		return nil, true, err
+	}
+	for _, t := range viaGroups {
+		account, ok := accounts[t.accountID]
+		if !ok {
+			account = Account{ID: t.accountID}
+		}
+		holdings = append(holdings, names.workspaceHolding(account, t.role, t.via))
+	}
 	SortHoldings(holdings)
 	return holdings, true, nil
+}
+
+// groupsWithRoleOn are the groups whose listings a workspace question
+// reads: with the connector's lookups, those Atlassian finds holding a role
+// on the workspace; without them, every group.
+func (d *Directory) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
+	if d.conn == nil {
+		return d.GroupPages(ctx), nil
+	}
+	resources, err := d.conn.FindGroupsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	found := make([]Group, len(resources))
+	for i, r := range resources {
+		found[i] = groupFromResource(r)
+	}
+	return func(yield func([]Group, error) bool) { yield(found, nil) }, nil
+}
+
+// directHolders are the roles on a workspace that accounts hold themselves
+// and keep keeps. With the connector's lookups, only the accounts the users
+// search finds on the workspace have their listing read; without them,
+// every account's.
+func (d *Directory) directHolders(ctx context.Context, workspaceID string, keep func(Role) bool, names *resourceNames, concurrency int) ([]Holding, error) {
+	var candidates iter.Seq2[[]Account, error]
+	if d.conn == nil {
+		candidates = d.AccountPages(ctx)
+	} else {
+		found, err := d.accountsWithRoleOn(ctx, workspaceID)
+		if err != nil {
+			return nil, err
+		}
+		candidates = func(yield func([]Account, error) bool) { yield(found, nil) }
+	}
+	var holdings []Holding
+	for page, err := range candidates {
+		if err != nil {
+			return nil, err
+		}
+		accounts := make(map[string]Account, len(page))
+		principals := make([]Principal, len(page))
+		for i, a := range page {
+			accounts[a.ID] = a
+			principals[i] = Principal{Type: TypeUser, ID: a.ID}
+		}
+		for held, err := range d.RolesOf(ctx, principals, concurrency) {
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range held.Roles {
+				if keep(r) {
+					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
+				}
+			}
+		}
+	}
+	return holdings, nil
+}
+
+// accountsWithRoleOn asks the connector which accounts hold a role on a
+// resource, and remembers them as accounts found.
+func (d *Directory) accountsWithRoleOn(ctx context.Context, resourceID string) ([]Account, error) {
+	resources, err := d.conn.FindUsersWithRoleOn(ctx, resourceID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	out := make([]Account, len(resources))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, r := range resources {
+		out[i] = accountFromResource(r)
+		d.found[out[i].ID] = out[i]
+	}
+	return out, nil
 }
 
 // resourceNames names what roles are held on.

@@ -41,12 +41,13 @@ func (c *Client) ListGroupsPage(ctx context.Context, directoryID string, filter 
 // in the JSON body.
 func (c *Client) SearchGroupsPage(ctx context.Context, directoryID string, filter GroupFilter, cursor string) (Page[Group], error) {
 	body := struct {
-		SearchTerm string   `json:"searchTerm,omitempty"`
-		GroupIDs   []string `json:"groupIds,omitempty"`
-		AccountIDs []string `json:"accountIds,omitempty"`
-		Limit      int      `json:"limit"`
-		Cursor     string   `json:"cursor,omitempty"`
-	}{filter.SearchTerm, filter.GroupIDs, filter.AccountIDs, c.pageSize, cursor}
+		SearchTerm  string   `json:"searchTerm,omitempty"`
+		GroupIDs    []string `json:"groupIds,omitempty"`
+		AccountIDs  []string `json:"accountIds,omitempty"`
+		ResourceIDs []string `json:"resourceIds,omitempty"`
+		Limit       int      `json:"limit"`
+		Cursor      string   `json:"cursor,omitempty"`
+	}{filter.SearchTerm, filter.GroupIDs, filter.AccountIDs, filter.ResourceIDs, c.pageSize, cursor}
 	var out listResponse[Group]
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroupsSearch,
@@ -59,6 +60,14 @@ func (c *Client) SearchGroupsPage(ctx context.Context, directoryID string, filte
 func (c *Client) Groups(ctx context.Context, directoryID string, filter GroupFilter) iter.Seq2[Group, error] {
 	return All(ctx, func(ctx context.Context, cursor string) (Page[Group], error) {
 		return c.ListGroupsPage(ctx, directoryID, filter, cursor)
+	})
+}
+
+// SearchGroups walks every page of a groups search, resending its filters
+// with each cursor.
+func (c *Client) SearchGroups(ctx context.Context, directoryID string, filter GroupFilter) iter.Seq2[Group, error] {
+	return All(ctx, func(ctx context.Context, cursor string) (Page[Group], error) {
+		return c.SearchGroupsPage(ctx, directoryID, filter, cursor)
 	})
 }
 

@@ -143,4 +143,7 @@ type GroupFilter struct {
 	SearchTerm string
 	GroupIDs   []string
 	AccountIDs []string
+	// ResourceIDs (ARIs) keeps the groups holding a role on any of them;
+	// only the search form (SearchGroupsPage) takes it.
+	ResourceIDs []string
 }

@@ -76,6 +76,21 @@ type Lookups interface {
 	// group has that name. It is how a caller finds out whether a create
 	// whose answer was lost did create the group.
 	FindGroupByName(ctx context.Context, name string) (group *v2.Resource, found bool, err error)
+	// FindUsersWithRoleOn reads, as user resources, the accounts Atlassian's
+	// users search finds holding some role on a resource (a workspace ARI):
+	// at least every account that holds one there itself. Whether it also
+	// finds those that hold one only through a group is not published, so
+	// the answer is a set of candidates: each one's own roles are in its
+	// role listing. The protocol lists role holders per principal only.
+	FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
+	// FindGroupsOf reads the groups an account is a member of, as group
+	// resources. The protocol lists a group's members, never an account's
+	// groups.
+	FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error)
+	// FindGroupsWithRoleOn reads the groups that hold some role on a
+	// resource (a workspace ARI), as group resources: each one's roles are
+	// in its listing.
+	FindGroupsWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
 }
 
 // New builds a connector. It sends nothing: Validate checks the credentials.

@@ -3,6 +3,7 @@ package connector
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
@@ -319,4 +320,36 @@ func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 		return nil, fmt.Errorf("group %s: %w", g.ID, err)
 	}
 	return r, nil
+}
+
+// FindGroupsOf reads the groups an account is a member of (the group
+// listing's accountIds filter), as group resources.
+func (c *Connector) FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error) {
+	groups := c.client.Groups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{AccountIDs: []string{accountID}})
+	return c.groupResources(groups, "finding the groups of account "+accountID)
+}
+
+// FindGroupsWithRoleOn reads the groups the groups search finds holding a
+// role on a resource (its resourceIds filter), as group resources.
+func (c *Connector) FindGroupsWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error) {
+	groups := c.client.SearchGroups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{ResourceIDs: []string{resourceID}})
+	return c.groupResources(groups, "finding the groups with a role on "+resourceID)
+}
+
+// groupResources turns a walk over groups into group resources,
+// remembering each group's directory.
+func (c *Connector) groupResources(groups iter.Seq2[atlassian.Group, error], doing string) ([]*v2.Resource, error) {
+	var out []*v2.Resource
+	for g, err := range groups {
+		if err != nil {
+			return nil, wrapError(err, "%s", doing)
+		}
+		c.rememberDirectory(g.ID, g.DirectoryID)
+		r, err := groupResource(&g)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -172,3 +172,24 @@ func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.R
 	}
 	return out, nil
 }
+
+// FindUsersWithRoleOn reads the accounts the users search finds on a
+// resource (its resourceIds filter, nothing else), as user resources. The
+// search is never asked for a role as well: whether roleIds and resourceIds
+// must hold on the same assignment is not published.
+func (c *Connector) FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error) {
+	search := userRead
+	search.ResourceIDs = []string{resourceID}
+	var out []*v2.Resource
+	for u, err := range c.client.SearchUsers(ctx, atlassian.AllDirectories, search) {
+		if err != nil {
+			return nil, wrapError(err, "finding the accounts with a role on %s", resourceID)
+		}
+		r, err := userResource(&u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -84,10 +84,11 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 			"apply go on; to stop the plan, put the condition in a `precondition` (of an output, or in the " +
 			"`lifecycle` of a resource such as `terraform_data`), which fails it with an error.\n\n" +
 			"Atlassian lists access per holder only, so the answers come from the listings the membership and role " +
-			"assignment resources read, shared with them in one run: the group listing and one listing per group " +
-			"(its members and roles together), plus, for a workspace, the account listing and one role listing per " +
-			"account (the only place Atlassian says which roles an account holds itself), or, for an account, its " +
-			"own role listing. No account is read on its own for a workspace question.",
+			"assignment resources read, shared with them in one run: one listing per group (its members and roles " +
+			"together) and an account's own role listing (the only place Atlassian says which roles an account holds " +
+			"itself). Atlassian's searches pick whose listings are read: for a workspace, the groups and the accounts " +
+			"found holding a role on it, with the other members of those groups looked up in batches; for an " +
+			"account, the groups it is a member of. Neither question lists every account or reads each one.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -297,3 +297,164 @@ func startDemoOrg(t *testing.T) *sandboxtest.Env {
 	t.Helper()
 	return sandboxtest.Start(t, sandbox.DefaultOptions())
 }
+
+// TestAccEffectiveAccessWorkspaceReadsHoldersOnly: the workspace question
+// reads the role listing of the accounts the users search finds on the
+// workspace, not of every account, and the listings of the groups holding
+// a role there, not of every group; it answers what the sandbox's state
+// gives whether the search finds the accounts that hold a role there
+// themselves only, or those holding one through a group as well (the
+// reference does not say which).
+func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
+	const (
+		roleListings      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+		groupRoleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
+	)
+	for name, throughGroups := range map[string]bool{"own roles": false, "group roles too": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			org := newAccessReviewOrg(t)
+			org.Update(func(st *sandbox.State) error {
+				st.Settings.SearchFindsGroupAccess = throughGroups
+				// Two more accounts, outside the role group, hold a role on the
+				// workspace themselves.
+				added := 0
+				for _, u := range st.Users {
+					if added < 2 && !slices.Contains(org.roleGroup.MemberAccountIDs, u.AccountID) {
+						st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
+							AccountID: u.AccountID, ResourceID: org.workspace.ID, ResourceOwner: org.workspace.Type, Role: "atlassian/user",
+						})
+						added++
+					}
+				}
+				return nil
+			})
+			st := org.State()
+			// Who the search finds: the accounts holding a role on the
+			// workspace themselves, and with group access the members of the
+			// groups that hold one.
+			found := map[string]bool{}
+			for _, a := range st.UserRoleAssignments {
+				if a.ResourceID == org.workspace.ID {
+					found[a.AccountID] = true
+				}
+			}
+			direct := len(found)
+			holdingGroups := map[string]bool{}
+			for _, a := range st.GroupRoleAssignments {
+				if a.ResourceID == org.workspace.ID {
+					holdingGroups[a.GroupID] = true
+				}
+			}
+			if len(holdingGroups) == 0 || len(holdingGroups) == len(st.Groups) {
+				t.Fatalf("some but not all of the %d groups should hold a role on the workspace: %d do", len(st.Groups), len(holdingGroups))
+			}
+			if throughGroups {
+				for _, a := range st.GroupRoleAssignments {
+					if a.ResourceID != org.workspace.ID {
+						continue
+					}
+					for _, g := range st.Groups {
+						if g.ID == a.GroupID {
+							for _, m := range g.MemberAccountIDs {
+								found[m] = true
+							}
+						}
+					}
+				}
+			}
+			if direct < 3 || direct*2 > len(st.Users) || (throughGroups && len(found) == direct) {
+				t.Fatalf("the arranged org should have a few direct holders among %d accounts (%d) and, with group access, more found (%d)", len(st.Users), direct, len(found))
+			}
+			var want [][]string
+			for _, e := range effectiveAccessOf(st) {
+				if e[5] == "workspace_role" && e[6] == org.workspace.ID {
+					want = append(want, e)
+				}
+			}
+
+			cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+			cli.writeConfig(org.config(fmt.Sprintf(`
+data "atlassian_effective_access" "workspace" {
+  workspace_id = %q
+}
+`, org.workspace.ID)))
+			org.ResetStats()
+			cli.mustApply()
+			stats := org.Stats()
+			if got := stats.ByRoute[roleListings]; got != int64(len(found)) {
+				t.Errorf("the workspace question read %d accounts' role listings, want the %d the search finds (of %d accounts): %v", got, len(found), len(st.Users), stats.ByRoute)
+			}
+			if got := stats.ByRoute[groupRoleListings]; got != int64(len(holdingGroups)) {
+				t.Errorf("the workspace question read %d groups' role listings, want the %d holding a role on the workspace (of %d groups): %v", got, len(holdingGroups), len(st.Groups), stats.ByRoute)
+			}
+
+			if got := accessInState(cli, "data.atlassian_effective_access.workspace"); !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("the workspace question answered %d entries, the state gives %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
+			}
+		})
+	}
+}
+
+// accessInState is the access list of a data source in the CLI's state,
+// as rows of accessColumns.
+func accessInState(cli *terraformCLI, address string) [][]string {
+	var rows [][]string
+	entries, _ := cli.stateValues(address)["access"].([]any)
+	for _, item := range entries {
+		fields, _ := item.(map[string]any)
+		row := make([]string, len(accessColumns))
+		for i, c := range accessColumns {
+			row[i], _ = fields[c].(string)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// TestAccEffectiveAccessAccountReadsItsGroupsOnly: the account question
+// reads the account's own role listing and the listings of the groups it
+// is a member of, not of every group.
+func TestAccEffectiveAccessAccountReadsItsGroupsOnly(t *testing.T) {
+	const (
+		groupRoleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
+		userRoleListings  = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
+	)
+	org := newAccessReviewOrg(t)
+	st := org.State()
+	account := org.twoPaths.AccountID
+	groups := 0
+	for _, g := range st.Groups {
+		if slices.Contains(g.MemberAccountIDs, account) {
+			groups++
+		}
+	}
+	if groups == 0 || groups == len(st.Groups) {
+		t.Fatalf("the account should be in some but not all of the %d groups, it is in %d", len(st.Groups), groups)
+	}
+	var want [][]string
+	for _, e := range effectiveAccessOf(st) {
+		if e[0] == account {
+			want = append(want, e)
+		}
+	}
+
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.writeConfig(org.config(fmt.Sprintf(`
+data "atlassian_effective_access" "account" {
+  account_id = %q
+}
+`, account)))
+	org.ResetStats()
+	cli.mustApply()
+	stats := org.Stats()
+	if got := stats.ByRoute[groupRoleListings]; got != int64(groups) {
+		t.Errorf("the account question read %d groups' role listings, want the %d groups it is in (of %d): %v", got, groups, len(st.Groups), stats.ByRoute)
+	}
+	if got := stats.ByRoute[userRoleListings]; got != 1 {
+		t.Errorf("the account question read %d accounts' role listings, want its own: %v", got, stats.ByRoute)
+	}
+	if got := accessInState(cli, "data.atlassian_effective_access.account"); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("the account question answered %d entries, the state gives %d:\ngot  %v\nwant %v", len(got), len(want), got, want)
+	}
+}

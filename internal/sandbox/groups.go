@@ -80,10 +80,13 @@ type groupQuery struct {
 	searchTerm string          // lower-case
 	groupIDs   map[string]bool // nil = any group
 	accountIDs []string        // groups with any of these members
+	// resourceIDs: groups holding a role on any of these resources (nil =
+	// any group); the search's filter.
+	resourceIDs map[string]bool
 }
 
 // groupFilterParams are the parameters a groups cursor carries.
-var groupFilterParams = []string{"searchTerm", "groupIds", "accountIds", "limit"}
+var groupFilterParams = []string{"searchTerm", "groupIds", "accountIds", "resourceIds", "limit"}
 
 func parseGroupQuery(values url.Values) (*groupQuery, *apiError) {
 	limit, err := parseLimit(values)
@@ -94,10 +97,15 @@ func parseGroupQuery(values url.Values) (*groupQuery, *apiError) {
 	if len(groupIDs) > maxGroupIDFilter {
 		return nil, errBadRequest("groupIds accepts at most %d values", maxGroupIDFilter)
 	}
+	resourceIDs := multiValues(values, "resourceIds")
+	if len(resourceIDs) > maxSearchResourceIDs {
+		return nil, errBadRequest("resourceIds accepts at most %d values", maxSearchResourceIDs)
+	}
 	q := &groupQuery{
-		limit:      limit,
-		searchTerm: strings.ToLower(strings.TrimSpace(values.Get("searchTerm"))),
-		accountIDs: multiValues(values, "accountIds"),
+		limit:       limit,
+		searchTerm:  strings.ToLower(strings.TrimSpace(values.Get("searchTerm"))),
+		accountIDs:  multiValues(values, "accountIds"),
+		resourceIDs: setOf(resourceIDs, nil),
 	}
 	if len(groupIDs) > 0 {
 		q.groupIDs = make(map[string]bool, len(groupIDs))
@@ -116,6 +124,8 @@ type groupSearchBody struct {
 	SearchTerm string   `json:"searchTerm"`
 	GroupIDs   []string `json:"groupIds"`
 	AccountIDs []string `json:"accountIds"`
+	// ResourceIDs: only the search takes them.
+	ResourceIDs []string `json:"resourceIds"`
 }
 
 // searchBodyValues turns a search body into the equivalent GET query, so
@@ -141,6 +151,9 @@ func searchBodyValues(r *http.Request) (url.Values, *apiError) {
 	if len(body.AccountIDs) > 0 {
 		values["accountIds"] = body.AccountIDs
 	}
+	if len(body.ResourceIDs) > 0 {
+		values["resourceIds"] = body.ResourceIDs
+	}
 	return values, nil
 }
 
@@ -158,6 +171,12 @@ func (q *groupQuery) match(g *Group, directoryID string) bool {
 		return false
 	}
 	return true
+}
+
+// holdsRoleOn applies the resourceIds filter: a role the group itself
+// holds on one of the resources.
+func (q *groupQuery) holdsRoleOn(d *store, g *Group) bool {
+	return q.resourceIDs == nil || slices.ContainsFunc(d.groupRoles(g.ID), func(a GroupRoleAssignment) bool { return q.resourceIDs[a.ResourceID] })
 }
 
 func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
@@ -198,7 +217,7 @@ func (s *Server) serveGroupPage(w http.ResponseWriter, r *http.Request, values u
 		page.Data = make([]apiGroup, 0, min(q.limit, len(d.st.Groups)))
 		for i := start; i < len(d.st.Groups); i++ {
 			g := &d.st.Groups[i]
-			if !q.match(g, dirID) {
+			if !q.match(g, dirID) || !q.holdsRoleOn(d, g) {
 				continue
 			}
 			if len(page.Data) == q.limit {

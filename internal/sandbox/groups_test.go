@@ -210,3 +210,34 @@ func TestCreateAndDeleteGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupsSearchResourceIDs: the search's resourceIds keeps the groups
+// that hold a role on one of the resources themselves, page after page.
+func TestGroupsSearchResourceIDs(t *testing.T) {
+	h := start(t, func(o *sandbox.Options) { o.Users = 60; o.Groups = 12; o.Workspaces = 3 })
+	st := h.env.Server.State()
+	ws := st.Workspaces[0].ID
+	var want []string
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceID == ws {
+			want = append(want, a.GroupID)
+		}
+	}
+	slices.Sort(want)
+	want = slices.Compact(want)
+	if len(want) < 2 || len(want) == len(st.Groups) {
+		t.Fatalf("the generated org should have some but not all groups holding a role on %s: %d of %d", ws, len(want), len(st.Groups))
+	}
+	var got []string
+	for _, g := range h.allGroups(nil, map[string]any{"resourceIds": []string{ws}, "limit": 1}) {
+		got = append(got, g.ID)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("resourceIds [%s] found groups %v, want %v", ws, got, want)
+	}
+	tooMany := make([]string, 21)
+	for i := range tooMany {
+		tooMany[i] = ws
+	}
+	h.call("POST", h.groupsPath("-")+"/search", map[string]any{"resourceIds": tooMany}).wantError(t, 400, "ADMIN-UAM-400-1")
+}

@@ -152,6 +152,12 @@ type Settings struct {
 	// reference: eventually consistent, within MaxOrgRoleConsistencyDelayMs). 0 makes the
 	// change visible at once.
 	OrgRoleConsistencyDelayMs int `json:"org_role_consistency_delay_ms"`
+	// SearchFindsGroupAccess: when true, the users search's resourceIds and
+	// roleIds also match the roles an account holds through its groups.
+	// The reference does not say which; false, the default, matches the
+	// account's own role assignments only, and a test sets it to check that
+	// clients are right under either answer.
+	SearchFindsGroupAccess bool `json:"search_finds_group_access"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.

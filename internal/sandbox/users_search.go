@@ -205,14 +205,37 @@ func (s *userSearch) match(d *store, u *User) bool {
 	}
 	// Role and resource filters are matched independently: the reference
 	// leaves open whether they must hold on the same assignment.
-	roles := d.userRoles(u.AccountID)
-	if s.roleIDs != nil && !slices.ContainsFunc(roles, func(a UserRoleAssignment) bool { return s.roleIDs[a.Role] }) {
+	roles := d.searchedRoles(u.AccountID)
+	if s.roleIDs != nil && !slices.ContainsFunc(roles, func(r roleRow) bool { return s.roleIDs[r.role] }) {
 		return false
 	}
-	if s.resourceIDs != nil && !slices.ContainsFunc(roles, func(a UserRoleAssignment) bool { return s.resourceIDs[a.ResourceID] }) {
+	if s.resourceIDs != nil && !slices.ContainsFunc(roles, func(r roleRow) bool { return s.resourceIDs[r.resourceID] }) {
 		return false
 	}
 	return true
+}
+
+// searchedRoles are the role assignments the search's role and resource
+// filters look at: the account's own, and with SearchFindsGroupAccess those
+// of every group it is a member of.
+func (d *store) searchedRoles(accountID string) []roleRow {
+	var rows []roleRow
+	for _, a := range d.userRoles(accountID) {
+		rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role})
+	}
+	if !d.st.Settings.SearchFindsGroupAccess {
+		return rows
+	}
+	for i := range d.st.Groups {
+		g := &d.st.Groups[i]
+		if !isMember(g, accountID) {
+			continue
+		}
+		for _, a := range d.groupRoles(g.ID) {
+			rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role})
+		}
+	}
+	return rows
 }
 
 func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {

@@ -148,3 +148,82 @@ func TestUsersSearchFilters(t *testing.T) {
 	raw, _ := json.Marshal(map[string]any{"mfaEnabled": "yes"})
 	h.call("POST", h.searchPath("-"), string(raw)).wantError(t, 400, "ADMIN-UAM-400-1")
 }
+
+// TestUsersSearchResourceIDs: resourceIds finds the accounts that hold a
+// role on the resource themselves, and, only when the organization is set
+// to, those that hold one through a group as well; more than the search
+// takes is refused.
+func TestUsersSearchResourceIDs(t *testing.T) {
+	h := start(t, func(o *sandbox.Options) { o.Users = 120; o.Groups = 10; o.Workspaces = 3 })
+	// A few accounts hold a role on the workspace themselves.
+	var ws string
+	if err := h.env.Server.Update(func(st *sandbox.State) error {
+		w := st.Workspaces[0]
+		ws = w.ID
+		for _, u := range st.Users[:5] {
+			st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{AccountID: u.AccountID, ResourceID: w.ID, ResourceOwner: w.Type, Role: "atlassian/user"})
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st := h.env.Server.State()
+	direct := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceID == ws {
+			direct[a.AccountID] = true
+		}
+	}
+	throughGroups := map[string]bool{}
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceID != ws {
+			continue
+		}
+		for _, g := range st.Groups {
+			if g.ID == a.GroupID {
+				for _, m := range g.MemberAccountIDs {
+					throughGroups[m] = true
+				}
+			}
+		}
+	}
+	groupOnly := 0
+	for id := range throughGroups {
+		if !direct[id] {
+			groupOnly++
+		}
+	}
+	if len(direct) == 0 || len(direct) == len(st.Users) || groupOnly == 0 {
+		t.Fatalf("the generated org should have some but not all accounts holding a role on %s directly (%d of %d) and some only through a group (%d)",
+			ws, len(direct), len(st.Users), groupOnly)
+	}
+	sorted := func(set ...map[string]bool) []string {
+		var out []string
+		for _, s := range set {
+			for id := range s {
+				out = append(out, id)
+			}
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+
+	if got, want := ids(h.searchAll(map[string]any{"resourceIds": []string{ws}, "limit": 17})), sorted(direct); !slices.Equal(got, want) {
+		t.Fatalf("resourceIds [%s] found %d accounts, want the %d holding a role on it themselves", ws, len(got), len(want))
+	}
+	if err := h.env.Server.Update(func(st *sandbox.State) error {
+		st.Settings.SearchFindsGroupAccess = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := ids(h.searchAll(map[string]any{"resourceIds": []string{ws}, "limit": 17})), sorted(direct, throughGroups); !slices.Equal(got, want) {
+		t.Fatalf("with group access, resourceIds [%s] found %d accounts, want %d", ws, len(got), len(want))
+	}
+
+	tooMany := make([]string, 21)
+	for i := range tooMany {
+		tooMany[i] = ws
+	}
+	h.call("POST", h.searchPath("-"), map[string]any{"resourceIds": tooMany}).wantError(t, 400, "ADMIN-UAM-400-1")
+}

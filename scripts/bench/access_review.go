@@ -178,10 +178,28 @@ output "entries" {
 	if err := ws.write("main.tf", config); err != nil {
 		return nil, err
 	}
-	b.sb.SetFaults(b.latencyFaults())
-	m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
-	if err != nil {
-		return nil, err
+	// The same apply against an instant API is the baseline: what
+	// Terraform, the provider and the entries cost, which no request count
+	// explains. Each runs twice, interleaved, and the fastest run is kept,
+	// as for the scenarios compared with terraform_data.
+	var instant, m measurement
+	for run := range 2 {
+		b.sb.SetFaults(sandbox.Faults{})
+		i, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
+		if err != nil {
+			return nil, err
+		}
+		b.sb.SetFaults(b.latencyFaults())
+		l, err := b.measure(ctx, ws, atlassianPlugin, exitOK, applyCmd)
+		if err != nil {
+			return nil, err
+		}
+		if run == 0 || i.wall < instant.wall {
+			instant = i
+		}
+		if run == 0 || l.wall < m.wall {
+			m = l
+		}
 	}
 	// The state file, read directly: the measured provider process is gone.
 	data, err := os.ReadFile(ws.path("terraform.tfstate"))
@@ -201,27 +219,77 @@ output "entries" {
 		got = o.Value
 	}
 
-	// The floor: the workspace listing, the group pages and each group's
-	// listing (members, then roles), the account pages and one role
-	// listing per account: Atlassian lists an account's own roles nowhere
-	// else.
-	t := adoptionCounts(st)
-	floor := 1 + t.groupPages + t.groupListingPages + t.accountPages + int64(len(st.Users))
+	// The floor: the workspace listing; the pages of the groups search for
+	// the groups holding a role on the workspace, and each such group's
+	// listing (members, then roles); the pages of the users search for the
+	// accounts with a role on the workspace (the sandbox finds those holding
+	// one themselves) and each such account's role listing, Atlassian
+	// listing an account's own roles nowhere else; and the lookups, a page
+	// of ids at a time, of the holding groups' members the search did not
+	// find. No listing of every account or every group, and no listing of
+	// an account or a group that holds nothing on the workspace itself.
+	const page = 100
+	pagesOf := func(n int) int64 { return int64(max(1, (n+page-1)/page)) }
+	found := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceID == target.ID {
+			found[a.AccountID] = true
+		}
+	}
+	holding := map[string]bool{}
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceID == target.ID {
+			holding[a.GroupID] = true
+		}
+	}
+	unknown := map[string]bool{}
+	var groupListingPages, longest int64
+	for _, g := range st.Groups {
+		if !holding[g.ID] {
+			continue
+		}
+		listing := pagesOf(len(g.MemberAccountIDs)) + 1
+		groupListingPages += listing
+		longest = max(longest, listing)
+		for _, m := range g.MemberAccountIDs {
+			if !found[m] {
+				unknown[m] = true
+			}
+		}
+	}
+	groupSearchPages, searchPages := pagesOf(len(holding)), pagesOf(len(found))
+	lookups := int64((len(unknown) + page - 1) / page)
+	roleListings := int64(len(found))
+	floor := 1 + groupSearchPages + groupListingPages + searchPages + roleListings + lookups
+
+	// The wait on the API: the requests that go one after another (the
+	// workspace listing, the search pages), then the role listings, the
+	// group listings and the lookups, each set concurrency at a time; a
+	// group's listing pages one after another, so the longest one bounds
+	// the group listings however they are spread.
 	const concurrency = 8
-	latencyFloor := time.Duration(1+t.groupPages+t.accountPages)*b.latency() +
-		time.Duration((t.groupListingPages+int64(len(st.Users))+concurrency-1)/concurrency)*b.latency()
-	r := &result{id: "10d", m: m, ratioTo: latencyFloor,
-		ratioNote: fmt.Sprintf("floor: %d listing pages in sequence, %d listings %d at a time, at %d ms",
-			1+t.groupPages+t.accountPages, t.groupListingPages+int64(len(st.Users)), concurrency, b.latencyMS),
+	inSequence := 1 + groupSearchPages + searchPages
+	rounds := func(n int64) int64 { return (n + concurrency - 1) / concurrency }
+	apiRounds := inSequence + rounds(roleListings) + max(rounds(groupListingPages), longest) + rounds(lookups)
+	latencyFloor := time.Duration(apiRounds) * b.latency()
+	budget := instant.wall + latencyFloor*3/2
+	r := &result{id: "10d", m: m, ratioTo: instant.wall + latencyFloor, baseline: instant.wall,
+		baselineNote: "the same `terraform apply` against the sandbox without latency (each run twice, interleaved, the fastest kept)",
+		ratioNote: fmt.Sprintf("floor: the same apply against an instant API (%.2f s), then %d round trips at %d ms: %d requests in sequence, "+
+			"%d role listings, %d group listing pages (the longest group's %d in sequence) and %d lookups, %d at a time",
+			instant.wall.Seconds(), apiRounds, b.latencyMS, inSequence, roleListings, groupListingPages, longest, lookups, concurrency),
 		title:  fmt.Sprintf("`atlassian_effective_access` for one workspace (%s, %d entries) in the org of %s (`terraform apply`)", target.Name, want, scope),
-		budget: fmt.Sprintf("≤ %d requests (the listing floor); ≤ 1.5 × %.2f s", floor, latencyFloor.Seconds())}
+		budget: fmt.Sprintf("≤ %d requests (the listing floor); ≤ %.2f s + 1.5 × %.2f s", floor, instant.wall.Seconds(), latencyFloor.Seconds())}
 	r.expect(got == want, "%d entries, the organization's state gives %d", got, want)
 	r.expect(m.requests <= floor, "%d admin API requests, the listing floor %d", m.requests, floor)
-	r.expect(m.wall <= latencyFloor*3/2, "wall %.2f s, budget 1.5 × %.2f s", m.wall.Seconds(), latencyFloor.Seconds())
+	r.expect(instant.requests == m.requests, "%d requests against the instant API, as many as measured", instant.requests)
+	r.expect(m.wall <= budget, "wall %.2f s, budget %.2f s + 1.5 × %.2f s", m.wall.Seconds(), instant.wall.Seconds(), latencyFloor.Seconds())
 	r.note("Requests by route: %s.", routes(m))
-	r.note("The floor: the workspace listing, the group pages (%d), the pages of group listings (%d: each group's members, then its roles), "+
-		"the account pages (%d) and one role listing per account (%d): %d. No account is read on its own.",
-		t.groupPages, t.groupListingPages, t.accountPages, len(st.Users), floor)
+	r.note("The floor: the workspace listing; the groups search for the groups with a role on the workspace (pages: %d) and the listing of each "+
+		"group it finds (%d of %d groups: %d pages, each group's members, then its roles); the users search for the accounts with a role on the "+
+		"workspace (pages: %d) and the role listing of each account it finds (%d of %d accounts); and the lookups of the holding groups' other "+
+		"members (%d, a page of ids each): %d. No listing of every account or every group; no account is read on its own.",
+		groupSearchPages, len(holding), len(st.Groups), groupListingPages, searchPages, roleListings, len(st.Users), lookups, floor)
 	return r, nil
 }
 
