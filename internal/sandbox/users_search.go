@@ -253,9 +253,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 			}
 			found := searchedUser{apiUser: renderUser(u, links), MFAEnabled: u.MFAEnabled}
 			if search.platformRoles {
-				// As every read shows them: an organization role change
-				// within its consistency delay does not show yet.
-				roles := append([]string{}, links.platformRoles(u)...)
+				roles := append([]string{}, u.PlatformRoles...)
 				found.PlatformRoles = &roles
 			}
 			page.Data = append(page.Data, found)
