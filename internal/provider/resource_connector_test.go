@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -601,7 +602,7 @@ provider "atlassian" {
 resource "atlassian_connector" "test" {
   client_id     = "bright-otter"
   client_secret = var.client_secret
-  sync_path     = "org.c1z"
+  sync_path     = %q
 }
 
 output "deployment" {
@@ -612,7 +613,7 @@ output "secret" {
   value     = atlassian_connector.test.secret_manifest
   sensitive = true
 }
-`, org.OrgID, org.URL))
+`, org.OrgID, org.URL, filepath.Join(t.TempDir(), "org.c1z")))
 	plan := cli.must(cli.tryPlan(tfexec.Out("tfplan")))
 	apply := cli.mustApply(tfexec.DirOrPlan("tfplan"))
 	cli.must(cli.run("output", "-no-color"))
@@ -677,7 +678,15 @@ func TestAccConnector_refreshSendsNothing(t *testing.T) {
 // organization and imports it by its import id.
 func TestAccConnector_example(t *testing.T) {
 	org := newDemoOrg(t)
-	config := org.config(exampleConfig(t, "examples/resources/atlassian_connector/resource.tf"))
+	// The provider runs in this process, whose working directory is this
+	// package's: the example's sync path, relative to the configuration,
+	// would land in the source tree.
+	example := exampleConfig(t, "examples/resources/atlassian_connector/resource.tf")
+	const relativeSyncPath = `"${path.root}/atlassian.c1z"`
+	if !strings.Contains(example, relativeSyncPath) {
+		t.Fatalf("the example no longer writes its sync to %s: update this test", relativeSyncPath)
+	}
+	config := org.config(strings.Replace(example, relativeSyncPath, strconv.Quote(filepath.Join(t.TempDir(), "atlassian.c1z")), 1))
 	accounts, groups, workspaces, grants := expectedSyncCounts(org.State())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -253,7 +253,9 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 			}
 			found := searchedUser{apiUser: renderUser(u, links), MFAEnabled: u.MFAEnabled}
 			if search.platformRoles {
-				roles := append([]string{}, u.PlatformRoles...)
+				// As every user read shows them: an organization role
+				// change within its consistency delay is not visible yet.
+				roles := append([]string{}, links.platformRoles(u)...)
 				found.PlatformRoles = &roles
 			}
 			page.Data = append(page.Data, found)
