@@ -343,3 +343,71 @@ func TestAccExpiry_organizationRoleAssignmentConsistencyDelay(t *testing.T) {
 		cli.expectEmptyPlan("after " + step.name)
 	}
 }
+
+// TestAccExpiry_organizationRoleAssignmentSavedPlan: an extension planned
+// before its new expiry and applied after it grants nothing, without
+// "inconsistent final plan"; a revocation saved in a plan is applied as
+// planned, and the last-admin guard checks it again while applying.
+func TestAccExpiry_organizationRoleAssignmentSavedPlan(t *testing.T) {
+	org := newTestOrg(t, 30, 2, 1)
+	setOrgRoleDelay(org, 0)
+	account := plainAccounts(t, org, 1)[0]
+	otherAdmins(t, org, account)
+	clock := newTestClock(testExpiry.Add(time.Hour))
+	cli := newExpiryCLI(t, clock)
+	cli.writeConfig(orgRoleWithExpiry(org, account, testExpiryOffset))
+	cli.mustApply() // created expired: nothing granted
+	cli.writeConfig(orgRoleWithExpiry(org, account, "2026-12-08T19:30:00Z"))
+	cli.must(cli.tryPlan(tfexec.Out("extend.tfplan")))
+	clock.Set(testExpiry.Add(2 * time.Hour))
+	org.ResetStats()
+	res := cli.mustApply(tfexec.DirOrPlan("extend.tfplan"))
+	expectNoOutput(t, res, "inconsistent")
+	expectOrgRoleWrites(t, org, "a saved extension applied after its expiry", 0, 0)
+	if isOrgAdminInSandbox(org, account) {
+		t.Fatal("a saved extension applied after its expiry granted the role")
+	}
+	if v := cli.stateValues(orgRoleAddress); v["active"] != false {
+		t.Fatalf("active %v after the late apply, want false", v["active"])
+	}
+	cli.expectEmptyPlan("after the late apply of the extension")
+
+	// Granted for good, then given an expiry that has passed: the saved
+	// revocation is applied as planned.
+	cli.writeConfig(orgRoleWithExpiry(org, account, ""))
+	cli.mustApply()
+	cli.writeConfig(orgRoleWithExpiry(org, account, testExpiryOffset))
+	cli.must(cli.tryPlan(tfexec.Out("revoke.tfplan")))
+	org.ResetStats()
+	cli.mustApply(tfexec.DirOrPlan("revoke.tfplan"))
+	expectOrgRoleWrites(t, org, "a saved revocation", 0, 1)
+	if isOrgAdminInSandbox(org, account) {
+		t.Fatal("a saved revocation did not revoke the role")
+	}
+	cli.expectEmptyPlan("after the saved revocation")
+
+	// A revocation saved while other admins existed, applied after they
+	// were removed outside Terraform: the apply's own plan refuses it.
+	cli.writeConfig(orgRoleWithExpiry(org, account, ""))
+	cli.mustApply()
+	cli.writeConfig(orgRoleWithExpiry(org, account, testExpiryOffset))
+	cli.must(cli.tryPlan(tfexec.Out("last.tfplan")))
+	org.Update(func(st *sandbox.State) error {
+		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
+			return a.Role == "atlassian/org-admin" && a.AccountID != account
+		})
+		return nil
+	})
+	org.ResetStats()
+	res = cli.apply(tfexec.DirOrPlan("last.tfplan"))
+	cli.expectNoCrash(res)
+	if res.ExitCode != 1 {
+		t.Fatalf("a saved revocation of the admin left alone was applied:\n%s", res)
+	}
+	expectOutput(t, res, attrError("The organization would have no organization admin", orgRoleAddress, "expires_at",
+		"organization admin role of account "+account+" has passed"))
+	expectOrgRoleWrites(t, org, "a refused saved revocation", 0, 0)
+	if !isOrgAdminInSandbox(org, account) {
+		t.Fatal("the refused saved revocation took the role away")
+	}
+}

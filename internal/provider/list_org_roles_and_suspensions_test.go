@@ -113,7 +113,8 @@ list "atlassian_account_suspension" "suspended" {
 	org.ResetStats()
 	cli.mustApply()
 	for route, n := range org.Stats().ByRoute {
-		if strings.HasPrefix(route, "POST") {
+		// The users search is a read sent as POST.
+		if strings.HasPrefix(route, "POST") && route != routeUserSearch {
 			t.Errorf("applying the imports sent %d %s", n, route)
 		}
 	}
