@@ -17,10 +17,7 @@ import (
 // counted: an expiry revokes or grants with one write, confirmed by
 // reading, never by writing again.
 
-const (
-	orgRoleAddress  = "atlassian_organization_role_assignment.admin"
-	routeUserSearch = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"
-)
+const orgRoleAddress = "atlassian_organization_role_assignment.admin"
 
 func orgRoleWithExpiry(org *testOrg, accountID, expiresAt string) string {
 	expiry := ""
@@ -334,7 +331,7 @@ func TestAccExpiry_organizationRoleAssignmentConsistencyDelay(t *testing.T) {
 		expectNoOutput(t, res, "not visible yet")
 		expectOrgRoleWrites(t, org, step.name, step.assigns, step.revokes)
 		t.Logf("%s with a consistency delay: %v", step.name, org.Stats().ByRoute)
-		if reads := org.Stats().ByRoute[routeUserSearch]; reads < step.minReads {
+		if reads := org.Stats().ByRoute[routeSearchUsers]; reads < step.minReads {
 			t.Fatalf("%s read the accounts %d times, want at least %d: it cannot have waited for the change to show", step.name, reads, step.minReads)
 		}
 		if got := isOrgAdminInSandbox(org, account); got != step.admin {

@@ -113,8 +113,7 @@ list "atlassian_account_suspension" "suspended" {
 	org.ResetStats()
 	cli.mustApply()
 	for route, n := range org.Stats().ByRoute {
-		// The users search is a read sent as POST.
-		if strings.HasPrefix(route, "POST") && route != routeUserSearch {
+		if strings.HasPrefix(route, "POST") && route != routeSearchUsers { // the search is a read
 			t.Errorf("applying the imports sent %d %s", n, route)
 		}
 	}
