@@ -59,11 +59,7 @@ func (r *organizationRoleAssignmentListResource) List(ctx context.Context, req l
 			return
 		}
 		for _, id := range admins {
-			object := organizationRoleAssignmentModel{
-				ID:        types.StringValue(orgRoleAssignmentID(access.RoleOrgAdmin, id)),
-				AccountID: types.StringValue(id),
-				Role:      types.StringValue(access.RoleOrgAdmin),
-			}
+			object := existingOrganizationRoleAssignment(access.RoleOrgAdmin, id)
 			if !out.add(ctx, accountDisplayName(accounts[id], id), object.identity(), object) {
 				return
 			}

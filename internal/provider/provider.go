@@ -126,7 +126,8 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"expiry_warning_window": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "How far ahead plans warn about grants that are about to expire (`expires_at` of " +
-					"`atlassian_group_membership` and `atlassian_workspace_role_assignment`, `member_expiry` of " +
+					"`atlassian_group_membership`, `atlassian_workspace_role_assignment` and " +
+					"`atlassian_organization_role_assignment`, `member_expiry` of " +
 					"`atlassian_group_members`), so that a reviewer sees what is about to lapse: a Go duration such as " +
 					"`72h` (the default), `24h` or `90m`; `0` turns the warnings off. Expired grants are warned about " +
 					"whatever it says.",

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -49,6 +50,35 @@ type organizationRoleAssignmentModel struct {
 	ID        types.String `tfsdk:"id"`
 	AccountID types.String `tfsdk:"account_id"`
 	Role      types.String `tfsdk:"role"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+	Active    types.Bool   `tfsdk:"active"`
+}
+
+// existingOrganizationRoleAssignment is the state of an assignment Atlassian
+// holds, as import and the list resource find it. Atlassian keeps no
+// expiry: such an assignment has none until its configuration's is applied.
+func existingOrganizationRoleAssignment(role, accountID string) organizationRoleAssignmentModel {
+	return organizationRoleAssignmentModel{
+		ID:        types.StringValue(orgRoleAssignmentID(role, accountID)),
+		AccountID: types.StringValue(accountID),
+		Role:      types.StringValue(role),
+		ExpiresAt: types.StringNull(),
+		Active:    types.BoolValue(true),
+	}
+}
+
+// grant names the assignment in expiry warnings.
+func (m organizationRoleAssignmentModel) grant() string {
+	if !isKnownString(m.AccountID) || !isKnownString(m.Role) {
+		return "the organization role assignment"
+	}
+	return fmt.Sprintf("organization role %s for account %s", m.Role.ValueString(), m.AccountID.ValueString())
+}
+
+// stateHoldsGrant reports whether a state's assignment is held: a state
+// written before expiries existed (active null) is.
+func stateHoldsGrant(active types.Bool) bool {
+	return active.IsNull() || active.IsUnknown() || active.ValueBool()
 }
 
 type organizationRoleAssignmentIdentityModel struct {
@@ -93,12 +123,17 @@ func (r *organizationRoleAssignmentResource) Schema(_ context.Context, _ resourc
 			"**An organization admin can do anything in the organization**: grant it to as few accounts as " +
 			"possible.\n\n" +
 			"Creating it for an account that already holds the role adopts it; destroying it revokes the role, " +
-			"whoever granted it. A role revoked outside Terraform shows up as a planned re-assignment.\n\n" +
+			"whoever granted it. Every argument but `expires_at` forces a new resource. A role revoked outside " +
+			"Terraform shows up as a planned re-assignment.\n\n" +
 			"Atlassian's reads of organization roles lag behind its writes, so an apply " +
 			"waits until the change shows before it finishes, reading without writing again.\n\n" +
 			"A plan that would leave the organization without any organization admin fails at plan time, on this " +
-			"resource (to stop managing the last admin without revoking the role, `terraform state rm` it). Only active accounts can be given the role. Organization admins cannot be suspended " +
-			"(`atlassian_account_suspension`).",
+			"resource (to stop managing the last admin without revoking the role, `terraform state rm` it); a " +
+			"revocation by `expires_at` counts, so an expiry can never take the role from the last admin. Only " +
+			"active accounts can be given the role. Organization admins cannot be suspended " +
+			"(`atlassian_account_suspension`).\n\n" +
+			"With `expires_at`, the role is just-in-time access: the first apply after that time revokes it (see " +
+			"`expires_at` and `active`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed: true,
@@ -120,6 +155,8 @@ func (r *organizationRoleAssignmentResource) Schema(_ context.Context, _ resourc
 				MarkdownDescription: "The organization role: `atlassian/org-admin`, the only organization role " +
 					"Atlassian's API assigns. Changing it replaces the assignment.",
 			},
+			"expires_at": expiresAtAttribute("the organization role assignment"),
+			"active":     activeAttribute("the organization role assignment"),
 		},
 	}
 }
@@ -160,10 +197,12 @@ func adminPlanOf(d *access.Directory) *plannedAdminChanges {
 	return v.(*plannedAdminChanges)
 }
 
-// ModifyPlan checks, when the assignment is created or moves to another
-// account, that the account exists and is active; and, when an
-// organization admin role is taken away (destroy or replacement), that the
-// organization keeps at least one organization admin.
+// ModifyPlan checks, when the assignment is created, moves to another
+// account or is granted again (an expiry moved into the future), that the
+// account exists and is active; and, when an organization admin role is
+// taken away (destroy, replacement, or a revocation by expires_at), that the
+// organization keeps at least one organization admin. It also plans
+// `active` from expires_at, as every resource with an expiry does.
 func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.directory == nil {
 		return // the provider is not configured yet
@@ -180,27 +219,58 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	adding := plan != nil && isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
-	if adding && !r.directory.Applying() {
-		r.checkActiveAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
-		if plan.Role.ValueString() == access.RoleOrgAdmin && planSuspendsAndAssigns(r.directory, plan.AccountID.ValueString(), true) {
-			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
-				fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
-					"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+	// replacing: the assignment moves to another account (Terraform plans
+	// the replacement's creation next); adding: it is created or moved to
+	// an account known now.
+	replacing := state != nil && plan != nil && (!plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
+	adding := plan != nil && isKnownString(plan.AccountID) && (state == nil || replacing)
+	active := types.BoolNull()
+	if plan != nil {
+		grant := expiringGrant{
+			attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
+			creating: state == nil || replacing, changed: planChanges(req), priorActive: types.BoolNull(),
 		}
+		warnings := &resp.Diagnostics
+		if replacing {
+			// The replacement's creation is planned next and warns then.
+			warnings = &diag.Diagnostics{}
+		} else if state != nil {
+			grant.priorActive = state.Active
+		}
+		active = r.expiry.planActive(grant, warnings)
 	}
-	removing := state != nil && state.Role.ValueString() == access.RoleOrgAdmin &&
-		(plan == nil || !plan.AccountID.Equal(state.AccountID) || !plan.Role.Equal(state.Role))
+	revokedByExpiry := !active.IsUnknown() && !active.IsNull() && !active.ValueBool()
+	// granting: the plan may give the account the role (a new or moved
+	// assignment, or an expired one granted again), unless its expiry has
+	// already passed; one still ahead is decided by the apply, and counts.
+	granting := plan != nil && isKnownString(plan.AccountID) && !revokedByExpiry && (adding || (state != nil && !stateHoldsGrant(state.Active)))
+	if (adding || granting) && !r.directory.Applying() {
+		r.checkActiveAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
+	}
+	if granting && !r.directory.Applying() && plan.Role.ValueString() == access.RoleOrgAdmin &&
+		planSuspendsAndAssigns(r.directory, plan.AccountID.ValueString(), true) {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
+			fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
+				"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+	}
+	// The role is taken away when the state holds it and the plan destroys
+	// the resource, moves it, or revokes it by its expiry.
+	expiring := state != nil && plan != nil && !replacing && revokedByExpiry
+	removing := state != nil && state.Role.ValueString() == access.RoleOrgAdmin && stateHoldsGrant(state.Active) &&
+		(plan == nil || replacing || expiring)
 	if removing {
 		var keeps string
-		if adding && plan.Role.ValueString() == access.RoleOrgAdmin {
+		if adding && granting && plan.Role.ValueString() == access.RoleOrgAdmin {
 			keeps = plan.AccountID.ValueString()
 		}
-		attr := path.Root("account_id")
-		if plan == nil {
-			attr = path.Root("role")
+		removal := adminRemoval{attr: path.Root("account_id"), accountID: state.AccountID.ValueString()}
+		switch {
+		case plan == nil:
+			removal.attr = path.Root("role")
+		case expiring:
+			removal.attr, removal.expiresAt = path.Root("expires_at"), plan.ExpiresAt.ValueString()
 		}
-		r.checkKeepsAnAdmin(ctx, attr, state.AccountID.ValueString(), keeps, &resp.Diagnostics)
+		r.checkKeepsAnAdmin(ctx, removal, keeps, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() || plan == nil {
 		return
@@ -208,6 +278,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 	if isKnownString(plan.AccountID) && isKnownString(plan.Role) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), orgRoleAssignmentID(plan.Role.ValueString(), plan.AccountID.ValueString()))...)
 	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
 }
 
 // planSuspendsAndAssigns records that this process's plan makes the
@@ -241,20 +312,29 @@ func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Cont
 	}
 }
 
+// adminRemoval is an organization admin role a plan takes away: attr is
+// where the last-admin guard's error points, expiresAt the configured
+// expiry when the plan revokes the role by it.
+type adminRemoval struct {
+	attr      path.Path
+	accountID string
+	expiresAt string
+}
+
 // checkKeepsAnAdmin makes the plan fail when taking the organization admin
-// role from removed leaves no organization admin: the admins Atlassian
-// lists, minus the removals planned so far in this process, plus the
-// additions planned so far and keeps (an admin this same change adds).
-func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Context, attr path.Path, removed, keeps string, diags *diag.Diagnostics) {
+// role from removal's account leaves no organization admin: the admins
+// Atlassian lists, minus the removals planned so far in this process, plus
+// the additions planned so far and keeps (an admin this same change adds).
+func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Context, removal adminRemoval, keeps string, diags *diag.Diagnostics) {
 	admins, err := r.directory.OrganizationAdmins(ctx)
 	if err != nil {
-		diags.AddAttributeError(attr, "Could not list the organization admins", err.Error())
+		diags.AddAttributeError(removal.attr, "Could not list the organization admins", err.Error())
 		return
 	}
 	planned := adminPlanOf(r.directory)
 	planned.mu.Lock()
 	defer planned.mu.Unlock()
-	planned.removed[removed] = true
+	planned.removed[removal.accountID] = true
 	if keeps != "" {
 		planned.added[keeps] = true
 	}
@@ -269,13 +349,28 @@ func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Conte
 			remaining++
 		}
 	}
-	if remaining == 0 {
-		diags.AddAttributeError(attr, "The organization would have no organization admin",
-			fmt.Sprintf("This plan takes the organization admin role from account %s, and no other account of "+
-				"organization %s would keep it: nobody could administer the organization any more. Assign the role "+
-				"to another account first (another atlassian_organization_role_assignment, applied before this change), "+
-				"or keep this one.", removed, r.orgID))
+	if remaining > 0 {
+		return
 	}
+	const consequence = "nobody could administer the organization any more."
+	if removal.expiresAt != "" {
+		expiry := removal.expiresAt
+		if at, err := parseExpiry(expiry); err == nil {
+			expiry = formatExpiry(at)
+		}
+		diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
+			fmt.Sprintf("The expires_at %s of the organization admin role of account %s has passed, so this plan "+
+				"would revoke it, and no other account of organization %s would keep the role: %s Move expires_at "+
+				"into the future or remove it, or assign the role to another account first (another "+
+				"atlassian_organization_role_assignment, applied before this change).",
+				expiry, removal.accountID, r.orgID, consequence))
+		return
+	}
+	diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
+		fmt.Sprintf("This plan takes the organization admin role from account %s, and no other account of "+
+			"organization %s would keep it: %s Assign the role to another account first (another "+
+			"atlassian_organization_role_assignment, applied before this change), or keep this one.",
+			removal.accountID, r.orgID, consequence))
 }
 
 func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -288,18 +383,31 @@ func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req res
 		return
 	}
 	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
-	already, err := r.directory.AssignOrganizationRole(ctx, accountID, role)
-	if err != nil {
-		addOrgRoleWriteError(&resp.Diagnostics, "give account "+accountID+" the organization role "+role, err)
+	plan.ID = types.StringValue(orgRoleAssignmentID(role, accountID))
+	// An expiry already past grants nothing (the plan said so, or the
+	// apply's clock says so now).
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); !grant {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 		return
 	}
-	// The state is the plan: the write succeeded. Atlassian's reads lag
-	// behind it; wait for them to show it, so that the next plan does not
-	// see it missing, but never write again.
-	plan.ID = types.StringValue(orgRoleAssignmentID(role, accountID))
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
-	r.confirm(ctx, accountID, role, true, already, &resp.Diagnostics)
+	r.assign(ctx, plan, resp.Identity, &resp.State, &resp.Diagnostics)
+}
+
+// assign gives the account the role. The state is the plan: the write
+// succeeded. Atlassian's reads lag behind it; wait for them to show it, so
+// that the next plan does not see it missing, but never write again.
+func (r *organizationRoleAssignmentResource) assign(ctx context.Context, plan organizationRoleAssignmentModel, identity *tfsdk.ResourceIdentity, state *tfsdk.State, diags *diag.Diagnostics) {
+	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
+	already, err := r.directory.AssignOrganizationRole(ctx, accountID, role)
+	if err != nil {
+		addOrgRoleWriteError(diags, "give account "+accountID+" the organization role "+role, err)
+		return
+	}
+	diags.Append(state.Set(ctx, plan)...)
+	setIdentity(ctx, identity, plan.identity(), diags)
+	r.confirm(ctx, accountID, role, true, already, diags)
 }
 
 // confirm waits for Atlassian's reads to show the write; when they do not in
@@ -364,19 +472,54 @@ func (r *organizationRoleAssignmentResource) Read(ctx context.Context, req resou
 		resp.Diagnostics.AddError("Could not read the organization role", fmt.Sprintf("Listing the organization admins failed: %s", err))
 		return
 	}
-	if !holds {
+	active, keep := r.expiry.readActive(holds, state.Active, state.ExpiresAt)
+	if !keep {
 		tflog.Info(ctx, "organization role revoked outside Terraform", map[string]any{"account_id": accountID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	state.ID = types.StringValue(orgRoleAssignmentID(state.Role.ValueString(), accountID))
+	state.Active = active
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
-// Update is never called: every argument forces a new assignment.
-func (r *organizationRoleAssignmentResource) Update(_ context.Context, _ resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected update",
-		"Every argument of atlassian_organization_role_assignment forces a new resource, so it is never updated in place. This is a bug in the provider; please report it.")
+// Update changes only the expiry: it assigns the role again when a moved or
+// removed expiry grants it again, and revokes it when the expiry has passed
+// (or an expired role was given again outside Terraform). Either write is
+// confirmed as Create's and Delete's are: by reading, never by writing again.
+func (r *organizationRoleAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state organizationRoleAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
+	plan.ID = types.StringValue(orgRoleAssignmentID(role, accountID))
+	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
+	switch grant, revoke := grantTransition(state.Active, plan.Active); {
+	case grant:
+		tflog.Debug(ctx, "assigning the organization role again", map[string]any{"account_id": accountID, "role": role})
+		r.assign(ctx, plan, resp.Identity, &resp.State, &resp.Diagnostics)
+	case revoke:
+		already, err := r.directory.RevokeOrganizationRole(ctx, accountID, role)
+		if err != nil && !errors.Is(err, access.ErrNotFound) {
+			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountID, err)
+			return
+		}
+		tflog.Debug(ctx, "revoked expired organization role", map[string]any{"account_id": accountID, "role": role, "already": already})
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+		if err == nil && !already {
+			r.confirm(ctx, accountID, role, false, already, &resp.Diagnostics)
+		}
+	default:
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
+	}
 }
 
 // Delete revokes the role, then waits for Atlassian's reads to show it
@@ -434,11 +577,7 @@ func (r *organizationRoleAssignmentResource) ImportState(ctx context.Context, re
 				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.", accountID, role, r.orgID))
 		return
 	}
-	imported := organizationRoleAssignmentModel{
-		ID:        types.StringValue(orgRoleAssignmentID(role, accountID)),
-		AccountID: types.StringValue(accountID),
-		Role:      types.StringValue(role),
-	}
+	imported := existingOrganizationRoleAssignment(role, accountID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, imported)...)
 	setIdentity(ctx, resp.Identity, imported.identity(), &resp.Diagnostics)
 }
