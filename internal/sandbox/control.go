@@ -71,7 +71,8 @@ type settingsPatch struct {
 	PaidSubscription       *bool `json:"paid_subscription"`
 	ReadAfterWriteLagMS    *int  `json:"read_after_write_lag_ms"`
 	// OrgRoleConsistencyDelayMs: see Settings.
-	OrgRoleConsistencyDelayMs *int `json:"org_role_consistency_delay_ms"`
+	OrgRoleConsistencyDelayMs *int  `json:"org_role_consistency_delay_ms"`
+	UserRolesLegacyShape      *bool `json:"user_roles_legacy_shape"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +114,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if patch.OrgRoleConsistencyDelayMs != nil {
 		settings.OrgRoleConsistencyDelayMs = *patch.OrgRoleConsistencyDelayMs
+	}
+	if patch.UserRolesLegacyShape != nil {
+		settings.UserRolesLegacyShape = *patch.UserRolesLegacyShape
 	}
 	updated := *settings
 	s.mu.Unlock()

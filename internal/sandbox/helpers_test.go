@@ -197,7 +197,13 @@ type (
 		ResourceID    string   `json:"resourceId"`
 		ResourceOwner string   `json:"resourceOwner"`
 		Roles         []string `json:"roles"`
-		DirectoryID   string   `json:"directoryId"`
+		// RoleAssignments is nil in a group's listing and in the legacy
+		// user listing shape.
+		RoleAssignments []struct {
+			Role    string   `json:"role"`
+			Methods []string `json:"roleAssignmentMethods"`
+		} `json:"roleAssignments"`
+		DirectoryID string `json:"directoryId"`
 	}
 )
 

@@ -28,20 +28,52 @@ func orgARI(orgID string) string { return "ari:cloud:platform::org/" + orgID }
 
 // roleAssignmentEntry is one item of the role-assignment listings: every
 // role a principal holds on one resource.
+//
+// A user's listing also carries roleAssignments: each role with how the user
+// holds it (method "direct" for its own grant, "group_direct" through a
+// group), and roles, which the reference marks deprecated, names the direct
+// ones only. A group's listing has no roleAssignments.
 type roleAssignmentEntry struct {
-	ResourceID    string   `json:"resourceId"`
-	ResourceOwner string   `json:"resourceOwner"`
-	Roles         []string `json:"roles"`
-	DirectoryID   string   `json:"directoryId"`
+	ResourceID      string              `json:"resourceId"`
+	ResourceOwner   string              `json:"resourceOwner"`
+	Roles           []string            `json:"roles"`
+	RoleAssignments []roleHeldByMethods `json:"roleAssignments,omitempty"`
+	DirectoryID     string              `json:"directoryId"`
 }
+
+// roleHeldByMethods is one item of an entry's roleAssignments.
+type roleHeldByMethods struct {
+	Role    string   `json:"role"`
+	Methods []string `json:"roleAssignmentMethods"`
+}
+
+// How a user holds a role, as the user listing's roleAssignmentMethods say.
+const (
+	methodDirect      = "direct"
+	methodGroupDirect = "group_direct"
+)
 
 type roleAssignmentPage struct {
 	Data  []roleAssignmentEntry `json:"data"`
 	Links pageLinks             `json:"links"`
 }
 
-// roleRow is what both listings need from an assignment.
-type roleRow struct{ resourceID, owner, role string }
+// roleRow is what both listings need from an assignment. method is empty in
+// a group's listing and in the legacy user listing shape, which carry no
+// roleAssignments.
+type roleRow struct{ resourceID, owner, role, method string }
+
+// compareRoleRows orders rows by resource, then role, then method, with
+// direct first (the order the entries' methods are listed in).
+func compareRoleRows(a, b roleRow) int {
+	if c := strings.Compare(a.resourceID, b.resourceID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.role, b.role); c != 0 {
+		return c
+	}
+	return strings.Compare(a.method, b.method)
+}
 
 // pageRoleRows groups rows (sorted by resource, then role) into one entry per
 // resource and returns the page after the cursor key.
@@ -60,7 +92,21 @@ func pageRoleRows(rows []roleRow, after string, limit int, directoryID string, k
 		}
 		entry := roleAssignmentEntry{ResourceID: rows[i].resourceID, ResourceOwner: rows[i].owner, DirectoryID: directoryID, Roles: []string{}}
 		for ; i < len(rows) && rows[i].resourceID == entry.ResourceID; i++ {
-			entry.Roles = append(entry.Roles, rows[i].role)
+			row := rows[i]
+			if row.method == "" {
+				entry.Roles = append(entry.Roles, row.role)
+				continue
+			}
+			if row.method == methodDirect {
+				entry.Roles = append(entry.Roles, row.role)
+			}
+			if n := len(entry.RoleAssignments); n > 0 && entry.RoleAssignments[n-1].Role == row.role {
+				if !slices.Contains(entry.RoleAssignments[n-1].Methods, row.method) {
+					entry.RoleAssignments[n-1].Methods = append(entry.RoleAssignments[n-1].Methods, row.method)
+				}
+				continue
+			}
+			entry.RoleAssignments = append(entry.RoleAssignments, roleHeldByMethods{Role: row.role, Methods: []string{row.method}})
 		}
 		entries = append(entries, entry)
 	}
@@ -73,13 +119,38 @@ func (s *Server) listUserRoleAssignments(w http.ResponseWriter, r *http.Request)
 		if err != nil {
 			return nil, "", err
 		}
-		assignments := d.visibleUserRoles(u.AccountID, time.Now())
-		rows := make([]roleRow, len(assignments))
-		for i, a := range assignments {
-			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}
-		}
-		return rows, u.DirectoryID, nil
+		return d.userRoleRows(u.AccountID, time.Now()), u.DirectoryID, nil
 	})
+}
+
+// userRoleRows are the rows of a user's role listing, sorted: its own
+// assignments (as the organization role consistency delay shows them) and,
+// unless Settings.UserRolesLegacyShape, the roles of every group it is a
+// member of, each with its method.
+func (d *store) userRoleRows(accountID string, now time.Time) []roleRow {
+	legacy := d.st.Settings.UserRolesLegacyShape
+	direct := methodDirect
+	if legacy {
+		direct = ""
+	}
+	var rows []roleRow
+	for _, a := range d.visibleUserRoles(accountID, now) {
+		rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role, direct})
+	}
+	if legacy {
+		return rows
+	}
+	for i := range d.st.Groups {
+		g := &d.st.Groups[i]
+		if !isMember(g, accountID) {
+			continue
+		}
+		for _, a := range d.groupRoles(g.ID) {
+			rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role, methodGroupDirect})
+		}
+	}
+	slices.SortFunc(rows, compareRoleRows)
+	return slices.CompactFunc(rows, func(a, b roleRow) bool { return compareRoleRows(a, b) == 0 })
 }
 
 func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request) error {
@@ -91,7 +162,7 @@ func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request
 		assignments := d.groupRoles(g.ID)
 		rows := make([]roleRow, len(assignments))
 		for i, a := range assignments {
-			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role}
+			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role, ""}
 		}
 		return rows, g.DirectoryID, nil
 	})

@@ -22,6 +22,14 @@ func TestUserWorkspaceRoles(t *testing.T) {
 				return false
 			}
 		}
+		// No roles through groups either: the listing then has one entry.
+		for _, a := range st.GroupRoleAssignments {
+			if slices.ContainsFunc(st.Groups, func(g sandbox.Group) bool {
+				return g.ID == a.GroupID && slices.Contains(g.MemberAccountIDs, u.AccountID)
+			}) {
+				return false
+			}
+		}
 		return true
 	})
 	body := func(role, resource string) map[string]string {

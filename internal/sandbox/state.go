@@ -158,6 +158,12 @@ type Settings struct {
 	// account's own role assignments only, and a test sets it to check that
 	// clients are right under either answer.
 	SearchFindsGroupAccess bool `json:"search_finds_group_access"`
+	// UserRolesLegacyShape: when true, a user's role-assignments listing
+	// answers in the older shape the reference first gave: the account's
+	// own roles only, in roles, with no roleAssignments. False, the
+	// default, is the shape the reference now gives: roleAssignments with
+	// each role's methods, the roles held through groups included.
+	UserRolesLegacyShape bool `json:"user_roles_legacy_shape"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.

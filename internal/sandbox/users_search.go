@@ -221,7 +221,7 @@ func (s *userSearch) match(d *store, u *User) bool {
 func (d *store) searchedRoles(accountID string) []roleRow {
 	var rows []roleRow
 	for _, a := range d.userRoles(accountID) {
-		rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role})
+		rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role, ""})
 	}
 	if !d.st.Settings.SearchFindsGroupAccess {
 		return rows
@@ -232,7 +232,7 @@ func (d *store) searchedRoles(accountID string) []roleRow {
 			continue
 		}
 		for _, a := range d.groupRoles(g.ID) {
-			rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role})
+			rows = append(rows, roleRow{a.ResourceID, a.ResourceOwner, a.Role, ""})
 		}
 	}
 	return rows
