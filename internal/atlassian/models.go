@@ -74,7 +74,8 @@ type Group struct {
 }
 
 // RoleAssignment is one entry of a user's or a group's role assignments:
-// the roles held on one resource.
+// the roles held on one resource. In a user's, Roles are the user's own
+// grants only, never those it holds through a group or that are inferred.
 type RoleAssignment struct {
 	ResourceID    string   `json:"resourceId"`
 	ResourceOwner string   `json:"resourceOwner"`

@@ -70,7 +70,9 @@ func (c *Client) UserDirectoryID(ctx context.Context, accountID string) (string,
 	if id := directoryOfLink(out.Data.Links.Self); id != "" && id != AllDirectories {
 		return id, nil
 	}
-	page, err := c.ListUserRoleAssignmentsPage(ctx, AllDirectories, accountID, "")
+	// Any item names the user's directory, whether or not its roles are the
+	// user's own, so the whole page is read as sent.
+	page, err := c.listUserRoleListingPage(ctx, AllDirectories, accountID, "")
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"net/http"
+	"slices"
 )
 
 const (
@@ -62,15 +63,69 @@ func (c *Client) GetUser(ctx context.Context, directoryID, accountID string) (*U
 	return &out.Data, nil
 }
 
-// ListUserRoleAssignmentsPage reads one page of a user's role assignments.
+// ListUserRoleAssignmentsPage reads one page of a user's role assignments:
+// the roles the user holds itself. The listing may also name roles the user
+// holds through a group or that are inferred; those are not the user's own
+// grants and are left out (see ownRoles), and an item left with none is
+// dropped, so a page may hold fewer items than the server sent.
 func (c *Client) ListUserRoleAssignmentsPage(ctx context.Context, directoryID, accountID, cursor string) (Page[RoleAssignment], error) {
-	var out listResponse[RoleAssignment]
+	page, err := c.listUserRoleListingPage(ctx, directoryID, accountID, cursor)
+	own := Page[RoleAssignment]{Next: page.Next, Items: make([]RoleAssignment, 0, len(page.Items))}
+	for _, item := range page.Items {
+		a := item.RoleAssignment
+		a.Roles = item.ownRoles()
+		if len(a.Roles) > 0 {
+			own.Items = append(own.Items, a)
+		}
+	}
+	return own, err
+}
+
+// listUserRoleListingPage reads one page of a user's role listing as the
+// server sent it, every item kept.
+func (c *Client) listUserRoleListingPage(ctx context.Context, directoryID, accountID, cursor string) (Page[userRoleListingItem], error) {
+	var out listResponse[userRoleListingItem]
 	err := c.do(ctx, request{
 		method: http.MethodGet, route: routeUserRoleAssignments,
 		path:  pathf(routeUserRoleAssignments, c.orgID, directoryID, accountID),
 		query: c.pageQuery(cursor), replaySafe: true,
 	}, &out)
 	return pageOf(out), err
+}
+
+// userRoleListingItem is one item of a user's role listing. The reference
+// gives two shapes: an older one with roles alone, and one where roles is
+// deprecated and roleAssignments says how the user holds each role.
+type userRoleListingItem struct {
+	RoleAssignment
+	// RoleAssignments is nil when the server sent none (the older shape).
+	RoleAssignments *[]roleHeldBy `json:"roleAssignments"`
+}
+
+// roleHeldBy is one role of an item and the ways the user holds it.
+type roleHeldBy struct {
+	Role    string   `json:"role"`
+	Methods []string `json:"roleAssignmentMethods"`
+}
+
+// roleMethodDirect is the one method that makes a role the user's own
+// grant; "group_direct" (through a group) and "inferred" do not, nor does
+// a method this client does not know.
+const roleMethodDirect = "direct"
+
+// ownRoles are the roles of an item the user holds itself: with
+// roleAssignments, those whose methods include direct; without, roles.
+func (item userRoleListingItem) ownRoles() []string {
+	if item.RoleAssignments == nil {
+		return item.Roles
+	}
+	var own []string
+	for _, held := range *item.RoleAssignments {
+		if held.Role != "" && slices.Contains(held.Methods, roleMethodDirect) && !slices.Contains(own, held.Role) {
+			own = append(own, held.Role)
+		}
+	}
+	return own
 }
 
 // UserRoleAssignments lists all of a user's role assignments.
