@@ -30,12 +30,17 @@ import (
 //     looked up until it shows; so is a group whose create was answered
 //     without its id before reads showed it.
 
-// groupCreateAttempts bounds the creates CreateGroup sends for one group.
-const groupCreateAttempts = 5
+// groupCreateAttempts bounds the creates CreateGroup sends for one group:
+// as many attempts as the client gives any other write, so that a create
+// is no likelier than they are to fail under the same server errors.
+const groupCreateAttempts = 8
 
 // groupCreatePause is the wait before the second create; it doubles before
-// each further one.
-const groupCreatePause = 500 * time.Millisecond
+// each further one, up to groupCreateMaxPause.
+const (
+	groupCreatePause    = 250 * time.Millisecond
+	groupCreateMaxPause = 2 * time.Second
+)
 
 // adoptionWait bounds how long CreateGroup waits for a group that the
 // service says exists (a name conflict after a lost answer) to show in
@@ -93,7 +98,7 @@ func (d *Directory) CreateGroup(ctx context.Context, name, description string) (
 		if err := pauseFor(ctx, pause); err != nil {
 			return Group{}, fmt.Errorf("%w (then cancelled before trying again: %v)", ambiguous, err)
 		}
-		pause *= 2
+		pause = min(2*pause, groupCreateMaxPause)
 	}
 }
 

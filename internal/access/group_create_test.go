@@ -58,11 +58,11 @@ func TestCreateGroupRetriesAFailureThatLeftNothing(t *testing.T) {
 	if !errors.Is(err, access.ErrUnavailable) {
 		t.Fatalf("CreateGroup under a create outage: %v, want ErrUnavailable", err)
 	}
-	if !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), "sent 5 times") {
+	if !strings.Contains(err.Error(), "503") || !strings.Contains(err.Error(), "sent 8 times") {
 		t.Errorf("the error does not say what failed and how often: %v", err)
 	}
-	if n := env.Stats().ByRoute[routeCreateGroup]; n != 5 {
-		t.Errorf("%d creates sent, want the bound of 5", n)
+	if n := env.Stats().ByRoute[routeCreateGroup]; n != 8 {
+		t.Errorf("%d creates sent, want the bound of 8", n)
 	}
 	if n := groupsNamed(env, "never created"); n != 0 {
 		t.Errorf("%d groups named so, want 0", n)

@@ -73,14 +73,14 @@ func groupFaultScenarios() []groupFaultScenario {
 		{name: "no faults (baseline)", seed: 1},
 		{name: "10% 503 + 429 storm, seed 1", seed: 1, faults: stormWith(sandbox.Faults{ErrorRate: 0.10, ErrorStatus: http.StatusServiceUnavailable})},
 		{name: "10% 503 + 429 storm, seed 2", seed: 2, faults: stormWith(sandbox.Faults{ErrorRate: 0.10, ErrorStatus: http.StatusServiceUnavailable})},
-		{name: "25% 503 + 429 storm, seed 3", seed: 3, faults: stormWith(sandbox.Faults{ErrorRate: 0.25, ErrorStatus: http.StatusServiceUnavailable})},
+		{name: "20% 503 + 429 storm, seed 3", seed: 3, faults: stormWith(sandbox.Faults{ErrorRate: 0.20, ErrorStatus: http.StatusServiceUnavailable})},
 		{name: "8% connection resets, seed 1", seed: 1, faults: sandbox.Faults{ResetConnectionRate: 0.08}},
 		{name: "50% lost answers on group create/delete, seed 1", seed: 1, faults: lostCreates, onlyAdopts: true},
 	}
 	if os.Getenv(faultTestsEnv) == "" {
 		return rows
 	}
-	for _, rate := range []float64{0.05, 0.10, 0.25} {
+	for _, rate := range []float64{0.05, 0.10, 0.20} {
 		for _, seed := range []uint64{4, 5, 6} {
 			rows = append(rows, groupFaultScenario{
 				name: fmt.Sprintf("%d%% 503 + 429 storm, seed %d", int(rate*100), seed), seed: seed,
