@@ -3,15 +3,12 @@ package main_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,7 +230,7 @@ func lastLines(s string, n int) string {
 // would arrive and be counted.
 func TestBinaryRefusesCleartextToAnotherHost(t *testing.T) {
 	bin := buildBinary(t)
-	addr, hits := countingListener(t)
+	addr, hits := sandboxtest.NonLoopbackListener(t)
 	const token = "cleartext-test-key-obviously-fake"
 	for _, base := range []string{"http://" + addr, "http://localhost.evil.example", "http://127.0.0.1.nip.io"} {
 		t.Run(base, func(t *testing.T) {
@@ -255,36 +252,4 @@ func TestBinaryRefusesCleartextToAnotherHost(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the listener at %s received %d requests; want none", addr, n)
 	}
-}
-
-// countingListener serves HTTP on a non-loopback address of this machine
-// and counts the requests it receives.
-func countingListener(t *testing.T) (string, *atomic.Int64) {
-	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var host string
-	for _, a := range addrs {
-		if ipnet, ok := a.(*net.IPNet); ok && !ipnet.IP.IsLoopback() && ipnet.IP.To4() != nil {
-			host = ipnet.IP.String()
-			break
-		}
-	}
-	if host == "" {
-		t.Fatalf("this machine has no non-loopback IPv4 address to listen on (addresses: %v)", addrs)
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hits := new(atomic.Int64)
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		w.WriteHeader(http.StatusTeapot)
-	}), ReadHeaderTimeout: time.Minute}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String(), hits
 }

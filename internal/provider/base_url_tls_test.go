@@ -2,13 +2,10 @@ package provider
 
 import (
 	"fmt"
-	"net"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
@@ -20,7 +17,7 @@ import (
 func TestAccBaseURLCleartextRefusedAtPlan(t *testing.T) {
 	requireTerraform(t)
 	t.Parallel()
-	addr, hits := nonLoopbackListener(t)
+	addr, hits := sandboxtest.NonLoopbackListener(t)
 	const token = "cleartext-plan-key-obviously-fake"
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
 	for _, base := range []string{"http://" + addr, "http://" + strings.Replace(addr, ":", ".nip.io:", 1)} {
@@ -53,38 +50,6 @@ resource "atlassian_group" "g" {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the listener at %s received %d requests; want none", addr, n)
 	}
-}
-
-// nonLoopbackListener serves HTTP on a non-loopback IPv4 address of this
-// machine and counts the requests it receives.
-func nonLoopbackListener(t *testing.T) (string, *atomic.Int64) {
-	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var host string
-	for _, a := range addrs {
-		if ipnet, ok := a.(*net.IPNet); ok && !ipnet.IP.IsLoopback() && ipnet.IP.To4() != nil {
-			host = ipnet.IP.String()
-			break
-		}
-	}
-	if host == "" {
-		t.Fatalf("this machine has no non-loopback IPv4 address to listen on (addresses: %v)", addrs)
-	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hits := new(atomic.Int64)
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		w.WriteHeader(http.StatusTeapot)
-	}), ReadHeaderTimeout: time.Minute}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String(), hits
 }
 
 // withoutStderrNote takes out the line terraform prints to stderr when a

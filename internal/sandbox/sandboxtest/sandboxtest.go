@@ -1,5 +1,6 @@
 // Package sandboxtest starts a sandbox organization on a real HTTP listener
-// for tests, and tears it down with the test.
+// for tests, and tears it down with the test; it also serves a listener off
+// the loopback interface, where a request sent in clear text would land.
 package sandboxtest
 
 import (
