@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -70,74 +69,6 @@ func inAnyGroup(st *sandbox.State, accountID string) bool {
 	return false
 }
 
-// expectedRows computes the review from the sandbox's own state, without
-// the report code: every membership, every direct role, and every group
-// role once per member of the group, named by the group. The fields are
-// the CSV's columns.
-func expectedRows(st sandbox.State) [][]string {
-	users := map[string]sandbox.User{}
-	for _, u := range st.Users {
-		users[u.AccountID] = u
-	}
-	workspaces := map[string]string{}
-	for _, w := range st.Workspaces {
-		workspaces[w.ID] = cmp.Or(w.Name, w.HostURL, w.ID)
-	}
-	groups := map[string]sandbox.Group{}
-	for _, g := range st.Groups {
-		groups[g.ID] = g
-	}
-	row := func(accountID, accessType, resourceID, resourceName, role, path, pathGroupID string) []string {
-		u := users[accountID]
-		return []string{accountID, u.Email, cmp.Or(u.Name, u.Email, u.AccountID), u.Status, u.ClaimStatus,
-			accessType, resourceID, resourceName, role, path, pathGroupID}
-	}
-	// on names what a role assignment is on, as the review shows it; ok is
-	// false for roles on projects and goals, which the connector does not
-	// model.
-	on := func(owner, resourceID string) (accessType, id, name string, ok bool) {
-		switch owner {
-		case "platform":
-			return "organization_role", st.Organization.ID, st.Organization.Name, true
-		case "project", "goal":
-			return "", "", "", false
-		}
-		return "workspace_role", resourceID, workspaces[resourceID], true
-	}
-	var out [][]string
-	for _, g := range st.Groups {
-		for _, m := range g.MemberAccountIDs {
-			out = append(out, row(m, "group_membership", g.ID, cmp.Or(g.Name, g.ID), "member", "direct", ""))
-		}
-	}
-	for _, a := range st.UserRoleAssignments {
-		if accessType, id, name, ok := on(a.ResourceOwner, a.ResourceID); ok {
-			out = append(out, row(a.AccountID, accessType, id, name, a.Role, "direct", ""))
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		accessType, id, name, ok := on(a.ResourceOwner, a.ResourceID)
-		if !ok {
-			continue
-		}
-		g := groups[a.GroupID]
-		for _, m := range g.MemberAccountIDs {
-			out = append(out, row(m, accessType, id, name, a.Role, cmp.Or(g.Name, g.ID), g.ID))
-		}
-	}
-	// The documented order: email, resource name, resource id, access
-	// type, role, the group of the path, account id.
-	slices.SortStableFunc(out, func(a, b []string) int {
-		for _, col := range []int{1, 7, 6, 5, 8, 10, 0} {
-			if c := cmp.Compare(a[col], b[col]); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
-	return out
-}
-
 // syncAndReport syncs the organization with the binary, then writes the
 // report in each format to files; it returns the sync's path and the files
 // by format.
@@ -187,7 +118,7 @@ func TestReportMatchesSandboxState(t *testing.T) {
 	_, files := syncAndReport(t, bin, env)
 
 	got := readCSV(t, files["csv"])
-	want := expectedRows(st)
+	want := sandboxtest.AccessRows(st)
 	if len(got) != len(want) {
 		t.Errorf("the report has %d rows, the sandbox state gives %d", len(got), len(want))
 	}

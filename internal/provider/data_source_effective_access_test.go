@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,66 +21,6 @@ import (
 
 // accessColumns are the attributes of one entry of access.
 var accessColumns = []string{"account_id", "email", "name", "account_status", "claim_status", "access_type", "resource_id", "resource_name", "role", "path", "path_group_id"}
-
-// effectiveAccessOf computes every account's effective access from the
-// sandbox's state alone, independently of the provider: each membership,
-// each role an account holds itself, and each role of a group once per
-// member, through the group. Entries are in the documented order.
-func effectiveAccessOf(st sandbox.State) [][]string {
-	users := map[string]sandbox.User{}
-	for _, u := range st.Users {
-		users[u.AccountID] = u
-	}
-	workspaces := map[string]string{}
-	for _, w := range st.Workspaces {
-		workspaces[w.ID] = cmp.Or(w.Name, w.ID)
-	}
-	groups := map[string]sandbox.Group{}
-	for _, g := range st.Groups {
-		groups[g.ID] = g
-	}
-	entry := func(accountID, kind, resourceID, resourceName, role, path, pathGroupID string) []string {
-		u := users[accountID]
-		return []string{accountID, u.Email, cmp.Or(u.Name, u.Email, accountID), u.Status, u.ClaimStatus, kind, resourceID, resourceName, role, path, pathGroupID}
-	}
-	on := func(owner, resourceID string) (kind, id, name string, ok bool) {
-		switch owner {
-		case "platform":
-			return "organization_role", st.Organization.ID, st.Organization.Name, true
-		case "project", "goal":
-			return "", "", "", false
-		}
-		return "workspace_role", resourceID, workspaces[resourceID], true
-	}
-	var out [][]string
-	for _, g := range st.Groups {
-		for _, m := range g.MemberAccountIDs {
-			out = append(out, entry(m, "group_membership", g.ID, cmp.Or(g.Name, g.ID), "member", "direct", ""))
-		}
-	}
-	for _, a := range st.UserRoleAssignments {
-		if kind, id, name, ok := on(a.ResourceOwner, a.ResourceID); ok {
-			out = append(out, entry(a.AccountID, kind, id, name, a.Role, "direct", ""))
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		if kind, id, name, ok := on(a.ResourceOwner, a.ResourceID); ok {
-			g := groups[a.GroupID]
-			for _, m := range g.MemberAccountIDs {
-				out = append(out, entry(m, kind, id, name, a.Role, cmp.Or(g.Name, g.ID), g.ID))
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b []string) int {
-		for _, col := range []int{1, 7, 6, 5, 8, 10, 0} {
-			if c := strings.Compare(a[col], b[col]); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
-	return out
-}
 
 // expectAccess is the exact access list of the entries that pass keep.
 func expectAccess(entries [][]string, keep func(e []string) bool) (knownvalue.Check, int) {
@@ -151,7 +90,7 @@ func newAccessReviewOrg(t *testing.T) *accessReviewOrg {
 // group, and a workspace's holders with and without a role filter.
 func TestAccEffectiveAccessDataSource_questions(t *testing.T) {
 	org := newAccessReviewOrg(t)
-	all := effectiveAccessOf(org.State())
+	all := sandboxtest.AccessRows(org.State())
 	suspendedAccess, n := expectAccess(all, func(e []string) bool { return e[0] == org.suspended.AccountID })
 	if n == 0 {
 		t.Fatal("the suspended account holds nothing: the test arranged group access")
@@ -367,7 +306,7 @@ func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
 				t.Fatalf("the arranged org should have a few direct holders among %d accounts (%d) and, with group access, more found (%d)", len(st.Users), direct, len(found))
 			}
 			var want [][]string
-			for _, e := range effectiveAccessOf(st) {
+			for _, e := range sandboxtest.AccessRows(st) {
 				if e[5] == "workspace_role" && e[6] == org.workspace.ID {
 					want = append(want, e)
 				}
@@ -433,7 +372,7 @@ func TestAccEffectiveAccessAccountReadsItsGroupsOnly(t *testing.T) {
 		t.Fatalf("the account should be in some but not all of the %d groups, it is in %d", len(st.Groups), groups)
 	}
 	var want [][]string
-	for _, e := range effectiveAccessOf(st) {
+	for _, e := range sandboxtest.AccessRows(st) {
 		if e[0] == account {
 			want = append(want, e)
 		}

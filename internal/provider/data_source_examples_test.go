@@ -140,7 +140,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_effective_access": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
-			all := effectiveAccessOf(st)
+			all := sandboxtest.AccessRows(st)
 			var jira, jiraUsers, ingrid string
 			for _, w := range st.Workspaces {
 				if w.Name == "sandbox-org Jira Software" {
