@@ -60,6 +60,12 @@ type Faults struct {
 	ErrorAfterWriteRate float64 `json:"error_after_write_rate"`
 }
 
+// InjectedFaultHeader is set on every answer a fault produced on purpose (a
+// 429 of the rate limit, an injected error or broken body, an error after
+// the write), its value naming the fault, so that a contract check can tell
+// them from the organization's own answers.
+const InjectedFaultHeader = "X-Sandbox-Injected-Fault"
+
 // Accepted values of Faults.RateLimitHeaders and Faults.GarbageKind.
 const (
 	RateLimitHeadersAll       = "all"
@@ -218,6 +224,7 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 	if cfg.RateLimitPerSecond > 0 {
 		ok, remaining, resetAt := f.takeToken()
 		if !ok {
+			w.Header().Set(InjectedFaultHeader, "rate_limit")
 			writeRateLimited(w, cfg, resetAt)
 			return true
 		}
@@ -227,6 +234,7 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 		}
 	}
 	if f.dice.chance(cfg.ErrorRate) {
+		w.Header().Set(InjectedFaultHeader, "error")
 		status := cmp.Or(cfg.ErrorStatus, http.StatusInternalServerError)
 		writeAPIError(w, style, requestID, &apiError{
 			Status: status,
@@ -236,6 +244,7 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 		return true
 	}
 	if f.dice.chance(cfg.GarbageRate) {
+		w.Header().Set(InjectedFaultHeader, "garbage")
 		writeGarbage(w, cfg.GarbageKind)
 		return true
 	}

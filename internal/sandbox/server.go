@@ -156,6 +156,7 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 		}
 		if status, lost := s.faults.failsAfterWrite(r, pattern); lost {
 			_ = h(&discardedAnswer{header: http.Header{}}, r) // carried out; its answer, success or not, is lost
+			w.Header().Set(InjectedFaultHeader, "error_after_write")
 			writeAPIError(w, style, requestID, &apiError{
 				Status: status,
 				Code:   fmt.Sprintf("ADMIN-UAM-%d-1", status),
