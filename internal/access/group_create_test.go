@@ -84,11 +84,11 @@ func TestCreateGroupAdoptsAfterAConflictWhileReadsLag(t *testing.T) {
 	var creates atomic.Int32
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/groups") && creates.Add(1) == 1 {
-			env.Server.ServeHTTP(httptest.NewRecorder(), r)
+			env.Handler.ServeHTTP(httptest.NewRecorder(), r)
 			http.Error(w, "bad gateway", http.StatusBadGateway)
 			return
 		}
-		env.Server.ServeHTTP(w, r)
+		env.Handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
 	d, err := access.Open(context.Background(), orgconfig.Config{BaseURL: front.URL, OrganizationID: env.OrgID, APIToken: env.Token})

@@ -153,11 +153,11 @@ func TestInviteSurvivesAnEmptyAccepted(t *testing.T) {
 	env := startSandbox(t, 5, 2, 1)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/users/invite") {
-			env.Server.ServeHTTP(httptest.NewRecorder(), r)
+			env.Handler.ServeHTTP(httptest.NewRecorder(), r)
 			w.WriteHeader(http.StatusAccepted)
 			return
 		}
-		env.Server.ServeHTTP(w, r)
+		env.Handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(proxy.Close)
 	c, err := atlassian.New(atlassian.Config{

@@ -71,7 +71,7 @@ func handledFront(t *testing.T, org *testOrg) (string, *handledCounter) {
 	c := &handledCounter{handled: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWrite(r) {
-			org.Server.ServeHTTP(w, r)
+			org.Handler.ServeHTTP(w, r)
 			return
 		}
 		body, err := io.ReadAll(r.Body)
@@ -81,7 +81,7 @@ func handledFront(t *testing.T, org *testOrg) (string, *handledCounter) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &statusRecorder{ResponseWriter: w}
-		org.Server.ServeHTTP(rec, r)
+		org.Handler.ServeHTTP(rec, r)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if rec.status == http.StatusTooManyRequests {

@@ -139,13 +139,13 @@ func countingFront(t *testing.T, org *testOrg) (string, *writeCounter) {
 			key := r.Method + " " + r.URL.Path + " " + string(bytes.TrimSpace(body))
 			counter.add(key)
 			rec := &statusRecorder{ResponseWriter: w}
-			org.Server.ServeHTTP(rec, r)
+			org.Handler.ServeHTTP(rec, r)
 			if rec.status == http.StatusTooManyRequests {
 				counter.rateLimited(key)
 			}
 			return
 		}
-		org.Server.ServeHTTP(w, r)
+		org.Handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(front.Close)
 	return front.URL, counter

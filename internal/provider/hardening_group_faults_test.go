@@ -126,7 +126,7 @@ func newCreateWatch(t *testing.T, org *sandboxtest.Env) (*createWatch, string) {
 				w.observe(create.Name)
 			}
 		}
-		org.Server.ServeHTTP(rw, r)
+		org.Handler.ServeHTTP(rw, r)
 	}))
 	t.Cleanup(front.Close)
 	return w, front.URL

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/contract"
 )
 
 // Env is a running sandbox. URL replaces https://api.atlassian.com: admin
@@ -22,6 +23,13 @@ type Env struct {
 	Token  string
 	Server *sandbox.Server
 	HTTP   *httptest.Server
+	// Handler serves the sandbox behind the contract check: a test that
+	// puts its own server in front of the sandbox passes requests to it,
+	// not to Server, so that they are checked too.
+	Handler http.Handler
+	// Contract checks every admin API exchange against Atlassian's
+	// published document; its violations fail the test at cleanup.
+	Contract *contract.Checker
 
 	tb testing.TB
 }
@@ -30,25 +38,44 @@ type Env struct {
 // it on a local httptest server, closed by t.Cleanup. Empty identity fields
 // of opts take the sandbox defaults; sizes are used as given (zero users
 // means none), so start from sandbox.DefaultOptions() for a typical org.
+//
+// Every admin API exchange is checked against Atlassian's published
+// contract (package contract): at cleanup, the test fails listing each
+// request of the product's client and each sandbox answer out of contract.
 func Start(t testing.TB, opts sandbox.Options) *Env {
 	t.Helper()
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatalf("sandboxtest: starting sandbox: %v", err)
 	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	checker, err := contract.New(contract.Options{InjectedFaultHeader: sandbox.InjectedFaultHeader})
+	if err != nil {
+		t.Fatalf("sandboxtest: %v", err)
+	}
+	handler := checker.Handler(srv)
+	ts := httptest.NewServer(handler)
+	t.Cleanup(func() {
+		ts.Close() // waits for the exchanges in flight, so all are checked
+		if err := checker.WriteTally(); err != nil {
+			t.Errorf("sandboxtest: writing the contract tally: %v", err)
+		}
+		if report := checker.Report(); report != "" {
+			t.Errorf("sandboxtest: %s", report)
+		}
+	})
 	token := opts.Token
 	if token == "" {
 		token = sandbox.DefaultToken
 	}
 	return &Env{
-		URL:    ts.URL,
-		OrgID:  srv.State().Organization.ID,
-		Token:  token,
-		Server: srv,
-		HTTP:   ts,
-		tb:     t,
+		URL:      ts.URL,
+		OrgID:    srv.State().Organization.ID,
+		Token:    token,
+		Server:   srv,
+		HTTP:     ts,
+		Handler:  handler,
+		Contract: checker,
+		tb:       t,
 	}
 }
 
