@@ -97,6 +97,10 @@ type Count struct {
 	Answers  int `json:"answers"`
 }
 
+// UnknownOperation is the key of Checker.Counts under which requests for an
+// operation the document does not have are counted.
+const UnknownOperation = "(operations not in the document)"
+
 // Options tune a Checker.
 type Options struct {
 	// InjectedFaultHeader names the answer header a fault injector sets on
@@ -211,7 +215,7 @@ func (c *Checker) serve(next http.Handler, w http.ResponseWriter, r *http.Reques
 	}
 	client := IsProductClient(r.UserAgent())
 	ex := c.checkRequest(s, r, reqBody)
-	refused := ex.refusals // reasons the request is out of contract
+	refused := ex.refusals
 	for _, v := range ex.violations {
 		if client {
 			v.Who = Client
@@ -232,12 +236,13 @@ func (c *Checker) serve(next http.Handler, w http.ResponseWriter, r *http.Reques
 	if status == 0 {
 		status = http.StatusOK
 	}
-	if !client && refused > 0 && (status < 400 || status > 499) {
+	if !client && len(refused) > 0 && (status < 400 || status > 499) {
+		why := refused[0]
 		c.add(Violation{Who: Sandbox, Operation: ex.operation, Part: fmt.Sprintf("answer %d", status), Field: "status",
-			Rule: "refuse-out-of-contract", Detail: "accepted a request out of contract (" + ex.violations[0].Part + " " + ex.violations[0].Field + ": " + ex.violations[0].Rule + ") instead of refusing it with a documented 4xx"})
+			Rule: "refuse-out-of-contract", Detail: "accepted a request out of contract (" + strings.TrimSpace(why.Part+" "+why.Field) + ": " + why.Rule + ") instead of refusing it with a documented 4xx"})
 	}
 	if ex.input == nil {
-		c.countAnswer(ex.operation)
+		c.countAnswer(UnknownOperation)
 		return // an unknown operation has no documented answers
 	}
 	c.checkAnswer(s, ex, status, rec.Header(), rec.body.Bytes())
@@ -248,7 +253,9 @@ type exchange struct {
 	operation  string
 	input      *openapi3filter.RequestValidationInput // nil for an unknown operation
 	violations []Violation
-	refusals   int // violations that the server must refuse (not deprecation)
+	// refusals are the violations a server must refuse the request for:
+	// all but deprecation, which Atlassian serves until the end date.
+	refusals []Violation
 }
 
 func (c *Checker) checkRequest(s *spec, r *http.Request, body []byte) exchange {
@@ -257,12 +264,13 @@ func (c *Checker) checkRequest(s *spec, r *http.Request, body []byte) exchange {
 	route, pathParams, err := s.router.FindRoute(probe)
 	if err != nil {
 		op := r.Method + " " + r.URL.Path
-		c.countRequest(op)
+		c.countRequest(UnknownOperation)
 		rule := "unknown-operation"
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
 			rule = "unknown-method"
 		}
-		return exchange{operation: op, refusals: 1, violations: []Violation{{Operation: op, Part: "request", Rule: rule, Detail: "the document has no such operation"}}}
+		v := Violation{Operation: op, Part: "request", Rule: rule, Detail: "the document has no such operation"}
+		return exchange{operation: op, violations: []Violation{v}, refusals: []Violation{v}}
 	}
 	op := Operation{Method: route.Method, Path: route.Path, ID: route.Operation.OperationID}.String()
 	c.countRequest(op)
@@ -288,14 +296,15 @@ func (c *Checker) checkRequest(s *spec, r *http.Request, body []byte) exchange {
 	}
 	for _, name := range sortedKeys(r.URL.Query()) {
 		if !declared[name] {
-			ex.refusals++
-			ex.violations = append(ex.violations, Violation{Operation: op, Part: "request", Field: "query " + name, Rule: "undeclared-parameter", Detail: "the operation declares no such query parameter"})
+			v := Violation{Operation: op, Part: "request", Field: "query " + name, Rule: "undeclared-parameter", Detail: "the operation declares no such query parameter"}
+			ex.violations = append(ex.violations, v)
+			ex.refusals = append(ex.refusals, v)
 		}
 	}
 	if err := openapi3filter.ValidateRequest(r.Context(), ex.input); err != nil {
 		for _, v := range flatten(err, "request", op) {
-			ex.refusals++
 			ex.violations = append(ex.violations, v)
+			ex.refusals = append(ex.refusals, v)
 		}
 	}
 	return ex
@@ -457,12 +466,10 @@ func flatten(err error, part, op string) []Violation {
 			}
 			walk(e.Err, "body")
 		case *openapi3.SchemaError:
-			f := field
-			if p := pointer(e.JSONPointer()); p != "" {
-				f = field + " " + p
-			}
-			if multi, ok := e.Origin.(openapi3.MultiError); ok {
-				walk(multi, f)
+			f := joinField(field, pointer(e.JSONPointer()))
+			switch origin := e.Origin.(type) {
+			case openapi3.MultiError, *openapi3.SchemaError:
+				walk(origin, f) // the breach inside an allOf, anyOf, ...: its own path is relative to here
 				return
 			}
 			rule := e.SchemaField
@@ -482,6 +489,23 @@ func flatten(err error, part, op string) []Violation {
 	}
 	walk(err, "")
 	return out
+}
+
+// joinField appends a JSON path to a field: "body" + "data[].id" is
+// "body data[].id", "body data" + "id" is "body data.id".
+func joinField(field, path string) string {
+	switch {
+	case path == "":
+		return field
+	case field == "":
+		return path
+	case !strings.Contains(field, " "):
+		return field + " " + path
+	case strings.HasPrefix(path, "[]"):
+		return field + path
+	default:
+		return field + "." + path
+	}
 }
 
 // ruleOf names the rule of a reason kin-openapi gives without a schema error.
