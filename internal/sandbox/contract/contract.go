@@ -313,8 +313,8 @@ func (c *Checker) checkRequest(s *spec, r *http.Request, body []byte) exchange {
 // bearerPresent stands in for Atlassian's authentication: the contract only
 // says a bearer credential is sent.
 func bearerPresent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	token, ok := strings.CutPrefix(in.RequestValidationInput.Request.Header.Get("Authorization"), "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	scheme, token, _ := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" { // the scheme is case-insensitive (RFC 9110)
 		return errors.New("no bearer token")
 	}
 	return nil

@@ -207,6 +207,27 @@ func TestTheProductIsTheClient(t *testing.T) {
 	}
 }
 
+func TestAuthentication(t *testing.T) {
+	s := serve(t, answer{status: 200, body: `{"data":[],"links":{}}`})
+	for _, auth := range []string{"Bearer t", "bearer t", "BEARER t"} {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+	}
+	wantNone(t, s)
+	req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	wantOnly(t, s, contract.Sandbox, "refuse-out-of-contract", "header Authorization: security")
+}
+
 func TestOtherRequestsOutOfContractMustBeRefused(t *testing.T) {
 	bad := map[string]any{"accountIds": accountIDs(11)}
 	accepted := serve(t, answer{status: 200, body: searchPage})
