@@ -467,9 +467,8 @@ func flatten(err error, part, op string) []Violation {
 			walk(e.Err, "body")
 		case *openapi3.SchemaError:
 			f := joinField(field, pointer(e.JSONPointer()))
-			switch origin := e.Origin.(type) {
-			case openapi3.MultiError, *openapi3.SchemaError:
-				walk(origin, f) // the breach inside an allOf, anyOf, ...: its own path is relative to here
+			if e.Origin != nil && (e.SchemaField == "allOf" || e.SchemaField == "oneOf" || e.SchemaField == "anyOf") {
+				walk(e.Origin, field) // the breach inside the composition, whose path is from the same root
 				return
 			}
 			rule := e.SchemaField
@@ -480,6 +479,12 @@ func flatten(err error, part, op string) []Violation {
 		case *openapi3filter.ParseError:
 			out = append(out, Violation{Operation: op, Part: part, Field: field, Rule: "parse", Detail: e.Reason})
 		default:
+			if joined, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, each := range joined.Unwrap() {
+					walk(each, field)
+				}
+				return
+			}
 			if inner := errors.Unwrap(err); inner != nil {
 				walk(inner, field)
 				return

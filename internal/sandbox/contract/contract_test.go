@@ -269,6 +269,11 @@ func TestSandboxAnswersOutOfContract(t *testing.T) {
 		s.send(t, clientUA, http.MethodGet, orgBase+"/users/a-1", nil)
 		wantOnly(t, s, contract.Sandbox, "type", "(getDirectoryUserDetails)", "answer 404 body errors[].status")
 	})
+	t.Run("breach inside an allOf", func(t *testing.T) {
+		s := serve(t, answer{status: 404, body: `{"errors":[{"status":"404","code":"ADMIN-UAM-404-2"}]}`})
+		s.send(t, clientUA, http.MethodGet, "/admin/v1/orgs/org-1", nil)
+		wantOnly(t, s, contract.Sandbox, "enum", "(getOrgById)", "answer 404 body errors[].code")
+	})
 	t.Run("enum outside the document", func(t *testing.T) {
 		s := serve(t, answer{status: 200, body: `{"data":[{"accountId":"a-1","accountType":"app","accountStatus":"active"}],"links":{}}`})
 		s.send(t, clientUA, http.MethodPost, orgBase+"/users/search", map[string]any{"limit": 10})
