@@ -124,7 +124,7 @@ provider "atlassian" {
 `, o.cfg.OrganizationID, o.cfg.APIToken, o.cfg.BaseURL) + body
 }
 
-// groupName is a fresh name for a group the test creates.
+// liveGroupName is a fresh name for a group a live test creates.
 func liveGroupName() string { return liveNamePrefix + acctest.RandString(10) }
 
 // directory opens a fresh view of the organization through the access
