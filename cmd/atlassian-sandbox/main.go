@@ -5,11 +5,15 @@
 // It prints one JSON line with the base URL, organization id and API token,
 // then serves until SIGINT or SIGTERM:
 //
-//	atlassian-sandbox --addr 127.0.0.1:0 --users 200 --groups 12 --workspaces 3 --seed 1 [--state org.json]
+//	atlassian-sandbox --addr 127.0.0.1:0 --users 200 --groups 12 --workspaces 3 --seed 1 [--state org.json] [--api-only]
 //	{"base_url": "http://127.0.0.1:40123", "organization_id": "...", "api_token": "..."}
 //
 // With --state, the organization is loaded from the file when it exists and
-// saved back to it on shutdown.
+// saved back to it on shutdown. With --api-only, the /_sandbox/ control
+// endpoints are off (they answer 404 like any unknown path), so the process
+// stands in for Atlassian: the provider's live tests run against it. On
+// shutdown it writes to stderr how many admin API requests it served, by
+// route, since nothing else can read them then.
 package main
 
 import (
@@ -64,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.IntVar(&opts.Workspaces, "workspaces", opts.Workspaces, "number of workspaces to generate")
 	flags.Uint64Var(&opts.Seed, "seed", opts.Seed, "generator seed (same seed, same organization)")
 	flags.StringVar(&opts.StatePath, "state", "", "state file: loaded at start when it exists, saved on shutdown")
+	apiOnly := flags.Bool("api-only", false, "serve the admin API alone: the /_sandbox/ control endpoints answer 404, as at Atlassian")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -82,8 +87,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var handler http.Handler = srv
+	if *apiOnly {
+		handler = srv.APIOnly()
+	}
 	httpServer := &http.Server{
-		Handler:           srv,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		// Hijacked connections (the reset fault) and client aborts would
 		// otherwise log per request; the sandbox logs nothing per request.
@@ -117,10 +126,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintln(stderr, "atlassian-sandbox: shutdown:", err)
 	}
+	reportRequests(stderr, srv.Stats())
 	if opts.StatePath != "" {
 		if err := srv.Save(opts.StatePath); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reportRequests writes one line with the admin API requests served, in
+// total and by route (the JSON of GET /_sandbox/stats without its timing
+// windows), for whoever ran the process with its control endpoints off.
+func reportRequests(w io.Writer, stats sandbox.Stats) {
+	byRoute, err := json.Marshal(stats.ByRoute)
+	if err != nil {
+		return
+	}
+	fmt.Fprintf(w, "atlassian-sandbox: served %d admin API requests: %s\n", stats.Total, byRoute)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -153,5 +154,120 @@ func TestSignalSavesState(t *testing.T) {
 	_, a = start("50")
 	if n := countUsers(t, a); n != 12 {
 		t.Fatalf("%d users after restart, want the saved 12", n)
+	}
+}
+
+// startRun runs the command in-process with these flags and returns its
+// announcement, a stop function that waits for it to end, and its stderr.
+func startRun(t *testing.T, args ...string) (announcement, func() string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	stdoutReader, stdoutWriter := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--users", "10", "--groups", "3", "--workspaces", "1"}, args...), stdoutWriter, &stderr)
+		stdoutWriter.Close()
+	}()
+	a := readAnnouncement(t, stdoutReader)
+	stop := func() string {
+		t.Helper()
+		cancel()
+		_, _ = io.Copy(io.Discard, stdoutReader) // ends when run returns and closes the pipe
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not stop")
+		}
+		return stderr.String()
+	}
+	return a, stop
+}
+
+// get sends an unauthenticated GET and returns the status and the decoded
+// JSON body.
+func get(t *testing.T, url string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("GET %s: %s, body not JSON: %v", url, resp.Status, err)
+	}
+	return resp.StatusCode, body
+}
+
+// withoutRequestFields drops what differs between two answers of the same
+// kind: when, which path, which request.
+func withoutRequestFields(body map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range body {
+		switch k {
+		case "timestamp", "path", "requestId", "message":
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// With --api-only the control endpoints are unknown paths, answered exactly
+// as any other unknown path, while the admin API serves as before; the
+// requests served are reported on stderr at shutdown.
+func TestRunAPIOnly(t *testing.T) {
+	a, stop := startRun(t, "--api-only")
+	if n := countUsers(t, a); n != 10 {
+		t.Fatalf("%d users, want 10", n)
+	}
+	unknownStatus, unknown := get(t, a.BaseURL+"/no-such-path")
+	if unknownStatus != http.StatusNotFound {
+		t.Fatalf("an unknown path answered %d, want 404", unknownStatus)
+	}
+	for _, path := range []string{"/_sandbox/state", "/_sandbox/stats", "/_sandbox/faults", "/_sandbox/settings", "/_sandbox"} {
+		status, body := get(t, a.BaseURL+path)
+		if status != http.StatusNotFound {
+			t.Errorf("GET %s answered %d with --api-only, want 404", path, status)
+		}
+		if got, want := withoutRequestFields(body), withoutRequestFields(unknown); !reflect.DeepEqual(got, want) {
+			t.Errorf("GET %s answered %v, not as an unknown path does (%v)", path, got, want)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPut, a.BaseURL+"/_sandbox/faults", strings.NewReader(`{"error_rate":1}`))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("PUT /_sandbox/faults answered %s with --api-only, want 404", resp.Status)
+	}
+	if n := countUsers(t, a); n != 10 {
+		t.Fatalf("%d users after the refused control request, want 10 (no fault took hold)", n)
+	}
+
+	// Two user listings, then one unknown path, five control paths and the
+	// PUT, all unmatched.
+	stderr := strings.TrimSpace(stop())
+	total, byRoute, ok := strings.Cut(strings.TrimPrefix(stderr, "atlassian-sandbox: served "), " admin API requests: ")
+	var routes map[string]int64
+	if !ok || total != "9" || json.Unmarshal([]byte(byRoute), &routes) != nil || routes["UNMATCHED"] != 7 || len(routes) != 2 {
+		t.Fatalf("stderr at shutdown: %q, want 9 requests served, 7 of them unmatched, the rest on one route", stderr)
+	}
+}
+
+// Without --api-only the control endpoints answer.
+func TestRunServesControlEndpoints(t *testing.T) {
+	a, stop := startRun(t)
+	defer stop()
+	status, body := get(t, a.BaseURL+"/_sandbox/state")
+	if status != http.StatusOK || body["organization"] == nil {
+		t.Fatalf("GET /_sandbox/state answered %d: %v", status, body)
 	}
 }

@@ -7,26 +7,41 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
 
-// TestMain gives terraform an empty CLI configuration: some machines export
-// TF_CLI_CONFIG_FILE pointing at a file that does not exist. Under OpenTofu
-// it also sets the provider host the test framework uses.
+// TestMain runs the sweepers instead of the tests when -sweep is given
+// (resource.TestMain, see live_sweeper_test.go). For the tests it gives
+// terraform an empty CLI configuration (some machines export
+// TF_CLI_CONFIG_FILE pointing at a file that does not exist), and under
+// OpenTofu sets the provider host the test framework uses.
 func TestMain(m *testing.M) {
+	tfresource.TestMain(testRun{m})
+}
+
+// testRun is the run of the tests resource.TestMain starts.
+type testRun struct{ m *testing.M }
+
+func (r testRun) Run() int {
 	f, err := os.CreateTemp("", "terraformrc-*")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
 	_ = f.Close()
+	defer os.Remove(f.Name())
 	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
 	detectOpenTofu()
-	code := m.Run()
-	_ = os.Remove(f.Name())
-	os.Exit(code)
+	code := r.m.Run()
+	// A live run that ran no live test would pass without testing anything.
+	if code == 0 && liveMode() && liveTargetsStarted.Load() == 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: live mode (%s=1) ran no live test: select them with -run '^TestAccLive'\n", envLiveTests)
+		return 1
+	}
+	return code
 }
 
 // testProviderFactories serve the provider in-process: no registry, no
