@@ -59,10 +59,15 @@ var (
 // for, which a caller that serves many plan-time checks at once needs
 // beside the server (types.ConnectorServer) that answers the rest.
 type Lookups interface {
-	// FindUsers reads many accounts in a few batched requests, as the same
-	// user resources a sync emits; ids that name no account are absent.
-	// The protocol reads resources one at a time or lists them all.
+	// FindUsers reads many accounts in batched requests of
+	// AccountIDsPerLookup ids, as the same user resources a sync emits; ids
+	// that name no account are absent. The protocol reads resources one at
+	// a time or lists them all.
 	FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error)
+	// FindGroupMembers reads the members of groups, each once, as user
+	// resources: GroupIDsPerLookup groups to a search, a page of up to
+	// LookupPageSize accounts to a request.
+	FindGroupMembers(ctx context.Context, groupIDs []string) ([]*v2.Resource, error)
 	// RememberGroupDirectory passes on a group's directory id learned
 	// earlier (a resource's private state), which every membership write
 	// needs in its path, so that the write need not read the group first.
@@ -92,6 +97,14 @@ type Lookups interface {
 	// in its listing.
 	FindGroupsWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
 }
+
+// What one request of the batched lookups carries (Atlassian's limits), so
+// that a caller can tell which lookup costs fewer requests.
+const (
+	AccountIDsPerLookup = atlassian.MaxAccountIDsPerSearch
+	GroupIDsPerLookup   = atlassian.MaxGroupIDsPerSearch
+	LookupPageSize      = atlassian.MaxPageSize
+)
 
 // New builds a connector. It sends nothing: Validate checks the credentials.
 func New(_ context.Context, cfg Config) (*Connector, error) {

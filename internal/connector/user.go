@@ -152,7 +152,7 @@ func firstNonEmpty(values ...string) string {
 }
 
 // FindUsers reads the users among accountIDs as baton user resources, the
-// same as a sync emits them, in a few batched requests (see
+// same as a sync emits them, in batched requests of ten ids (see
 // atlassian.Client.FindUsers). Ids that name no user are absent from the
 // result. The baton SDK reads resources one at a time (ResourceGetter) or
 // lists them all, and its actions answer asynchronously after a second, so
@@ -161,6 +161,26 @@ func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.R
 	users, err := c.client.FindUsers(ctx, atlassian.AllDirectories, accountIDs)
 	if err != nil {
 		return nil, wrapError(err, "looking up %d accounts", len(accountIDs))
+	}
+	out := make([]*v2.Resource, 0, len(users))
+	for i := range users {
+		r, err := userResource(&users[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// FindGroupMembers reads the members of groups as user resources, each
+// once, in a few users searches filtered by groupIds (see
+// atlassian.Client.FindGroupMembers): where the accounts wanted are groups'
+// members, a page carries a hundred of them, a lookup by id ten.
+func (c *Connector) FindGroupMembers(ctx context.Context, groupIDs []string) ([]*v2.Resource, error) {
+	users, err := c.client.FindGroupMembers(ctx, atlassian.AllDirectories, groupIDs)
+	if err != nil {
+		return nil, wrapError(err, "reading the members of %d groups", len(groupIDs))
 	}
 	out := make([]*v2.Resource, 0, len(users))
 	for i := range users {

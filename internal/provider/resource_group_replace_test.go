@@ -255,7 +255,7 @@ func TestAccGroupReplacementGuard_oneListing(t *testing.T) {
 		}
 	}
 	wantExtra := map[string]int64{
-		"GET /admin/v2/orgs/{orgId}/directories/{dirId}/users":                             1,
+		"POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search":                     1,
 		"GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments": 1,
 	}
 	if fmt.Sprint(extra) != fmt.Sprint(wantExtra) {
