@@ -301,3 +301,31 @@ func TestFindMemberAccountsPicksTheCheaperLookup(t *testing.T) {
 		t.Fatalf("one unknown account cost %d requests, want 1", total)
 	}
 }
+
+// A group's member listing carries whole accounts: looking its members up
+// afterwards costs nothing.
+func TestListedMembersAnswerLookups(t *testing.T) {
+	d, env := newDirectory(t, 120)
+	ctx := context.Background()
+	g := writableGroup(t, env.State())
+	if _, found, err := d.GroupMembers(ctx, g.ID); err != nil || !found {
+		t.Fatalf("GroupMembers: %v, %v", found, err)
+	}
+	env.ResetStats()
+	accounts, err := d.FindAccounts(ctx, g.MemberAccountIDs)
+	if err != nil || len(accounts) != len(g.MemberAccountIDs) {
+		t.Fatalf("found %d accounts of %d members: %v", len(accounts), len(g.MemberAccountIDs), err)
+	}
+	want := map[string]string{}
+	for _, u := range env.State().Users {
+		want[u.AccountID] = u.Email
+	}
+	for id, a := range accounts {
+		if a.Email != want[id] {
+			t.Fatalf("account %s has email %q, want %q", id, a.Email, want[id])
+		}
+	}
+	if total := env.Stats().Total; total != 0 {
+		t.Fatalf("looking up %d listed members cost %d requests", len(g.MemberAccountIDs), total)
+	}
+}

@@ -216,6 +216,7 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 			out[id] = a
 		}
 	}
+	unknown = d.takeListed(unknown, out)
 	if len(unknown) == 0 {
 		return out, nil
 	}
@@ -267,6 +268,11 @@ func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][
 			out[id] = a
 		}
 	}
+	rest := d.takeListed(slices.Collect(maps.Keys(unknown)), out)
+	unknown = make(map[string]bool, len(rest))
+	for _, id := range rest {
+		unknown[id] = true
+	}
 	if len(unknown) == 0 {
 		return out, nil
 	}
@@ -310,6 +316,33 @@ func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][
 		}
 	}
 	return out, nil
+}
+
+// takeListed answers, from the accounts the connector's member listings
+// read, those among ids it can, into out, remembering them, and returns
+// the ids still to look up.
+func (d *Directory) takeListed(ids []string, out map[string]Account) []string {
+	if d.conn == nil || len(ids) == 0 {
+		return ids
+	}
+	listed := d.conn.ListedUsers(ids)
+	if len(listed) == 0 {
+		return ids
+	}
+	d.mu.Lock()
+	for _, r := range listed {
+		a := accountFromResource(r)
+		d.found[a.ID] = a
+		out[a.ID] = a
+	}
+	d.mu.Unlock()
+	rest := ids[:0:0]
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	return rest
 }
 
 // findAccounts asks the connector and remembers what it found.

@@ -48,6 +48,11 @@ type Connector struct {
 	// organization listing; its name is all the organization resource needs.
 	orgMu sync.Mutex
 	org   *atlassian.Organization
+
+	// listed holds, with Config.RememberListedUsers, the accounts group
+	// member listings read, by account id (nil: not kept).
+	listedMu sync.Mutex
+	listed   map[string]atlassian.User
 }
 
 var (
@@ -68,6 +73,11 @@ type Lookups interface {
 	// resources: GroupIDsPerLookup groups to a search, a page of up to
 	// LookupPageSize accounts to a request.
 	FindGroupMembers(ctx context.Context, groupIDs []string) ([]*v2.Resource, error)
+	// ListedUsers answers, without a request, the accounts among
+	// accountIDs that group member listings of this process have read, as
+	// user resources (none unless Config.RememberListedUsers). A member
+	// listing carries whole accounts; the protocol's grants carry ids.
+	ListedUsers(accountIDs []string) []*v2.Resource
 	// RememberGroupDirectory passes on a group's directory id learned
 	// earlier (a resource's private state), which every membership write
 	// needs in its path, so that the write need not read the group first.
@@ -112,7 +122,11 @@ func New(_ context.Context, cfg Config) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: client, orgID: client.OrganizationID()}, nil
+	c := &Connector{client: client, orgID: client.OrganizationID()}
+	if cfg.RememberListedUsers {
+		c.listed = map[string]atlassian.User{}
+	}
+	return c, nil
 }
 
 // Open builds a connector and its server, the pair every in-process

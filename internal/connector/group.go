@@ -77,10 +77,13 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 
 	if token == "" || strings.HasPrefix(token, membersPhase) {
 		cursor := strings.TrimPrefix(token, membersPhase)
-		page, err := s.c.client.SearchUsersPage(ctx, atlassian.AllDirectories, atlassian.UserSearch{GroupIDs: []string{groupID}}, cursor)
+		members := userRead
+		members.GroupIDs = []string{groupID}
+		page, err := s.c.client.SearchUsersPage(ctx, atlassian.AllDirectories, members, cursor)
 		if err != nil {
 			return nil, nil, wrapError(err, "listing the members of group %s", groupID)
 		}
+		s.c.rememberListed(page.Items)
 		out = make([]*v2.Grant, 0, len(page.Items))
 		for _, u := range page.Items {
 			out = append(out, newGrant(group, MemberSlug, resourceID(ResourceTypeUser, u.AccountID)))
