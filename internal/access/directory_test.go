@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -327,5 +328,32 @@ func TestListedMembersAnswerLookups(t *testing.T) {
 	}
 	if total := env.Stats().Total; total != 0 {
 		t.Fatalf("looking up %d listed members cost %d requests", len(g.MemberAccountIDs), total)
+	}
+
+	// A listed member whose status this process changes is not answered
+	// as it was listed.
+	d2, err := access.Open(ctx, orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var member string
+	for _, u := range env.State().Users {
+		if u.Status == "active" && len(u.PlatformRoles) == 0 && slices.Contains(g.MemberAccountIDs, u.AccountID) {
+			member = u.AccountID
+			break
+		}
+	}
+	if member == "" {
+		t.Fatal("no active member without platform roles to suspend")
+	}
+	if _, _, err := d2.GroupMembers(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d2.SuspendAccount(ctx, member, ""); err != nil {
+		t.Fatal(err)
+	}
+	after, err := d2.FindAccounts(ctx, []string{member})
+	if err != nil || after[member].Status != "suspended" {
+		t.Fatalf("after suspending %s, FindAccounts answers %+v, %v; want it suspended", member, after[member], err)
 	}
 }
