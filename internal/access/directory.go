@@ -104,7 +104,7 @@ type grantListing struct {
 // Open starts the Atlassian connector for one organization, as the edge
 // checked its configuration, and wraps its server. It sends nothing.
 func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
-	c, server, err := connector.Open(ctx, connector.Config{Config: cfg})
+	c, server, err := connector.Open(ctx, connector.Config{Config: cfg, RememberListedUsers: true})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -14,7 +15,6 @@ import (
 )
 
 const (
-	routeUsers      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users"
 	routeUserSearch = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"
 	routeGroupRoles = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"
 	routeAddMember  = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships"
@@ -76,7 +76,7 @@ func TestConcurrentReadersShareOneListing(t *testing.T) {
 		t.Error(err)
 	}
 	stats := env.Stats()
-	if stats.ByRoute[routeUsers] != 1 || stats.ByRoute[routeGroupRoles] != 1 || stats.Total != 2 {
+	if stats.ByRoute[routeUserSearch] != 1 || stats.ByRoute[routeGroupRoles] != 1 || stats.Total != 2 {
 		t.Fatalf("%d readers cost %v; want one member page and one role page", len(st.Users), stats.ByRoute)
 	}
 }
@@ -209,8 +209,8 @@ func TestFindAccountsBatchesAndRemembers(t *testing.T) {
 	if _, ok := found["5b10ac8d82e05b22deadbeef"]; ok {
 		t.Fatal("an id that names nobody was found")
 	}
-	if total := env.Stats().Total; total != 4 {
-		t.Fatalf("301 ids cost %d requests, want 4 batches of at most 100", total)
+	if total := env.Stats().Total; total != 31 {
+		t.Fatalf("301 ids cost %d requests, want 31 batches of at most ten (Atlassian's maxItems)", total)
 	}
 
 	// Found accounts are remembered: only the unknown id is asked again.
@@ -246,4 +246,114 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// FindMemberAccounts reads groups' members by group when that costs fewer
+// requests than by id (ten ids a request), and by id otherwise.
+func TestFindMemberAccountsPicksTheCheaperLookup(t *testing.T) {
+	d, env := newDirectory(t, 450)
+	ctx := context.Background()
+	st := env.State()
+	var big sandbox.Group
+	for _, g := range st.Groups {
+		if len(g.MemberAccountIDs) > len(big.MemberAccountIDs) {
+			big = g
+		}
+	}
+	if len(big.MemberAccountIDs) <= 20 {
+		t.Fatalf("the largest group has %d members: the test needs more than 20", len(big.MemberAccountIDs))
+	}
+
+	// A group's members, none known: one search by group costs a page per
+	// hundred members, where ids would cost one request per ten.
+	env.ResetStats()
+	found, err := d.FindMemberAccounts(ctx, map[string][]string{big.ID: big.MemberAccountIDs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != len(big.MemberAccountIDs) {
+		t.Fatalf("found %d accounts of %d members", len(found), len(big.MemberAccountIDs))
+	}
+	pages := (len(big.MemberAccountIDs) + 99) / 100
+	if got := env.Stats().ByRoute[routeUserSearch]; got != int64(pages) || env.Stats().Total != int64(pages) {
+		t.Fatalf("%d members cost %v, want %d page(s) of the search by group", len(big.MemberAccountIDs), env.Stats().ByRoute, pages)
+	}
+
+	// Asked again, they are known: nothing is sent. With one member of
+	// another group unknown, that one is read by id.
+	var other sandbox.Group
+	var stranger string
+	for _, g := range st.Groups {
+		for _, id := range g.MemberAccountIDs {
+			if _, known := found[id]; !known && g.ID != big.ID {
+				other, stranger = g, id
+			}
+		}
+	}
+	if stranger == "" {
+		t.Fatal("every member of every group is in the largest group")
+	}
+	env.ResetStats()
+	again, err := d.FindMemberAccounts(ctx, map[string][]string{big.ID: big.MemberAccountIDs, other.ID: {stranger}})
+	if err != nil || len(again) != len(big.MemberAccountIDs)+1 {
+		t.Fatalf("found %d accounts, want %d: %v", len(again), len(big.MemberAccountIDs)+1, err)
+	}
+	if total := env.Stats().Total; total != 1 {
+		t.Fatalf("one unknown account cost %d requests, want 1", total)
+	}
+}
+
+// A group's member listing carries whole accounts: looking its members up
+// afterwards costs nothing.
+func TestListedMembersAnswerLookups(t *testing.T) {
+	d, env := newDirectory(t, 120)
+	ctx := context.Background()
+	g := writableGroup(t, env.State())
+	if _, found, err := d.GroupMembers(ctx, g.ID); err != nil || !found {
+		t.Fatalf("GroupMembers: %v, %v", found, err)
+	}
+	env.ResetStats()
+	accounts, err := d.FindAccounts(ctx, g.MemberAccountIDs)
+	if err != nil || len(accounts) != len(g.MemberAccountIDs) {
+		t.Fatalf("found %d accounts of %d members: %v", len(accounts), len(g.MemberAccountIDs), err)
+	}
+	want := map[string]string{}
+	for _, u := range env.State().Users {
+		want[u.AccountID] = u.Email
+	}
+	for id, a := range accounts {
+		if a.Email != want[id] {
+			t.Fatalf("account %s has email %q, want %q", id, a.Email, want[id])
+		}
+	}
+	if total := env.Stats().Total; total != 0 {
+		t.Fatalf("looking up %d listed members cost %d requests", len(g.MemberAccountIDs), total)
+	}
+
+	// A listed member whose status this process changes is not answered
+	// as it was listed.
+	d2, err := access.Open(ctx, orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var member string
+	for _, u := range env.State().Users {
+		if u.Status == "active" && len(u.PlatformRoles) == 0 && slices.Contains(g.MemberAccountIDs, u.AccountID) {
+			member = u.AccountID
+			break
+		}
+	}
+	if member == "" {
+		t.Fatal("no active member without platform roles to suspend")
+	}
+	if _, _, err := d2.GroupMembers(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d2.SuspendAccount(ctx, member, ""); err != nil {
+		t.Fatal(err)
+	}
+	after, err := d2.FindAccounts(ctx, []string{member})
+	if err != nil || after[member].Status != "suspended" {
+		t.Fatalf("after suspending %s, FindAccounts answers %+v, %v; want it suspended", member, after[member], err)
+	}
 }

@@ -178,8 +178,8 @@ func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency 
 // workspace listing; the groups Atlassian's groups search finds holding a
 // role on the workspace and each one's listing (members and roles); the
 // accounts its users search finds there and each one's role listing; and
-// the accounts of the holding groups' members not known by then, in
-// batches. Atlassian lists role assignments per holder only, and the users
+// the accounts of the holding groups' members not known by then, by id or
+// by group, whichever costs fewer requests. Atlassian lists role assignments per holder only, and the users
 // search is not known to tell an account's own roles from its groups', so
 // the searches only pick whose listings are read, and the listings decide:
 // the search finds at least every account holding a role there itself, and
@@ -210,7 +210,7 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 		via       *Group
 	}
 	var viaGroups []through
-	var memberIDs []string
+	membersOf := map[string][]string{}
 	groups, err := d.groupsWithRoleOn(ctx, workspaceID)
 	if err != nil {
 		return nil, true, err
@@ -250,8 +250,8 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 				return nil, true, err
 			}
 			via := &holders[k]
+			membersOf[via.ID] = m.AccountIDs
 			for _, id := range m.AccountIDs {
-				memberIDs = append(memberIDs, id)
 				for _, r := range rolesOf[k] {
 					viaGroups = append(viaGroups, through{id, r, via})
 				}
@@ -259,7 +259,7 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 			k++
 		}
 	}
-	accounts, err := d.FindAccounts(ctx, memberIDs)
+	accounts, err := d.FindMemberAccounts(ctx, membersOf)
 	if err != nil {
 		return nil, true, err
 	}

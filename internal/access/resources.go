@@ -3,11 +3,14 @@ package access
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
 // Account is a user account as the connector syncs it.
@@ -200,8 +203,7 @@ func (d *Directory) knownAccount(id string) (a Account, found, known bool) {
 
 // FindAccounts reads the accounts among ids, keyed by id; ids that name no
 // account are absent. It answers from what the process holds, and looks up
-// the rest in batches: a thousand ids cost about ten requests, where a
-// listing costs one per hundred accounts of the organization.
+// the rest in batches of connector.AccountIDsPerLookup ids.
 func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
 	out := make(map[string]Account, len(ids))
 	var unknown []string
@@ -214,6 +216,7 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 			out[id] = a
 		}
 	}
+	unknown = d.takeListed(unknown, out)
 	if len(unknown) == 0 {
 		return out, nil
 	}
@@ -237,6 +240,109 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 		out[id] = a
 	}
 	return out, nil
+}
+
+// FindMemberAccounts reads the accounts of groups' members (members: each
+// group's member ids, as its listing gave them), keyed by id, as
+// FindAccounts does, but the cheaper way for the accounts not held yet:
+// by id, a batch of connector.AccountIDsPerLookup ids to a request, or by
+// the groups holding them, connector.GroupIDsPerLookup groups to a search
+// and a page of members to a request. A member the search no longer finds
+// (it left its group since) is absent.
+func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][]string) (map[string]Account, error) {
+	var ids []string
+	for _, m := range members {
+		ids = append(ids, m...)
+	}
+	if d.conn == nil {
+		return d.FindAccounts(ctx, ids)
+	}
+	out := make(map[string]Account, len(ids))
+	unknown := map[string]bool{}
+	for _, id := range ids {
+		a, found, known := d.knownAccount(id)
+		switch {
+		case !known:
+			unknown[id] = true
+		case found:
+			out[id] = a
+		}
+	}
+	rest := d.takeListed(slices.Collect(maps.Keys(unknown)), out)
+	unknown = make(map[string]bool, len(rest))
+	for _, id := range rest {
+		unknown[id] = true
+	}
+	if len(unknown) == 0 {
+		return out, nil
+	}
+	var groups []string
+	for g, m := range members {
+		if slices.ContainsFunc(m, func(id string) bool { return unknown[id] }) {
+			groups = append(groups, g)
+		}
+	}
+	slices.Sort(groups)
+	byGroups := 0
+	for chunk := range slices.Chunk(groups, connector.GroupIDsPerLookup) {
+		union := map[string]bool{}
+		for _, g := range chunk {
+			for _, id := range members[g] {
+				union[id] = true
+			}
+		}
+		byGroups += max(1, (len(union)+connector.LookupPageSize-1)/connector.LookupPageSize)
+	}
+	byIDs := (len(unknown) + connector.AccountIDsPerLookup - 1) / connector.AccountIDsPerLookup
+	if byIDs <= byGroups {
+		found, err := d.findAccounts(ctx, slices.Collect(maps.Keys(unknown)))
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, found)
+		return out, nil
+	}
+	resources, err := d.conn.FindGroupMembers(ctx, groups)
+	if err != nil {
+		return nil, describe(err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range resources {
+		a := accountFromResource(r)
+		d.found[a.ID] = a
+		if unknown[a.ID] {
+			out[a.ID] = a
+		}
+	}
+	return out, nil
+}
+
+// takeListed answers, from the accounts the connector's member listings
+// read, those among ids it can, into out, remembering them, and returns
+// the ids still to look up.
+func (d *Directory) takeListed(ids []string, out map[string]Account) []string {
+	if d.conn == nil || len(ids) == 0 {
+		return ids
+	}
+	listed := d.conn.ListedUsers(ids)
+	if len(listed) == 0 {
+		return ids
+	}
+	d.mu.Lock()
+	for _, r := range listed {
+		a := accountFromResource(r)
+		d.found[a.ID] = a
+		out[a.ID] = a
+	}
+	d.mu.Unlock()
+	rest := ids[:0:0]
+	for _, id := range ids {
+		if _, ok := out[id]; !ok {
+			rest = append(rest, id)
+		}
+	}
+	return rest
 }
 
 // findAccounts asks the connector and remembers what it found.

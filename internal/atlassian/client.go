@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -65,10 +64,6 @@ type Client struct {
 	limiter   *rate.Limiter
 	inFlight  *semaphore.Weighted
 	stats     counters
-
-	// smallAccountIDBatches is set when the organization refused a
-	// page-sized accountIds batch (see FindUsers).
-	smallAccountIDBatches atomic.Bool
 }
 
 // New builds a client. It sends nothing. The organization settings are

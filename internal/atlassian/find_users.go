@@ -2,28 +2,17 @@ package atlassian
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
 )
 
-// Account-id batches. The reference gives no cap on how many accountIds one
-// user listing accepts (groupIds has one: 10). A batch is at most one page,
-// so each costs one request; should an organization (or a proxy on the way)
-// refuse a large batch, FindUsers sends it again in pieces of groupIds' size,
-// the one cap the reference names, and keeps that size for the rest of the
-// client's life.
-const (
-	maxAccountIDsPerQuery  = MaxPageSize
-	safeAccountIDsPerQuery = MaxGroupIDsPerUserQuery
-)
+// MaxAccountIDsPerSearch is how many accountIds one users search may carry:
+// the document's maxItems, on the search body as on the GET form.
+const MaxAccountIDsPerSearch = 10
 
-// FindUsers reads the users among accountIDs, in batches through the
-// accountIds filter of the users search: a few requests for a thousand ids,
-// where reading them one by one costs a thousand and listing the whole
-// organization costs one per hundred users. Ids that name no user are simply
+// FindUsers reads the users among accountIDs, MaxAccountIDsPerSearch to a
+// users search, the searches in parallel. Ids that name no user are simply
 // absent from the result, which follows the order of the answers.
 func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs []string) ([]User, error) {
 	ids := slices.Clone(accountIDs)
@@ -35,12 +24,12 @@ func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs [
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	batches := slices.Collect(slices.Chunk(ids, c.accountIDBatch()))
+	batches := slices.Collect(slices.Chunk(ids, MaxAccountIDsPerSearch))
 	found := make([][]User, len(batches))
 	g, ctx := errgroup.WithContext(ctx)
 	for i, batch := range batches {
 		g.Go(func() error {
-			users, err := c.findUserBatch(ctx, directoryID, batch)
+			users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: batch, PlatformRoles: true}))
 			found[i] = users
 			return err
 		})
@@ -51,45 +40,39 @@ func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs [
 	return slices.Concat(found...), nil
 }
 
-// accountIDBatch is how many ids one request carries: a page's worth, or
-// fewer once the organization refused that many.
-func (c *Client) accountIDBatch() int {
-	if c.smallAccountIDBatches.Load() {
-		return min(safeAccountIDsPerQuery, c.pageSize)
+// FindGroupMembers reads the members of groups (ids), MaxGroupIDsPerSearch
+// groups to a users search, each user once: where the accounts wanted are a
+// few groups' members, a page carries a hundred of them, where a lookup by
+// id carries ten.
+func (c *Client) FindGroupMembers(ctx context.Context, directoryID string, groupIDs []string) ([]User, error) {
+	ids := slices.Clone(groupIDs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > 0 && ids[0] == "" {
+		ids = ids[1:]
 	}
-	return min(maxAccountIDsPerQuery, c.pageSize)
-}
-
-func (c *Client) findUserBatch(ctx context.Context, directoryID string, batch []string) ([]User, error) {
-	users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: batch, PlatformRoles: true}))
-	if err == nil || len(batch) <= safeAccountIDsPerQuery || !refusedBatch(err) {
-		return users, err
+	batches := slices.Collect(slices.Chunk(ids, MaxGroupIDsPerSearch))
+	found := make([][]User, len(batches))
+	g, ctx := errgroup.WithContext(ctx)
+	for i, batch := range batches {
+		g.Go(func() error {
+			users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{GroupIDs: batch, PlatformRoles: true}))
+			found[i] = users
+			return err
+		})
 	}
-	// Too many ids for this organization, or a URL too long for a proxy on
-	// the way (or a malformed id, which the smaller batches report again):
-	// remember, and split.
-	c.smallAccountIDBatches.Store(true)
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
 	var out []User
-	for piece := range slices.Chunk(batch, safeAccountIDsPerQuery) {
-		users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: piece, PlatformRoles: true}))
-		if err != nil {
-			return nil, err
+	for _, users := range found {
+		for _, u := range users {
+			if !seen[u.AccountID] {
+				seen[u.AccountID] = true
+				out = append(out, u)
+			}
 		}
-		out = append(out, users...)
 	}
 	return out, nil
-}
-
-// refusedBatch tells whether an answer may mean the batch was too large: 400,
-// or 414 and 431 from a proxy that limits the URL or header size.
-func refusedBatch(err error) bool {
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	switch apiErr.StatusCode {
-	case http.StatusBadRequest, http.StatusRequestURITooLong, http.StatusRequestHeaderFieldsTooLarge:
-		return true
-	}
-	return false
 }

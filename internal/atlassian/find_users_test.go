@@ -2,6 +2,7 @@ package atlassian_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -46,9 +47,10 @@ func TestFindUsersBatchesAccountIDs(t *testing.T) {
 	if got := foundIDs(users); !slices.Equal(got, known) {
 		t.Fatalf("found %d accounts, want the %d that exist", len(got), len(known))
 	}
-	// 255 distinct ids in batches of 100: three requests, one page each.
-	if got := env.Stats().Total; got != 3 {
-		t.Fatalf("%d requests for 255 ids, want 3", got)
+	// 255 distinct ids in batches of ten (the document's maxItems): 26
+	// requests, one page each.
+	if got := env.Stats().Total; got != 26 {
+		t.Fatalf("%d requests for 255 ids, want 26", got)
 	}
 
 	env.ResetStats()
@@ -60,36 +62,49 @@ func TestFindUsersBatchesAccountIDs(t *testing.T) {
 	}
 }
 
-// An organization that caps accountIds below a page (the reference gives no
-// cap): the refused batch is split, and later lookups start small.
-func TestFindUsersSplitsRefusedBatches(t *testing.T) {
-	env := startSandbox(t, 120, 2, 1)
-	env.Update(func(st *sandbox.State) error {
-		st.Settings.MaxAccountIDsPerQuery = 10
-		return nil
-	})
-	ids, known := wantIDs(env.State(), 0)
-	slices.Sort(known)
+// The document's maxItems of accountIds is ten: an eleventh is refused,
+// not served.
+func TestUsersSearchRefusesElevenAccountIDs(t *testing.T) {
+	env := startSandbox(t, 20, 2, 1)
+	_, known := wantIDs(env.State(), 0)
 	c := newClient(t, env, 0)
+	_, err := c.SearchUsersPage(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: known[:11]}, "")
+	if !errors.Is(err, atlassian.ErrBadRequest) {
+		t.Fatalf("eleven accountIds: %v, want a bad request", err)
+	}
+	page, err := c.SearchUsersPage(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: known[:10]}, "")
+	if err != nil || len(page.Items) != 10 {
+		t.Fatalf("ten accountIds: %d users, %v", len(page.Items), err)
+	}
+}
 
-	env.ResetStats()
-	users, err := c.FindUsers(context.Background(), atlassian.AllDirectories, ids)
+// The members of several groups: ten groups to a search, each account once.
+func TestFindGroupMembers(t *testing.T) {
+	env := startSandbox(t, 300, 14, 1)
+	st := env.State()
+	want := map[string]bool{}
+	var groupIDs []string
+	for _, g := range st.Groups {
+		groupIDs = append(groupIDs, g.ID)
+		for _, id := range g.MemberAccountIDs {
+			want[id] = true
+		}
+	}
+	if len(groupIDs) <= atlassian.MaxGroupIDsPerSearch || len(want) == 0 {
+		t.Fatalf("%d groups and %d members: the test needs more than ten groups with members", len(groupIDs), len(want))
+	}
+	c := newClient(t, env, 0)
+	users, err := c.FindGroupMembers(context.Background(), atlassian.AllDirectories, groupIDs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := foundIDs(users); !slices.Equal(got, known) {
-		t.Fatalf("found %d accounts, want %d", len(got), len(known))
+	got := foundIDs(users)
+	if len(got) != len(want) || slices.Compact(slices.Clone(got)) == nil || len(slices.Compact(slices.Clone(got))) != len(got) {
+		t.Fatalf("found %d accounts (%d distinct), want the %d members", len(got), len(slices.Compact(slices.Clone(got))), len(want))
 	}
-	// Two refused batches (100 and 20 ids), then 12 batches of 10.
-	if got := env.Stats().Total; got != 14 {
-		t.Fatalf("%d requests, want 2 refused and 12 of ten ids", got)
-	}
-
-	env.ResetStats()
-	if _, err := c.FindUsers(context.Background(), atlassian.AllDirectories, ids); err != nil {
-		t.Fatal(err)
-	}
-	if got := env.Stats().Total; got != 12 {
-		t.Fatalf("second lookup: %d requests, want 12 (no refused batch)", got)
+	for _, id := range got {
+		if !want[id] {
+			t.Fatalf("%s is no member of these groups", id)
+		}
 	}
 }

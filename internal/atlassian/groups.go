@@ -20,47 +20,25 @@ const (
 	routeGroupRoleRevoke      = "/v2/orgs/{orgId}/directories/{directoryId}/groups/{groupId}/role-assignments/revoke"
 )
 
-// ListGroupsPage reads one page of groups with GET and query filters.
-func (c *Client) ListGroupsPage(ctx context.Context, directoryID string, filter GroupFilter, cursor string) (Page[Group], error) {
-	q := c.pageQuery(cursor)
-	addAll(q, "groupIds", filter.GroupIDs)
-	addAll(q, "accountIds", filter.AccountIDs)
-	if filter.SearchTerm != "" {
-		q.Set("searchTerm", filter.SearchTerm)
-	}
-	var out listResponse[Group]
-	err := c.do(ctx, request{
-		method: http.MethodGet, route: routeGroups,
-		path: pathf(routeGroups, c.orgID, directoryID), query: q, replaySafe: true,
-	}, &out)
-	return pageOf(out), err
-}
-
-// SearchGroupsPage reads one page of groups with POST .../groups/search, the
-// form that outlives GET after 2027-06-30. Filters, limit and cursor travel
-// in the JSON body.
+// SearchGroupsPage reads one page of groups with POST .../groups/search (the
+// GET listing is deprecated). Filters, limit and cursor travel in the JSON
+// body; the filters are sent again with every cursor.
 func (c *Client) SearchGroupsPage(ctx context.Context, directoryID string, filter GroupFilter, cursor string) (Page[Group], error) {
 	body := struct {
 		SearchTerm  string   `json:"searchTerm,omitempty"`
+		GroupNames  []string `json:"groupNames,omitempty"`
 		GroupIDs    []string `json:"groupIds,omitempty"`
 		AccountIDs  []string `json:"accountIds,omitempty"`
 		ResourceIDs []string `json:"resourceIds,omitempty"`
 		Limit       int      `json:"limit"`
 		Cursor      string   `json:"cursor,omitempty"`
-	}{filter.SearchTerm, filter.GroupIDs, filter.AccountIDs, filter.ResourceIDs, c.pageSize, cursor}
+	}{filter.SearchTerm, filter.GroupNames, filter.GroupIDs, filter.AccountIDs, filter.ResourceIDs, c.pageSize, cursor}
 	var out listResponse[Group]
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroupsSearch,
 		path: pathf(routeGroupsSearch, c.orgID, directoryID), body: body, replaySafe: true,
 	}, &out)
 	return pageOf(out), err
-}
-
-// Groups lists every group matching the filter, to the last page.
-func (c *Client) Groups(ctx context.Context, directoryID string, filter GroupFilter) iter.Seq2[Group, error] {
-	return All(ctx, func(ctx context.Context, cursor string) (Page[Group], error) {
-		return c.ListGroupsPage(ctx, directoryID, filter, cursor)
-	})
 }
 
 // SearchGroups walks every page of a groups search, resending its filters
@@ -127,9 +105,11 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 }
 
 // FindGroupByName returns the group whose name equals name (Atlassian group
-// names are case-insensitive), or ErrNotFound.
+// names are case-insensitive), or ErrNotFound. It asks the groups search for
+// the exact name (groupNames); the name is compared again, so a server that
+// matched more loosely cannot hand back another group.
 func (c *Client) FindGroupByName(ctx context.Context, directoryID, name string) (*Group, error) {
-	for g, err := range c.Groups(ctx, directoryID, GroupFilter{SearchTerm: name}) {
+	for g, err := range c.SearchGroups(ctx, directoryID, GroupFilter{GroupNames: []string{name}}) {
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +118,7 @@ func (c *Client) FindGroupByName(ctx context.Context, directoryID, name string) 
 		}
 	}
 	return nil, &APIError{
-		Method: http.MethodGet, Route: routeGroups, StatusCode: http.StatusNotFound,
+		Method: http.MethodPost, Route: routeGroupsSearch, StatusCode: http.StatusNotFound,
 		Detail: fmt.Sprintf("no group is named %q", name), kinds: []error{ErrNotFound},
 	}
 }

@@ -24,8 +24,8 @@ const (
 )
 
 // PermissionRule grants a role on a workspace to the invited people. Role
-// is a workspace role, given as Atlassian's role ids (atlassian/user) or as
-// the invitation's short names (user); the client sends the short name.
+// is a workspace role id (atlassian/user), which is what the client sends;
+// a short name (user) is completed to its id.
 type PermissionRule struct {
 	Resource string
 	Role     string
@@ -43,7 +43,7 @@ type Invitation struct {
 // RoleResult is the outcome of one permission rule for one email.
 type RoleResult struct {
 	Resource string
-	Role     string // as given in the Invitation
+	Role     string // as given in the Invitation, whatever form the answer used
 	Status   string
 	Reason   string
 }
@@ -106,9 +106,23 @@ type inviteAnswer struct {
 	} `json:"data"`
 }
 
-// InviteRoleName is the invitation's name of a workspace role: its id
-// without the atlassian/ prefix.
-func InviteRoleName(role string) string { return strings.TrimPrefix(role, "atlassian/") }
+// roleIDPrefix starts every workspace role id the invitation takes.
+const roleIDPrefix = "atlassian/"
+
+// InviteRoleID is the role id an invitation sends for a workspace role
+// given as its id (atlassian/user) or its short name (user).
+func InviteRoleID(role string) string {
+	if strings.Contains(role, "/") {
+		return role
+	}
+	return roleIDPrefix + role
+}
+
+// sameInviteRole tells whether a role of an answer names the role given:
+// answers may echo the id (atlassian/user) or the short name (user).
+func sameInviteRole(given, answered string) bool {
+	return strings.TrimPrefix(given, roleIDPrefix) == strings.TrimPrefix(answered, roleIDPrefix)
+}
 
 // Invite invites people by email, EmailsPerInvitation to a call, and
 // returns one result per distinct email, in the order given. The call is
@@ -127,7 +141,7 @@ func (c *Client) Invite(ctx context.Context, inv Invitation) ([]InviteResult, er
 	}
 	rules := make([]inviteRuleJSON, len(inv.Rules))
 	for i, r := range inv.Rules {
-		rules[i] = inviteRuleJSON{Resource: r.Resource, Role: InviteRoleName(r.Role)}
+		rules[i] = inviteRuleJSON{Resource: r.Resource, Role: InviteRoleID(r.Role)}
 	}
 	var out []InviteResult
 	for batch := range slices.Chunk(emails, EmailsPerInvitation) {
@@ -189,13 +203,24 @@ func (c *Client) inviteBatch(ctx context.Context, inv Invitation, emails []strin
 	return out, nil
 }
 
-// givenRole maps a role name of the answer back to the spelling of the
-// invitation, so callers can match results to what they asked for.
+// givenRole maps a role of the answer back to the spelling of the
+// invitation, so callers can match results to what they asked for. A role
+// the answer names as an ARI (the document's example does) is taken as the
+// invitation's role on that resource when the invitation gave only one
+// there; anything else is kept as answered.
 func (c *Client) givenRole(rules []PermissionRule, resource, answered string) string {
+	var onResource []string
 	for _, r := range rules {
-		if r.Resource == resource && InviteRoleName(r.Role) == InviteRoleName(answered) {
+		if r.Resource != resource {
+			continue
+		}
+		if sameInviteRole(r.Role, answered) {
 			return r.Role
 		}
+		onResource = append(onResource, r.Role)
+	}
+	if len(onResource) == 1 && strings.HasPrefix(answered, "ari:") {
+		return onResource[0]
 	}
 	return answered
 }

@@ -130,21 +130,14 @@ type Page[T any] struct {
 	Next  string
 }
 
-// UserFilter narrows a user listing. Empty fields do not filter.
-type UserFilter struct {
-	GroupIDs     []string // at most 10, an API limit
-	AccountIDs   []string
-	Statuses     []string
-	SearchTerm   string
-	EmailDomains []string
-}
-
-// GroupFilter narrows a group listing. Empty fields do not filter.
+// GroupFilter narrows a groups search. Empty fields do not filter.
 type GroupFilter struct {
 	SearchTerm string
-	GroupIDs   []string
-	AccountIDs []string
-	// ResourceIDs (ARIs) keeps the groups holding a role on any of them;
-	// only the search form (SearchGroupsPage) takes it.
+	// GroupNames are exact names (at most 100).
+	GroupNames []string
+	GroupIDs   []string // at most 10
+	AccountIDs []string // at most 10
+	// ResourceIDs (ARIs, at most 20) keeps the groups holding a role on any
+	// of them.
 	ResourceIDs []string
 }

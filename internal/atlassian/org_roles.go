@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 )
 
 const (
@@ -47,62 +45,22 @@ func (c *Client) orgRole(ctx context.Context, route, accountID, role string) err
 }
 
 // UserDirectoryID finds the real directory of a user, which the v2 user
-// writes (suspend, restore) take in their path. The user read through the
-// "-" directory names its own directory in links.self
-// (.../directories/{directoryId}/users/{accountId}); should a tenant echo
-// "-" there instead, the directoryId of the user's role assignments says it.
+// writes (suspend, restore) take in their path: the directories listing
+// filtered by accountId. An account in no directory is ErrNotFound; one in
+// several (it can be, in an organization with several directories) is
+// answered with the first, as listed.
 func (c *Client) UserDirectoryID(ctx context.Context, accountID string) (string, error) {
-	var out struct {
-		Data struct {
-			AccountID string `json:"accountId"`
-			Links     struct {
-				Self string `json:"self"`
-			} `json:"links"`
-		} `json:"data"`
-	}
-	err := c.do(ctx, request{
-		method: http.MethodGet, route: routeUser,
-		path: pathf(routeUser, c.orgID, AllDirectories, accountID), replaySafe: true,
-	}, &out)
-	if err != nil {
-		return "", err
-	}
-	if id := directoryOfLink(out.Data.Links.Self); id != "" && id != AllDirectories {
-		return id, nil
-	}
-	// Any item names the user's directory, whether or not its roles are the
-	// user's own, so the whole page is read as sent.
-	page, err := c.listUserRoleListingPage(ctx, AllDirectories, accountID, "")
-	if err != nil {
-		return "", err
-	}
-	for _, a := range page.Items {
-		if a.DirectoryID != "" && a.DirectoryID != AllDirectories {
-			return a.DirectoryID, nil
+	for d, err := range c.AccountDirectories(ctx, accountID) {
+		if err != nil {
+			return "", err
+		}
+		if d.ID != "" && d.ID != AllDirectories {
+			return d.ID, nil
 		}
 	}
 	return "", &APIError{
-		Method: http.MethodGet, Route: routeUser, StatusCode: http.StatusOK,
-		Detail: "the user " + accountID + " does not name its directory (links.self " + out.Data.Links.Self + ", and no role assignment with a directoryId)",
-		kinds:  []error{ErrMalformedResponse},
+		Method: http.MethodGet, Route: routeDirectories, StatusCode: http.StatusNotFound,
+		Detail: "no directory of the organization holds the account " + accountID,
+		kinds:  []error{ErrNotFound},
 	}
-}
-
-// directoryOfLink extracts {directoryId} from a user's links.self.
-func directoryOfLink(self string) string {
-	u, err := url.Parse(self)
-	if err != nil {
-		return ""
-	}
-	parts := strings.Split(u.EscapedPath(), "/")
-	for i := 0; i+1 < len(parts); i++ {
-		if parts[i] == "directories" {
-			id, err := url.PathUnescape(parts[i+1])
-			if err != nil {
-				return ""
-			}
-			return id
-		}
-	}
-	return ""
 }

@@ -68,16 +68,3 @@ func TestOrganizationRoleAndLifecycleAnswers(t *testing.T) {
 		}
 	}
 }
-
-// A user whose links.self names the "-" directory: its role assignments
-// name the real one.
-func TestUserDirectoryIDFromRoleAssignments(t *testing.T) {
-	c, n := scripted(t,
-		body(http.StatusOK, "application/json", `{"data":{"accountId":"acc-1","links":{"self":"https://api.atlassian.com/admin/v2/orgs/org-1/directories/-/users/acc-1"}}}`),
-		body(http.StatusOK, "application/json", `{"data":[{"resourceId":"ari:cloud:platform::org/org-1","resourceOwner":"platform","roles":["atlassian/org-admin"],"directoryId":null},{"resourceId":"ari:cloud:jira::site/1","resourceOwner":"jira","roles":["atlassian/user"],"directoryId":"dir-9"}],"links":{}}`),
-	)
-	got, err := c.UserDirectoryID(context.Background(), "acc-1")
-	if err != nil || got != "dir-9" || n.Load() != 2 {
-		t.Fatalf("UserDirectoryID = %q, %v after %d requests; want dir-9 after 2", got, err, n.Load())
-	}
-}

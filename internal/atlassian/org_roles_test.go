@@ -71,9 +71,15 @@ func TestUserDirectoryID(t *testing.T) {
 	env := startSandbox(t, 5, 1, 1)
 	c := newClient(t, env, 0)
 	u := env.State().Users[0]
+	env.ResetStats()
 	got, err := c.UserDirectoryID(context.Background(), u.AccountID)
 	if err != nil || got != u.DirectoryID {
 		t.Fatalf("UserDirectoryID = %q, %v; want %q", got, err, u.DirectoryID)
+	}
+	// The declared way: the directories listing filtered by accountId, one
+	// request.
+	if stats := env.Stats(); stats.Total != 1 || stats.ByRoute["GET /admin/v2/orgs/{orgId}/directories"] != 1 {
+		t.Fatalf("UserDirectoryID sent %v, want one directories listing", stats.ByRoute)
 	}
 	if _, err := c.UserDirectoryID(context.Background(), "no-such-account"); !errors.Is(err, atlassian.ErrNotFound) {
 		t.Fatalf("unknown account: %v", err)

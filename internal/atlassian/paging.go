@@ -98,14 +98,6 @@ func (c *Client) pageQuery(cursor string) url.Values {
 	return q
 }
 
-func addAll(q url.Values, key string, values []string) {
-	for _, v := range values {
-		if v != "" {
-			q.Add(key, v)
-		}
-	}
-}
-
 // pathf builds a path from a template whose {placeholders} are replaced, in
 // order, by the escaped values. The template itself is the route.
 func pathf(template string, values ...string) string {

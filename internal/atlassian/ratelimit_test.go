@@ -19,7 +19,7 @@ func TestRateLimitObservedFromTheSandbox(t *testing.T) {
 	c := newClient(t, env, 0)
 
 	ctx, plain := atlassian.ObserveRateLimit(context.Background())
-	if _, err := c.ListUsersPage(ctx, atlassian.AllDirectories, atlassian.UserFilter{}, ""); err != nil {
+	if _, err := c.SearchUsersPage(ctx, atlassian.AllDirectories, atlassian.UserSearch{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if rl, ok := plain.Last(); ok {
@@ -29,7 +29,7 @@ func TestRateLimitObservedFromTheSandbox(t *testing.T) {
 	env.SetFaults(sandbox.Faults{RateLimitPerSecond: 50})
 	outer, outerObs := atlassian.ObserveRateLimit(context.Background())
 	ctx, served := atlassian.ObserveRateLimit(outer)
-	if _, err := c.ListUsersPage(ctx, atlassian.AllDirectories, atlassian.UserFilter{}, ""); err != nil {
+	if _, err := c.SearchUsersPage(ctx, atlassian.AllDirectories, atlassian.UserSearch{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	rl, ok := served.Last()

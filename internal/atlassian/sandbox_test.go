@@ -77,14 +77,14 @@ func TestUsersPageToTheEndAndFilter(t *testing.T) {
 	env := startSandbox(t, 157, 6, 1)
 	c := newClient(t, env, 20) // 8 pages
 	st := env.State()
-	users, err := atlassian.Collect(c.Users(context.Background(), atlassian.AllDirectories, atlassian.UserFilter{}))
+	users, err := atlassian.Collect(c.SearchUsers(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(users) != len(st.Users) {
 		t.Fatalf("listed %d users, the org has %d", len(users), len(st.Users))
 	}
-	if got := env.Stats().ByRoute["GET /admin/v2/orgs/{orgId}/directories/{dirId}/users"]; got != 8 {
+	if got := env.Stats().ByRoute["POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"]; got != 8 {
 		t.Fatalf("paging 157 users by 20 took %d requests, want 8", got)
 	}
 
@@ -102,7 +102,7 @@ func TestUsersPageToTheEndAndFilter(t *testing.T) {
 		t.Fatalf("members of %s = %v, want %v", g.Name, ids, g.MemberAccountIDs)
 	}
 
-	suspended, err := atlassian.Collect(c.Users(context.Background(), atlassian.AllDirectories, atlassian.UserFilter{Statuses: []string{"suspended"}}))
+	suspended, err := atlassian.Collect(c.SearchUsers(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{Statuses: []string{"suspended"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestUsersPageToTheEndAndFilter(t *testing.T) {
 		}
 	}
 	first := st.Users[3]
-	found, err := atlassian.Collect(c.Users(context.Background(), atlassian.AllDirectories, atlassian.UserFilter{SearchTerm: first.Email}))
+	found, err := atlassian.Collect(c.SearchUsers(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{SearchTerm: first.Email}))
 	if err != nil || len(found) != 1 || found[0].AccountID != first.AccountID {
 		t.Fatalf("search by email %q = %+v, %v", first.Email, found, err)
 	}
@@ -131,9 +131,16 @@ func TestGroupsListSearchGetCreateDelete(t *testing.T) {
 	c := newClient(t, env, 10)
 	ctx := context.Background()
 	st := env.State()
-	listed, err := atlassian.Collect(c.Groups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}))
+	listed, err := atlassian.Collect(c.SearchGroups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}))
 	if err != nil || len(listed) != len(st.Groups) {
 		t.Fatalf("listed %d groups of %d: %v", len(listed), len(st.Groups), err)
+	}
+	byName, err := c.FindGroupByName(ctx, atlassian.AllDirectories, strings.ToUpper(st.Groups[3].Name))
+	if err != nil || byName.ID != st.Groups[3].ID {
+		t.Fatalf("FindGroupByName(%q) = %+v, %v", st.Groups[3].Name, byName, err)
+	}
+	if _, err := c.FindGroupByName(ctx, atlassian.AllDirectories, st.Groups[3].Name[:len(st.Groups[3].Name)-1]); !errors.Is(err, atlassian.ErrNotFound) {
+		t.Fatalf("a name's prefix found a group: %v", err)
 	}
 	var searched []atlassian.Group
 	cursor := ""
@@ -428,7 +435,7 @@ func TestFaultsAreSurvivedOrReported(t *testing.T) {
 		env.SetFaults(sandbox.Faults{ErrorRate: 0.3, ErrorStatus: 503})
 		defer env.ClearFaults()
 		c := newClient(t, env, 10)
-		users, err := atlassian.Collect(c.Users(ctx, atlassian.AllDirectories, atlassian.UserFilter{}))
+		users, err := atlassian.Collect(c.SearchUsers(ctx, atlassian.AllDirectories, atlassian.UserSearch{}))
 		if err != nil || len(users) != 60 {
 			t.Fatalf("%d users: %v", len(users), err)
 		}
@@ -437,7 +444,7 @@ func TestFaultsAreSurvivedOrReported(t *testing.T) {
 		env.SetFaults(sandbox.Faults{ResetConnectionRate: 0.3})
 		defer env.ClearFaults()
 		c := newClient(t, env, 10)
-		users, err := atlassian.Collect(c.Users(ctx, atlassian.AllDirectories, atlassian.UserFilter{}))
+		users, err := atlassian.Collect(c.SearchUsers(ctx, atlassian.AllDirectories, atlassian.UserSearch{}))
 		if err != nil || len(users) != 60 {
 			t.Fatalf("%d users: %v", len(users), err)
 		}
@@ -486,7 +493,7 @@ func TestFiftyThousandUsersPageOut(t *testing.T) {
 	c := newClient(t, env, 0)
 	start := time.Now()
 	n := 0
-	for _, err := range c.Users(context.Background(), atlassian.AllDirectories, atlassian.UserFilter{}) {
+	for _, err := range c.SearchUsers(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{}) {
 		if err != nil {
 			t.Fatal(err)
 		}

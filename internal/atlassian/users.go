@@ -8,44 +8,20 @@ import (
 )
 
 const (
-	routeUsers               = "/v2/orgs/{orgId}/directories/{directoryId}/users"
 	routeUser                = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}"
 	routeUserRoleAssignments = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/role-assignments"
 	routeUserSuspend         = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/suspend"
 	routeUserRestore         = "/v2/orgs/{orgId}/directories/{directoryId}/users/{accountId}/restore"
 )
 
-// MaxGroupIDsPerUserQuery is how many groupIds one user listing may filter by.
-const MaxGroupIDsPerUserQuery = 10
+// MaxGroupIDsPerSearch is how many groupIds one users search may filter
+// by (the document's maxItems).
+const MaxGroupIDsPerSearch = 10
 
-// ListUsersPage reads one page of users. directoryID is usually AllDirectories.
-func (c *Client) ListUsersPage(ctx context.Context, directoryID string, filter UserFilter, cursor string) (Page[User], error) {
-	q := c.pageQuery(cursor)
-	addAll(q, "groupIds", filter.GroupIDs)
-	addAll(q, "accountIds", filter.AccountIDs)
-	addAll(q, "status", filter.Statuses)
-	addAll(q, "emailDomains", filter.EmailDomains)
-	if filter.SearchTerm != "" {
-		q.Set("searchTerm", filter.SearchTerm)
-	}
-	var out listResponse[User]
-	err := c.do(ctx, request{
-		method: http.MethodGet, route: routeUsers,
-		path: pathf(routeUsers, c.orgID, directoryID), query: q, replaySafe: true,
-	}, &out)
-	return pageOf(out), err
-}
-
-// Users lists every user matching the filter, page after page to the last.
-func (c *Client) Users(ctx context.Context, directoryID string, filter UserFilter) iter.Seq2[User, error] {
-	return All(ctx, func(ctx context.Context, cursor string) (Page[User], error) {
-		return c.ListUsersPage(ctx, directoryID, filter, cursor)
-	})
-}
-
-// GroupMembers lists every member of a group (users filtered by groupIds).
+// GroupMembers lists every member of a group: the users search filtered by
+// groupIds.
 func (c *Client) GroupMembers(ctx context.Context, groupID string) iter.Seq2[User, error] {
-	return c.Users(ctx, AllDirectories, UserFilter{GroupIDs: []string{groupID}})
+	return c.SearchUsers(ctx, AllDirectories, UserSearch{GroupIDs: []string{groupID}})
 }
 
 // GetUser reads one user; an unknown account id is ErrNotFound.

@@ -10,17 +10,16 @@ import (
 
 const routeUsersSearch = "/v2/orgs/{orgId}/directories/{directoryId}/users/search"
 
-// EmailsPerSearch is how many emails one users search carries. The search's
-// list sizes are unconfirmed; the GET form takes ten ids, so the client
-// keeps to that.
-const EmailsPerSearch = 10
+// EmailsPerSearch is how many emails one users search carries: the
+// document's maxItems of emails.
+const EmailsPerSearch = 100
 
 // UserSearch is the filter set of the users search. Empty fields do not
 // filter; SearchTerm and Emails cannot be combined (Atlassian answers 400).
 type UserSearch struct {
-	AccountIDs   []string
+	AccountIDs   []string // at most 10 (MaxAccountIDsPerSearch)
 	DirectoryIDs []string
-	GroupIDs     []string // at most 10
+	GroupIDs     []string // at most 10 (MaxGroupIDsPerSearch)
 	RoleIDs      []string
 	ResourceIDs  []string
 	Statuses     []string

@@ -17,6 +17,11 @@ type Config struct {
 	Retry atlassian.RetryPolicy
 	// HTTPClient replaces the client's transport (nil: pooled default).
 	HTTPClient *http.Client
+	// RememberListedUsers keeps the accounts that group member listings
+	// read, for ListedUsers: for a process that reads members and then
+	// asks about their accounts (the provider), not for a long-running
+	// connector, whose memory would only grow.
+	RememberListedUsers bool
 }
 
 func (c Config) clientConfig() atlassian.Config {

@@ -48,6 +48,11 @@ type Connector struct {
 	// organization listing; its name is all the organization resource needs.
 	orgMu sync.Mutex
 	org   *atlassian.Organization
+
+	// listed holds, with Config.RememberListedUsers, the accounts group
+	// member listings read, by account id (nil: not kept).
+	listedMu sync.Mutex
+	listed   map[string]atlassian.User
 }
 
 var (
@@ -59,10 +64,20 @@ var (
 // for, which a caller that serves many plan-time checks at once needs
 // beside the server (types.ConnectorServer) that answers the rest.
 type Lookups interface {
-	// FindUsers reads many accounts in a few batched requests, as the same
-	// user resources a sync emits; ids that name no account are absent.
-	// The protocol reads resources one at a time or lists them all.
+	// FindUsers reads many accounts in batched requests of
+	// AccountIDsPerLookup ids, as the same user resources a sync emits; ids
+	// that name no account are absent. The protocol reads resources one at
+	// a time or lists them all.
 	FindUsers(ctx context.Context, accountIDs []string) ([]*v2.Resource, error)
+	// FindGroupMembers reads the members of groups, each once, as user
+	// resources: GroupIDsPerLookup groups to a search, a page of up to
+	// LookupPageSize accounts to a request.
+	FindGroupMembers(ctx context.Context, groupIDs []string) ([]*v2.Resource, error)
+	// ListedUsers answers, without a request, the accounts among
+	// accountIDs that group member listings of this process have read, as
+	// user resources (none unless Config.RememberListedUsers). A member
+	// listing carries whole accounts; the protocol's grants carry ids.
+	ListedUsers(accountIDs []string) []*v2.Resource
 	// RememberGroupDirectory passes on a group's directory id learned
 	// earlier (a resource's private state), which every membership write
 	// needs in its path, so that the write need not read the group first.
@@ -93,13 +108,25 @@ type Lookups interface {
 	FindGroupsWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
 }
 
+// What one request of the batched lookups carries (Atlassian's limits), so
+// that a caller can tell which lookup costs fewer requests.
+const (
+	AccountIDsPerLookup = atlassian.MaxAccountIDsPerSearch
+	GroupIDsPerLookup   = atlassian.MaxGroupIDsPerSearch
+	LookupPageSize      = atlassian.MaxPageSize
+)
+
 // New builds a connector. It sends nothing: Validate checks the credentials.
 func New(_ context.Context, cfg Config) (*Connector, error) {
 	client, err := atlassian.New(cfg.clientConfig())
 	if err != nil {
 		return nil, err
 	}
-	return &Connector{client: client, orgID: client.OrganizationID()}, nil
+	c := &Connector{client: client, orgID: client.OrganizationID()}
+	if cfg.RememberListedUsers {
+		c.listed = map[string]atlassian.User{}
+	}
+	return c, nil
 }
 
 // Open builds a connector and its server, the pair every in-process

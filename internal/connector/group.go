@@ -26,7 +26,7 @@ func (s *groupSyncer) ResourceType(context.Context) *v2.ResourceType { return gr
 // group's directory for later writes.
 func (s *groupSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
 	ctx, rl := atlassian.ObserveRateLimit(ctx)
-	page, err := s.c.client.ListGroupsPage(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}, opts.PageToken.Token)
+	page, err := s.c.client.SearchGroupsPage(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}, opts.PageToken.Token)
 	if err != nil {
 		return nil, nil, wrapError(err, "listing groups")
 	}
@@ -54,8 +54,8 @@ func (s *groupSyncer) Entitlements(_ context.Context, r *v2.Resource, _ resource
 	}, &resource.SyncOpResults{}, nil
 }
 
-// Page tokens of Grants: the members come first (users filtered by
-// groupIds), then the group's role assignments. A token is the phase and the
+// Page tokens of Grants: the members come first (the users search filtered
+// by groupIds), then the group's role assignments. A token is the phase and the
 // API cursor within it.
 const (
 	membersPhase = "members:"
@@ -77,10 +77,13 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 
 	if token == "" || strings.HasPrefix(token, membersPhase) {
 		cursor := strings.TrimPrefix(token, membersPhase)
-		page, err := s.c.client.ListUsersPage(ctx, atlassian.AllDirectories, atlassian.UserFilter{GroupIDs: []string{groupID}}, cursor)
+		members := userRead
+		members.GroupIDs = []string{groupID}
+		page, err := s.c.client.SearchUsersPage(ctx, atlassian.AllDirectories, members, cursor)
 		if err != nil {
 			return nil, nil, wrapError(err, "listing the members of group %s", groupID)
 		}
+		s.c.rememberListed(page.Items)
 		out = make([]*v2.Grant, 0, len(page.Items))
 		for _, u := range page.Items {
 			out = append(out, newGrant(group, MemberSlug, resourceID(ResourceTypeUser, u.AccountID)))
@@ -229,8 +232,8 @@ func (s *groupSyncer) Create(ctx context.Context, r *v2.Resource) (*v2.Resource,
 	return created, withRateLimit(rl, nil), nil
 }
 
-// FindGroupByName reads the group named name (see Lookups), with the
-// search filter of the group listing: a few requests, not a full listing.
+// FindGroupByName reads the group named name (see Lookups), with the exact
+// groupNames filter of the groups search: one request, not a full listing.
 func (c *Connector) FindGroupByName(ctx context.Context, name string) (*v2.Resource, bool, error) {
 	g, err := c.client.FindGroupByName(ctx, atlassian.AllDirectories, name)
 	switch {
@@ -274,7 +277,7 @@ func (s *groupSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.Resou
 func (c *Connector) defaultDirectory(ctx context.Context) (string, error) {
 	seen := map[string]bool{}
 	var first string
-	for g, err := range c.client.Groups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}) {
+	for g, err := range c.client.SearchGroups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{}) {
 		if err != nil {
 			return "", wrapError(err, "finding the directory to create the group in")
 		}
@@ -322,10 +325,10 @@ func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 	return r, nil
 }
 
-// FindGroupsOf reads the groups an account is a member of (the group
-// listing's accountIds filter), as group resources.
+// FindGroupsOf reads the groups an account is a member of (the groups
+// search's accountIds filter), as group resources.
 func (c *Connector) FindGroupsOf(ctx context.Context, accountID string) ([]*v2.Resource, error) {
-	groups := c.client.Groups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{AccountIDs: []string{accountID}})
+	groups := c.client.SearchGroups(ctx, atlassian.AllDirectories, atlassian.GroupFilter{AccountIDs: []string{accountID}})
 	return c.groupResources(groups, "finding the groups of account "+accountID)
 }
 

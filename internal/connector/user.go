@@ -152,7 +152,7 @@ func firstNonEmpty(values ...string) string {
 }
 
 // FindUsers reads the users among accountIDs as baton user resources, the
-// same as a sync emits them, in a few batched requests (see
+// same as a sync emits them, in batched requests of ten ids (see
 // atlassian.Client.FindUsers). Ids that name no user are absent from the
 // result. The baton SDK reads resources one at a time (ResourceGetter) or
 // lists them all, and its actions answer asynchronously after a second, so
@@ -161,6 +161,75 @@ func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.R
 	users, err := c.client.FindUsers(ctx, atlassian.AllDirectories, accountIDs)
 	if err != nil {
 		return nil, wrapError(err, "looking up %d accounts", len(accountIDs))
+	}
+	out := make([]*v2.Resource, 0, len(users))
+	for i := range users {
+		r, err := userResource(&users[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// rememberListed keeps the accounts of a member listing page, with
+// Config.RememberListedUsers.
+func (c *Connector) rememberListed(users []atlassian.User) {
+	if c.listed == nil {
+		return
+	}
+	c.listedMu.Lock()
+	defer c.listedMu.Unlock()
+	for _, u := range users {
+		c.listed[u.AccountID] = u
+	}
+}
+
+// forgetListed drops an account a write is about to change, so that
+// ListedUsers never answers what it was before.
+func (c *Connector) forgetListed(accountID string) {
+	if c.listed == nil {
+		return
+	}
+	c.listedMu.Lock()
+	delete(c.listed, accountID)
+	c.listedMu.Unlock()
+}
+
+// ListedUsers answers the accounts among accountIDs that member listings
+// read (see Lookups).
+func (c *Connector) ListedUsers(accountIDs []string) []*v2.Resource {
+	if c.listed == nil {
+		return nil
+	}
+	c.listedMu.Lock()
+	found := make([]atlassian.User, 0, len(accountIDs))
+	for _, id := range accountIDs {
+		if u, ok := c.listed[id]; ok {
+			found = append(found, u)
+		}
+	}
+	c.listedMu.Unlock()
+	out := make([]*v2.Resource, 0, len(found))
+	for i := range found {
+		// The accounts came from the API: a resource that cannot be built
+		// is left for a lookup to report.
+		if r, err := userResource(&found[i]); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FindGroupMembers reads the members of groups as user resources, each
+// once, in a few users searches filtered by groupIds (see
+// atlassian.Client.FindGroupMembers): where the accounts wanted are groups'
+// members, a page carries a hundred of them, a lookup by id ten.
+func (c *Connector) FindGroupMembers(ctx context.Context, groupIDs []string) ([]*v2.Resource, error) {
+	users, err := c.client.FindGroupMembers(ctx, atlassian.AllDirectories, groupIDs)
+	if err != nil {
+		return nil, wrapError(err, "reading the members of %d groups", len(groupIDs))
 	}
 	out := make([]*v2.Resource, 0, len(users))
 	for i := range users {

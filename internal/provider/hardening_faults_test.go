@@ -112,12 +112,14 @@ func (c *writeCounter) takeLimited() map[string]int {
 	return out
 }
 
-// writePath matches the admin API's write endpoints (the two POST
-// endpoints that read, workspaces and groups/search, do not match).
+// writePath matches the admin API's write endpoints (of the POST
+// endpoints that read, workspaces does not match, and the searches are
+// told apart by isWrite).
 var writePath = regexp.MustCompile(`/(memberships(/[^/]+)?|roles/(assign|revoke)|role-assignments/(assign|revoke))$|/groups(/[^/]+)?$`)
 
 func isWrite(r *http.Request) bool {
-	return r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/") && writePath.MatchString(r.URL.Path)
+	return r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/admin/") && writePath.MatchString(r.URL.Path) &&
+		!strings.HasSuffix(r.URL.Path, "/search")
 }
 
 // countingFront serves the sandbox on a second listener that counts

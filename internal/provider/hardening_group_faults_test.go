@@ -39,7 +39,7 @@ import (
 const (
 	routeCreateGroup = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups"
 	routeDeleteGroup = "DELETE /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}"
-	routeListGroups  = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups"
+	routeListGroups  = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/search"
 )
 
 type groupFaultSize struct{ groups, members int }

@@ -134,8 +134,8 @@ func externalSyncedDetail(g access.Group) string {
 }
 
 // missingAccounts returns the ids among ids that name no account of the
-// organization, sorted. The access layer looks them up in batches (about
-// one request per hundred ids) and remembers what it found.
+// organization, sorted. The access layer looks them up in batches (one
+// request per ten ids, Atlassian's limit) and remembers what it found.
 func (b *groupResourceBase) missingAccounts(ctx context.Context, ids []string) ([]string, error) {
 	found, err := b.directory.FindAccounts(ctx, ids)
 	if err != nil {

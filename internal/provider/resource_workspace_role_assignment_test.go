@@ -600,7 +600,7 @@ resource "atlassian_workspace_role_assignment" "group_%d" {
 					want := map[string]int64{
 						"GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments": 1,
 						"GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments":  1,
-						"GET /admin/v2/orgs/{orgId}/directories/{dirId}/users":                              1,
+						"POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search":                      1,
 					}
 					if stats := org.Stats(); !maps.Equal(stats.ByRoute, want) {
 						t.Errorf("a no-op plan of 6 assignments of 2 principals sent %v, want %v", stats.ByRoute, want)

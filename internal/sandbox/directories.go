@@ -36,7 +36,11 @@ func (s *Server) listDirectories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ids := setOf(multiValues(query, "directoryIds"), nil)
+	directoryIDs := multiValues(query, "directoryIds")
+	if err := (arrayRule{field: "directoryIds", max: maxDirectoryIDsFilter}).check(directoryIDs); err != nil {
+		return err
+	}
+	ids := setOf(directoryIDs, nil)
 	term := strings.ToLower(strings.TrimSpace(query.Get("searchTerm")))
 	accountID := query.Get("accountId")
 	var page directoryPage

@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -44,6 +45,12 @@ func TestDirectoriesListing(t *testing.T) {
 	h.call("GET", h.orgPath()+"/directories?accountId=nobody", nil).wantStatus(t, 200).decode(t, &page)
 	if len(page.Data) != 0 {
 		t.Fatalf("directory of nobody = %+v", page)
+	}
+	// The document's maxItems of directoryIds is ten.
+	eleven := url.Values{"directoryIds": strs(11, "d%d")}
+	item := h.call("GET", h.orgPath()+"/directories?"+eleven.Encode(), nil).wantError(t, 400, "ADMIN-UAM-400-1")
+	if !strings.Contains(item.Detail, "directoryIds") {
+		t.Fatalf("eleven directoryIds: %q", item.Detail)
 	}
 }
 

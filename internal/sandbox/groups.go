@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -26,7 +27,7 @@ type apiGroup struct {
 	ManagementAccess managementAccess `json:"managementAccess"`
 	ExternalSynced   bool             `json:"externalSynced"`
 	ManagedBy        string           `json:"managedBy"`
-	Counts           groupCounts      `json:"counts"`
+	Counts           *groupCounts     `json:"counts,omitempty"`
 	Links            selfLinks        `json:"links"`
 }
 
@@ -37,8 +38,24 @@ type managementAccess struct {
 }
 
 type groupCounts struct {
-	Users     int `json:"users"`
-	Resources int `json:"resources"`
+	Users     *int `json:"users,omitempty"`
+	Resources *int `json:"resources,omitempty"`
+}
+
+// searchedCounts keeps of a group's counts those the search's expand[]
+// asks for, and none when it asks for none.
+func searchedCounts(all *groupCounts, expand map[string]bool) *groupCounts {
+	if !expand[expandGroupUsers] && !expand[expandGroupResources] {
+		return nil
+	}
+	out := &groupCounts{}
+	if expand[expandGroupUsers] {
+		out.Users = all.Users
+	}
+	if expand[expandGroupResources] {
+		out.Resources = all.Resources
+	}
+	return out
 }
 
 type groupPage struct {
@@ -69,7 +86,7 @@ func renderGroup(g *Group, resources int, links linker) apiGroup {
 		},
 		ExternalSynced: g.ExternalSynced,
 		ManagedBy:      g.ManagedBy,
-		Counts:         groupCounts{Users: len(g.MemberAccountIDs), Resources: resources},
+		Counts:         &groupCounts{Users: ptr(len(g.MemberAccountIDs)), Resources: ptr(resources)},
 		Links:          selfLinks{Self: links.group(g)},
 	}
 }
@@ -79,53 +96,98 @@ type groupQuery struct {
 	limit      int
 	searchTerm string          // lower-case
 	groupIDs   map[string]bool // nil = any group
-	accountIDs []string        // groups with any of these members
-	// resourceIDs: groups holding a role on any of these resources (nil =
-	// any group); the search's filter.
-	resourceIDs map[string]bool
+	// groupNames: exact names, compared as names are (case-insensitively);
+	// nil = any name. The search's filter.
+	groupNames   map[string]bool
+	directoryIDs map[string]bool // nil = any directory
+	accountIDs   []string        // groups with any of these members
+	// resourceIDs, roleIDs, resourceOwners: groups holding a role on any of
+	// these resources, any of these roles, on a resource of any of these
+	// owners (nil = no such filter); together, one role must satisfy all.
+	resourceIDs    map[string]bool
+	roleIDs        map[string]bool
+	resourceOwners map[string]bool
+	// expand: the search's counts.users and counts.resources; the GET
+	// listing always counts.
+	expand map[string]bool
+}
+
+// Values of the groups search's expand[].
+const (
+	expandGroupUsers     = "counts.users"
+	expandGroupResources = "counts.resources"
+)
+
+// groupSearchRules are the document's limits of the array fields of the
+// groups search (and of the same fields of the GET listing).
+var groupSearchRules = struct {
+	accountIDs, directoryIDs, groupIDs, groupNames, resourceIDs, resourceOwners, roleIDs, expand arrayRule
+}{
+	accountIDs:     arrayRule{field: "accountIds", max: maxAccountIDsFilter, unique: true},
+	directoryIDs:   arrayRule{field: "directoryIds", max: maxDirectoryIDsFilter, unique: true},
+	groupIDs:       arrayRule{field: "groupIds", max: maxGroupIDFilter, unique: true},
+	groupNames:     arrayRule{field: "groupNames", max: maxGroupNamesFilter, unique: true},
+	resourceIDs:    arrayRule{field: "resourceIds", max: maxSearchResourceIDs, unique: true},
+	resourceOwners: arrayRule{field: "resourceOwners", max: maxResourceOwners, unique: true},
+	roleIDs:        arrayRule{field: "roleIds", max: maxRoleIDsFilter, unique: true},
+	expand:         arrayRule{field: "expand", max: 2, allowed: enumOf(expandGroupUsers, expandGroupResources), unique: true},
 }
 
 // groupFilterParams are the parameters a groups cursor carries.
-var groupFilterParams = []string{"searchTerm", "groupIds", "accountIds", "resourceIds", "limit"}
+var groupFilterParams = []string{"searchTerm", "groupIds", "groupNames", "directoryIds", "accountIds",
+	"resourceIds", "roleIds", "resourceOwners", "expand", "limit"}
 
 func parseGroupQuery(values url.Values) (*groupQuery, *apiError) {
 	limit, err := parseLimit(values)
 	if err != nil {
 		return nil, err
 	}
-	groupIDs := multiValues(values, "groupIds")
-	if len(groupIDs) > maxGroupIDFilter {
-		return nil, errBadRequest("groupIds accepts at most %d values", maxGroupIDFilter)
+	if _, sorted := values["sortBy"]; sorted {
+		return nil, errBadRequest("sortBy is not supported by this server: results come in group id order")
 	}
-	resourceIDs := multiValues(values, "resourceIds")
-	if len(resourceIDs) > maxSearchResourceIDs {
-		return nil, errBadRequest("resourceIds accepts at most %d values", maxSearchResourceIDs)
+	rules := groupSearchRules
+	// A present but empty array is not told from an absent one in a query;
+	// the search body keeps the difference (see searchBodyValues).
+	groupIDs, groupNames := multiValues(values, "groupIds"), values["groupNames"]
+	accountIDs, directoryIDs := multiValues(values, "accountIds"), multiValues(values, "directoryIds")
+	resourceIDs, roleIDs := multiValues(values, "resourceIds"), multiValues(values, "roleIds")
+	resourceOwners, expand := multiValues(values, "resourceOwners"), multiValues(values, "expand")
+	if err := checkArrays(
+		checkOf(rules.accountIDs, accountIDs), checkOf(rules.directoryIDs, directoryIDs),
+		checkOf(rules.groupIDs, groupIDs), checkOf(rules.groupNames, groupNames),
+		checkOf(rules.resourceIDs, resourceIDs), checkOf(rules.resourceOwners, resourceOwners),
+		checkOf(rules.roleIDs, roleIDs), checkOf(rules.expand, expand),
+	); err != nil {
+		return nil, err
 	}
-	q := &groupQuery{
-		limit:       limit,
-		searchTerm:  strings.ToLower(strings.TrimSpace(values.Get("searchTerm"))),
-		accountIDs:  multiValues(values, "accountIds"),
-		resourceIDs: setOf(resourceIDs, nil),
-	}
-	if len(groupIDs) > 0 {
-		q.groupIDs = make(map[string]bool, len(groupIDs))
-		for _, id := range groupIDs {
-			q.groupIDs[id] = true
-		}
-	}
-	return q, nil
+	return &groupQuery{
+		limit:          limit,
+		searchTerm:     strings.ToLower(strings.TrimSpace(values.Get("searchTerm"))),
+		groupIDs:       setOf(groupIDs, nil),
+		groupNames:     setOf(groupNames, strings.ToLower),
+		directoryIDs:   setOf(directoryIDs, nil),
+		accountIDs:     accountIDs,
+		resourceIDs:    setOf(resourceIDs, nil),
+		roleIDs:        setOf(roleIDs, nil),
+		resourceOwners: setOf(resourceOwners, nil),
+		expand:         setOf(expand, nil),
+	}, nil
 }
 
-// groupSearchBody is the JSON body of POST .../groups/search: the filters of
-// the GET query, with arrays for the multi-valued ones.
+// groupSearchBody is the JSON body of POST .../groups/search.
 type groupSearchBody struct {
-	Cursor     string   `json:"cursor"`
-	Limit      *int     `json:"limit"`
-	SearchTerm string   `json:"searchTerm"`
-	GroupIDs   []string `json:"groupIds"`
-	AccountIDs []string `json:"accountIds"`
-	// ResourceIDs: only the search takes them.
-	ResourceIDs []string `json:"resourceIds"`
+	Cursor         string            `json:"cursor"`
+	Limit          *int              `json:"limit"`
+	SearchTerm     string            `json:"searchTerm"`
+	GroupIDs       []string          `json:"groupIds"`
+	GroupNames     []string          `json:"groupNames"`
+	DirectoryIDs   []string          `json:"directoryIds"`
+	AccountIDs     []string          `json:"accountIds"`
+	ResourceIDs    []string          `json:"resourceIds"`
+	RoleIDs        []string          `json:"roleIds"`
+	ResourceOwners []string          `json:"resourceOwners"`
+	Expand         []string          `json:"expand"`
+	SortBy         []json.RawMessage `json:"sortBy"`
 }
 
 // searchBodyValues turns a search body into the equivalent GET query, so
@@ -134,6 +196,19 @@ func searchBodyValues(r *http.Request) (url.Values, *apiError) {
 	var body groupSearchBody
 	if err := decodeBody(r, &body); err != nil {
 		return nil, err
+	}
+	rules := groupSearchRules
+	// An array given empty breaks minItems; the query form cannot say it,
+	// so the body is checked here for it.
+	for _, c := range []arrayCheck{
+		checkOf(rules.groupIDs, body.GroupIDs), checkOf(rules.groupNames, body.GroupNames),
+		checkOf(rules.directoryIDs, body.DirectoryIDs), checkOf(rules.accountIDs, body.AccountIDs),
+		checkOf(rules.resourceIDs, body.ResourceIDs), checkOf(rules.roleIDs, body.RoleIDs),
+		checkOf(rules.resourceOwners, body.ResourceOwners), checkOf(rules.expand, body.Expand),
+	} {
+		if c.values != nil && len(c.values) == 0 {
+			return nil, c.rule.check(c.values)
+		}
 	}
 	values := url.Values{}
 	if body.Cursor != "" {
@@ -145,42 +220,59 @@ func searchBodyValues(r *http.Request) (url.Values, *apiError) {
 	if body.SearchTerm != "" {
 		values.Set("searchTerm", body.SearchTerm)
 	}
-	if len(body.GroupIDs) > 0 {
-		values["groupIds"] = body.GroupIDs
+	for name, list := range map[string][]string{
+		"groupIds": body.GroupIDs, "groupNames": body.GroupNames, "directoryIds": body.DirectoryIDs,
+		"accountIds": body.AccountIDs, "resourceIds": body.ResourceIDs, "roleIds": body.RoleIDs,
+		"resourceOwners": body.ResourceOwners, "expand": body.Expand,
+	} {
+		if len(list) > 0 {
+			values[name] = list
+		}
 	}
-	if len(body.AccountIDs) > 0 {
-		values["accountIds"] = body.AccountIDs
-	}
-	if len(body.ResourceIDs) > 0 {
-		values["resourceIds"] = body.ResourceIDs
+	if body.SortBy != nil {
+		values.Set("sortBy", "given")
 	}
 	return values, nil
 }
 
 func (q *groupQuery) match(g *Group, directoryID string) bool {
-	if directoryID != "" && g.DirectoryID != directoryID {
+	switch {
+	case directoryID != "" && g.DirectoryID != directoryID:
 		return false
-	}
-	if q.groupIDs != nil && !q.groupIDs[g.ID] {
+	case q.directoryIDs != nil && !q.directoryIDs[g.DirectoryID]:
 		return false
-	}
-	if q.searchTerm != "" && !containsFold(g.Name, q.searchTerm) {
+	case q.groupIDs != nil && !q.groupIDs[g.ID]:
 		return false
-	}
-	if len(q.accountIDs) > 0 && !slices.ContainsFunc(q.accountIDs, func(id string) bool { return isMember(g, id) }) {
+	case q.groupNames != nil && !q.groupNames[strings.ToLower(g.Name)]:
+		return false
+	case q.searchTerm != "" && !containsFold(g.Name, q.searchTerm):
+		return false
+	case len(q.accountIDs) > 0 && !slices.ContainsFunc(q.accountIDs, func(id string) bool { return isMember(g, id) }):
 		return false
 	}
 	return true
 }
 
-// holdsRoleOn applies the resourceIds filter: a role the group itself
-// holds on one of the resources.
+// holdsRoleOn applies the resourceIds, roleIds and resourceOwners filters:
+// a role the group itself holds that satisfies every one given.
 func (q *groupQuery) holdsRoleOn(d *store, g *Group) bool {
-	return q.resourceIDs == nil || slices.ContainsFunc(d.groupRoles(g.ID), func(a GroupRoleAssignment) bool { return q.resourceIDs[a.ResourceID] })
+	if q.resourceIDs == nil && q.roleIDs == nil && q.resourceOwners == nil {
+		return true
+	}
+	return slices.ContainsFunc(d.groupRoles(g.ID), func(a GroupRoleAssignment) bool {
+		return (q.resourceIDs == nil || q.resourceIDs[a.ResourceID]) &&
+			(q.roleIDs == nil || q.roleIDs[a.Role]) &&
+			(q.resourceOwners == nil || q.resourceOwners[a.ResourceOwner])
+	})
 }
 
 func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) error {
-	return s.serveGroupPage(w, r, r.URL.Query())
+	values := r.URL.Query()
+	// groupNames and expand belong to the search body; the GET listing
+	// declares neither (it counts always).
+	delete(values, "groupNames")
+	delete(values, "expand")
+	return s.serveGroupPage(w, r, values, true)
 }
 
 func (s *Server) searchGroups(w http.ResponseWriter, r *http.Request) error {
@@ -188,11 +280,13 @@ func (s *Server) searchGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveGroupPage(w, r, values)
+	return s.serveGroupPage(w, r, values, false)
 }
 
 // serveGroupPage pages through the id-sorted groups from the cursor key.
-func (s *Server) serveGroupPage(w http.ResponseWriter, r *http.Request, values url.Values) error {
+// countAlways: the GET listing's groups carry counts whatever is asked; the
+// search's carry those expand[] names.
+func (s *Server) serveGroupPage(w http.ResponseWriter, r *http.Request, values url.Values, countAlways bool) error {
 	pos, err := decodeCursor(cursorGroups, values.Get("cursor"))
 	if err != nil {
 		return err
@@ -224,7 +318,11 @@ func (s *Server) serveGroupPage(w http.ResponseWriter, r *http.Request, values u
 				page.Links.Next = encodeCursor(cursorGroups, page.Data[q.limit-1].ID, carriedQuery(query, groupFilterParams...))
 				break
 			}
-			page.Data = append(page.Data, renderGroup(g, resources[g.ID], links))
+			group := renderGroup(g, resources[g.ID], links)
+			if !countAlways {
+				group.Counts = searchedCounts(group.Counts, q.expand)
+			}
+			page.Data = append(page.Data, group)
 		}
 		page.Links.Self = selfLink(r)
 		return nil
@@ -354,3 +452,5 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+func ptr[T any](v T) *T { return &v }

@@ -29,11 +29,13 @@ const (
 	codePaymentRequired = "ADMIN-UAM-402-1"
 )
 
-// inviteRoles are the role names invitations take: workspace roles without
-// their atlassian/ prefix.
+// inviteRoles are the role ids a permission rule takes, the document's list
+// of valid values. Any other value (a short name such as "user" among
+// them) is a bad request; a listed role the workspace does not offer is a
+// per-rule ERROR.
 var inviteRoles = map[string]bool{
-	"user": true, "admin": true, "guest": true, "contributor": true, "customer": true,
-	"basic": true, "stakeholder": true, "viewer": true,
+	"atlassian/user": true, "atlassian/admin": true, "atlassian/guest": true, "atlassian/contributor": true,
+	"atlassian/customer": true, "atlassian/basic": true, "atlassian/stakeholder": true, "atlassian/viewer": true,
 }
 
 type permissionRule struct {
@@ -110,6 +112,9 @@ func (s *Server) inviteUsers(w http.ResponseWriter, r *http.Request) error {
 	for _, rule := range body.PermissionRules {
 		if rule.Resource == "" || rule.Role == "" {
 			return errBadRequest("every permission rule needs a resource and a role")
+		}
+		if !inviteRoles[rule.Role] {
+			return errBadRequest("permissionRules.role %q is not a valid role: use a role id such as atlassian/user", rule.Role)
 		}
 	}
 	var resp inviteResponse
@@ -190,8 +195,8 @@ func (d *store) inviteRole(u *User, rule permissionRule) string {
 	if !ok {
 		return fmt.Sprintf("resource %s not found", rule.Resource)
 	}
-	role := "atlassian/" + rule.Role
-	if !inviteRoles[rule.Role] || !workspaceRoles[role] {
+	role := rule.Role
+	if !workspaceRoles[role] {
 		return fmt.Sprintf("role %q is not valid for resource %s", rule.Role, rule.Resource)
 	}
 	if u.Status != statusActive {

@@ -46,9 +46,9 @@ func TestInviteCreatesAnAccountWithPartialResults(t *testing.T) {
 	body := map[string]any{
 		"emails": []string{"new.person@invited.example"},
 		"permissionRules": []map[string]string{
-			{"resource": ws.ID, "role": "user"},
-			{"resource": "ari:cloud:jira::site/00000000-0000-0000-0000-000000000000", "role": "user"},
-			{"resource": ws.ID, "role": "viewer"},
+			{"resource": ws.ID, "role": "atlassian/user"},
+			{"resource": "ari:cloud:jira::site/00000000-0000-0000-0000-000000000000", "role": "atlassian/user"},
+			{"resource": ws.ID, "role": "atlassian/viewer"},
 		},
 		"additionalGroups": []string{group.ID, "no-such-group"},
 		"sendNotification": false,
@@ -118,7 +118,20 @@ func TestInviteRefusals(t *testing.T) {
 	if !strings.Contains(item.Detail, "at most 25") {
 		t.Fatalf("detail = %q", item.Detail)
 	}
-	h.call("POST", h.invitePath(), map[string]any{"emails": many[:1], "permissionRules": []map[string]string{{"role": "user"}}}).wantError(t, 400, "ADMIN-UAM-400-1")
+	h.call("POST", h.invitePath(), map[string]any{"emails": many[:1], "permissionRules": []map[string]string{{"role": "atlassian/user"}}}).wantError(t, 400, "ADMIN-UAM-400-1")
+	// Roles outside the document's list of valid values, short names among
+	// them, are refused before anything is applied.
+	ws := h.env.Server.State().Workspaces[0].ID
+	users := len(h.env.Server.State().Users)
+	for _, role := range []string{"user", "atlassian/site-admin", "atlassian/USER"} {
+		item := h.call("POST", h.invitePath(), map[string]any{"emails": many[:1], "permissionRules": []map[string]string{{"resource": ws, "role": role}}}).wantError(t, 400, "ADMIN-UAM-400-1")
+		if !strings.Contains(item.Detail, "permissionRules.role") {
+			t.Fatalf("role %q: detail %q does not name the field", role, item.Detail)
+		}
+	}
+	if len(h.env.Server.State().Users) != users {
+		t.Fatal("a refused invitation created an account")
+	}
 
 	h.call("PUT", "/_sandbox/settings", map[string]any{"paid_subscription": false}).wantStatus(t, 200)
 	before := len(h.env.Server.State().Users)

@@ -133,11 +133,6 @@ type Settings struct {
 	// RepeatedAddReturns204: when true, adding an existing member answers 204
 	// instead of 409 ADMIN-UAM-409-2.
 	RepeatedAddReturns204 bool `json:"repeated_add_returns_204"`
-	// MaxAccountIDsPerQuery caps the accountIds one user listing accepts
-	// (400 above it). The reference gives no cap; 0, the default, means none,
-	// and a test sets one to check that clients cope with an organization
-	// that has it.
-	MaxAccountIDsPerQuery int `json:"max_account_ids_per_query"`
 	// PaidSubscription: invitations are only for organizations with a paid
 	// subscription; when false, invite answers 402 ADMIN-UAM-402-1.
 	PaidSubscription bool `json:"paid_subscription"`

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -115,9 +116,6 @@ type userFilter struct {
 func parseUserFilter(q url.Values, directoryID string) (*userFilter, *apiError) {
 	f := &userFilter{directoryID: directoryID}
 	f.groupIDs = multiValues(q, "groupIds")
-	if len(f.groupIDs) > maxGroupIDFilter {
-		return nil, errBadRequest("groupIds accepts at most %d values", maxGroupIDFilter)
-	}
 	if ids := multiValues(q, "accountIds"); len(ids) > 0 {
 		slices.Sort(ids)
 		f.accountIDs = slices.Compact(ids)
@@ -266,8 +264,40 @@ func mergeSorted(lists [][]string) iter.Seq[string] {
 	}
 }
 
-// userFilterParams are the query parameters a users cursor carries.
-var userFilterParams = []string{"groupIds", "accountIds", "status", "emailDomains", "searchTerm", "limit"}
+// userFilterParams are the query parameters a users cursor carries: every
+// filter of the listing.
+var userFilterParams = []string{"accountIds", "directoryIds", "resourceIds", "groupIds", "roleIds", "status",
+	"accountStatus", "membershipStatus", "claimStatus", "mfaEnabled", "emailDomains", "searchTerm", "sortBy", "limit"}
+
+// listingSearch reads the query of the (deprecated) GET listing as the
+// search body it is the GET form of, so that both honour the same filters
+// with the same limits.
+func listingSearch(q url.Values) (userSearchBody, *apiError) {
+	body := userSearchBody{
+		AccountIDs:       multiValues(q, "accountIds"),
+		DirectoryIDs:     multiValues(q, "directoryIds"),
+		ResourceIDs:      multiValues(q, "resourceIds"),
+		GroupIDs:         multiValues(q, "groupIds"),
+		RoleIDs:          multiValues(q, "roleIds"),
+		Status:           multiValues(q, "status"),
+		AccountStatus:    multiValues(q, "accountStatus"),
+		MembershipStatus: multiValues(q, "membershipStatus"),
+		EmailDomains:     multiValues(q, "emailDomains"),
+		ClaimStatus:      q.Get("claimStatus"),
+		SearchTerm:       q.Get("searchTerm"),
+	}
+	if raw := q.Get("mfaEnabled"); raw != "" {
+		v, err := strconv.ParseBool(raw)
+		if err != nil {
+			return body, errBadRequest("mfaEnabled must be true or false")
+		}
+		body.MFAEnabled = &v
+	}
+	if _, sorted := q["sortBy"]; sorted {
+		body.SortBy = []userSortBy{}
+	}
+	return body, nil
+}
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	values := r.URL.Query()
@@ -280,23 +310,24 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	body, err := listingSearch(query)
+	if err != nil {
+		return err
+	}
 	var page userPage
 	readErr := s.read(func(d *store) error {
 		dirID, err := d.readDirectory(r.PathValue("dirId"))
 		if err != nil {
 			return err
 		}
-		filter, err := parseUserFilter(query, dirID)
+		search, err := parseUserSearch(body, dirID, limit)
 		if err != nil {
 			return err
 		}
-		if limit := d.st.Settings.MaxAccountIDsPerQuery; limit > 0 && len(filter.accountIDs) > limit {
-			return errBadRequest("accountIds accepts at most %d values", limit)
-		}
 		links := newLinker(r, d)
 		page.Data = make([]apiUser, 0, limit)
-		for u := range d.userCandidates(filter, pos.after) {
-			if !filter.match(u) {
+		for u := range d.userCandidates(search.base, pos.after) {
+			if !search.match(d, u) {
 				continue
 			}
 			if len(page.Data) == limit {

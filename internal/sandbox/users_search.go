@@ -17,17 +17,12 @@ import (
 // links.next, filters resent. The sandbox holds clients to that: a cursor
 // remembers a fingerprint of the filters it was issued for and is refused
 // (400) with any other filters, so a client that forgets to resend them
-// fails loudly instead of paging a different result. sortBy is checked but
-// results always come in account id order, the order the sandbox pages by.
+// fails loudly instead of paging a different result. Every filter and
+// expand the document declares is honoured, except sortBy, which is
+// refused (400): results come in account id order, the order the sandbox
+// pages by, and the product never sorts.
 
 const cursorUsersSearch cursorKind = "users-search"
-
-// Limits of the search body. The reference leaves them unconfirmed (the GET
-// form takes ten group ids and twenty resource ids); the sandbox picks these.
-const (
-	maxSearchResourceIDs = 20
-	maxSearchEmails      = 100
-)
 
 // Values of expand[] the search accepts.
 const (
@@ -37,11 +32,30 @@ const (
 	expandGroups         = "groups"
 )
 
-var validExpands = map[string]bool{expandPlatformRoles: true, expandResourceCounts: true, expandProductAccess: true, expandGroups: true}
+var validExpands = enumOf(expandPlatformRoles, expandResourceCounts, expandProductAccess, expandGroups)
 
 type userSortBy struct {
 	Field     string `json:"field"`
 	Direction string `json:"direction"`
+}
+
+// userSearchRules are the document's limits of the array fields of the
+// users search (and of the same fields of the GET listing).
+var userSearchRules = struct {
+	accountIDs, directoryIDs, resourceIDs, groupIDs, roleIDs, status, accountStatus,
+	membershipStatus, emailDomains, emails, expand arrayRule
+}{
+	accountIDs:       arrayRule{field: "accountIds", max: maxAccountIDsFilter},
+	directoryIDs:     arrayRule{field: "directoryIds", max: maxDirectoryIDsFilter},
+	resourceIDs:      arrayRule{field: "resourceIds", max: maxSearchResourceIDs},
+	groupIDs:         arrayRule{field: "groupIds", max: maxGroupIDFilter},
+	roleIDs:          arrayRule{field: "roleIds", max: maxRoleIDsFilter, allowed: searchRoleIDs},
+	status:           arrayRule{field: "status", max: maxStatusFilter, allowed: validUserStatuses},
+	accountStatus:    arrayRule{field: "accountStatus", max: maxAccountStatusFilter, allowed: accountStatuses},
+	membershipStatus: arrayRule{field: "membershipStatus", max: maxMembershipStatus, allowed: membershipStatuses},
+	emailDomains:     arrayRule{field: "emailDomains", max: maxEmailDomainsFilter},
+	emails:           arrayRule{field: "emails", max: maxSearchEmails, unique: true},
+	expand:           arrayRule{field: "expand", max: len(validExpands), allowed: validExpands, unique: true},
 }
 
 // userSearchBody is the body of the users search; every field is optional.
@@ -75,11 +89,36 @@ func (b userSearchBody) fingerprint() string {
 }
 
 // searchedUser is the user object of the search: the v2 user with
-// mfaEnabled, and platformRoles only when expand[] asks for them.
+// mfaEnabled, and platformRoles, groups, productAccess and counts only when
+// expand[] asks for them.
 type searchedUser struct {
 	apiUser
-	PlatformRoles *[]string `json:"platformRoles,omitempty"` // nil: not expanded
-	MFAEnabled    bool      `json:"mfaEnabled"`
+	PlatformRoles *[]string        `json:"platformRoles,omitempty"` // nil: not expanded
+	MFAEnabled    bool             `json:"mfaEnabled"`
+	Groups        *[]userGroup     `json:"groups,omitempty"`
+	ProductAccess *[]productAccess `json:"productAccess,omitempty"`
+	Counts        *userCounts      `json:"counts,omitempty"`
+}
+
+// userGroup is one item of the groups expand: a group the user is a member
+// of.
+type userGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// productAccess is one item of the productAccess expand: a workspace the
+// user holds a role on, directly or through a group. The sandbox keeps no
+// activity, so lastActiveTimestamp (optional) is never sent.
+type productAccess struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+}
+
+// userCounts is the counts.resources expand: how many workspaces the user
+// holds a role on, directly or through a group.
+type userCounts struct {
+	Resources int `json:"resources"`
 }
 
 type searchedUserPage struct {
@@ -99,7 +138,7 @@ type userSearch struct {
 	claimStatus      string
 	mfaEnabled       *bool
 	emails           map[string]bool // lower-case
-	platformRoles    bool
+	expand           map[string]bool
 }
 
 func setOf(values []string, normalize func(string) string) map[string]bool {
@@ -116,33 +155,32 @@ func setOf(values []string, normalize func(string) string) map[string]bool {
 	return out
 }
 
-func parseUserSearch(body userSearchBody, directoryID string) (*userSearch, *apiError) {
-	limit := defaultSearchLimit
+func parseUserSearch(body userSearchBody, directoryID string, defaultLimit int) (*userSearch, *apiError) {
+	limit := defaultLimit
 	if body.Limit != nil {
 		var err *apiError
 		if limit, err = checkLimit(*body.Limit); err != nil {
 			return nil, err
 		}
 	}
+	rules := userSearchRules
+	err := checkArrays(
+		checkOf(rules.accountIDs, body.AccountIDs), checkOf(rules.directoryIDs, body.DirectoryIDs),
+		checkOf(rules.resourceIDs, body.ResourceIDs), checkOf(rules.groupIDs, body.GroupIDs),
+		checkOf(rules.roleIDs, body.RoleIDs), checkOf(rules.status, body.Status),
+		checkOf(rules.accountStatus, body.AccountStatus), checkOf(rules.membershipStatus, body.MembershipStatus),
+		checkOf(rules.emailDomains, body.EmailDomains), checkOf(rules.emails, body.Emails),
+		checkOf(rules.expand, body.Expand),
+	)
 	switch {
+	case err != nil:
+		return nil, err
 	case body.SearchTerm != "" && len(body.Emails) > 0:
 		return nil, errBadRequest("searchTerm and emails cannot be used together")
-	case len(body.GroupIDs) > maxGroupIDFilter:
-		return nil, errBadRequest("groupIds accepts at most %d values", maxGroupIDFilter)
-	case len(body.ResourceIDs) > maxSearchResourceIDs:
-		return nil, errBadRequest("resourceIds accepts at most %d values", maxSearchResourceIDs)
-	case len(body.Emails) > maxSearchEmails:
-		return nil, errBadRequest("emails accepts at most %d values", maxSearchEmails)
-	}
-	for _, e := range body.Expand {
-		if !validExpands[e] {
-			return nil, errBadRequest("invalid expand value %q", e)
-		}
-	}
-	for _, s := range body.SortBy {
-		if s.Field != "nick_name" || (s.Direction != "" && s.Direction != "asc" && s.Direction != "desc") {
-			return nil, errBadRequest("sortBy accepts the field nick_name with direction asc or desc")
-		}
+	case body.ClaimStatus != "" && !claimStatuses[body.ClaimStatus]:
+		return nil, errBadRequest("claimStatus: %q is not an allowed value", body.ClaimStatus)
+	case body.SortBy != nil:
+		return nil, errBadRequest("sortBy is not supported by this server: results come in account id order")
 	}
 	q := url.Values{}
 	if len(body.GroupIDs) > 0 {
@@ -175,7 +213,7 @@ func parseUserSearch(body userSearchBody, directoryID string) (*userSearch, *api
 		claimStatus:      body.ClaimStatus,
 		mfaEnabled:       body.MFAEnabled,
 		emails:           setOf(body.Emails, strings.ToLower),
-		platformRoles:    slices.Contains(body.Expand, expandPlatformRoles),
+		expand:           setOf(body.Expand, nil),
 	}, nil
 }
 
@@ -257,12 +295,9 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		search, err := parseUserSearch(body, dirID)
+		search, err := parseUserSearch(body, dirID, defaultSearchLimit)
 		if err != nil {
 			return err
-		}
-		if limit := d.st.Settings.MaxAccountIDsPerQuery; limit > 0 && len(search.base.accountIDs) > limit {
-			return errBadRequest("accountIds accepts at most %d values", limit)
 		}
 		links := newLinker(r, d)
 		page.Data = make([]searchedUser, 0, search.limit)
@@ -274,14 +309,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 				page.Links.Next = encodeCursor(cursorUsersSearch, page.Data[search.limit-1].AccountID, url.Values{"f": {fingerprint}})
 				break
 			}
-			found := searchedUser{apiUser: renderUser(u, links), MFAEnabled: u.MFAEnabled}
-			if search.platformRoles {
-				// As every user read shows them: an organization role
-				// change within its consistency delay is not visible yet.
-				roles := append([]string{}, links.platformRoles(u)...)
-				found.PlatformRoles = &roles
-			}
-			page.Data = append(page.Data, found)
+			page.Data = append(page.Data, search.render(d, u, links))
 		}
 		page.Links.Self = selfLink(r)
 		return nil
@@ -310,4 +338,64 @@ func generateMFA(users []User) {
 		}
 		u.MFAEnabled = h.Sum32()%100 < threshold
 	}
+}
+
+// render is one user of the search's answer, with what expand[] asks for.
+func (s *userSearch) render(d *store, u *User, links linker) searchedUser {
+	found := searchedUser{apiUser: renderUser(u, links), MFAEnabled: u.MFAEnabled}
+	if s.expand[expandPlatformRoles] {
+		// As every user read shows them: an organization role change within
+		// its consistency delay is not visible yet.
+		roles := append([]string{}, links.platformRoles(u)...)
+		found.PlatformRoles = &roles
+	}
+	if s.expand[expandGroups] {
+		groups := []userGroup{}
+		for i := range d.st.Groups {
+			if g := &d.st.Groups[i]; isMember(g, u.AccountID) {
+				groups = append(groups, userGroup{ID: g.ID, Name: g.Name})
+			}
+		}
+		found.Groups = &groups
+	}
+	if s.expand[expandProductAccess] || s.expand[expandResourceCounts] {
+		workspaces := d.accessibleWorkspaces(u.AccountID)
+		if s.expand[expandProductAccess] {
+			access := make([]productAccess, 0, len(workspaces))
+			for _, ws := range workspaces {
+				access = append(access, productAccess{ID: ws.ID, Key: ws.TypeKey})
+			}
+			found.ProductAccess = &access
+		}
+		if s.expand[expandResourceCounts] {
+			found.Counts = &userCounts{Resources: len(workspaces)}
+		}
+	}
+	return found
+}
+
+// accessibleWorkspaces are the workspaces an account holds a role on,
+// itself or through a group, in id order.
+func (d *store) accessibleWorkspaces(accountID string) []*Workspace {
+	ids := map[string]bool{}
+	for _, a := range d.userRoles(accountID) {
+		ids[a.ResourceID] = true
+	}
+	for i := range d.st.Groups {
+		g := &d.st.Groups[i]
+		if !isMember(g, accountID) {
+			continue
+		}
+		for _, a := range d.groupRoles(g.ID) {
+			ids[a.ResourceID] = true
+		}
+	}
+	var out []*Workspace
+	for id := range ids {
+		if ws, ok := d.workspace(id); ok {
+			out = append(out, ws)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Workspace) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

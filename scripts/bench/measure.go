@@ -124,17 +124,20 @@ func rounds(n int, jobs ...job) (map[string]measurement, error) {
 // much of a run is Terraform's own work before the first write.
 func timeline(m measurement) string {
 	var parts []string
+	// The searches and the workspaces query are reads sent as POST.
+	isRead := func(route string) bool {
+		return strings.HasPrefix(route, "GET ") || strings.HasSuffix(route, "/search") || strings.HasSuffix(route, "/workspaces")
+	}
 	for _, kind := range []struct {
 		name  string
-		match func(method string) bool
+		match func(route string) bool
 	}{
-		{"reads", func(method string) bool { return method == "GET" }},
-		{"writes", func(method string) bool { return method != "GET" }},
+		{"reads", isRead},
+		{"writes", func(route string) bool { return !isRead(route) }},
 	} {
 		var first, last time.Time
 		for route, w := range m.windows {
-			method, _, _ := strings.Cut(route, " ")
-			if !kind.match(method) {
+			if !kind.match(route) {
 				continue
 			}
 			if first.IsZero() || w.First.Before(first) {
