@@ -76,12 +76,9 @@ func TestLicenceLimit(t *testing.T) {
 
 	// A fresh group with a role on the workspace, and the licence limit set
 	// exactly at the workspace's current number of holders.
-	var created struct {
-		Data groupJSON `json:"data"`
-	}
-	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "licensed"}).wantStatus(t, 201).decode(t, &created)
-	h.call("POST", h.groupPath(h.dirID, created.Data.ID)+"/role-assignments/assign",
-		map[string]string{"resourceId": ws.ID, "roleId": "atlassian/user"}).wantStatus(t, 204)
+	createdID := h.createGroup("licensed", "")
+	h.call("POST", h.groupPath(h.dirID, createdID)+"/role-assignments/assign",
+		map[string]string{"resourceId": ws.ID, "roleId": "atlassian/user"}).wantStatus(t, 200)
 	holders := accessHolders(h.env.Server.State(), ws.ID)
 	h.callWithToken("", "PUT", "/_sandbox/settings", map[string]any{"licence_limit": len(holders)}).wantStatus(t, 200)
 
@@ -95,7 +92,7 @@ func TestLicenceLimit(t *testing.T) {
 		t.Fatal("not enough users without access")
 	}
 	add := func(accountID string) response {
-		return h.call("POST", h.membershipsPath(h.dirID, created.Data.ID), map[string]string{"accountId": accountID})
+		return h.call("POST", h.membershipsPath(h.dirID, createdID), map[string]string{"accountId": accountID})
 	}
 	e := add(outsiders[0].AccountID).wantError(t, 409, "ADMIN-UAM-409-3")
 	if !strings.Contains(e.Detail, "licence limit") {

@@ -342,8 +342,10 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 			d.removeGroupRole(a)
 			return nil
 		}
+		// The document's only 409 here is the licence limit: a role the
+		// group already holds is granted again, which changes nothing.
 		if slices.Contains(d.groupRoles(g.ID), a) {
-			return errConflict("group %s already has role %s on %s", g.ID, a.Role, a.ResourceID)
+			return nil
 		}
 		if err := d.checkLicence([]string{a.ResourceID}, g.MemberAccountIDs); err != nil {
 			return err
@@ -354,6 +356,11 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 	})
 	if err != nil {
 		return err
+	}
+	// Documented: assign answers 200 and revoke 204, neither with a body.
+	if assign && !s.Settings().GroupRoleAssignReturns204 {
+		w.WriteHeader(http.StatusOK)
+		return nil
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

@@ -139,10 +139,11 @@ type apiHandler func(w http.ResponseWriter, r *http.Request) error
 // faults get their chance to answer, then the bearer token and the org id are
 // checked, and only then does the handler run: so an injected failure never
 // leaves a half-applied mutation behind.
-func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
+func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
 	s.apiMux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := s.newRequestID()
 		s.stats.record(pattern)
+		style := s.errorStyle(envelope)
 		if s.faults.intercept(w, r, pattern, style, requestID) {
 			return
 		}
@@ -173,6 +174,17 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 		}
 		writeAPIError(w, style, requestID, apiErr)
 	})
+}
+
+// errorStyle is the route's documented envelope, as the settings may change
+// it into another plausible answer of the real service.
+func (s *Server) errorStyle(envelope envelopeKind) errorStyle {
+	settings := s.Settings()
+	return errorStyle{
+		kind:             envelope,
+		numericStatus:    settings.NumericErrorStatus,
+		gatewayRateLimit: settings.GatewayRateLimitBody,
+	}
 }
 
 // read runs fn with shared access to the organization, as reads see it:

@@ -127,9 +127,28 @@ type Settings struct {
 	// WorkspaceRolesEnabled: Atlassian support must enable the workspace role
 	// endpoints per organization; when false they answer 403.
 	WorkspaceRolesEnabled bool `json:"workspace_roles_enabled"`
-	// CreateGroupReturnsBody: when false, create group answers 201 with an
-	// empty body (the reference marks the body unconfirmed).
+	// CreateGroupReturnsBody: when true, create group answers 201 with the
+	// new group as its body, a plausible answer of the real service. False,
+	// the default, is the documented answer: 201 with no body.
 	CreateGroupReturnsBody bool `json:"create_group_returns_body"`
+	// CreateGroupLocation: when true, create group's 201 names the new group
+	// in a Location header, which the document does not declare.
+	CreateGroupLocation bool `json:"create_group_location"`
+	// SuspendRestoreReturnBody: when true, suspend and restore answer 200
+	// with a {message} body, as the sandbox once did; false, the default, is
+	// the documented 204 with no body.
+	SuspendRestoreReturnBody bool `json:"suspend_restore_return_body"`
+	// GroupRoleAssignReturns204: when true, a group role assignment answers
+	// 204; false, the default, is the documented 200 (with no body).
+	GroupRoleAssignReturns204 bool `json:"group_role_assign_returns_204"`
+	// NumericErrorStatus: when true, errors[].status is a number, as the
+	// real service is known to send on some endpoints; false, the default,
+	// is the documented string.
+	NumericErrorStatus bool `json:"numeric_error_status"`
+	// GatewayRateLimitBody: when true, every 429 is the gateway's
+	// {code, message}; false, the default, answers each route's 429 in the
+	// envelope its document gives (errors[] on the v2 routes).
+	GatewayRateLimitBody bool `json:"gateway_rate_limit_body"`
 	// RepeatedAddReturns204: when true, adding an existing member answers 204
 	// instead of 409 ADMIN-UAM-409-2.
 	RepeatedAddReturns204 bool `json:"repeated_add_returns_204"`
@@ -168,7 +187,7 @@ type Settings struct {
 
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
-	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
+	return Settings{WorkspaceRolesEnabled: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
 }
 
 // UnmarshalJSON starts from DefaultSettings, so a partial settings object

@@ -390,6 +390,10 @@ func (s *Server) setUserSuspended(w http.ResponseWriter, r *http.Request, suspen
 	if err != nil {
 		return err
 	}
+	if !s.Settings().SuspendRestoreReturnBody {
+		w.WriteHeader(http.StatusNoContent) // documented
+		return nil
+	}
 	verb := "restored"
 	if suspend {
 		verb = "suspended"

@@ -267,16 +267,33 @@ func TestSuspendAndRestore(t *testing.T) {
 	st := h.env.Server.State()
 	u := pickUser(t, st, func(u sandbox.User) bool { return u.Status == "active" })
 
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200)
+	noBody := func(r response) {
+		t.Helper()
+		if len(r.body) != 0 {
+			t.Fatalf("body %q; the document gives none", r.body)
+		}
+	}
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 204))
 	got := pickUser(t, h.env.Server.State(), func(x sandbox.User) bool { return x.AccountID == u.AccountID })
 	if got.Status != "suspended" || got.MembershipStatus != "suspended" {
 		t.Fatalf("after suspend: %+v", got)
 	}
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200) // idempotent
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 200)
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 204)) // idempotent
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 204))
 	got = pickUser(t, h.env.Server.State(), func(x sandbox.User) bool { return x.AccountID == u.AccountID })
 	if got.Status != "active" || got.MembershipStatus != "active" {
 		t.Fatalf("after restore: %+v", got)
+	}
+
+	// The other plausible answer: 200 with a {message} body.
+	h.putSettings(map[string]any{"suspend_restore_return_body": true})
+	var said struct {
+		Message string `json:"message"`
+	}
+	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200).decode(t, &said)
+	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 200).decode(t, &said)
+	if said.Message == "" {
+		t.Fatal("200 answer without its message")
 	}
 
 	h.call("POST", h.userPath("-", u.AccountID)+"/suspend", nil).wantError(t, 400, "ADMIN-UAM-400-1")
