@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 )
 
@@ -86,25 +88,26 @@ func (c *Client) GetGroup(ctx context.Context, directoryID, groupID string) (*Gr
 	return &out.Data, nil
 }
 
-// CreateGroup creates a group in a real directory. Whether Atlassian answers
-// with the new group is unconfirmed: when the answer carries no id, the
-// group is found again by its name.
+// CreateGroup creates a group in a real directory. The document gives the
+// 201 no body; the group is learnt from a body should one come, else from a
+// Location header naming it, else by looking its name up.
 func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description string) (*Group, error) {
 	body := struct {
 		Name        string `json:"name"`
 		Description string `json:"description,omitempty"`
 	}{name, description}
-	// The answer is either {data: Group} or the bare Group.
+	// A body, when one comes, is either {data: Group} or the bare Group.
 	var out struct {
 		Data *Group `json:"data"`
 		Group
 	}
+	var header http.Header
 	// Not replay-safe: a create that reached Atlassian before the connection
 	// dropped would come back as a name conflict on the second try. The
 	// caller, which knows whether the name was free before, decides.
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroups,
-		path: pathf(routeGroups, c.orgID, directoryID), body: body,
+		path: pathf(routeGroups, c.orgID, directoryID), body: body, answerHeader: &header,
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -115,6 +118,9 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 	if out.ID != "" {
 		return &out.Group, nil
 	}
+	if id := groupIDFromLocation(header.Get("Location")); id != "" {
+		return &Group{ID: id, Name: name, Description: description, DirectoryID: directoryID}, nil
+	}
 	g, err := c.FindGroupByName(ctx, directoryID, name)
 	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrOrganizationNotFound) {
 		return nil, &APIError{
@@ -124,6 +130,23 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		}
 	}
 	return g, err
+}
+
+// groupIDFromLocation is the group id a Location header names
+// (.../groups/{groupId}), or "" when it names none.
+func groupIDFromLocation(location string) string {
+	if location == "" {
+		return ""
+	}
+	u, err := url.Parse(location)
+	if err != nil {
+		return ""
+	}
+	parent, id := path.Split(strings.TrimSuffix(u.Path, "/"))
+	if !strings.HasSuffix(parent, "/groups/") || id == "" {
+		return ""
+	}
+	return id
 }
 
 // FindGroupByName returns the group whose name equals name (Atlassian group
