@@ -38,7 +38,9 @@ type roleAssignmentEntry struct {
 	ResourceOwner   string              `json:"resourceOwner"`
 	Roles           []string            `json:"roles"`
 	RoleAssignments []roleHeldByMethods `json:"roleAssignments,omitempty"`
-	DirectoryID     string              `json:"directoryId"`
+	// DirectoryID is in a user's listing only: the document gives a
+	// group's listing no directoryId.
+	DirectoryID string `json:"directoryId,omitempty"`
 }
 
 // roleHeldByMethods is one item of an entry's roleAssignments.
@@ -164,7 +166,7 @@ func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request
 		for i, a := range assignments {
 			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role, ""}
 		}
-		return rows, g.DirectoryID, nil
+		return rows, "", nil
 	})
 }
 
