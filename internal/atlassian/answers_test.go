@@ -3,6 +3,7 @@ package atlassian_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
@@ -213,4 +214,107 @@ func groupNamed(st sandbox.State, name string) sandbox.Group {
 		}
 	}
 	return sandbox.Group{}
+}
+
+// TestWriteErrorsWithoutABody: the document declares the failures of the
+// v2 writes without a body, so no code may come to tell them apart; the
+// client still tells the user what happened.
+func TestWriteErrorsWithoutABody(t *testing.T) {
+	env := startSandbox(t, 40, 6, 2)
+	ctx := context.Background()
+	inMode(t, env, func(s *sandbox.Settings) { s.WriteErrorsWithoutBody = true })
+	c := newClient(t, env, 0)
+	st := env.State()
+	g := writableGroup(st)
+	ws := st.Workspaces[0].ID
+
+	err := c.AddGroupMember(ctx, g.DirectoryID, g.ID, g.MemberAccountIDs[0])
+	if !errors.Is(err, atlassian.ErrAlreadyExists) {
+		t.Fatalf("repeated add: %v", err)
+	}
+	if err := c.AddGroupMember(ctx, g.DirectoryID, "no-such-group", g.MemberAccountIDs[0]); !errors.Is(err, atlassian.ErrNotFound) {
+		t.Fatalf("unknown group: %v", err)
+	}
+	if _, err := c.CreateGroup(ctx, g.DirectoryID, g.Name, ""); !errors.Is(err, atlassian.ErrConflict) {
+		t.Fatalf("duplicate name: %v", err)
+	}
+	for _, synced := range st.Groups {
+		if synced.ExternalSynced {
+			if err := c.DeleteGroup(ctx, synced.DirectoryID, synced.ID); !errors.Is(err, atlassian.ErrForbidden) {
+				t.Fatalf("deleting a synced group: %v", err)
+			}
+			break
+		}
+	}
+
+	// A full licence: the group gives access to the workspace, which has no
+	// seat left for a newcomer.
+	if err := c.AssignGroupRole(ctx, g.DirectoryID, g.ID, ws, "atlassian/user"); err != nil {
+		t.Fatal(err)
+	}
+	holders := accessHolders(env.State(), ws)
+	env.Update(func(s *sandbox.State) error { s.Settings.LicenceLimit = len(holders); return nil })
+	var newcomer sandbox.User
+	for _, u := range env.State().Users {
+		if u.Status == atlassian.UserStatusActive && !holders[u.AccountID] {
+			newcomer = u
+			break
+		}
+	}
+	if newcomer.AccountID == "" {
+		t.Fatal("every active account holds a role on the workspace")
+	}
+	before := c.Stats().Requests
+	err = c.AddGroupMember(ctx, g.DirectoryID, g.ID, newcomer.AccountID)
+	if !errors.Is(err, atlassian.ErrLicenceLimit) {
+		t.Fatalf("add past the licence limit: %v", err)
+	}
+	if n := c.Stats().Requests - before; n != 2 {
+		t.Fatalf("%d requests for the refused add, want the add and one membership read", n)
+	}
+	other := groupWithout(env.State(), g.ID, newcomer.AccountID)
+	if err := c.AddGroupMember(ctx, other.DirectoryID, other.ID, newcomer.AccountID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AssignGroupRole(ctx, other.DirectoryID, other.ID, ws, "atlassian/user"); !errors.Is(err, atlassian.ErrLicenceLimit) {
+		t.Fatalf("group role past the licence limit: %v", err)
+	}
+}
+
+// accessHolders are the distinct accounts holding a role on a workspace,
+// directly or through a group.
+func accessHolders(st sandbox.State, ws string) map[string]bool {
+	holders := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceID == ws {
+			holders[a.AccountID] = true
+		}
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceID != ws {
+			continue
+		}
+		for _, g := range st.Groups {
+			if g.ID == a.GroupID {
+				for _, id := range g.MemberAccountIDs {
+					holders[id] = true
+				}
+			}
+		}
+	}
+	return holders
+}
+
+// groupWithout is a writable group other than except that the account is
+// not in and that holds no role on any workspace.
+func groupWithout(st sandbox.State, except, accountID string) sandbox.Group {
+	for _, g := range st.Groups {
+		if g.ID == except || g.ExternalSynced || g.Default || slices.Contains(g.MemberAccountIDs, accountID) {
+			continue
+		}
+		if !slices.ContainsFunc(st.GroupRoleAssignments, func(a sandbox.GroupRoleAssignment) bool { return a.GroupID == g.ID }) {
+			return g
+		}
+	}
+	panic("no writable group without roles")
 }

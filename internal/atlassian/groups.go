@@ -183,11 +183,43 @@ func (c *Client) AddGroupMember(ctx context.Context, directoryID, groupID, accou
 	if err := requireRealDirectory(directoryID); err != nil {
 		return err
 	}
-	return c.do(ctx, request{
+	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroupMemberships,
 		path: pathf(routeGroupMemberships, c.orgID, directoryID, groupID),
 		body: map[string]string{"accountId": accountID}, replaySafe: true,
 	}, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || errors.Is(err, ErrAlreadyExists) || errors.Is(err, ErrLicenceLimit) {
+		return err
+	}
+	// The document's 409 here means the account is a member already or a
+	// licence is full, and promises no code to tell which: a read does.
+	member, readErr := c.isGroupMember(ctx, groupID, accountID)
+	switch {
+	case readErr != nil:
+		apiErr.Detail = firstNonEmpty(apiErr.Detail, "conflict") + "; reading whether the account is a member already failed too: " + readErr.Error()
+	case member:
+		apiErr.kinds = append(apiErr.kinds, ErrAlreadyExists)
+	default:
+		apiErr.kinds = append(apiErr.kinds, ErrLicenceLimit)
+		apiErr.Hint = licenceHint
+	}
+	return err
+}
+
+// isGroupMember reads whether an account is in a group, with one users
+// search narrowed to both.
+func (c *Client) isGroupMember(ctx context.Context, groupID, accountID string) (bool, error) {
+	page, err := c.SearchUsersPage(ctx, AllDirectories, UserSearch{AccountIDs: []string{accountID}, GroupIDs: []string{groupID}}, "")
+	if err != nil {
+		return false, err
+	}
+	for _, u := range page.Items {
+		if u.AccountID == accountID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // RemoveGroupMember removes an account from a group; removing a non-member

@@ -73,6 +73,7 @@ type settingsPatch struct {
 	GroupRoleAssignReturns204 *bool `json:"group_role_assign_returns_204"`
 	NumericErrorStatus        *bool `json:"numeric_error_status"`
 	GatewayRateLimitBody      *bool `json:"gateway_rate_limit_body"`
+	WriteErrorsWithoutBody    *bool `json:"write_errors_without_body"`
 	RepeatedAddReturns204     *bool `json:"repeated_add_returns_204"`
 	PaidSubscription          *bool `json:"paid_subscription"`
 	ReadAfterWriteLagMS       *int  `json:"read_after_write_lag_ms"`
@@ -114,6 +115,7 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	setIf(&settings.GroupRoleAssignReturns204, patch.GroupRoleAssignReturns204)
 	setIf(&settings.NumericErrorStatus, patch.NumericErrorStatus)
 	setIf(&settings.GatewayRateLimitBody, patch.GatewayRateLimitBody)
+	setIf(&settings.WriteErrorsWithoutBody, patch.WriteErrorsWithoutBody)
 	if patch.RepeatedAddReturns204 != nil {
 		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
 	}

@@ -91,6 +91,10 @@ const (
 	// for every failure, the 401 and the 429 included (the v2 directory
 	// routes and the invitation).
 	envelopeV2 envelopeKind = iota
+	// envelopeV2Write: a v2 write whose document declares its failures
+	// without a body; they answer errors[] as envelopeV2 does, or the status
+	// alone under Settings.WriteErrorsWithoutBody.
+	envelopeV2Write
 	// envelopeV1: the same errors[] envelope, but the gateway's 401 and 429
 	// are {code, message} (the v1 organization and role routes).
 	envelopeV1
@@ -111,6 +115,9 @@ type errorStyle struct {
 	// gatewayRateLimit answers every 429 as {code, message}, on the routes
 	// whose document gives errors[] too; Settings.GatewayRateLimitBody.
 	gatewayRateLimit bool
+	// noBody answers the failures of an envelopeV2Write route with their
+	// status alone; Settings.WriteErrorsWithoutBody.
+	noBody bool
 }
 
 // errorItem is one entry of the usual envelope. Status is `any`: a string
@@ -129,6 +136,10 @@ type errorEnvelope struct {
 
 // writeAPIError renders e in the given style.
 func writeAPIError(w http.ResponseWriter, style errorStyle, requestID string, e *apiError) {
+	if style.kind == envelopeV2Write && style.noBody {
+		w.WriteHeader(e.Status)
+		return
+	}
 	item := errorItem{
 		ID:     requestID,
 		Status: strconv.Itoa(e.Status),
@@ -150,7 +161,8 @@ func writeAPIError(w http.ResponseWriter, style errorStyle, requestID string, e 
 // the API sends: {code, message} where the route's document says so,
 // errors[] where it gives that envelope.
 func writeGatewayError(w http.ResponseWriter, style errorStyle, requestID string, status int, code, message string) {
-	gateway := style.kind != envelopeV2 || (status == http.StatusTooManyRequests && style.gatewayRateLimit)
+	v2 := style.kind == envelopeV2 || style.kind == envelopeV2Write
+	gateway := !v2 || (status == http.StatusTooManyRequests && style.gatewayRateLimit)
 	if gateway {
 		writeJSON(w, status, codeMessage{Code: status, Message: message})
 		return

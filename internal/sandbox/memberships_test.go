@@ -199,3 +199,22 @@ func TestConcurrentMembershipChanges(t *testing.T) {
 		t.Fatalf("membership changed: %d members, want %d", len(final.MemberAccountIDs), len(g.MemberAccountIDs))
 	}
 }
+
+// TestWriteErrorsWithoutBody: the document declares the failures of the v2
+// writes without a body; under the setting they come as the status alone,
+// while the reads keep their documented errors[].
+func TestWriteErrorsWithoutBody(t *testing.T) {
+	h := start(t, nil)
+	st := h.env.Server.State()
+	g := pickGroup(t, st, ordinaryGroup)
+	h.putSettings(map[string]any{"write_errors_without_body": true})
+	r := h.call("POST", h.membershipsPath(h.dirID, g.ID), map[string]string{"accountId": g.MemberAccountIDs[0]}).wantStatus(t, 409)
+	if len(r.body) != 0 {
+		t.Fatalf("body %q, want none", r.body)
+	}
+	r = h.call("DELETE", h.groupPath(h.dirID, "missing"), nil).wantStatus(t, 404)
+	if len(r.body) != 0 {
+		t.Fatalf("body %q, want none", r.body)
+	}
+	h.call("GET", h.groupPath("-", "missing"), nil).wantError(t, 404, "ADMIN-UAM-404-3")
+}

@@ -15,21 +15,21 @@ func (s *Server) registerAdminRoutes() {
 	s.handle("GET "+v2Directory+"/users", envelopeV2, s.listUsers)
 	s.handle("GET "+v2User, envelopeV2, s.getUser)
 	s.handle("GET "+v2User+"/role-assignments", envelopeV2, s.listUserRoleAssignments)
-	s.handle("POST "+v2User+"/suspend", envelopeV2, s.suspendUser)
-	s.handle("POST "+v2User+"/restore", envelopeV2, s.restoreUser)
+	s.handle("POST "+v2User+"/suspend", envelopeV2Write, s.suspendUser)
+	s.handle("POST "+v2User+"/restore", envelopeV2Write, s.restoreUser)
 
 	s.handle("GET "+v2Directory+"/groups", envelopeV2, s.listGroups)
 	s.handle("POST "+v2Directory+"/groups/search", envelopeV2, s.searchGroups)
-	s.handle("POST "+v2Directory+"/groups", envelopeV2, s.createGroup)
+	s.handle("POST "+v2Directory+"/groups", envelopeV2Write, s.createGroup)
 	s.handle("GET "+v2Group, envelopeV2, s.getGroup)
-	s.handle("DELETE "+v2Group, envelopeV2, s.deleteGroup)
+	s.handle("DELETE "+v2Group, envelopeV2Write, s.deleteGroup)
 
-	s.handle("POST "+v2Group+"/memberships", envelopeV2, s.addMember)
-	s.handle("DELETE "+v2Group+"/memberships/{accountId}", envelopeV2, s.removeMember)
+	s.handle("POST "+v2Group+"/memberships", envelopeV2Write, s.addMember)
+	s.handle("DELETE "+v2Group+"/memberships/{accountId}", envelopeV2Write, s.removeMember)
 
 	s.handle("GET "+v2Group+"/role-assignments", envelopeV2, s.listGroupRoleAssignments)
-	s.handle("POST "+v2Group+"/role-assignments/assign", envelopeV2, s.assignGroupRole)
-	s.handle("POST "+v2Group+"/role-assignments/revoke", envelopeV2, s.revokeGroupRole)
+	s.handle("POST "+v2Group+"/role-assignments/assign", envelopeV2Write, s.assignGroupRole)
+	s.handle("POST "+v2Group+"/role-assignments/revoke", envelopeV2Write, s.revokeGroupRole)
 
 	s.handle("POST "+v1Org+"/users/{accountId}/roles/assign", envelopeV1, s.assignUserRole)
 	s.handle("POST "+v1Org+"/users/{accountId}/roles/revoke", envelopeV1, s.revokeUserRole)
@@ -41,6 +41,6 @@ func (s *Server) registerAdminRoutes() {
 
 	s.handle("POST "+v2Directory+"/users/search", envelopeV2, s.searchUsers)
 	s.handle("GET /admin/v2/orgs/{orgId}/directories", envelopeV2, s.listDirectories)
-	s.handle("DELETE "+v2User, envelopeV2, s.removeFromDirectory)
+	s.handle("DELETE "+v2User, envelopeV2Write, s.removeFromDirectory)
 	s.handle("POST /admin/v2/orgs/{orgId}/users/invite", envelopeV2, s.inviteUsers)
 }

@@ -184,6 +184,7 @@ func (s *Server) errorStyle(envelope envelopeKind) errorStyle {
 		kind:             envelope,
 		numericStatus:    settings.NumericErrorStatus,
 		gatewayRateLimit: settings.GatewayRateLimitBody,
+		noBody:           settings.WriteErrorsWithoutBody,
 	}
 }
 

@@ -149,6 +149,13 @@ type Settings struct {
 	// {code, message}; false, the default, answers each route's 429 in the
 	// envelope its document gives (errors[] on the v2 routes).
 	GatewayRateLimitBody bool `json:"gateway_rate_limit_body"`
+	// WriteErrorsWithoutBody: when true, the v2 writes whose document
+	// declares their failures without a body (group create and delete,
+	// memberships, group role assign and revoke, suspend, restore, user
+	// removal) answer a failure with its status alone, no code to tell, say,
+	// a repeated add from a licence limit. False, the default, answers them
+	// in the errors[] envelope of the other v2 routes.
+	WriteErrorsWithoutBody bool `json:"write_errors_without_body"`
 	// RepeatedAddReturns204: when true, adding an existing member answers 204
 	// instead of 409 ADMIN-UAM-409-2.
 	RepeatedAddReturns204 bool `json:"repeated_add_returns_204"`
