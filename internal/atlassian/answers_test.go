@@ -176,6 +176,9 @@ func TestUnknownAccountTypeIsKept(t *testing.T) {
 		}
 		return nil
 	})
+	// The document's only accountType is "atlassian": other kinds come only
+	// from a service that shows them, as the setting does.
+	env.Update(func(st *sandbox.State) error { st.Settings.ListNonAtlassianAccounts = true; return nil })
 	c := newClient(t, env, 0)
 	got, err := c.GetUser(context.Background(), atlassian.AllDirectories, u.AccountID)
 	if err != nil || got.AccountType != "some-future-kind" {

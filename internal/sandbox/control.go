@@ -80,6 +80,7 @@ type settingsPatch struct {
 	// OrgRoleConsistencyDelayMs: see Settings.
 	OrgRoleConsistencyDelayMs *int  `json:"org_role_consistency_delay_ms"`
 	UserRolesLegacyShape      *bool `json:"user_roles_legacy_shape"`
+	ListNonAtlassianAccounts  *bool `json:"list_non_atlassian_accounts"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +112,7 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 		settings.CreateGroupReturnsBody = *patch.CreateGroupReturnsBody
 	}
 	setIf(&settings.CreateGroupLocation, patch.CreateGroupLocation)
+	setIf(&settings.ListNonAtlassianAccounts, patch.ListNonAtlassianAccounts)
 	setIf(&settings.SuspendRestoreReturnBody, patch.SuspendRestoreReturnBody)
 	setIf(&settings.GroupRoleAssignReturns204, patch.GroupRoleAssignReturns204)
 	setIf(&settings.NumericErrorStatus, patch.NumericErrorStatus)

@@ -154,7 +154,7 @@ func TestConcurrentMembershipChanges(t *testing.T) {
 		members[id] = true
 	}
 	var candidates []string
-	for _, u := range st.Users {
+	for _, u := range sandbox.ListedUsers(st) {
 		if !members[u.AccountID] {
 			candidates = append(candidates, u.AccountID)
 		}

@@ -190,6 +190,11 @@ type Settings struct {
 	// default, is the shape the reference now gives: roleAssignments with
 	// each role's methods, the roles held through groups included.
 	UserRolesLegacyShape bool `json:"user_roles_legacy_shape"`
+	// ListNonAtlassianAccounts: when true, the directory API shows app and
+	// customer accounts with their own accountType, which the document does
+	// not give (its only value is "atlassian") but the real service may.
+	// False, the default, leaves them out of every v2 answer, as documented.
+	ListNonAtlassianAccounts bool `json:"list_non_atlassian_accounts"`
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
