@@ -3,6 +3,8 @@ package sandbox_test
 import (
 	"net/http"
 	"testing"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -133,10 +135,16 @@ func TestErrorStatusIsAStringAsDocumentedOrANumberBySetting(t *testing.T) {
 			t.Fatalf("status = %s, want string \"404\"", got)
 		}
 	}
+	if marked := groupRead().header.Get(sandbox.UndocumentedAnswersHeader); marked != "" {
+		t.Fatalf("a documented answer is marked undocumented: %q", marked)
+	}
 	h.putSettings(map[string]any{"numeric_error_status": true})
 	for _, got := range []string{statusOf(groupRead()), statusOf(membershipAdd())} {
 		if got != "404" {
 			t.Fatalf("status = %s, want number 404", got)
 		}
+	}
+	if marked := groupRead().header.Get(sandbox.UndocumentedAnswersHeader); marked != "numeric_error_status" {
+		t.Fatalf("%s = %q, want the setting named", sandbox.UndocumentedAnswersHeader, marked)
 	}
 }

@@ -143,7 +143,11 @@ func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
 	s.apiMux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := s.newRequestID()
 		s.stats.record(pattern)
-		style := s.errorStyle(envelope)
+		settings := s.Settings()
+		style := errorStyleOf(envelope, settings)
+		if names := settings.UndocumentedAnswers(); len(names) > 0 {
+			w.Header().Set(UndocumentedAnswersHeader, strings.Join(names, ","))
+		}
 		if s.faults.intercept(w, r, pattern, style, requestID) {
 			return
 		}
@@ -176,10 +180,9 @@ func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
 	})
 }
 
-// errorStyle is the route's documented envelope, as the settings may change
-// it into another plausible answer of the real service.
-func (s *Server) errorStyle(envelope envelopeKind) errorStyle {
-	settings := s.Settings()
+// errorStyleOf is the route's documented envelope, as the settings may
+// change it into another plausible answer of the real service.
+func errorStyleOf(envelope envelopeKind, settings Settings) errorStyle {
 	return errorStyle{
 		kind:             envelope,
 		numericStatus:    settings.NumericErrorStatus,

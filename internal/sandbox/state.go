@@ -197,6 +197,36 @@ type Settings struct {
 	ListNonAtlassianAccounts bool `json:"list_non_atlassian_accounts"`
 }
 
+// UndocumentedAnswersHeader marks every admin API answer given while a
+// setting asks for answers Atlassian's document does not give; its value
+// names those settings, so a contract check can tell them from the
+// sandbox's documented answers.
+const UndocumentedAnswersHeader = "X-Sandbox-Undocumented-Answers"
+
+// UndocumentedAnswers names (by their JSON names) the settings turned on
+// that make the sandbox answer otherwise than the document says.
+func (s Settings) UndocumentedAnswers() []string {
+	var names []string
+	for _, setting := range []struct {
+		on   bool
+		name string
+	}{
+		{s.CreateGroupReturnsBody, "create_group_returns_body"},
+		{s.CreateGroupLocation, "create_group_location"},
+		{s.SuspendRestoreReturnBody, "suspend_restore_return_body"},
+		{s.GroupRoleAssignReturns204, "group_role_assign_returns_204"},
+		{s.NumericErrorStatus, "numeric_error_status"},
+		{s.GatewayRateLimitBody, "gateway_rate_limit_body"},
+		{s.WriteErrorsWithoutBody, "write_errors_without_body"},
+		{s.ListNonAtlassianAccounts, "list_non_atlassian_accounts"},
+	} {
+		if setting.on {
+			names = append(names, setting.name)
+		}
+	}
+	return names
+}
+
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
 	return Settings{WorkspaceRolesEnabled: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
