@@ -142,8 +142,10 @@ func groupIDFromLocation(location string) string {
 	if err != nil {
 		return ""
 	}
-	parent, id := path.Split(strings.TrimSuffix(u.Path, "/"))
-	if !strings.HasSuffix(parent, "/groups/") || id == "" {
+	// Split the escaped path, so that an escaped slash stays in the id.
+	parent, escapedID := path.Split(strings.TrimSuffix(u.EscapedPath(), "/"))
+	id, err := url.PathUnescape(escapedID)
+	if err != nil || !strings.HasSuffix(parent, "/groups/") || id == "" {
 		return ""
 	}
 	return id
