@@ -137,9 +137,7 @@ func TestSignalSavesState(t *testing.T) {
 	}
 
 	cmd, a := start("12")
-	if n := countUsers(t, a); n != 12 {
-		t.Fatalf("%d users, want 12", n)
-	}
+	listed := countUsers(t, a)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -150,10 +148,22 @@ func TestSignalSavesState(t *testing.T) {
 		t.Fatalf("state not saved on SIGTERM: %v", err)
 	}
 
+	raw, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved sandbox.State
+	if err := json.Unmarshal(raw, &saved); err != nil || len(saved.Users) != 12 {
+		t.Fatalf("saved state: %v, %d users, want 12", err, len(saved.Users))
+	}
+	if want := len(sandbox.ListedUsers(saved)); listed != want {
+		t.Fatalf("%d users listed, want the %d the API lists of the 12", listed, want)
+	}
+
 	// The saved organization wins over --users on restart.
 	_, a = start("50")
-	if n := countUsers(t, a); n != 12 {
-		t.Fatalf("%d users after restart, want the saved 12", n)
+	if n := countUsers(t, a); n != listed {
+		t.Fatalf("%d users after restart, want the saved %d", n, listed)
 	}
 }
 

@@ -159,6 +159,7 @@ func TestVanishedAndUnknownThings(t *testing.T) {
 func TestManyLookupsUseOneListing(t *testing.T) {
 	d, env := newDirectory(t, 450)
 	st := env.State()
+	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	env.ResetStats()
 	for range 2 {
 		for _, u := range st.Users {
@@ -192,6 +193,7 @@ func TestFindAccountsBatchesAndRemembers(t *testing.T) {
 	d, env := newDirectory(t, 450)
 	ctx := context.Background()
 	st := env.State()
+	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	var ids []string
 	for _, u := range st.Users[:300] {
 		ids = append(ids, u.AccountID)
@@ -230,7 +232,7 @@ func TestFindAccountsBatchesAndRemembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.ResetStats()
-	found, err = d.FindAccounts(ctx, []string{st.Users[449].AccountID, "5b10ac8d82e05b22deadbeef"})
+	found, err = d.FindAccounts(ctx, []string{st.Users[len(st.Users)-1].AccountID, "5b10ac8d82e05b22deadbeef"})
 	if err != nil || len(found) != 1 {
 		t.Fatalf("from the listing: %v, %v", found, err)
 	}

@@ -59,8 +59,9 @@ func TestOrganizationAdminsAssignRevokeConfirm(t *testing.T) {
 	if err != nil || !confirmed || reads != 1 {
 		t.Fatalf("confirm with no delay: %v after %d reads, %v", confirmed, reads, err)
 	}
-	if already, err := d.AssignOrganizationRole(ctx, u.AccountID, access.RoleOrgAdmin); err != nil || !already {
-		t.Fatalf("repeated assign: already %v, %v", already, err)
+	// The document gives the assign no 409: a repeated one is a success.
+	if _, err := d.AssignOrganizationRole(ctx, u.AccountID, access.RoleOrgAdmin); err != nil {
+		t.Fatalf("repeated assign: %v", err)
 	}
 
 	// An organization admin cannot be suspended.

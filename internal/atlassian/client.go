@@ -145,6 +145,8 @@ type request struct {
 	// and writes whose repetition Atlassian reports distinctly (409-2 on a
 	// repeated add, 404 on a repeated remove).
 	replaySafe bool
+	// answerHeader, when non-nil, receives the headers of a 2xx answer.
+	answerHeader *http.Header
 }
 
 // do sends the call under the retry policy and decodes a 2xx JSON answer
@@ -181,6 +183,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		apiErr := newAPIError(r.method, r.route, resp.StatusCode, body, resp.Header, c.redact)
 		apiErr.Attempts = attempts
 		return apiErr
+	}
+	if r.answerHeader != nil {
+		*r.answerHeader = resp.Header
 	}
 	if out == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil

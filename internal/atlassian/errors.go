@@ -210,6 +210,9 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// licenceHint is the advice on a full licence.
+const licenceHint = "The product has no licence seat left: free seats or raise the licence limit."
+
 // classify maps a status and an Atlassian code to sentinels and advice.
 func classify(route string, status int, code string) ([]error, string) {
 	roleRoute := strings.Contains(route, "/roles/") || strings.Contains(route, "/role-assignments")
@@ -241,8 +244,11 @@ func classify(route string, status int, code string) ([]error, string) {
 		switch {
 		case strings.HasSuffix(code, "-409-2"):
 			return []error{ErrAlreadyExists, ErrConflict}, ""
-		case strings.HasSuffix(code, "-409-3"):
-			return []error{ErrLicenceLimit, ErrConflict}, "The product has no licence seat left: free seats or raise the licence limit."
+		case strings.HasSuffix(code, "-409-3"),
+			// The document's one 409 of a group role assignment is the
+			// licence limit, whatever code comes with it.
+			code == "" && route == routeGroupRoleAssign:
+			return []error{ErrLicenceLimit, ErrConflict}, licenceHint
 		}
 		return []error{ErrConflict}, ""
 	case status == http.StatusPaymentRequired:

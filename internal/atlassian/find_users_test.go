@@ -13,10 +13,14 @@ import (
 
 // wantIDs is every account id of the sandbox plus a few that name nobody.
 func wantIDs(st sandbox.State, unknown int) (ids, known []string) {
+	// Every account of the state is asked for; the API finds those it
+	// lists (not the app and customer accounts, by default).
 	for _, u := range st.Users {
+		ids = append(ids, u.AccountID)
+	}
+	for _, u := range sandbox.ListedUsers(st) {
 		known = append(known, u.AccountID)
 	}
-	ids = slices.Clone(known)
 	for i := range unknown {
 		ids = append(ids, fmt.Sprintf("712020:00000000-0000-4000-8000-%012d", i))
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 )
 
@@ -64,25 +66,26 @@ func (c *Client) GetGroup(ctx context.Context, directoryID, groupID string) (*Gr
 	return &out.Data, nil
 }
 
-// CreateGroup creates a group in a real directory. Whether Atlassian answers
-// with the new group is unconfirmed: when the answer carries no id, the
-// group is found again by its name.
+// CreateGroup creates a group in a real directory. The document gives the
+// 201 no body; the group is learnt from a body should one come, else from a
+// Location header naming it, else by looking its name up.
 func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description string) (*Group, error) {
 	body := struct {
 		Name        string `json:"name"`
 		Description string `json:"description,omitempty"`
 	}{name, description}
-	// The answer is either {data: Group} or the bare Group.
+	// A body, when one comes, is either {data: Group} or the bare Group.
 	var out struct {
 		Data *Group `json:"data"`
 		Group
 	}
+	var header http.Header
 	// Not replay-safe: a create that reached Atlassian before the connection
 	// dropped would come back as a name conflict on the second try. The
 	// caller, which knows whether the name was free before, decides.
 	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroups,
-		path: pathf(routeGroups, c.orgID, directoryID), body: body,
+		path: pathf(routeGroups, c.orgID, directoryID), body: body, answerHeader: &header,
 	}, &out)
 	if err != nil {
 		return nil, err
@@ -93,6 +96,9 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 	if out.ID != "" {
 		return &out.Group, nil
 	}
+	if id := groupIDFromLocation(header.Get("Location")); id != "" {
+		return &Group{ID: id, Name: name, Description: description, DirectoryID: directoryID}, nil
+	}
 	g, err := c.FindGroupByName(ctx, directoryID, name)
 	if errors.Is(err, ErrNotFound) && !errors.Is(err, ErrOrganizationNotFound) {
 		return nil, &APIError{
@@ -102,6 +108,25 @@ func (c *Client) CreateGroup(ctx context.Context, directoryID, name, description
 		}
 	}
 	return g, err
+}
+
+// groupIDFromLocation is the group id a Location header names
+// (.../groups/{groupId}), or "" when it names none.
+func groupIDFromLocation(location string) string {
+	if location == "" {
+		return ""
+	}
+	u, err := url.Parse(location)
+	if err != nil {
+		return ""
+	}
+	// Split the escaped path, so that an escaped slash stays in the id.
+	parent, escapedID := path.Split(strings.TrimSuffix(u.EscapedPath(), "/"))
+	id, err := url.PathUnescape(escapedID)
+	if err != nil || !strings.HasSuffix(parent, "/groups/") || id == "" {
+		return ""
+	}
+	return id
 }
 
 // FindGroupByName returns the group whose name equals name (Atlassian group
@@ -140,11 +165,43 @@ func (c *Client) AddGroupMember(ctx context.Context, directoryID, groupID, accou
 	if err := requireRealDirectory(directoryID); err != nil {
 		return err
 	}
-	return c.do(ctx, request{
+	err := c.do(ctx, request{
 		method: http.MethodPost, route: routeGroupMemberships,
 		path: pathf(routeGroupMemberships, c.orgID, directoryID, groupID),
 		body: map[string]string{"accountId": accountID}, replaySafe: true,
 	}, nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusConflict || errors.Is(err, ErrAlreadyExists) || errors.Is(err, ErrLicenceLimit) {
+		return err
+	}
+	// The document's 409 here means the account is a member already or a
+	// licence is full, and promises no code to tell which: a read does.
+	member, readErr := c.isGroupMember(ctx, groupID, accountID)
+	switch {
+	case readErr != nil:
+		apiErr.Detail = firstNonEmpty(apiErr.Detail, "conflict") + "; reading whether the account is a member already failed too: " + readErr.Error()
+	case member:
+		apiErr.kinds = append(apiErr.kinds, ErrAlreadyExists)
+	default:
+		apiErr.kinds = append(apiErr.kinds, ErrLicenceLimit)
+		apiErr.Hint = licenceHint
+	}
+	return err
+}
+
+// isGroupMember reads whether an account is in a group, with one users
+// search narrowed to both.
+func (c *Client) isGroupMember(ctx context.Context, groupID, accountID string) (bool, error) {
+	page, err := c.SearchUsersPage(ctx, AllDirectories, UserSearch{AccountIDs: []string{accountID}, GroupIDs: []string{groupID}}, "")
+	if err != nil {
+		return false, err
+	}
+	for _, u := range page.Items {
+		if u.AccountID == accountID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // RemoveGroupMember removes an account from a group; removing a non-member

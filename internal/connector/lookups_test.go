@@ -41,7 +41,7 @@ func TestLookupsByHolder(t *testing.T) {
 	if err := env.Server.Update(func(st *sandbox.State) error {
 		w := st.Workspaces[0]
 		ws = w.ID
-		for _, u := range st.Users[:120] {
+		for _, u := range sandbox.ListedUsers(*st)[:120] {
 			st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{AccountID: u.AccountID, ResourceID: w.ID, ResourceOwner: w.Type, Role: "atlassian/user"})
 		}
 		return nil

@@ -152,6 +152,9 @@ func head(s []string) []string { return s[:min(len(s), 5)] }
 // and nothing else.
 func TestFullSyncMatchesSandbox(t *testing.T) {
 	env := startOrg(t, 300, 12, 4)
+	// App and customer accounts, and the traits they sync with, are only
+	// seen where the service lists them (the document lists none).
+	env.Update(func(st *sandbox.State) error { st.Settings.ListNonAtlassianAccounts = true; return nil })
 	_, srv := newServer(t, configFor(env))
 	ctx := ctxFor(t)
 	path := filepath.Join(t.TempDir(), "sync.c1z")

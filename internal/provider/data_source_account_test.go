@@ -40,10 +40,13 @@ func firstUser(t *testing.T, users []sandbox.User, what string, keep func(sandbo
 
 // addAppAccount adds, out of band, an app account (a bot: no email) to the
 // org, which small generated orgs rarely have, and returns it as stored.
+// The org then lists app and customer accounts, as the real service may
+// (Atlassian's document lists none).
 func addAppAccount(t *testing.T, org *testOrg) sandbox.User {
 	t.Helper()
 	const id = "557058:0b6d8a1e-3c2f-4e5a-9d7b-1f0e2c3d4a5b"
 	org.Update(func(st *sandbox.State) error {
+		st.Settings.ListNonAtlassianAccounts = true
 		st.Users = append(st.Users, sandbox.User{
 			AccountID: id, AccountType: "app", Status: "active", AccountStatus: "active",
 			MembershipStatus: "active", Name: "Automation for Jira", Nickname: "Automation for Jira",

@@ -100,8 +100,16 @@ func largestMixedGroup(t *testing.T, org *testOrg) sandbox.Group {
 	return best
 }
 
+// listEveryAccountType makes the org list its app and customer accounts, as
+// the real service may (Atlassian's document lists atlassian accounts only),
+// so that the account_type filters have each kind to find.
+func listEveryAccountType(org *testOrg) {
+	org.Update(func(st *sandbox.State) error { st.Settings.ListNonAtlassianAccounts = true; return nil })
+}
+
 func TestAccAccountsDataSource_filters(t *testing.T) {
 	org := newTestOrg(t, 60, 6, 3)
+	listEveryAccountType(org)
 	diversifyStatuses(t, org)
 	st := org.State()
 	users := st.Users
@@ -291,6 +299,7 @@ data "atlassian_accounts" "x" {
 func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 	const users, pageSize = 2000, 100
 	org := newTestOrg(t, users, 4, 3)
+	listEveryAccountType(org)
 	group := largestMixedGroup(t, org)
 	listingPages := (users + pageSize - 1) / pageSize
 	memberPages := (len(group.MemberAccountIDs) + pageSize - 1) / pageSize

@@ -43,7 +43,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 	examples := map[string]func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck{
 		"atlassian_accounts": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
 			var suspended []sandbox.User
-			for _, u := range st.Users {
+			for _, u := range sandbox.ListedUsers(st) {
 				if u.Status == "suspended" {
 					suspended = append(suspended, u)
 				}
@@ -86,7 +86,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 					}
 					return nil
 				}),
-				statecheck.ExpectKnownOutputValue("account_count", knownvalue.Int64Exact(int64(len(st.Users)))),
+				statecheck.ExpectKnownOutputValue("account_count", knownvalue.Int64Exact(int64(len(sandbox.ListedUsers(st))))),
 				statecheck.ExpectKnownOutputValue("suspended_account_ids", knownvalue.ListExact(ids)),
 				statecheck.ExpectKnownOutputValue("active_engineer_emails", knownvalue.ListSizeExact(countUsers(st.Users, activeEngineer))),
 			}

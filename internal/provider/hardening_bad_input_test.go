@@ -660,6 +660,11 @@ func TestAccBadInputs(t *testing.T) {
 				if d := before.diff(accessOf(b.State())); d != "" {
 					t.Errorf("the refused input changed the organization:\n%s", d)
 				}
+				if c.apply { // a refused create leaves nothing in the state
+					for _, r := range cli.state() {
+						t.Errorf("the refused apply left %s in the state", r.Address)
+					}
+				}
 				t.Logf("%s:\n%s", c.name, errorBlock(res.Output))
 				where := c.attribute
 				if strings.HasPrefix(where, `"`) {

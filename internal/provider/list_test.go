@@ -68,8 +68,12 @@ func expectedAdoption(st sandbox.State) map[string]int {
 			roles++
 		}
 	}
+	listed := map[string]bool{}
+	for _, u := range sandbox.ListedUsers(st) {
+		listed[u.AccountID] = true
+	}
 	for _, a := range st.UserRoleAssignments {
-		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) {
+		if workspaces[a.ResourceID] && slices.Contains(access.WorkspaceRoles, a.Role) && listed[a.AccountID] {
 			roles++
 		}
 	}

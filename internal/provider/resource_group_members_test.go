@@ -708,7 +708,7 @@ func TestAccGroupMembersRequestCount(t *testing.T) {
 	g := org.writableGroup(t)
 	var ids []string
 	labels := map[string]string{}
-	for _, u := range org.State().Users {
+	for _, u := range sandbox.ListedUsers(org.State()) {
 		if len(ids) == 1000 {
 			break
 		}

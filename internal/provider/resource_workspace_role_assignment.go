@@ -597,8 +597,11 @@ func addRoleWriteError(diags *diag.Diagnostics, verb string, id roleAssignmentID
 				"supports, such as atlassian/user or atlassian/admin.\n\n%s", what, err))
 	case errors.Is(err, access.ErrNotFound):
 		diags.AddError("Workspace or role holder not found",
-			fmt.Sprintf("Could not %s: the workspace or the %s does not exist (any more) in the organization.\n\n%s",
-				what, principalNoun(id.PrincipalType), err))
+			fmt.Sprintf("Could not %s: the workspace or the %s does not exist (any more) in the organization. Check "+
+				"workspace_id and the %s's id (the atlassian_workspace, atlassian_account and atlassian_group data "+
+				"sources find them by name); if one was deleted outside Terraform, remove this resource from the "+
+				"configuration.\n\n%s",
+				what, principalNoun(id.PrincipalType), principalNoun(id.PrincipalType), err))
 	default:
 		diags.AddError("Could not "+verb+" the workspace role", fmt.Sprintf("Could not %s: %s", what, err))
 	}

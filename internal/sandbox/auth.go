@@ -6,18 +6,22 @@ import (
 )
 
 // admit authenticates an admin request and checks its organization, writing
-// the refusal itself: a 401 in the gateway's {code, message} envelope for a
-// missing or wrong token, a 404 ADMIN-UAM-404-2 in the route's envelope for
-// an organization other than the sandbox's. Authentication comes first, as
+// the refusal itself in the route's documented envelope: a 401 for a missing
+// or wrong token, a 404 (ADMIN-UAM-404-2, or ADMIN-404-2 on the organization
+// read) for an organization other than the sandbox's. Authentication comes first, as
 // on the real service, so an unauthenticated caller learns nothing about
 // which organizations exist.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, style errorStyle, requestID string) bool {
 	if !s.authorized(r) {
-		writeJSON(w, http.StatusUnauthorized, codeMessage{Code: http.StatusUnauthorized, Message: "Unauthorized; scope does not match"})
+		writeGatewayError(w, style, requestID, http.StatusUnauthorized, codeUnauthenticated, "Unauthorized; scope does not match")
 		return false
 	}
 	if orgID := r.PathValue("orgId"); orgID != s.orgID() {
-		writeAPIError(w, style, requestID, errOrgNotFound(orgID))
+		notFound := errOrgNotFound(orgID)
+		if r.Pattern == "GET "+v1Org { // the organization read has its own code
+			notFound.Code = codeV1OrgNotFound
+		}
+		writeAPIError(w, style, requestID, notFound)
 		return false
 	}
 	return true

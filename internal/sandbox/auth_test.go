@@ -1,9 +1,10 @@
 package sandbox_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
 func TestAuthentication(t *testing.T) {
@@ -11,14 +12,23 @@ func TestAuthentication(t *testing.T) {
 	path := h.usersPath("-")
 	for name, token := range map[string]string{"missing": "", "wrong": "not-the-token"} {
 		t.Run(name, func(t *testing.T) {
-			r := h.callWithToken(token, "GET", path, nil).wantStatus(t, http.StatusUnauthorized)
-			var body struct {
-				Code    int    `json:"code"`
-				Message string `json:"message"`
-			}
-			r.decode(t, &body)
-			if body.Code != 401 || body.Message == "" {
-				t.Fatalf("401 body = %s", r.body)
+			// A v2 route answers in its errors[] envelope, as documented.
+			h.callWithToken(token, "GET", path, nil).wantError(t, http.StatusUnauthorized, "ADMIN-UAM-401-1")
+			// The v1 routes and the workspaces query answer the gateway's
+			// {code, message} (ProxyError).
+			for _, r := range []response{
+				h.callWithToken(token, "GET", "/admin/v1/orgs/"+h.env.OrgID, nil),
+				h.callWithToken(token, "POST", h.orgPath()+"/workspaces", map[string]any{}),
+			} {
+				r.wantStatus(t, http.StatusUnauthorized)
+				var body struct {
+					Code    int    `json:"code"`
+					Message string `json:"message"`
+				}
+				r.decode(t, &body)
+				if body.Code != 401 || body.Message == "" {
+					t.Fatalf("401 body = %s", r.body)
+				}
 			}
 		})
 	}
@@ -39,7 +49,7 @@ func TestWrongOrganization(t *testing.T) {
 	h := start(t, nil)
 	h.call("GET", "/admin/v2/orgs/00000000-0000-4000-8000-000000000000/directories/-/users", nil).
 		wantError(t, 404, "ADMIN-UAM-404-2")
-	h.call("GET", "/admin/v1/orgs/nope", nil).wantError(t, 404, "ADMIN-UAM-404-2")
+	h.call("GET", "/admin/v1/orgs/nope", nil).wantError(t, 404, "ADMIN-404-2") // the organization read's own code
 	h.call("POST", "/admin/v2/orgs/nope/workspaces", map[string]any{}).wantError(t, 404, "ADMIN-UAM-404-2")
 }
 
@@ -52,13 +62,21 @@ func TestOrganization(t *testing.T) {
 			Attributes struct {
 				Name string `json:"name"`
 			} `json:"attributes"`
+			Relationships struct {
+				Users, Domains struct {
+					Links struct {
+						Related string `json:"related"`
+					} `json:"links"`
+				}
+			} `json:"relationships"`
 			Links struct {
 				Self string `json:"self"`
 			} `json:"links"`
 		} `json:"data"`
 	}
 	h.call("GET", "/admin/v1/orgs/"+h.env.OrgID, nil).wantStatus(t, 200).decode(t, &org)
-	if org.Data.ID != h.env.OrgID || org.Data.Type != "orgs" || org.Data.Attributes.Name != "Sandbox Org" || org.Data.Links.Self == "" {
+	if org.Data.ID != h.env.OrgID || org.Data.Type != "orgs" || org.Data.Attributes.Name != "Sandbox Org" || org.Data.Links.Self == "" ||
+		org.Data.Relationships.Users.Links.Related == "" || org.Data.Relationships.Domains.Links.Related == "" {
 		t.Fatalf("organization = %+v", org)
 	}
 }
@@ -94,19 +112,39 @@ func TestRoutingErrors(t *testing.T) {
 	check(h.callWithToken("", "GET", "/admin/v9/nothing", nil), 404, "/admin/v9/nothing")
 }
 
-func TestErrorStatusIsStringOnMembershipEndpointsAndNumberElsewhere(t *testing.T) {
+func TestErrorStatusIsAStringAsDocumentedOrANumberBySetting(t *testing.T) {
 	h := start(t, nil)
-	statusOf := func(r response) json.RawMessage {
+	statusOf := func(r response) string {
 		var env struct {
 			Errors []apiErr `json:"errors"`
 		}
 		r.decode(t, &env)
-		return env.Errors[0].Status
+		return string(env.Errors[0].Status)
 	}
-	if got := string(statusOf(h.call("GET", h.groupPath("-", "missing"), nil))); got != "404" {
-		t.Fatalf("group read status = %s, want number 404", got)
+	groupRead := func() response { return h.call("GET", h.groupPath("-", "missing"), nil) }
+	membershipAdd := func() response {
+		return h.call("POST", h.membershipsPath(h.dirID, "missing"), map[string]string{"accountId": "x"})
 	}
-	if got := string(statusOf(h.call("POST", h.membershipsPath(h.dirID, "missing"), map[string]string{"accountId": "x"}))); got != `"404"` {
-		t.Fatalf("membership status = %s, want string \"404\"", got)
+	var workspace apiErr
+	h.call("POST", h.orgPath()+"/workspaces", map[string]any{"limit": 0}).decode(t, &workspace)
+	if got := string(workspace.Status); got != `"400"` {
+		t.Fatalf("workspaces status = %s, want string \"400\"", got)
+	}
+	for _, got := range []string{statusOf(groupRead()), statusOf(membershipAdd())} {
+		if got != `"404"` {
+			t.Fatalf("status = %s, want string \"404\"", got)
+		}
+	}
+	if marked := groupRead().header.Get(sandbox.UndocumentedAnswersHeader); marked != "" {
+		t.Fatalf("a documented answer is marked undocumented: %q", marked)
+	}
+	h.putSettings(map[string]any{"numeric_error_status": true})
+	for _, got := range []string{statusOf(groupRead()), statusOf(membershipAdd())} {
+		if got != "404" {
+			t.Fatalf("status = %s, want number 404", got)
+		}
+	}
+	if marked := groupRead().header.Get(sandbox.UndocumentedAnswersHeader); marked != "numeric_error_status" {
+		t.Fatalf("%s = %q, want the setting named", sandbox.UndocumentedAnswersHeader, marked)
 	}
 }

@@ -67,12 +67,20 @@ type settingsPatch struct {
 	LicenceLimit           *int  `json:"licence_limit"`
 	WorkspaceRolesEnabled  *bool `json:"workspace_roles_enabled"`
 	CreateGroupReturnsBody *bool `json:"create_group_returns_body"`
-	RepeatedAddReturns204  *bool `json:"repeated_add_returns_204"`
-	PaidSubscription       *bool `json:"paid_subscription"`
-	ReadAfterWriteLagMS    *int  `json:"read_after_write_lag_ms"`
+	CreateGroupLocation    *bool `json:"create_group_location"`
+	// The other plausible answers of the real service: see Settings.
+	SuspendRestoreReturnBody  *bool `json:"suspend_restore_return_body"`
+	GroupRoleAssignReturns204 *bool `json:"group_role_assign_returns_204"`
+	NumericErrorStatus        *bool `json:"numeric_error_status"`
+	GatewayRateLimitBody      *bool `json:"gateway_rate_limit_body"`
+	WriteErrorsWithoutBody    *bool `json:"write_errors_without_body"`
+	RepeatedAddReturns204     *bool `json:"repeated_add_returns_204"`
+	PaidSubscription          *bool `json:"paid_subscription"`
+	ReadAfterWriteLagMS       *int  `json:"read_after_write_lag_ms"`
 	// OrgRoleConsistencyDelayMs: see Settings.
 	OrgRoleConsistencyDelayMs *int  `json:"org_role_consistency_delay_ms"`
 	UserRolesLegacyShape      *bool `json:"user_roles_legacy_shape"`
+	ListNonAtlassianAccounts  *bool `json:"list_non_atlassian_accounts"`
 }
 
 func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -103,6 +111,13 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	if patch.CreateGroupReturnsBody != nil {
 		settings.CreateGroupReturnsBody = *patch.CreateGroupReturnsBody
 	}
+	setIf(&settings.CreateGroupLocation, patch.CreateGroupLocation)
+	setIf(&settings.ListNonAtlassianAccounts, patch.ListNonAtlassianAccounts)
+	setIf(&settings.SuspendRestoreReturnBody, patch.SuspendRestoreReturnBody)
+	setIf(&settings.GroupRoleAssignReturns204, patch.GroupRoleAssignReturns204)
+	setIf(&settings.NumericErrorStatus, patch.NumericErrorStatus)
+	setIf(&settings.GatewayRateLimitBody, patch.GatewayRateLimitBody)
+	setIf(&settings.WriteErrorsWithoutBody, patch.WriteErrorsWithoutBody)
 	if patch.RepeatedAddReturns204 != nil {
 		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
 	}
@@ -121,6 +136,13 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	updated := *settings
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, updated)
+}
+
+// setIf copies a patch field that was present.
+func setIf[T any](dst *T, patch *T) {
+	if patch != nil {
+		*dst = *patch
+	}
 }
 
 func (s *Server) controlGetFaults(w http.ResponseWriter, _ *http.Request) {

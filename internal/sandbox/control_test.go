@@ -102,7 +102,7 @@ func TestStateEndpoints(t *testing.T) {
 	}
 	var settings sandbox.Settings
 	h.callWithToken("", "PUT", "/_sandbox/settings", `{"licence_limit": 5}`).wantStatus(t, 200).decode(t, &settings)
-	if settings.LicenceLimit != 5 || !settings.WorkspaceRolesEnabled || !settings.CreateGroupReturnsBody {
+	if settings.LicenceLimit != 5 || !settings.WorkspaceRolesEnabled || settings.CreateGroupReturnsBody {
 		t.Fatalf("settings = %+v", settings)
 	}
 	h.callWithToken("", "PUT", "/_sandbox/settings", `{"licence_limit": -1}`).wantStatus(t, 400)

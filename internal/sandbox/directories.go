@@ -48,7 +48,7 @@ func (s *Server) listDirectories(w http.ResponseWriter, r *http.Request) error {
 		accountDirectory := ""
 		if accountID != "" {
 			u, ok := d.user(accountID)
-			if !ok {
+			if !ok || !d.listed(u) {
 				// No account, no directory holds it: an empty page.
 				page.Data = []apiDirectory{}
 				page.Links.Self = selfLink(r)

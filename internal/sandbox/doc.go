@@ -2,11 +2,15 @@
 // admin REST API: "the sandbox organization".
 //
 // Tests, benchmarks and demos of the Terraform provider and the ConductorOne
-// connector run against it over real HTTP. It reproduces the facts gathered in
-// shared/reference/atlassian-admin-api.md: paths, methods, exact camelCase
-// JSON field names, status codes, the several error envelopes the real service
-// mixes, opaque cursor pagination, and the rate-limit headers (including the
-// ISO-8601 reset time without seconds that strict RFC 3339 parsers reject).
+// connector run against it over real HTTP. It answers as Atlassian's published
+// Organizations REST API document says: paths, methods, exact camelCase JSON
+// field names, status codes, each operation's error envelope (errors[] with a
+// string status, the workspaces query's unwrapped object, the gateway's
+// {code, message} 401 and 429 where the document gives them), opaque cursor
+// pagination, and the rate-limit headers (including the ISO-8601 reset time
+// without seconds that strict RFC 3339 parsers reject). Where the real
+// service is known to answer otherwise, or may, a Settings field gives that
+// other answer, so clients are tested against both.
 //
 // A Server serves two families of paths on one listener:
 //

@@ -12,16 +12,20 @@ import (
 // Error codes of the usual envelope, ADMIN-UAM-<http>-<n>, as listed in the
 // reference.
 const (
-	codeBadRequest      = "ADMIN-UAM-400-1"
-	codeInactiveUser    = "ADMIN-UAM-400-2"
-	codeInvalidRole     = "ADMIN-UAM-400-3"
-	codeForbidden       = "ADMIN-UAM-403-1"
-	codeNotFound        = "ADMIN-UAM-404-1"
-	codeOrgNotFound     = "ADMIN-UAM-404-2"
+	codeBadRequest   = "ADMIN-UAM-400-1"
+	codeInactiveUser = "ADMIN-UAM-400-2"
+	codeInvalidRole  = "ADMIN-UAM-400-3"
+	codeForbidden    = "ADMIN-UAM-403-1"
+	codeNotFound     = "ADMIN-UAM-404-1"
+	codeOrgNotFound  = "ADMIN-UAM-404-2"
+	// codeV1OrgNotFound is the organization read's own 404 code.
+	codeV1OrgNotFound   = "ADMIN-404-2"
 	codeGroupNotFound   = "ADMIN-UAM-404-3"
 	codeConflict        = "ADMIN-UAM-409-2"
 	codeLicenceExceeded = "ADMIN-UAM-409-3"
 	codeInternal        = "ADMIN-UAM-500-1"
+	codeUnauthenticated = "ADMIN-UAM-401-1"
+	codeRateLimited     = "ADMIN-429-1"
 )
 
 // apiError is an admin API failure. Handlers return it; the route wrapper
@@ -78,23 +82,46 @@ const (
 	detailWorkspaceRolesOff     = "workspace role endpoints are not enabled for this organization; they must be enabled by Atlassian support"
 )
 
-// errorStyle selects which of the real service's error envelopes a route
-// answers with, so clients are exercised against all of them.
-type errorStyle int
+// envelopeKind is the error envelope a route's operation declares in
+// Atlassian's document.
+type envelopeKind int
 
 const (
-	// styleNumericStatus: {"errors":[{"id","status":404,"code","title","detail"}]}
-	styleNumericStatus errorStyle = iota
-	// styleStringStatus: the same with "status":"404" for 4xx answers (the
-	// membership endpoints); 5xx answers keep a number.
-	styleStringStatus
-	// styleUnwrapped: a single {"id","status","code","title","detail"} object
-	// (the workspaces endpoint).
-	styleUnwrapped
+	// envelopeV2: {"errors":[{"id","status":"404","code","title","detail"}]}
+	// for every failure, the 401 and the 429 included (the v2 directory
+	// routes and the invitation).
+	envelopeV2 envelopeKind = iota
+	// envelopeV2Write: a v2 write whose document declares its failures
+	// without a body; they answer errors[] as envelopeV2 does, or the status
+	// alone under Settings.WriteErrorsWithoutBody.
+	envelopeV2Write
+	// envelopeV1: the same errors[] envelope, but the gateway's 401 and 429
+	// are {code, message} (the v1 organization and role routes).
+	envelopeV1
+	// envelopeUnwrapped: a single {"id","status","code","title","detail"}
+	// object, with the gateway's 401 and 429 as {code, message} (the
+	// workspaces query).
+	envelopeUnwrapped
 )
 
-// errorItem is one entry of the usual envelope. Status is `any` because the
-// real service sends it as a string on some endpoints and a number on others.
+// errorStyle is how one answer renders a failure: the route's documented
+// envelope, and the settings that make it give another plausible answer of
+// the real service instead.
+type errorStyle struct {
+	kind envelopeKind
+	// numericStatus sends errors[].status as a number (the document: a
+	// string); Settings.NumericErrorStatus.
+	numericStatus bool
+	// gatewayRateLimit answers every 429 as {code, message}, on the routes
+	// whose document gives errors[] too; Settings.GatewayRateLimitBody.
+	gatewayRateLimit bool
+	// noBody answers the failures of an envelopeV2Write route with their
+	// status alone; Settings.WriteErrorsWithoutBody.
+	noBody bool
+}
+
+// errorItem is one entry of the usual envelope. Status is `any`: a string
+// as documented, a number under Settings.NumericErrorStatus.
 type errorItem struct {
 	ID     string `json:"id"`
 	Status any    `json:"status"`
@@ -109,24 +136,42 @@ type errorEnvelope struct {
 
 // writeAPIError renders e in the given style.
 func writeAPIError(w http.ResponseWriter, style errorStyle, requestID string, e *apiError) {
+	if style.kind == envelopeV2Write && style.noBody {
+		w.WriteHeader(e.Status)
+		return
+	}
 	item := errorItem{
 		ID:     requestID,
-		Status: e.Status,
+		Status: strconv.Itoa(e.Status),
 		Code:   e.Code,
 		Title:  http.StatusText(e.Status),
 		Detail: e.Detail,
 	}
-	if style == styleStringStatus && e.Status < 500 {
-		item.Status = strconv.Itoa(e.Status)
+	if style.numericStatus {
+		item.Status = e.Status
 	}
-	if style == styleUnwrapped {
+	if style.kind == envelopeUnwrapped {
 		writeJSON(w, e.Status, item)
 		return
 	}
 	writeJSON(w, e.Status, errorEnvelope{Errors: []errorItem{item}})
 }
 
-// codeMessage is the {code, message} envelope of the gateway's 401 and 429.
+// writeGatewayError answers a 401 or a 429, which the gateway in front of
+// the API sends: {code, message} where the route's document says so,
+// errors[] where it gives that envelope.
+func writeGatewayError(w http.ResponseWriter, style errorStyle, requestID string, status int, code, message string) {
+	v2 := style.kind == envelopeV2 || style.kind == envelopeV2Write
+	gateway := !v2 || (status == http.StatusTooManyRequests && style.gatewayRateLimit)
+	if gateway {
+		writeJSON(w, status, codeMessage{Code: status, Message: message})
+		return
+	}
+	writeAPIError(w, style, requestID, &apiError{Status: status, Code: code, Detail: message})
+}
+
+// codeMessage is the {code, message} envelope of the gateway's 401 and 429
+// (the document's ProxyError).
 type codeMessage struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`

@@ -225,7 +225,7 @@ func (f *faultInjector) intercept(w http.ResponseWriter, r *http.Request, patter
 		ok, remaining, resetAt := f.takeToken()
 		if !ok {
 			w.Header().Set(InjectedFaultHeader, "rate_limit")
-			writeRateLimited(w, cfg, resetAt)
+			writeRateLimited(w, style, requestID, cfg, resetAt)
 			return true
 		}
 		if cfg.RateLimitHeaders == "" || cfg.RateLimitHeaders == RateLimitHeadersAll {
@@ -284,8 +284,9 @@ func formatRate(perSecond float64) string {
 	return strconv.FormatFloat(perSecond, 'f', -1, 64)
 }
 
-// writeRateLimited answers 429 the way the real gateway does.
-func writeRateLimited(w http.ResponseWriter, cfg Faults, resetAt time.Time) {
+// writeRateLimited answers 429 the way the real gateway does, in the route's
+// documented envelope.
+func writeRateLimited(w http.ResponseWriter, style errorStyle, requestID string, cfg Faults, resetAt time.Time) {
 	h := w.Header()
 	reset := formatRateLimitReset(resetAt, cfg.ResetWithoutSeconds)
 	switch cfg.RateLimitHeaders {
@@ -300,7 +301,7 @@ func writeRateLimited(w http.ResponseWriter, cfg Faults, resetAt time.Time) {
 	if cfg.RetryAfterSeconds > 0 {
 		h.Set("Retry-After", strconv.Itoa(cfg.RetryAfterSeconds))
 	}
-	writeJSON(w, http.StatusTooManyRequests, codeMessage{Code: http.StatusTooManyRequests, Message: "Rate limit exceeded"})
+	writeGatewayError(w, style, requestID, http.StatusTooManyRequests, codeRateLimited, "Rate limit exceeded")
 }
 
 // formatRateLimitReset renders the reset instant in ISO-8601 UTC, rounded up

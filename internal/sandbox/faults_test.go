@@ -23,6 +23,32 @@ var (
 	resetWithoutSeconds = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\dZ$`)
 )
 
+// TestRateLimitEnvelopes: each route's 429 is in the envelope its document
+// gives (errors[] on v2 routes, the gateway's {code, message} on v1 ones),
+// and Settings.GatewayRateLimitBody gives {code, message} everywhere.
+func TestRateLimitEnvelopes(t *testing.T) {
+	h := start(t, nil)
+	gatewayBody := func(r response) {
+		t.Helper()
+		r.wantStatus(t, http.StatusTooManyRequests)
+		var body struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		}
+		r.decode(t, &body)
+		if body.Code != 429 || body.Message == "" {
+			t.Fatalf("429 body %s", r.body)
+		}
+	}
+	h.env.SetFaults(sandbox.Faults{RateLimitPerSecond: 0.2})
+	h.call("GET", "/admin/v1/orgs/"+h.env.OrgID, nil).wantStatus(t, 200)
+	gatewayBody(h.call("GET", "/admin/v1/orgs/"+h.env.OrgID, nil))
+	h.call("GET", h.usersPath("-"), nil).wantError(t, http.StatusTooManyRequests, "ADMIN-429-1")
+
+	h.putSettings(map[string]any{"gateway_rate_limit_body": true})
+	gatewayBody(h.call("GET", h.usersPath("-"), nil))
+}
+
 func TestRateLimitFault(t *testing.T) {
 	h := start(t, nil)
 	path := h.usersPath("-")
@@ -33,14 +59,7 @@ func TestRateLimitFault(t *testing.T) {
 		t.Fatalf("headers of an allowed request: %v", first.header)
 	}
 	r := h.call("GET", path, nil).wantStatus(t, http.StatusTooManyRequests)
-	var body struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	}
-	r.decode(t, &body)
-	if body.Code != 429 || body.Message == "" {
-		t.Fatalf("429 body %s", r.body)
-	}
+	r.wantError(t, http.StatusTooManyRequests, "ADMIN-429-1") // a v2 route's documented envelope
 	if r.header.Get("Retry-After") != "7" || r.header.Get("X-RateLimit-Limit") != "0.2" || r.header.Get("X-RateLimit-Remaining") != "0" {
 		t.Fatalf("429 headers %v", r.header)
 	}

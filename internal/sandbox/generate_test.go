@@ -50,7 +50,7 @@ func TestGenerateShape(t *testing.T) {
 	if st.Organization.ID != opts.OrgID || st.Organization.Name != opts.OrgName {
 		t.Fatalf("organization = %+v", st.Organization)
 	}
-	if !st.Settings.WorkspaceRolesEnabled || !st.Settings.CreateGroupReturnsBody || st.Settings.RepeatedAddReturns204 || st.Settings.LicenceLimit != 0 {
+	if !st.Settings.WorkspaceRolesEnabled || st.Settings.CreateGroupReturnsBody || st.Settings.RepeatedAddReturns204 || st.Settings.LicenceLimit != 0 {
 		t.Fatalf("settings = %+v, want the defaults", st.Settings)
 	}
 	if len(st.Users) != 2000 || len(st.Groups) != 30 || len(st.Workspaces) != 7 {

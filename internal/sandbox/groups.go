@@ -379,6 +379,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := strings.TrimSpace(body.Name)
 	var resp *groupResponse
+	var location string
 	err := s.write(func(d *store) error {
 		dirID, err := d.writeDirectory(r.PathValue("dirId"))
 		if err != nil {
@@ -407,16 +408,23 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 			ManagedBy:        managedByAdmins,
 			MemberAccountIDs: []string{},
 		})
+		g, _ := d.group(id)
+		links := newLinker(r, d)
+		if d.st.Settings.CreateGroupLocation {
+			location = links.group(g)
+		}
 		if d.st.Settings.CreateGroupReturnsBody {
-			g, _ := d.group(id)
-			resp = &groupResponse{Data: renderGroup(g, 0, newLinker(r, d))}
+			resp = &groupResponse{Data: renderGroup(g, 0, links)}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if resp == nil {
+	if location != "" {
+		w.Header().Set("Location", location)
+	}
+	if resp == nil { // documented: 201 with no body
 		w.WriteHeader(http.StatusCreated)
 		return nil
 	}

@@ -149,16 +149,15 @@ func TestCreateAndDeleteGroup(t *testing.T) {
 	h := start(t, nil)
 	st := h.env.Server.State()
 
+	createdID := h.createGroup("platform-team", "Platform")
 	var created struct {
 		Data groupJSON `json:"data"`
 	}
-	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "platform-team", "description": "Platform"}).
-		wantStatus(t, 201).decode(t, &created)
-	if created.Data.ID == "" || created.Data.Name != "platform-team" || created.Data.Description != "Platform" ||
+	h.call("GET", h.groupPath("-", createdID), nil).wantStatus(t, 200).decode(t, &created)
+	if created.Data.ID != createdID || created.Data.Name != "platform-team" || created.Data.Description != "Platform" ||
 		created.Data.DirectoryID != h.dirID || created.Data.Counts.Users != 0 || !created.Data.ManagementAccess.Deletable {
 		t.Fatalf("created = %+v", created.Data)
 	}
-	h.call("GET", h.groupPath("-", created.Data.ID), nil).wantStatus(t, 200)
 
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "PLATFORM-team"}).wantError(t, 409, "ADMIN-UAM-409-2")
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "  "}).wantError(t, 400, "ADMIN-UAM-400-1")
@@ -170,16 +169,24 @@ func TestCreateAndDeleteGroup(t *testing.T) {
 	}
 	h.call("POST", h.groupsPath("nope"), map[string]string{"name": "x"}).wantError(t, 404, "ADMIN-UAM-404-1")
 
-	// The empty-body variant of create.
-	h.callWithToken("", "PUT", "/_sandbox/settings", map[string]any{"create_group_returns_body": false}).wantStatus(t, 200)
-	r := h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "silent"}).wantStatus(t, 201)
-	if len(r.body) != 0 {
-		t.Fatalf("body = %q, want empty", r.body)
+	// The other plausible answers: the new group as the body, a Location
+	// header naming it.
+	h.putSettings(map[string]any{"create_group_returns_body": true, "create_group_location": true})
+	var withBody struct {
+		Data groupJSON `json:"data"`
+	}
+	r := h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "talkative"}).wantStatus(t, 201)
+	r.decode(t, &withBody)
+	if withBody.Data.ID == "" || withBody.Data.Name != "talkative" {
+		t.Fatalf("created = %+v", withBody.Data)
+	}
+	if loc := r.header.Get("Location"); !strings.HasSuffix(loc, h.groupPath(h.dirID, withBody.Data.ID)) {
+		t.Fatalf("Location = %q, want the new group's path", loc)
 	}
 
-	h.call("DELETE", h.groupPath(h.dirID, created.Data.ID), nil).wantStatus(t, 204)
-	h.call("GET", h.groupPath("-", created.Data.ID), nil).wantError(t, 404, "ADMIN-UAM-404-3")
-	h.call("DELETE", h.groupPath(h.dirID, created.Data.ID), nil).wantError(t, 404, "ADMIN-UAM-404-3")
+	h.call("DELETE", h.groupPath(h.dirID, createdID), nil).wantStatus(t, 204)
+	h.call("GET", h.groupPath("-", createdID), nil).wantError(t, 404, "ADMIN-UAM-404-3")
+	h.call("DELETE", h.groupPath(h.dirID, createdID), nil).wantError(t, 404, "ADMIN-UAM-404-3")
 
 	synced := pickGroup(t, st, func(g sandbox.Group) bool { return g.ExternalSynced })
 	e = h.call("DELETE", h.groupPath(h.dirID, synced.ID), nil).wantError(t, 403, "ADMIN-UAM-403-1")

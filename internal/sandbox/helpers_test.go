@@ -131,6 +131,31 @@ func (r response) wantError(t *testing.T, status int, code string) apiErr {
 	return item
 }
 
+// putSettings changes the named sandbox settings through the control
+// endpoint, as another process would.
+func (h *harness) putSettings(patch map[string]any) {
+	h.t.Helper()
+	h.callWithToken("", "PUT", "/_sandbox/settings", patch).wantStatus(h.t, http.StatusOK)
+}
+
+// createGroup creates a group in the organization's directory, checks the
+// documented answer (201 with no body) and returns the new group's id, read
+// from the sandbox's state.
+func (h *harness) createGroup(name, description string) string {
+	h.t.Helper()
+	r := h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": name, "description": description}).wantStatus(h.t, 201)
+	if len(r.body) != 0 {
+		h.t.Fatalf("create group answered a body %q; the document gives none", r.body)
+	}
+	for _, g := range h.env.Server.State().Groups {
+		if g.Name == name {
+			return g.ID
+		}
+	}
+	h.t.Fatalf("group %q is not in the state after its create", name)
+	return ""
+}
+
 // Paths.
 func (h *harness) orgPath() string { return "/admin/v2/orgs/" + h.env.OrgID }
 func (h *harness) dir(dirID string) string {

@@ -76,12 +76,9 @@ func TestLicenceLimit(t *testing.T) {
 
 	// A fresh group with a role on the workspace, and the licence limit set
 	// exactly at the workspace's current number of holders.
-	var created struct {
-		Data groupJSON `json:"data"`
-	}
-	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "licensed"}).wantStatus(t, 201).decode(t, &created)
-	h.call("POST", h.groupPath(h.dirID, created.Data.ID)+"/role-assignments/assign",
-		map[string]string{"resourceId": ws.ID, "roleId": "atlassian/user"}).wantStatus(t, 204)
+	createdID := h.createGroup("licensed", "")
+	h.call("POST", h.groupPath(h.dirID, createdID)+"/role-assignments/assign",
+		map[string]string{"resourceId": ws.ID, "roleId": "atlassian/user"}).wantStatus(t, 200)
 	holders := accessHolders(h.env.Server.State(), ws.ID)
 	h.callWithToken("", "PUT", "/_sandbox/settings", map[string]any{"licence_limit": len(holders)}).wantStatus(t, 200)
 
@@ -95,7 +92,7 @@ func TestLicenceLimit(t *testing.T) {
 		t.Fatal("not enough users without access")
 	}
 	add := func(accountID string) response {
-		return h.call("POST", h.membershipsPath(h.dirID, created.Data.ID), map[string]string{"accountId": accountID})
+		return h.call("POST", h.membershipsPath(h.dirID, createdID), map[string]string{"accountId": accountID})
 	}
 	e := add(outsiders[0].AccountID).wantError(t, 409, "ADMIN-UAM-409-3")
 	if !strings.Contains(e.Detail, "licence limit") {
@@ -157,7 +154,7 @@ func TestConcurrentMembershipChanges(t *testing.T) {
 		members[id] = true
 	}
 	var candidates []string
-	for _, u := range st.Users {
+	for _, u := range sandbox.ListedUsers(st) {
 		if !members[u.AccountID] {
 			candidates = append(candidates, u.AccountID)
 		}
@@ -201,4 +198,23 @@ func TestConcurrentMembershipChanges(t *testing.T) {
 	if !slices.Equal(final.MemberAccountIDs, g.MemberAccountIDs) {
 		t.Fatalf("membership changed: %d members, want %d", len(final.MemberAccountIDs), len(g.MemberAccountIDs))
 	}
+}
+
+// TestWriteErrorsWithoutBody: the document declares the failures of the v2
+// writes without a body; under the setting they come as the status alone,
+// while the reads keep their documented errors[].
+func TestWriteErrorsWithoutBody(t *testing.T) {
+	h := start(t, nil)
+	st := h.env.Server.State()
+	g := pickGroup(t, st, ordinaryGroup)
+	h.putSettings(map[string]any{"write_errors_without_body": true})
+	r := h.call("POST", h.membershipsPath(h.dirID, g.ID), map[string]string{"accountId": g.MemberAccountIDs[0]}).wantStatus(t, 409)
+	if len(r.body) != 0 {
+		t.Fatalf("body %q, want none", r.body)
+	}
+	r = h.call("DELETE", h.groupPath(h.dirID, "missing"), nil).wantStatus(t, 404)
+	if len(r.body) != 0 {
+		t.Fatalf("body %q, want none", r.body)
+	}
+	h.call("GET", h.groupPath("-", "missing"), nil).wantError(t, 404, "ADMIN-UAM-404-3")
 }

@@ -109,8 +109,10 @@ func (s *Server) changeOrgRole(w http.ResponseWriter, r *http.Request, assign bo
 			if u.Status != statusActive {
 				return errInactiveUser(accountID)
 			}
+			// The document gives this operation no 409: assigning a role the
+			// user holds changes nothing and succeeds.
 			if !d.addUserRole(a) {
-				return errConflict("user %s already has role %s", accountID, roleOrgAdmin)
+				return nil
 			}
 			u.PlatformRoles = append(u.PlatformRoles, roleOrgAdmin)
 			slices.Sort(u.PlatformRoles)

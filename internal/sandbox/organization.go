@@ -38,10 +38,30 @@ type organizationResponse struct {
 }
 
 type organizationData struct {
-	ID         string                 `json:"id"`
-	Type       string                 `json:"type"`
-	Attributes organizationAttributes `json:"attributes"`
-	Links      selfLinks              `json:"links"`
+	ID            string                    `json:"id"`
+	Type          string                    `json:"type"`
+	Attributes    organizationAttributes    `json:"attributes"`
+	Relationships organizationRelationships `json:"relationships"`
+	Links         selfLinks                 `json:"links"`
+}
+
+// organizationRelationships points at the organization's users and domains,
+// as the document requires; the sandbox serves neither listing.
+type organizationRelationships struct {
+	Domains relatedLinks `json:"domains"`
+	Users   relatedLinks `json:"users"`
+}
+
+type relatedLinks struct {
+	Links struct {
+		Related string `json:"related"`
+	} `json:"links"`
+}
+
+func related(url string) relatedLinks {
+	var r relatedLinks
+	r.Links.Related = url
+	return r
 }
 
 type organizationAttributes struct {
@@ -56,11 +76,16 @@ func (s *Server) getOrganization(w http.ResponseWriter, r *http.Request) error {
 	var resp organizationResponse
 	_ = s.read(func(d *store) error {
 		org := d.st.Organization
+		self := baseURL(r) + "/admin/v1/orgs/" + url.PathEscape(org.ID)
 		resp.Data = organizationData{
 			ID:         org.ID,
 			Type:       "orgs",
 			Attributes: organizationAttributes{Name: org.Name},
-			Links:      selfLinks{Self: baseURL(r) + "/admin/v1/orgs/" + url.PathEscape(org.ID)},
+			Relationships: organizationRelationships{
+				Domains: related(self + "/domains"),
+				Users:   related(self + "/users"),
+			},
+			Links: selfLinks{Self: self},
 		}
 		return nil
 	})

@@ -38,7 +38,9 @@ type roleAssignmentEntry struct {
 	ResourceOwner   string              `json:"resourceOwner"`
 	Roles           []string            `json:"roles"`
 	RoleAssignments []roleHeldByMethods `json:"roleAssignments,omitempty"`
-	DirectoryID     string              `json:"directoryId"`
+	// DirectoryID is in a user's listing only: the document gives a
+	// group's listing no directoryId.
+	DirectoryID string `json:"directoryId,omitempty"`
 }
 
 // roleHeldByMethods is one item of an entry's roleAssignments.
@@ -164,7 +166,7 @@ func (s *Server) listGroupRoleAssignments(w http.ResponseWriter, r *http.Request
 		for i, a := range assignments {
 			rows[i] = roleRow{a.ResourceID, a.ResourceOwner, a.Role, ""}
 		}
-		return rows, g.DirectoryID, nil
+		return rows, "", nil
 	})
 }
 
@@ -342,8 +344,10 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 			d.removeGroupRole(a)
 			return nil
 		}
+		// The document's only 409 here is the licence limit: a role the
+		// group already holds is granted again, which changes nothing.
 		if slices.Contains(d.groupRoles(g.ID), a) {
-			return errConflict("group %s already has role %s on %s", g.ID, a.Role, a.ResourceID)
+			return nil
 		}
 		if err := d.checkLicence([]string{a.ResourceID}, g.MemberAccountIDs); err != nil {
 			return err
@@ -354,6 +358,11 @@ func (s *Server) changeGroupRole(w http.ResponseWriter, r *http.Request, assign 
 	})
 	if err != nil {
 		return err
+	}
+	// Documented: assign answers 200 and revoke 204, neither with a body.
+	if assign && !s.Settings().GroupRoleAssignReturns204 {
+		w.WriteHeader(http.StatusOK)
+		return nil
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

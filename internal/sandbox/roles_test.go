@@ -87,9 +87,9 @@ func TestGroupWorkspaceRoles(t *testing.T) {
 		return nil
 	})
 	for _, ws := range st.Workspaces {
-		h.call("POST", base+"/assign", body(ws.ID, "atlassian/contributor")).wantStatus(t, 204)
+		h.call("POST", base+"/assign", body(ws.ID, "atlassian/contributor")).wantStatus(t, 200)
 	}
-	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/admin")).wantStatus(t, 204)
+	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/admin")).wantStatus(t, 200)
 
 	var entries []roleEntryJSON
 	cursor := ""
@@ -113,7 +113,7 @@ func TestGroupWorkspaceRoles(t *testing.T) {
 		t.Fatalf("%d entries, want %d", len(entries), len(st.Workspaces))
 	}
 	for _, e := range entries {
-		if e.DirectoryID != h.dirID || len(e.Roles) == 0 {
+		if e.DirectoryID != "" || len(e.Roles) == 0 { // the document gives a group's entries no directoryId
 			t.Fatalf("entry %+v", e)
 		}
 		if e.ResourceID == st.Workspaces[0].ID && len(e.Roles) != 2 {
@@ -128,7 +128,11 @@ func TestGroupWorkspaceRoles(t *testing.T) {
 		t.Fatalf("counts.resources = %d", one.Data.Counts.Resources)
 	}
 
-	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/admin")).wantError(t, 409, "ADMIN-UAM-409-2")
+	// A role the group holds is assigned again without change (the
+	// document's only 409 here is the licence limit).
+	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/admin")).wantStatus(t, 200)
+	h.putSettings(map[string]any{"group_role_assign_returns_204": true})
+	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/admin")).wantStatus(t, 204)
 	h.call("POST", base+"/assign", body(st.Workspaces[0].ID, "atlassian/site-admin")).wantError(t, 400, "ADMIN-UAM-400-3")
 	h.call("POST", base+"/assign", body("ari:cloud:jira::site/unknown", "atlassian/user")).wantError(t, 404, "ADMIN-UAM-404-1")
 	h.call("POST", h.groupPath(h.dirID, "missing")+"/role-assignments/assign", body(st.Workspaces[0].ID, "atlassian/user")).wantError(t, 404, "ADMIN-UAM-404-3")

@@ -10,39 +10,37 @@ const (
 )
 
 func (s *Server) registerAdminRoutes() {
-	s.handle("GET "+v1Org, styleNumericStatus, s.getOrganization)
+	s.handle("GET "+v1Org, envelopeV1, s.getOrganization)
 
-	s.handle("GET "+v2Directory+"/users", styleNumericStatus, s.listUsers)
-	s.handle("GET "+v2User, styleNumericStatus, s.getUser)
-	s.handle("GET "+v2User+"/role-assignments", styleNumericStatus, s.listUserRoleAssignments)
-	s.handle("POST "+v2User+"/suspend", styleNumericStatus, s.suspendUser)
-	s.handle("POST "+v2User+"/restore", styleNumericStatus, s.restoreUser)
+	s.handle("GET "+v2Directory+"/users", envelopeV2, s.listUsers)
+	s.handle("GET "+v2User, envelopeV2, s.getUser)
+	s.handle("GET "+v2User+"/role-assignments", envelopeV2, s.listUserRoleAssignments)
+	s.handle("POST "+v2User+"/suspend", envelopeV2Write, s.suspendUser)
+	s.handle("POST "+v2User+"/restore", envelopeV2Write, s.restoreUser)
 
-	s.handle("GET "+v2Directory+"/groups", styleNumericStatus, s.listGroups)
-	s.handle("POST "+v2Directory+"/groups/search", styleNumericStatus, s.searchGroups)
-	s.handle("POST "+v2Directory+"/groups", styleNumericStatus, s.createGroup)
-	s.handle("GET "+v2Group, styleNumericStatus, s.getGroup)
-	s.handle("DELETE "+v2Group, styleNumericStatus, s.deleteGroup)
+	s.handle("GET "+v2Directory+"/groups", envelopeV2, s.listGroups)
+	s.handle("POST "+v2Directory+"/groups/search", envelopeV2, s.searchGroups)
+	s.handle("POST "+v2Directory+"/groups", envelopeV2Write, s.createGroup)
+	s.handle("GET "+v2Group, envelopeV2, s.getGroup)
+	s.handle("DELETE "+v2Group, envelopeV2Write, s.deleteGroup)
 
-	// Membership endpoints answer 4xx with a string status, the variant a
-	// client is most likely to trip over.
-	s.handle("POST "+v2Group+"/memberships", styleStringStatus, s.addMember)
-	s.handle("DELETE "+v2Group+"/memberships/{accountId}", styleStringStatus, s.removeMember)
+	s.handle("POST "+v2Group+"/memberships", envelopeV2Write, s.addMember)
+	s.handle("DELETE "+v2Group+"/memberships/{accountId}", envelopeV2Write, s.removeMember)
 
-	s.handle("GET "+v2Group+"/role-assignments", styleNumericStatus, s.listGroupRoleAssignments)
-	s.handle("POST "+v2Group+"/role-assignments/assign", styleNumericStatus, s.assignGroupRole)
-	s.handle("POST "+v2Group+"/role-assignments/revoke", styleNumericStatus, s.revokeGroupRole)
+	s.handle("GET "+v2Group+"/role-assignments", envelopeV2, s.listGroupRoleAssignments)
+	s.handle("POST "+v2Group+"/role-assignments/assign", envelopeV2Write, s.assignGroupRole)
+	s.handle("POST "+v2Group+"/role-assignments/revoke", envelopeV2Write, s.revokeGroupRole)
 
-	s.handle("POST "+v1Org+"/users/{accountId}/roles/assign", styleNumericStatus, s.assignUserRole)
-	s.handle("POST "+v1Org+"/users/{accountId}/roles/revoke", styleNumericStatus, s.revokeUserRole)
+	s.handle("POST "+v1Org+"/users/{accountId}/roles/assign", envelopeV1, s.assignUserRole)
+	s.handle("POST "+v1Org+"/users/{accountId}/roles/revoke", envelopeV1, s.revokeUserRole)
 
-	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/assign", styleNumericStatus, s.assignOrgRole)
-	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/revoke", styleNumericStatus, s.revokeOrgRole)
+	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/assign", envelopeV1, s.assignOrgRole)
+	s.handle("POST "+v1Org+"/users/{accountId}/role-assignments/revoke", envelopeV1, s.revokeOrgRole)
 
-	s.handle("POST /admin/v2/orgs/{orgId}/workspaces", styleUnwrapped, s.listWorkspaces)
+	s.handle("POST /admin/v2/orgs/{orgId}/workspaces", envelopeUnwrapped, s.listWorkspaces)
 
-	s.handle("POST "+v2Directory+"/users/search", styleNumericStatus, s.searchUsers)
-	s.handle("GET /admin/v2/orgs/{orgId}/directories", styleNumericStatus, s.listDirectories)
-	s.handle("DELETE "+v2User, styleNumericStatus, s.removeFromDirectory)
-	s.handle("POST /admin/v2/orgs/{orgId}/users/invite", styleNumericStatus, s.inviteUsers)
+	s.handle("POST "+v2Directory+"/users/search", envelopeV2, s.searchUsers)
+	s.handle("GET /admin/v2/orgs/{orgId}/directories", envelopeV2, s.listDirectories)
+	s.handle("DELETE "+v2User, envelopeV2Write, s.removeFromDirectory)
+	s.handle("POST /admin/v2/orgs/{orgId}/users/invite", envelopeV2, s.inviteUsers)
 }

@@ -23,8 +23,8 @@ func TestFiftyThousandUsersPageOut(t *testing.T) {
 	began = time.Now()
 	ids := h.listAllUsers("-", url.Values{"limit": {"100"}})
 	t.Logf("paged %d users (limit 100, %d requests) in %v", len(ids), (len(ids)+99)/100, time.Since(began))
-	if len(ids) != 50_000 {
-		t.Fatalf("paged %d users, want 50000", len(ids))
+	if want := len(sandbox.ListedUsers(h.env.Server.State())); len(ids) != want {
+		t.Fatalf("paged %d users, want the %d listed", len(ids), want)
 	}
 	for i := 1; i < len(ids); i++ {
 		if ids[i-1] >= ids[i] {

@@ -139,10 +139,15 @@ type apiHandler func(w http.ResponseWriter, r *http.Request) error
 // faults get their chance to answer, then the bearer token and the org id are
 // checked, and only then does the handler run: so an injected failure never
 // leaves a half-applied mutation behind.
-func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
+func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
 	s.apiMux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := s.newRequestID()
 		s.stats.record(pattern)
+		settings := s.Settings()
+		style := errorStyleOf(envelope, settings)
+		if names := settings.UndocumentedAnswers(); len(names) > 0 {
+			w.Header().Set(UndocumentedAnswersHeader, strings.Join(names, ","))
+		}
 		if s.faults.intercept(w, r, pattern, style, requestID) {
 			return
 		}
@@ -174,6 +179,17 @@ func (s *Server) handle(pattern string, style errorStyle, h apiHandler) {
 		}
 		writeAPIError(w, style, requestID, apiErr)
 	})
+}
+
+// errorStyleOf is the route's documented envelope, as the settings may
+// change it into another plausible answer of the real service.
+func errorStyleOf(envelope envelopeKind, settings Settings) errorStyle {
+	return errorStyle{
+		kind:             envelope,
+		numericStatus:    settings.NumericErrorStatus,
+		gatewayRateLimit: settings.GatewayRateLimitBody,
+		noBody:           settings.WriteErrorsWithoutBody,
+	}
 }
 
 // read runs fn with shared access to the organization, as reads see it:

@@ -127,9 +127,35 @@ type Settings struct {
 	// WorkspaceRolesEnabled: Atlassian support must enable the workspace role
 	// endpoints per organization; when false they answer 403.
 	WorkspaceRolesEnabled bool `json:"workspace_roles_enabled"`
-	// CreateGroupReturnsBody: when false, create group answers 201 with an
-	// empty body (the reference marks the body unconfirmed).
+	// CreateGroupReturnsBody: when true, create group answers 201 with the
+	// new group as its body, a plausible answer of the real service. False,
+	// the default, is the documented answer: 201 with no body.
 	CreateGroupReturnsBody bool `json:"create_group_returns_body"`
+	// CreateGroupLocation: when true, create group's 201 names the new group
+	// in a Location header, which the document does not declare.
+	CreateGroupLocation bool `json:"create_group_location"`
+	// SuspendRestoreReturnBody: when true, suspend and restore answer 200
+	// with a {message} body, as the sandbox once did; false, the default, is
+	// the documented 204 with no body.
+	SuspendRestoreReturnBody bool `json:"suspend_restore_return_body"`
+	// GroupRoleAssignReturns204: when true, a group role assignment answers
+	// 204; false, the default, is the documented 200 (with no body).
+	GroupRoleAssignReturns204 bool `json:"group_role_assign_returns_204"`
+	// NumericErrorStatus: when true, errors[].status is a number, as the
+	// real service is known to send on some endpoints; false, the default,
+	// is the documented string.
+	NumericErrorStatus bool `json:"numeric_error_status"`
+	// GatewayRateLimitBody: when true, every 429 is the gateway's
+	// {code, message}; false, the default, answers each route's 429 in the
+	// envelope its document gives (errors[] on the v2 routes).
+	GatewayRateLimitBody bool `json:"gateway_rate_limit_body"`
+	// WriteErrorsWithoutBody: when true, the v2 writes whose document
+	// declares their failures without a body (group create and delete,
+	// memberships, group role assign and revoke, suspend, restore, user
+	// removal) answer a failure with its status alone, no code to tell, say,
+	// a repeated add from a licence limit. False, the default, answers them
+	// in the errors[] envelope of the other v2 routes.
+	WriteErrorsWithoutBody bool `json:"write_errors_without_body"`
 	// RepeatedAddReturns204: when true, adding an existing member answers 204
 	// instead of 409 ADMIN-UAM-409-2.
 	RepeatedAddReturns204 bool `json:"repeated_add_returns_204"`
@@ -159,11 +185,46 @@ type Settings struct {
 	// default, is the shape the reference now gives: roleAssignments with
 	// each role's methods, the roles held through groups included.
 	UserRolesLegacyShape bool `json:"user_roles_legacy_shape"`
+	// ListNonAtlassianAccounts: when true, the directory API shows app and
+	// customer accounts with their own accountType, which the document does
+	// not give (its only value is "atlassian") but the real service may.
+	// False, the default, leaves them out of every v2 answer, as documented.
+	ListNonAtlassianAccounts bool `json:"list_non_atlassian_accounts"`
+}
+
+// UndocumentedAnswersHeader marks every admin API answer given while a
+// setting asks for answers Atlassian's document does not give; its value
+// names those settings, so a contract check can tell them from the
+// sandbox's documented answers.
+const UndocumentedAnswersHeader = "X-Sandbox-Undocumented-Answers"
+
+// UndocumentedAnswers names (by their JSON names) the settings turned on
+// that make the sandbox answer otherwise than the document says.
+func (s Settings) UndocumentedAnswers() []string {
+	var names []string
+	for _, setting := range []struct {
+		on   bool
+		name string
+	}{
+		{s.CreateGroupReturnsBody, "create_group_returns_body"},
+		{s.CreateGroupLocation, "create_group_location"},
+		{s.SuspendRestoreReturnBody, "suspend_restore_return_body"},
+		{s.GroupRoleAssignReturns204, "group_role_assign_returns_204"},
+		{s.NumericErrorStatus, "numeric_error_status"},
+		{s.GatewayRateLimitBody, "gateway_rate_limit_body"},
+		{s.WriteErrorsWithoutBody, "write_errors_without_body"},
+		{s.ListNonAtlassianAccounts, "list_non_atlassian_accounts"},
+	} {
+		if setting.on {
+			names = append(names, setting.name)
+		}
+	}
+	return names
 }
 
 // DefaultSettings returns the settings of a freshly generated organization.
 func DefaultSettings() Settings {
-	return Settings{WorkspaceRolesEnabled: true, CreateGroupReturnsBody: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
+	return Settings{WorkspaceRolesEnabled: true, PaidSubscription: true, OrgRoleConsistencyDelayMs: defaultOrgRoleConsistencyDelayMs}
 }
 
 // UnmarshalJSON starts from DefaultSettings, so a partial settings object

@@ -327,7 +327,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 		links := newLinker(r, d)
 		page.Data = make([]apiUser, 0, limit)
 		for u := range d.userCandidates(search.base, pos.after) {
-			if !search.match(d, u) {
+			if !search.match(d, u) || !d.listed(u) {
 				continue
 			}
 			if len(page.Data) == limit {
@@ -348,10 +348,34 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listed reports whether the directory API shows an account. The document
+// gives every answer accountType "atlassian": app and customer accounts are
+// left out, unless Settings.ListNonAtlassianAccounts shows them with their
+// own type, as the real service may.
+func (d *store) listed(u *User) bool {
+	return u.AccountType == accountTypeAtlassian || d.st.Settings.ListNonAtlassianAccounts
+}
+
+// ListedUsers are the accounts of st the directory API shows (see
+// Settings.ListNonAtlassianAccounts), in the state's order: what a test
+// compares the API's user answers with.
+func ListedUsers(st State) []User {
+	var out []User
+	for _, u := range st.Users {
+		if u.AccountType == accountTypeAtlassian || st.Settings.ListNonAtlassianAccounts {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// accountTypeAtlassian is the one accountType the document gives.
+const accountTypeAtlassian = "atlassian"
+
 // lookupUser finds {accountId} within the directory of the path ("" = any).
 func (d *store) lookupUser(accountID, dirID string) (*User, *apiError) {
 	u, ok := d.user(accountID)
-	if !ok || (dirID != "" && u.DirectoryID != dirID) {
+	if !ok || !d.listed(u) || (dirID != "" && u.DirectoryID != dirID) {
 		return nil, errNotFound("user %s not found", accountID)
 	}
 	return u, nil
@@ -420,6 +444,10 @@ func (s *Server) setUserSuspended(w http.ResponseWriter, r *http.Request, suspen
 	})
 	if err != nil {
 		return err
+	}
+	if !s.Settings().SuspendRestoreReturnBody {
+		w.WriteHeader(http.StatusNoContent) // documented
+		return nil
 	}
 	verb := "restored"
 	if suspend {

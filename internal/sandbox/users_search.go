@@ -302,7 +302,7 @@ func (s *Server) searchUsers(w http.ResponseWriter, r *http.Request) error {
 		links := newLinker(r, d)
 		page.Data = make([]searchedUser, 0, search.limit)
 		for u := range d.userCandidates(search.base, pos.after) {
-			if !search.match(d, u) {
+			if !search.match(d, u) || !d.listed(u) {
 				continue
 			}
 			if len(page.Data) == search.limit {

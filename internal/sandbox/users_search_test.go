@@ -57,7 +57,7 @@ func TestUsersSearchPagesWithResentFilters(t *testing.T) {
 	h := start(t, func(o *sandbox.Options) { o.Users = 250 })
 	st := h.env.Server.State()
 	var active []string
-	for _, u := range st.Users {
+	for _, u := range sandbox.ListedUsers(st) {
 		if u.Status == "active" {
 			active = append(active, u.AccountID)
 		}

@@ -34,8 +34,9 @@ func TestUsersPaging(t *testing.T) {
 		t.Fatalf("incomplete user JSON: %+v", u)
 	}
 
-	want := make([]string, len(st.Users))
-	for i, u := range st.Users {
+	listed := sandbox.ListedUsers(st)
+	want := make([]string, len(listed))
+	for i, u := range listed {
 		want[i] = u.AccountID
 	}
 	for _, limit := range []string{"", "1", "7", "100"} {
@@ -177,7 +178,7 @@ func TestUserFilters(t *testing.T) {
 func TestGetUserAndDirectories(t *testing.T) {
 	h := start(t, nil)
 	st := h.env.Server.State()
-	target := st.Users[10]
+	target := sandbox.ListedUsers(st)[10]
 	var one struct {
 		Data userJSON `json:"data"`
 	}
@@ -191,8 +192,22 @@ func TestGetUserAndDirectories(t *testing.T) {
 	h.call("GET", h.usersPath("unknown-directory"), nil).wantError(t, 404, "ADMIN-UAM-404-1")
 
 	// Account ids with colons work in paths.
-	prefixed := pickUser(t, st, func(u sandbox.User) bool { return strings.Contains(u.AccountID, ":") })
+	prefixed := pickUser(t, st, func(u sandbox.User) bool { return strings.Contains(u.AccountID, ":") && u.AccountType == "atlassian" })
 	h.call("GET", h.userPath("-", prefixed.AccountID), nil).wantStatus(t, 200)
+
+	// The document gives accountType "atlassian" only: app and customer
+	// accounts are not shown, unless the setting shows them with their own
+	// type, as the real service may.
+	for _, kind := range []string{"app", "customer"} {
+		other := pickUser(t, st, func(u sandbox.User) bool { return u.AccountType == kind })
+		h.call("GET", h.userPath("-", other.AccountID), nil).wantError(t, 404, "ADMIN-UAM-404-1")
+		h.putSettings(map[string]any{"list_non_atlassian_accounts": true})
+		h.call("GET", h.userPath("-", other.AccountID), nil).wantStatus(t, 200).decode(t, &one)
+		if one.Data.AccountType != kind {
+			t.Fatalf("accountType = %q, want %q", one.Data.AccountType, kind)
+		}
+		h.putSettings(map[string]any{"list_non_atlassian_accounts": false})
+	}
 }
 
 func TestUserRoleAssignments(t *testing.T) {
@@ -267,16 +282,33 @@ func TestSuspendAndRestore(t *testing.T) {
 	st := h.env.Server.State()
 	u := pickUser(t, st, func(u sandbox.User) bool { return u.Status == "active" })
 
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200)
+	noBody := func(r response) {
+		t.Helper()
+		if len(r.body) != 0 {
+			t.Fatalf("body %q; the document gives none", r.body)
+		}
+	}
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 204))
 	got := pickUser(t, h.env.Server.State(), func(x sandbox.User) bool { return x.AccountID == u.AccountID })
 	if got.Status != "suspended" || got.MembershipStatus != "suspended" {
 		t.Fatalf("after suspend: %+v", got)
 	}
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200) // idempotent
-	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 200)
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 204)) // idempotent
+	noBody(h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 204))
 	got = pickUser(t, h.env.Server.State(), func(x sandbox.User) bool { return x.AccountID == u.AccountID })
 	if got.Status != "active" || got.MembershipStatus != "active" {
 		t.Fatalf("after restore: %+v", got)
+	}
+
+	// The other plausible answer: 200 with a {message} body.
+	h.putSettings(map[string]any{"suspend_restore_return_body": true})
+	var said struct {
+		Message string `json:"message"`
+	}
+	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/suspend", nil).wantStatus(t, 200).decode(t, &said)
+	h.call("POST", h.userPath(h.dirID, u.AccountID)+"/restore", nil).wantStatus(t, 200).decode(t, &said)
+	if said.Message == "" {
+		t.Fatal("200 answer without its message")
 	}
 
 	h.call("POST", h.userPath("-", u.AccountID)+"/suspend", nil).wantError(t, 400, "ADMIN-UAM-400-1")

@@ -88,7 +88,7 @@ func TestWorkspaces(t *testing.T) {
 	r := h.call("POST", path, map[string]any{"limit": 0})
 	var unwrapped apiErr
 	r.wantStatus(t, 400).decode(t, &unwrapped)
-	if unwrapped.Code != "ADMIN-UAM-400-1" || string(unwrapped.Status) != "400" {
+	if unwrapped.Code != "ADMIN-UAM-400-1" || string(unwrapped.Status) != `"400"` {
 		t.Fatalf("unwrapped error = %s", r.body)
 	}
 }

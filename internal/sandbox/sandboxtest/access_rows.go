@@ -12,14 +12,15 @@ import (
 // source are checked against: every group membership, every role an
 // account holds itself, and every role of a group once per member of the
 // group, through it. Roles on projects and goals, which the connector does
-// not model, are left out. Each row is: account id, email, name, account
+// not model, are left out, and so are the accounts the directory API does
+// not list (sandbox.ListedUsers). Each row is: account id, email, name, account
 // status, claim status, access type, resource id, resource name, role,
 // path ("direct" or the group's name) and the path's group id; rows are in
 // the documented order (email, resource name, resource id, access type,
 // role, the group of the path, account id).
 func AccessRows(st sandbox.State) [][]string {
 	users := map[string]sandbox.User{}
-	for _, u := range st.Users {
+	for _, u := range sandbox.ListedUsers(st) {
 		users[u.AccountID] = u
 	}
 	// A workspace is named as the connector names it.
@@ -68,6 +69,7 @@ func AccessRows(st sandbox.State) [][]string {
 			out = append(out, row(m, accessType, id, name, a.Role, cmp.Or(g.Name, g.ID), g.ID))
 		}
 	}
+	out = slices.DeleteFunc(out, func(r []string) bool { _, listed := users[r[0]]; return !listed })
 	slices.SortStableFunc(out, func(a, b []string) int {
 		for _, col := range []int{1, 7, 6, 5, 8, 10, 0} {
 			if c := cmp.Compare(a[col], b[col]); c != 0 {

@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// Errors Atlassian's document gives the writes the provider sends, met at
+// apply time, after a plan that could not foresee them: each gives a
+// diagnostic that names the resource, says what happened and what to do,
+// and leaves the state true (a refused create adds nothing, a refused
+// delete keeps the resource), which the plan afterwards shows. The errors
+// a plan catches (unknown ids, a synced group in a new membership, a name
+// already taken, the licence limit) are rows of TestAccBadInputs.
+
+// adminWrite sends one admin API request to the sandbox as another
+// administrator would, outside Terraform.
+func adminWrite(t *testing.T, org *testOrg, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, org.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := org.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %s", method, path, resp.Status)
+	}
+}
+
+func directoryPath(org *testOrg, dirID string) string {
+	return "/admin/v2/orgs/" + url.PathEscape(org.OrgID) + "/directories/" + url.PathEscape(dirID)
+}
+
+// expectInState fails unless the state holds exactly these managed
+// resources.
+func (c *terraformCLI) expectInState(addresses ...string) {
+	c.t.Helper()
+	var got []string
+	for _, r := range c.state() {
+		got = append(got, r.Address)
+	}
+	if strings.Join(got, ",") != strings.Join(addresses, ",") {
+		c.t.Fatalf("the state holds %v, want %v", got, addresses)
+	}
+}
+
+func TestAccDocumentedErrorsAtApply(t *testing.T) {
+	requireTerraform(t)
+	providerBinary(t) // built once for the parallel cases
+
+	// A group named by another admin between plan and apply: the create is
+	// refused (409); nothing enters the state; once reads show the group,
+	// the plan says the name is taken.
+	t.Run("group create: name taken after the plan (409)", func(t *testing.T) {
+		t.Parallel()
+		org := newTestOrg(t, 20, 4, 1)
+		dir := org.State().Directories[0].ID
+		// Reads lag behind writes, as on the eventually consistent service:
+		// the plan does not see the other admin's group yet.
+		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 3600000}`)
+		adminWrite(t, org, http.MethodPost, directoryPath(org, dir)+"/groups", `{"name":"tf-raced"}`)
+		cli := newPluginCLI(t, tfdriver.Options{})
+		cli.writeConfig(org.providerBlock() + groupHCL("tf-raced"))
+		res := cli.ran(cli.apply())
+		cli.expectNoCrash(res)
+		want := attrError("Group name already taken", "atlassian_group.g", "name",
+			`Group "tf-raced" cannot be created because a group with that name already exists`,
+			"Import that group, or choose another name", "ADMIN-UAM-409-2")
+		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.expectInState()
+		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
+		res = cli.ran(cli.tryPlan())
+		if want := attrError("Group name already taken", "atlassian_group.g", "name", `already has a group named "tf-raced"`); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
+		}
+	})
+
+	// A group deleted by another admin between plan and apply: the
+	// membership add is refused (404); nothing enters the state; the plan
+	// afterwards says the group does not exist.
+	t.Run("membership add: group deleted after the plan (404)", func(t *testing.T) {
+		t.Parallel()
+		org := newTestOrg(t, 20, 4, 1)
+		g := org.writableGroup(t)
+		outsider := grpNonMembers(t, org, g, 1)[0].AccountID
+		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 3600000}`)
+		adminWrite(t, org, http.MethodDelete, directoryPath(org, g.DirectoryID)+"/groups/"+url.PathEscape(g.ID), "")
+		cli := newPluginCLI(t, tfdriver.Options{})
+		cli.writeConfig(org.providerBlock() + membershipHCL(g.ID, outsider))
+		res := cli.ran(cli.apply())
+		cli.expectNoCrash(res)
+		want := blockError("Group or account not found", "atlassian_group_membership.m",
+			fmt.Sprintf("add account %s to group %s", outsider, g.ID), "group_id and account_id",
+			"atlassian_group and atlassian_account data sources", "remove this resource from the configuration", "ADMIN-UAM-404-3")
+		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.expectInState()
+		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
+		res = cli.ran(cli.tryPlan())
+		if want := attrError("Unknown group", "atlassian_group_membership.m", "group_id"); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
+		}
+	})
+
+	// A group Terraform created that an identity provider took over: its
+	// memberships and the group itself refuse changes (403). The refused
+	// deletes keep the resources in the state, and the plan afterwards
+	// still shows them to destroy.
+	t.Run("membership remove and group delete: group synced from an identity provider (403)", func(t *testing.T) {
+		t.Parallel()
+		org := newTestOrg(t, 20, 4, 1)
+		member := org.activeUsers()[0].AccountID
+		cli := newPluginCLI(t, tfdriver.Options{})
+		cli.writeConfig(org.providerBlock() + groupHCL("tf-taken-over") + `
+resource "atlassian_group_membership" "m" {
+  group_id   = atlassian_group.g.id
+  account_id = "` + member + `"
+}
+`)
+		cli.mustApply()
+		org.Update(func(st *sandbox.State) error {
+			for i := range st.Groups {
+				if st.Groups[i].Name == "tf-taken-over" {
+					st.Groups[i].ExternalSynced = true
+				}
+			}
+			return nil
+		})
+		before := accessOf(org.State())
+		res := cli.ran(cli.destroy())
+		cli.expectNoCrash(res)
+		// Terraform shows no configuration location for a destroy: the
+		// resource is named by its progress line and the detail.
+		want := plainError("Atlassian refused the membership change",
+			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
+			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
+		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.expectInState("atlassian_group.g", "atlassian_group_membership.m")
+		if d := before.diff(accessOf(org.State())); d != "" {
+			t.Fatalf("the refused destroy changed the organization:\n%s", d)
+		}
+
+		// The group alone: its delete is refused too.
+		cli.must(cli.run("state", "rm", "atlassian_group_membership.m"))
+		cli.writeConfig(org.providerBlock() + groupHCL("tf-taken-over"))
+		res = cli.ran(cli.destroy())
+		cli.expectNoCrash(res)
+		want = plainError("Could not delete the group", `Deleting group "tf-taken-over"`,
+			"ADMIN-UAM-403-1", "remove it from the state")
+		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.expectInState("atlassian_group.g")
+		res = cli.must(cli.tryPlan(tfexec.Destroy(true)))
+		if !strings.Contains(res.Output, "atlassian_group.g will be destroyed") {
+			t.Fatalf("the destroy plan afterwards does not show the group, which is still there\n%s", res)
+		}
+	})
+}
