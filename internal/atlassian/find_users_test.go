@@ -68,13 +68,17 @@ func TestFindUsersBatchesAccountIDs(t *testing.T) {
 
 // The document's maxItems of accountIds is ten: an eleventh is refused,
 // not served.
-func TestUsersSearchRefusesElevenAccountIDs(t *testing.T) {
+func TestUsersSearchSendsNoMoreThanTenAccountIDs(t *testing.T) {
 	env := startSandbox(t, 20, 2, 1)
 	_, known := wantIDs(env.State(), 0)
 	c := newClient(t, env, 0)
+	env.ResetStats()
 	_, err := c.SearchUsersPage(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: known[:11]}, "")
 	if !errors.Is(err, atlassian.ErrBadRequest) {
 		t.Fatalf("eleven accountIds: %v, want a bad request", err)
+	}
+	if n := env.Stats().Total; n != 0 {
+		t.Fatalf("eleven accountIds sent %d requests; Atlassian refuses them, so none should go", n)
 	}
 	page, err := c.SearchUsersPage(context.Background(), atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: known[:10]}, "")
 	if err != nil || len(page.Items) != 10 {

@@ -3,6 +3,7 @@ package atlassian
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -37,6 +38,11 @@ func (c *Client) RevokeOrganizationRole(ctx context.Context, accountID, role str
 }
 
 func (c *Client) orgRole(ctx context.Context, route, accountID, role string) error {
+	// The document's one organization role: Atlassian refuses any other,
+	// so the request is not worth sending.
+	if role != RoleOrgAdmin {
+		return fmt.Errorf("atlassian: %q is not an organization role (the only one is %s): %w", role, RoleOrgAdmin, ErrInvalidRole)
+	}
 	return c.do(ctx, request{
 		method: http.MethodPost, route: route,
 		path: pathf(route, c.orgID, accountID),

@@ -60,8 +60,12 @@ func TestOrganizationRoleAssignAndRevoke(t *testing.T) {
 	if err := c.RevokeOrganizationRole(ctx, u.AccountID, atlassian.RoleOrgAdmin); !errors.Is(err, atlassian.ErrNotFound) {
 		t.Fatalf("repeated revoke: %v", err)
 	}
+	env.ResetStats()
 	if err := c.AssignOrganizationRole(ctx, u.AccountID, "atlassian/site-admin"); !errors.Is(err, atlassian.ErrInvalidRole) {
 		t.Fatalf("wrong role: %v", err)
+	}
+	if n := env.Stats().Total; n != 0 {
+		t.Fatalf("a role that is not an organization role sent %d requests; Atlassian refuses it, so none should go", n)
 	}
 	if err := c.AssignOrganizationRole(ctx, "no-such-account", atlassian.RoleOrgAdmin); !errors.Is(err, atlassian.ErrNotFound) {
 		t.Fatalf("unknown account: %v", err)

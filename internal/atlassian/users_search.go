@@ -2,6 +2,7 @@ package atlassian
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"slices"
@@ -52,6 +53,11 @@ type userSearchBody struct {
 // SearchUsersPage reads one page of POST .../users/search. The cursor is a
 // previous page's Next; the same search must come with it.
 func (c *Client) SearchUsersPage(ctx context.Context, directoryID string, search UserSearch, cursor string) (Page[User], error) {
+	// Atlassian refuses more; the request is not worth sending.
+	if len(search.AccountIDs) > MaxAccountIDsPerSearch {
+		return Page[User]{}, fmt.Errorf("atlassian: a users search takes at most %d accountIds, not %d: %w",
+			MaxAccountIDsPerSearch, len(search.AccountIDs), ErrBadRequest)
+	}
 	body := userSearchBody{
 		Cursor: cursor, Limit: c.pageSize,
 		AccountIDs: search.AccountIDs, DirectoryIDs: search.DirectoryIDs, GroupIDs: search.GroupIDs,

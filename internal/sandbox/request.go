@@ -35,21 +35,15 @@ func decodeBody(r *http.Request, dst any) *apiError {
 	return nil
 }
 
-// multiValues collects a multi-valued query parameter given either repeated
-// (?status=active&status=suspended) or comma-separated (?status=active,suspended).
+// multiValues collects a multi-valued query parameter. The document's
+// arrays in a query take the default form style, one repeated key a value
+// (status=active&status=suspended); a comma-separated value is one value,
+// which an enum then refuses.
 func multiValues(values url.Values, name string) []string {
 	var out []string
 	for _, v := range values[name] {
-		out = appendSplit(out, v)
-	}
-	return out
-}
-
-// appendSplit appends the non-empty, trimmed comma-separated parts of v.
-func appendSplit(out []string, v string) []string {
-	for part := range strings.SplitSeq(v, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
 		}
 	}
 	return out

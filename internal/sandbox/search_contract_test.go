@@ -94,6 +94,7 @@ func TestUsersSearchHonoursEveryFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := h.env.Server.State()
+	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	g := pickGroup(t, st, func(g sandbox.Group) bool { return len(g.MemberAccountIDs) > 1 })
 	withRole := func(u sandbox.User, role string) bool {
 		return slices.ContainsFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == u.AccountID && a.Role == role })
@@ -182,6 +183,7 @@ func TestUsersSearchUnknownDirectoryIDs(t *testing.T) {
 func TestUsersSearchExpands(t *testing.T) {
 	h := start(t, func(o *sandbox.Options) { o.Users = 60; o.Groups = 8; o.Workspaces = 3 })
 	st := h.env.Server.State()
+	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	type expandedUser struct {
 		AccountID string `json:"accountId"`
 		Groups    *[]struct {

@@ -26,20 +26,22 @@ var validUserStatuses = map[string]bool{
 
 // apiUser is the v2 user object; field names are the reference's exactly.
 type apiUser struct {
-	AccountID        string    `json:"accountId"`
-	AccountType      string    `json:"accountType"`
-	Status           string    `json:"status"`
-	AccountStatus    string    `json:"accountStatus"`
-	MembershipStatus string    `json:"membershipStatus"`
-	Name             string    `json:"name"`
-	Nickname         string    `json:"nickname"`
-	Email            string    `json:"email"`
-	EmailVerified    bool      `json:"emailVerified"`
-	ClaimStatus      string    `json:"claimStatus"`
-	AddedToOrg       string    `json:"addedToOrg"`
-	PlatformRoles    []string  `json:"platformRoles"`
-	Picture          string    `json:"picture"`
-	Links            selfLinks `json:"links"`
+	AccountID        string   `json:"accountId"`
+	AccountType      string   `json:"accountType"`
+	Status           string   `json:"status"`
+	AccountStatus    string   `json:"accountStatus"`
+	MembershipStatus string   `json:"membershipStatus"`
+	Name             string   `json:"name"`
+	Nickname         string   `json:"nickname"`
+	Email            string   `json:"email"`
+	EmailVerified    bool     `json:"emailVerified"`
+	ClaimStatus      string   `json:"claimStatus"`
+	AddedToOrg       string   `json:"addedToOrg"`
+	PlatformRoles    []string `json:"platformRoles"`
+	Picture          string   `json:"picture"`
+	// Links is in listings only: the document gives a single user's answer
+	// no links.
+	Links *selfLinks `json:"links,omitempty"`
 }
 
 // linker builds the links.self of API objects for one request.
@@ -89,7 +91,7 @@ func renderUser(u *User, links linker) apiUser {
 		AddedToOrg:       u.AddedToOrg,
 		PlatformRoles:    links.platformRoles(u),
 		Picture:          u.Picture,
-		Links:            selfLinks{Self: links.user(u)},
+		Links:            &selfLinks{Self: links.user(u)},
 	}
 }
 
@@ -393,6 +395,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		resp.Data = renderUser(u, newLinker(r, d))
+		resp.Data.Links = nil
 		return nil
 	})
 	if err != nil {

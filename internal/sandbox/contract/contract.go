@@ -103,10 +103,12 @@ const UnknownOperation = "(operations not in the document)"
 
 // Options tune a Checker.
 type Options struct {
-	// InjectedFaultHeader names the answer header a fault injector sets on
-	// the answers it produced on purpose (sandbox.InjectedFaultHeader):
-	// their requests are checked, the answers are not.
-	InjectedFaultHeader string
+	// DeliberateAnswerHeaders name the answer headers a server sets on the
+	// answers it gives out of contract on purpose: an injected fault
+	// (sandbox.InjectedFaultHeader), or a setting that imitates an answer
+	// the document does not describe (sandbox.UndocumentedAnswersHeader).
+	// Their requests are checked, the answers are not.
+	DeliberateAnswerHeaders []string
 }
 
 // Checker checks the exchanges of the handlers it wraps. It is safe for
@@ -118,6 +120,17 @@ type Checker struct {
 	violations map[string]int
 	first      map[string]Violation
 	counts     map[string]*Count
+}
+
+// deliberate tells whether an answer carries one of the headers of answers
+// given out of contract on purpose.
+func (c *Checker) deliberate(h http.Header) bool {
+	for _, name := range c.opts.DeliberateAnswerHeaders {
+		if h.Get(name) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns a Checker against the committed extract.
@@ -229,8 +242,8 @@ func (c *Checker) serve(next http.Handler, w http.ResponseWriter, r *http.Reques
 	switch {
 	case rec.hijacked, r.Context().Err() != nil:
 		return // the answer was lost (a reset) or nobody is there to receive it
-	case c.opts.InjectedFaultHeader != "" && rec.Header().Get(c.opts.InjectedFaultHeader) != "":
-		return // a fault answered on purpose
+	case c.deliberate(rec.Header()):
+		return // out of contract on purpose
 	}
 	status := rec.status
 	if status == 0 {

@@ -38,7 +38,7 @@ type served struct {
 
 func serve(t *testing.T, a answer) *served {
 	t.Helper()
-	checker, err := contract.New(contract.Options{InjectedFaultHeader: faultHeader})
+	checker, err := contract.New(contract.Options{DeliberateAnswerHeaders: []string{faultHeader}})
 	if err != nil {
 		t.Fatal(err)
 	}

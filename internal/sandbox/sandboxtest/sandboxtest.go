@@ -48,7 +48,9 @@ func Start(t testing.TB, opts sandbox.Options) *Env {
 	if err != nil {
 		t.Fatalf("sandboxtest: starting sandbox: %v", err)
 	}
-	checker, err := contract.New(contract.Options{InjectedFaultHeader: sandbox.InjectedFaultHeader})
+	checker, err := contract.New(contract.Options{
+		DeliberateAnswerHeaders: []string{sandbox.InjectedFaultHeader, sandbox.UndocumentedAnswersHeader},
+	})
 	if err != nil {
 		t.Fatalf("sandboxtest: %v", err)
 	}
