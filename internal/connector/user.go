@@ -162,15 +162,7 @@ func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.R
 	if err != nil {
 		return nil, wrapError(err, "looking up %d accounts", len(accountIDs))
 	}
-	out := make([]*v2.Resource, 0, len(users))
-	for i := range users {
-		r, err := userResource(&users[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return userResources(users)
 }
 
 // rememberListed keeps the accounts of a member listing page, with
@@ -231,15 +223,7 @@ func (c *Connector) FindGroupMembers(ctx context.Context, groupIDs []string) ([]
 	if err != nil {
 		return nil, wrapError(err, "reading the members of %d groups", len(groupIDs))
 	}
-	out := make([]*v2.Resource, 0, len(users))
-	for i := range users {
-		r, err := userResource(&users[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return userResources(users)
 }
 
 // FindUsersWithRoleOn reads the accounts the users search finds on a
@@ -255,6 +239,19 @@ func (c *Connector) FindUsersWithRoleOn(ctx context.Context, resourceID string) 
 			return nil, wrapError(err, "finding the accounts with a role on %s", resourceID)
 		}
 		r, err := userResource(&u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// userResources turns accounts into user resources, as a sync emits them.
+func userResources(users []atlassian.User) ([]*v2.Resource, error) {
+	out := make([]*v2.Resource, 0, len(users))
+	for i := range users {
+		r, err := userResource(&users[i])
 		if err != nil {
 			return nil, err
 		}

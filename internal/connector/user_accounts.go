@@ -270,13 +270,5 @@ func (c *Connector) FindUsersByEmail(ctx context.Context, emails []string) ([]*v
 	if err != nil {
 		return nil, wrapError(err, "looking up %d emails", len(emails))
 	}
-	out := make([]*v2.Resource, 0, len(users))
-	for i := range users {
-		r, err := userResource(&users[i])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return userResources(users)
 }
