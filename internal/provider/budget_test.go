@@ -32,8 +32,8 @@ import (
 func budgetPages(n int) int64 { return int64(n/100 + 1) }
 
 // budgetBatches is how many requests looking up n accounts by id takes
-// (the accountIds filter, 100 ids a request).
-func budgetBatches(n int) int64 { return int64((n + 99) / 100) }
+// (the users search's accountIds, at most ten ids a request).
+func budgetBatches(n int) int64 { return int64((n + 9) / 10) }
 
 // budgetSplit separates membership writes from everything else.
 func budgetSplit(st sandbox.Stats) (writes, reads int64) {
@@ -65,7 +65,7 @@ resource "atlassian_group_members" "m" {
 `, g.ID, grpMembersHCL(labels)))
 	}
 	readBudget := budgetPages(members) + 1 + // refresh: the group, its member pages and its role page
-		2*budgetBatches(added) // each walk: the newcomers looked up by id, 100 a request; not the group again
+		2*budgetBatches(added) // each walk: the newcomers looked up by id; not the group again
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{
