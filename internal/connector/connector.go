@@ -50,9 +50,8 @@ type Connector struct {
 	org   *atlassian.Organization
 
 	// listed holds, with Config.RememberListedUsers, the accounts group
-	// member listings read, by account id (nil: not kept).
-	listedMu sync.Mutex
-	listed   map[string]atlassian.User
+	// member listings read (nil: not kept).
+	listed *listedAccounts
 }
 
 var (
@@ -124,7 +123,7 @@ func New(_ context.Context, cfg Config) (*Connector, error) {
 	}
 	c := &Connector{client: client, orgID: client.OrganizationID()}
 	if cfg.RememberListedUsers {
-		c.listed = map[string]atlassian.User{}
+		c.listed = newListedAccounts()
 	}
 	return c, nil
 }

@@ -79,11 +79,12 @@ func (s *groupSyncer) Grants(ctx context.Context, r *v2.Resource, opts resource.
 		cursor := strings.TrimPrefix(token, membersPhase)
 		members := userRead
 		members.GroupIDs = []string{groupID}
+		since := s.c.listed.since()
 		page, err := s.c.client.SearchUsersPage(ctx, atlassian.AllDirectories, members, cursor)
 		if err != nil {
 			return nil, nil, wrapError(err, "listing the members of group %s", groupID)
 		}
-		s.c.rememberListed(page.Items)
+		s.c.listed.keep(since, page.Items)
 		out = make([]*v2.Grant, 0, len(page.Items))
 		for _, u := range page.Items {
 			out = append(out, newGrant(group, MemberSlug, resourceID(ResourceTypeUser, u.AccountID)))

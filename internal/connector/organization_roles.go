@@ -30,7 +30,7 @@ func (s *organizationSyncer) Grant(ctx context.Context, principal *v2.Resource, 
 	}
 	granted := []*v2.Grant{grantOf(ent, principal)}
 	ctx, rl := atlassian.ObserveRateLimit(ctx)
-	s.c.forgetListed(accountID) // its platformRoles change
+	defer s.c.listed.changing(accountID)() // its platformRoles change
 	err = s.c.client.AssignOrganizationRole(ctx, accountID, role)
 	switch {
 	case err == nil:
@@ -49,7 +49,7 @@ func (s *organizationSyncer) Revoke(ctx context.Context, g *v2.Grant) (annotatio
 		return nil, err
 	}
 	ctx, rl := atlassian.ObserveRateLimit(ctx)
-	s.c.forgetListed(accountID) // its platformRoles change
+	defer s.c.listed.changing(accountID)() // its platformRoles change
 	err = s.c.client.RevokeOrganizationRole(ctx, accountID, role)
 	switch {
 	case err == nil:

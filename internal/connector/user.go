@@ -165,44 +165,10 @@ func (c *Connector) FindUsers(ctx context.Context, accountIDs []string) ([]*v2.R
 	return userResources(users)
 }
 
-// rememberListed keeps the accounts of a member listing page, with
-// Config.RememberListedUsers.
-func (c *Connector) rememberListed(users []atlassian.User) {
-	if c.listed == nil {
-		return
-	}
-	c.listedMu.Lock()
-	defer c.listedMu.Unlock()
-	for _, u := range users {
-		c.listed[u.AccountID] = u
-	}
-}
-
-// forgetListed drops an account a write is about to change, so that
-// ListedUsers never answers what it was before.
-func (c *Connector) forgetListed(accountID string) {
-	if c.listed == nil {
-		return
-	}
-	c.listedMu.Lock()
-	delete(c.listed, accountID)
-	c.listedMu.Unlock()
-}
-
 // ListedUsers answers the accounts among accountIDs that member listings
 // read (see Lookups).
 func (c *Connector) ListedUsers(accountIDs []string) []*v2.Resource {
-	if c.listed == nil {
-		return nil
-	}
-	c.listedMu.Lock()
-	found := make([]atlassian.User, 0, len(accountIDs))
-	for _, id := range accountIDs {
-		if u, ok := c.listed[id]; ok {
-			found = append(found, u)
-		}
-	}
-	c.listedMu.Unlock()
+	found := c.listed.find(accountIDs)
 	out := make([]*v2.Resource, 0, len(found))
 	for i := range found {
 		// The accounts came from the API: a resource that cannot be built

@@ -146,7 +146,7 @@ func (s *userSyncer) CreateAccount(ctx context.Context, info *v2.AccountInfo, _ 
 		return nil, nil, nil, wrapError(err, "inviting %s", req.email)
 	}
 	if len(results) == 1 {
-		s.c.forgetListed(results[0].AccountID) // an account not invited yet becomes active
+		s.c.listed.forget(results[0].AccountID) // an account not invited yet becomes active
 	}
 	if len(results) != 1 || results[0].AccountID == "" {
 		return nil, nil, nil, newStatusError(codes.Internal, nil, "Atlassian accepted the invitation of %s but names no account for it, and none is found by that email", req.email)
@@ -233,8 +233,9 @@ func (s *userSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.Resour
 	}
 	removed := false
 	for _, d := range directories {
-		s.c.forgetListed(accountID)
+		done := s.c.listed.changing(accountID)
 		err := s.c.client.RemoveFromDirectory(ctx, d.ID, accountID)
+		done()
 		switch {
 		case err == nil:
 			removed = true

@@ -114,7 +114,7 @@ func (s *userSyncer) setSuspended(ctx context.Context, args *structpb.Struct, su
 	}
 	verb, status := "restoring the access of", atlassian.UserStatusActive
 	var err error
-	s.c.forgetListed(accountID) // its status changes
+	defer s.c.listed.changing(accountID)() // its status changes
 	if suspend {
 		verb, status = "suspending the access of", atlassian.UserStatusSuspended
 		err = s.c.client.SuspendUser(ctx, directoryID, accountID)
