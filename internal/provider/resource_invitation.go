@@ -40,11 +40,11 @@ var (
 var invitationEmailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
 
 // invitationRoles are the workspace roles an invitation can grant: the
-// workspace roles the invitation endpoint names (it has no
+// roles Atlassian's document lists for the invitation endpoint (it has no
 // user-access-admin).
 var invitationRoles = []string{
 	"atlassian/user", "atlassian/admin", "atlassian/guest", "atlassian/contributor",
-	"atlassian/customer", "atlassian/basic", "atlassian/stakeholder",
+	"atlassian/customer", "atlassian/basic", "atlassian/stakeholder", "atlassian/viewer",
 }
 
 // NewInvitationResource returns the atlassian_invitation resource.
