@@ -27,7 +27,7 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 	if err := b.sb.load(st); err != nil {
 		return nil, err
 	}
-	wantRows := reviewRows(st)
+	wantRows := reviewRows(listedView(st))
 	scope := fmt.Sprintf("%s users, %d groups, %d workspaces", thousands(len(st.Users)), len(st.Groups), len(st.Workspaces))
 	fmt.Printf("   %s: %d access rows\n", scope, wantRows)
 

@@ -112,3 +112,23 @@ func groupMembers(st sandbox.State, groupID string) (map[string]bool, bool) {
 	}
 	return nil, false
 }
+
+// listedView is the organization as Atlassian's API shows it: the accounts
+// its v2 listings give (the document lists atlassian accounts only; see
+// sandbox.ListedUsers) and their role assignments. A scenario's expected
+// counts come from it.
+func listedView(st sandbox.State) sandbox.State {
+	st.Users = sandbox.ListedUsers(st)
+	listed := make(map[string]bool, len(st.Users))
+	for _, u := range st.Users {
+		listed[u.AccountID] = true
+	}
+	var roles []sandbox.UserRoleAssignment
+	for _, a := range st.UserRoleAssignments {
+		if listed[a.AccountID] {
+			roles = append(roles, a)
+		}
+	}
+	st.UserRoleAssignments = roles
+	return st
+}
