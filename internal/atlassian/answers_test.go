@@ -255,7 +255,7 @@ func TestWriteErrorsWithoutABody(t *testing.T) {
 	if err := c.AssignGroupRole(ctx, g.DirectoryID, g.ID, ws, "atlassian/user"); err != nil {
 		t.Fatal(err)
 	}
-	holders := accessHolders(env.State(), ws)
+	holders := sandboxtest.LicensedAccounts(env.State(), ws)
 	env.Update(func(s *sandbox.State) error { s.Settings.LicenceLimit = len(holders); return nil })
 	var newcomer sandbox.User
 	for _, u := range env.State().Users {
@@ -282,30 +282,6 @@ func TestWriteErrorsWithoutABody(t *testing.T) {
 	if err := c.AssignGroupRole(ctx, other.DirectoryID, other.ID, ws, "atlassian/user"); !errors.Is(err, atlassian.ErrLicenceLimit) {
 		t.Fatalf("group role past the licence limit: %v", err)
 	}
-}
-
-// accessHolders are the distinct accounts holding a role on a workspace,
-// directly or through a group.
-func accessHolders(st sandbox.State, ws string) map[string]bool {
-	holders := map[string]bool{}
-	for _, a := range st.UserRoleAssignments {
-		if a.ResourceID == ws {
-			holders[a.AccountID] = true
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		if a.ResourceID != ws {
-			continue
-		}
-		for _, g := range st.Groups {
-			if g.ID == a.GroupID {
-				for _, id := range g.MemberAccountIDs {
-					holders[id] = true
-				}
-			}
-		}
-	}
-	return holders
 }
 
 // groupWithout is a writable group other than except that the account is

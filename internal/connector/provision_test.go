@@ -144,7 +144,7 @@ func TestProvisioningErrors(t *testing.T) {
 	if licensed.GroupID == "" {
 		t.Fatal("no writable group holds a workspace role")
 	}
-	holders := accessHolders(st, licensed.ResourceID)
+	holders := sandboxtest.LicensedAccounts(st, licensed.ResourceID)
 	var newcomer sandbox.User
 	for _, u := range st.Users {
 		if u.Status == "active" && !holders[u.AccountID] {
@@ -306,23 +306,4 @@ func groupByID(st sandbox.State, id string) sandbox.Group {
 		}
 	}
 	return sandbox.Group{}
-}
-
-// accessHolders mirrors the sandbox's licence count: distinct users holding
-// any role on the resource, directly or through a group.
-func accessHolders(st sandbox.State, resourceID string) map[string]bool {
-	out := map[string]bool{}
-	for _, a := range st.UserRoleAssignments {
-		if a.ResourceID == resourceID {
-			out[a.AccountID] = true
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		if a.ResourceID == resourceID {
-			for _, m := range groupByID(st, a.GroupID).MemberAccountIDs {
-				out[m] = true
-			}
-		}
-	}
-	return out
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
@@ -554,14 +555,20 @@ func badInputs() []badInput {
 						GroupID: b.group.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"})
 					return nil
 				})
-				b.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = len(roleHolders(*st, b.ws)); return nil })
+				b.Update(func(st *sandbox.State) error {
+					st.Settings.LicenceLimit = len(sandboxtest.LicensedAccounts(*st, b.ws))
+					return nil
+				})
 			},
 			config:  func(b *badInputOrg) string { return membershipHCL(b.group.ID, b.outsider) },
 			summary: "Licence limit reached", address: membership, attribute: "account_id",
 			phrases: phraseList("the product has no free licence seat", "ADMIN-UAM-409-3", "Free seats")},
 		{name: "role: licence limit", apply: true,
 			env: func(b *badInputOrg) {
-				b.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = len(roleHolders(*st, b.ws)); return nil })
+				b.Update(func(st *sandbox.State) error {
+					st.Settings.LicenceLimit = len(sandboxtest.LicensedAccounts(*st, b.ws))
+					return nil
+				})
 			},
 			config:  func(b *badInputOrg) string { return roleHCL(b.ws, "atlassian/user", "account_id", b.outsider) },
 			summary: "Licence limit reached", address: role, attribute: "account_id",

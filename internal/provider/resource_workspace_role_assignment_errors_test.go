@@ -11,6 +11,7 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
 
 // TestWorkspaceRoleWriteErrors drives the real connector against the
@@ -56,11 +57,11 @@ func TestWorkspaceRoleWriteErrors(t *testing.T) {
 			summary: "Account is not active", path: path.Root("account_id"),
 			detail: []string{"ADMIN-UAM-400-2", "Restore the account's access", suspended.AccountID}},
 		{name: "licence limit", id: userAssignment(user.AccountID, "atlassian/user"),
-			settings: func(s *sandbox.Settings) { s.LicenceLimit = len(roleHolders(before, ws)) },
+			settings: func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) },
 			summary:  "Licence limit reached", path: path.Root("account_id"),
 			detail: []string{"ADMIN-UAM-409-3", "Free seats"}},
 		{name: "licence limit, group", id: roleAssignmentID{WorkspaceID: ws, Role: "atlassian/user", PrincipalType: access.TypeGroup, PrincipalID: groupWithNewcomers(t, before, ws).ID},
-			settings: func(s *sandbox.Settings) { s.LicenceLimit = len(roleHolders(before, ws)) },
+			settings: func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) },
 			summary:  "Licence limit reached", path: path.Root("group_id"),
 			detail: []string{"ADMIN-UAM-409-3"}},
 		{name: "role endpoints disabled", id: userAssignment(user.AccountID, "atlassian/user"),

@@ -70,34 +70,10 @@ func hasGroupRole(st sandbox.State, groupID, workspaceID, role string) bool {
 	})
 }
 
-// roleHolders counts the distinct accounts holding any role on a workspace,
-// directly or through a group: the seats the licence limit counts.
-func roleHolders(st sandbox.State, workspaceID string) map[string]bool {
-	holders := map[string]bool{}
-	for _, a := range st.UserRoleAssignments {
-		if a.ResourceID == workspaceID {
-			holders[a.AccountID] = true
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		if a.ResourceID != workspaceID {
-			continue
-		}
-		for _, g := range st.Groups {
-			if g.ID == a.GroupID {
-				for _, m := range g.MemberAccountIDs {
-					holders[m] = true
-				}
-			}
-		}
-	}
-	return holders
-}
-
 // newcomer is an active account holding no role on the workspace.
 func (o *testOrg) newcomer(t *testing.T, workspaceID string) sandbox.User {
 	t.Helper()
-	holders := roleHolders(o.State(), workspaceID)
+	holders := sandboxtest.LicensedAccounts(o.State(), workspaceID)
 	for _, u := range o.activeUsers() {
 		if !holders[u.AccountID] {
 			return u
@@ -438,14 +414,14 @@ resource "atlassian_workspace_role_assignment" "test" {
 				ExpectError: diagnostic("Unknown account", "has no account "+missingAccount),
 			},
 			{
-				PreConfig: setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(roleHolders(before, ws)) }),
+				PreConfig: setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) }),
 				Config:    org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ExpectError: diagnostic("Licence limit reached", "ADMIN-UAM-409-3",
 					"Free seats"),
 			},
 			{
 				// A group role brings its members in: refused the same way.
-				PreConfig:   setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(roleHolders(before, ws)) }),
+				PreConfig:   setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) }),
 				Config:      org.config(groupRoleConfig(ws, "atlassian/user", groupWithNewcomers(t, before, ws).ID)),
 				ExpectError: diagnostic("Licence limit reached", "ADMIN-UAM-409-3"),
 			},
@@ -495,7 +471,7 @@ resource "atlassian_workspace_role_assignment" "test" {
 // no role on the workspace (so giving the group a role takes a new seat).
 func groupWithNewcomers(t *testing.T, st sandbox.State, workspaceID string) sandbox.Group {
 	t.Helper()
-	holders := roleHolders(st, workspaceID)
+	holders := sandboxtest.LicensedAccounts(st, workspaceID)
 	for _, g := range st.Groups {
 		if g.ExternalSynced || g.Default || hasGroupRole(st, g.ID, workspaceID, "atlassian/user") {
 			continue

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
 
 func TestAddAndRemoveMember(t *testing.T) {
@@ -79,7 +80,7 @@ func TestLicenceLimit(t *testing.T) {
 	createdID := h.createGroup("licensed", "")
 	h.call("POST", h.groupPath(h.dirID, createdID)+"/role-assignments/assign",
 		map[string]string{"resourceId": ws.ID, "roleId": "atlassian/user"}).wantStatus(t, 200)
-	holders := accessHolders(h.env.Server.State(), ws.ID)
+	holders := sandboxtest.LicensedAccounts(h.env.Server.State(), ws.ID)
 	h.callWithToken("", "PUT", "/_sandbox/settings", map[string]any{"licence_limit": len(holders)}).wantStatus(t, 200)
 
 	var outsiders []sandbox.User
@@ -117,30 +118,6 @@ func TestLicenceLimit(t *testing.T) {
 	// Unlimited again.
 	h.callWithToken("", "PUT", "/_sandbox/settings", map[string]any{"licence_limit": 0}).wantStatus(t, 200)
 	add(outsiders[1].AccountID).wantStatus(t, 204)
-}
-
-// accessHolders computes the licence model from a state, independently of
-// the server's implementation.
-func accessHolders(st sandbox.State, resourceID string) map[string]bool {
-	holders := map[string]bool{}
-	for _, a := range st.UserRoleAssignments {
-		if a.ResourceID == resourceID {
-			holders[a.AccountID] = true
-		}
-	}
-	for _, a := range st.GroupRoleAssignments {
-		if a.ResourceID != resourceID {
-			continue
-		}
-		for _, g := range st.Groups {
-			if g.ID == a.GroupID {
-				for _, id := range g.MemberAccountIDs {
-					holders[id] = true
-				}
-			}
-		}
-	}
-	return holders
 }
 
 // TestConcurrentMembershipChanges hammers one group from several goroutines

@@ -80,3 +80,27 @@ func AccessRows(st sandbox.State) [][]string {
 	})
 	return out
 }
+
+// LicensedAccounts are the distinct accounts holding any role on a
+// workspace, directly or through a group: the seats the sandbox's licence
+// limit counts, computed from the state apart from the sandbox's own code.
+func LicensedAccounts(st sandbox.State, workspaceID string) map[string]bool {
+	holders := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceID == workspaceID {
+			holders[a.AccountID] = true
+		}
+	}
+	members := make(map[string][]string, len(st.Groups))
+	for _, g := range st.Groups {
+		members[g.ID] = g.MemberAccountIDs
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if a.ResourceID == workspaceID {
+			for _, id := range members[a.GroupID] {
+				holders[id] = true
+			}
+		}
+	}
+	return holders
+}
