@@ -15,26 +15,10 @@ const MaxAccountIDsPerSearch = 10
 // users search, the searches in parallel. Ids that name no user are simply
 // absent from the result, which follows the order of the answers.
 func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs []string) ([]User, error) {
-	ids := slices.Clone(accountIDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	if len(ids) > 0 && ids[0] == "" {
-		ids = ids[1:]
-	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	batches := slices.Collect(slices.Chunk(ids, MaxAccountIDsPerSearch))
-	found := make([][]User, len(batches))
-	g, ctx := errgroup.WithContext(ctx)
-	for i, batch := range batches {
-		g.Go(func() error {
-			users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{AccountIDs: batch, PlatformRoles: true}))
-			found[i] = users
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	found, err := c.searchInBatches(ctx, directoryID, accountIDs, MaxAccountIDsPerSearch, func(batch []string) UserSearch {
+		return UserSearch{AccountIDs: batch, PlatformRoles: true}
+	})
+	if err != nil {
 		return nil, err
 	}
 	return slices.Concat(found...), nil
@@ -45,23 +29,10 @@ func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs [
 // few groups' members, a page carries a hundred of them, where a lookup by
 // id carries ten.
 func (c *Client) FindGroupMembers(ctx context.Context, directoryID string, groupIDs []string) ([]User, error) {
-	ids := slices.Clone(groupIDs)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	if len(ids) > 0 && ids[0] == "" {
-		ids = ids[1:]
-	}
-	batches := slices.Collect(slices.Chunk(ids, MaxGroupIDsPerSearch))
-	found := make([][]User, len(batches))
-	g, ctx := errgroup.WithContext(ctx)
-	for i, batch := range batches {
-		g.Go(func() error {
-			users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{GroupIDs: batch, PlatformRoles: true}))
-			found[i] = users
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	found, err := c.searchInBatches(ctx, directoryID, groupIDs, MaxGroupIDsPerSearch, func(batch []string) UserSearch {
+		return UserSearch{GroupIDs: batch, PlatformRoles: true}
+	})
+	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
@@ -75,4 +46,30 @@ func (c *Client) FindGroupMembers(ctx context.Context, directoryID string, group
 		}
 	}
 	return out, nil
+}
+
+// searchInBatches runs one users search, to its last page, for each batch
+// of at most size of the distinct non-empty ids, the searches in parallel,
+// and returns each batch's users.
+func (c *Client) searchInBatches(ctx context.Context, directoryID string, ids []string, size int, search func(batch []string) UserSearch) ([][]User, error) {
+	ids = slices.Clone(ids)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > 0 && ids[0] == "" {
+		ids = ids[1:]
+	}
+	batches := slices.Collect(slices.Chunk(ids, size))
+	found := make([][]User, len(batches))
+	g, ctx := errgroup.WithContext(ctx)
+	for i, batch := range batches {
+		g.Go(func() error {
+			users, err := Collect(c.SearchUsers(ctx, directoryID, search(batch)))
+			found[i] = users
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return found, nil
 }
