@@ -104,7 +104,8 @@ type userResponse struct {
 	Data apiUser `json:"data"`
 }
 
-// userFilter is the parsed query of GET .../users.
+// userFilter is the part of a users search (and of the GET listing, read
+// as one) that picks the candidates: ids, groups, statuses, domains, term.
 type userFilter struct {
 	directoryID  string          // "" = every directory
 	groupIDs     []string        // source of candidates when set
@@ -354,8 +355,10 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 // gives every answer accountType "atlassian": app and customer accounts are
 // left out, unless Settings.ListNonAtlassianAccounts shows them with their
 // own type, as the real service may.
-func (d *store) listed(u *User) bool {
-	return u.AccountType == accountTypeAtlassian || d.st.Settings.ListNonAtlassianAccounts
+func (d *store) listed(u *User) bool { return d.st.Settings.lists(u) }
+
+func (s Settings) lists(u *User) bool {
+	return u.AccountType == accountTypeAtlassian || s.ListNonAtlassianAccounts
 }
 
 // ListedUsers are the accounts of st the directory API shows (see
@@ -364,7 +367,7 @@ func (d *store) listed(u *User) bool {
 func ListedUsers(st State) []User {
 	var out []User
 	for _, u := range st.Users {
-		if u.AccountType == accountTypeAtlassian || st.Settings.ListNonAtlassianAccounts {
+		if st.Settings.lists(&u) {
 			out = append(out, u)
 		}
 	}
