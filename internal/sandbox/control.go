@@ -102,15 +102,9 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	settings := &s.data.st.Settings
-	if patch.LicenceLimit != nil {
-		settings.LicenceLimit = *patch.LicenceLimit
-	}
-	if patch.WorkspaceRolesEnabled != nil {
-		settings.WorkspaceRolesEnabled = *patch.WorkspaceRolesEnabled
-	}
-	if patch.CreateGroupReturnsBody != nil {
-		settings.CreateGroupReturnsBody = *patch.CreateGroupReturnsBody
-	}
+	setIf(&settings.LicenceLimit, patch.LicenceLimit)
+	setIf(&settings.WorkspaceRolesEnabled, patch.WorkspaceRolesEnabled)
+	setIf(&settings.CreateGroupReturnsBody, patch.CreateGroupReturnsBody)
 	setIf(&settings.CreateGroupLocation, patch.CreateGroupLocation)
 	setIf(&settings.ListNonAtlassianAccounts, patch.ListNonAtlassianAccounts)
 	setIf(&settings.SuspendRestoreReturnBody, patch.SuspendRestoreReturnBody)
@@ -118,21 +112,11 @@ func (s *Server) controlPutSettings(w http.ResponseWriter, r *http.Request) {
 	setIf(&settings.NumericErrorStatus, patch.NumericErrorStatus)
 	setIf(&settings.GatewayRateLimitBody, patch.GatewayRateLimitBody)
 	setIf(&settings.WriteErrorsWithoutBody, patch.WriteErrorsWithoutBody)
-	if patch.RepeatedAddReturns204 != nil {
-		settings.RepeatedAddReturns204 = *patch.RepeatedAddReturns204
-	}
-	if patch.PaidSubscription != nil {
-		settings.PaidSubscription = *patch.PaidSubscription
-	}
-	if patch.ReadAfterWriteLagMS != nil {
-		settings.ReadAfterWriteLagMS = *patch.ReadAfterWriteLagMS
-	}
-	if patch.OrgRoleConsistencyDelayMs != nil {
-		settings.OrgRoleConsistencyDelayMs = *patch.OrgRoleConsistencyDelayMs
-	}
-	if patch.UserRolesLegacyShape != nil {
-		settings.UserRolesLegacyShape = *patch.UserRolesLegacyShape
-	}
+	setIf(&settings.RepeatedAddReturns204, patch.RepeatedAddReturns204)
+	setIf(&settings.PaidSubscription, patch.PaidSubscription)
+	setIf(&settings.ReadAfterWriteLagMS, patch.ReadAfterWriteLagMS)
+	setIf(&settings.OrgRoleConsistencyDelayMs, patch.OrgRoleConsistencyDelayMs)
+	setIf(&settings.UserRolesLegacyShape, patch.UserRolesLegacyShape)
 	updated := *settings
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, updated)
