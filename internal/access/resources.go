@@ -258,19 +258,18 @@ func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][
 		return d.FindAccounts(ctx, ids)
 	}
 	out := make(map[string]Account, len(ids))
-	unknown := map[string]bool{}
+	var notHeld []string
 	for _, id := range ids {
 		a, found, known := d.knownAccount(id)
 		switch {
 		case !known:
-			unknown[id] = true
+			notHeld = append(notHeld, id)
 		case found:
 			out[id] = a
 		}
 	}
-	rest := d.takeListed(slices.Collect(maps.Keys(unknown)), out)
-	unknown = make(map[string]bool, len(rest))
-	for _, id := range rest {
+	unknown := map[string]bool{} // an account in several groups is looked up once
+	for _, id := range d.takeListed(notHeld, out) {
 		unknown[id] = true
 	}
 	if len(unknown) == 0 {
