@@ -24,16 +24,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/conductorone/baton-sdk/pkg/cli"
 	"github.com/conductorone/baton-sdk/pkg/config"
-	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
 	"github.com/conductorone/baton-sdk/pkg/connectorrunner"
-	"github.com/conductorone/baton-sdk/pkg/types"
-	"github.com/grpc-ecosystem/go-grpc-middleware/logging/zap/ctxzap"
-	"go.uber.org/zap"
+	"github.com/spf13/cobra"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
-	connectorconfig "github.com/cureigad/terraform-provider-atlassian/internal/connector/config"
 )
 
 // defaultWorkers is the sync parallelism when --workers is not given; see
@@ -44,49 +39,28 @@ const defaultWorkers = 8
 var version = "dev"
 
 func main() {
+	// config.RunConnector builds the SDK's command and executes it in one
+	// go, with no hook to add a subcommand (baton-sdk v0.25), so `report`
+	// is recognised here, as the first argument, and runs on its own.
+	if len(os.Args) > 1 && os.Args[1] == reportCommandName {
+		// Under a root of the binary's name, so that its usage reads
+		// "baton-atlassian report".
+		root := &cobra.Command{Use: "baton-atlassian", Version: version, SilenceErrors: true, SilenceUsage: true}
+		root.AddCommand(newReportCommand())
+		root.SetArgs(os.Args[1:])
+		if err := root.Execute(); err != nil {
+			fmt.Fprintln(os.Stderr, err.Error())
+			os.Exit(1)
+		}
+		return
+	}
 	// Before the command runs: it builds its configuration from the
 	// environment and re-executes this binary as the connector service,
 	// which inherits the environment set here.
 	connector.ApplyEnvAliases()
-	ctx := context.Background()
-	// What config.RunConnector does, with one more subcommand on the SDK's
-	// command: RunConnector builds and executes the command in one go,
-	// leaving no way to add one.
-	_, cmd, err := config.DefineConfigurationV2(ctx, "baton-atlassian", newServer(connector.NewFromCLI(version)), connector.ConfigurationSchema,
+	config.RunConnector(context.Background(), "baton-atlassian", version, connector.ConfigurationSchema, connector.NewFromCLI(version),
 		// The SDK syncs sequentially unless told otherwise; one role
 		// listing per user makes that slow. --workers N (N > 0) still wins,
 		// as the SDK appends it after these options.
 		connectorrunner.WithWorkerCount(defaultWorkers))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err.Error())
-		os.Exit(1)
-	}
-	cmd.Version = version
-	cmd.AddCommand(newReportCommand())
-	if err := cmd.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, err.Error())
-		os.Exit(1)
-	}
-}
-
-// newServer is config.RunConnector's adapter from the connector's
-// constructor to the connector server the SDK's commands run.
-func newServer(newConnector cli.NewConnector[*connectorconfig.Atlassian]) cli.GetConnectorFunc2[*connectorconfig.Atlassian] {
-	return func(ctx context.Context, cfg *connectorconfig.Atlassian, runTimeOpts cli.RunTimeOpts) (types.ConnectorServer, error) {
-		c, builderOpts, err := newConnector(ctx, cfg, &cli.ConnectorOpts{
-			TokenSource:         runTimeOpts.TokenSource,
-			SelectedAuthMethod:  runTimeOpts.SelectedAuthMethod,
-			SyncResourceTypeIDs: runTimeOpts.SyncResourceTypeIDs,
-		})
-		if err != nil {
-			return nil, err
-		}
-		builderOpts = append(builderOpts, connectorbuilder.WithSessionStore(runTimeOpts.SessionStore))
-		server, err := connectorbuilder.NewConnector(ctx, c, builderOpts...)
-		if err != nil {
-			ctxzap.Extract(ctx).Error("error creating connector", zap.Error(err))
-			return nil, err
-		}
-		return server, nil
-	}
 }

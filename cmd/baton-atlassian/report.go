@@ -15,14 +15,19 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/report"
 )
 
+// reportCommandName is the first argument that runs the report instead of
+// the connector.
+const reportCommandName = "report"
+
 // newReportCommand is `baton-atlassian report`: the access review of a
-// finished sync. It reads the c1z named by the SDK's own --file flag
-// (persistent on the root command) and needs no credentials: it never
-// calls Atlassian.
+// finished sync. Its --file and --c1z-temp-dir flags and their
+// environment variables are spelled as the SDK spells its own, so one
+// setting serves both the sync and its report. It needs no credentials: it
+// never calls Atlassian.
 func newReportCommand() *cobra.Command {
-	var format, output string
+	var format, output, file, tmpDir string
 	cmd := &cobra.Command{
-		Use:   "report",
+		Use:   reportCommandName,
 		Short: "Write the access review of a finished sync (--file) as CSV, JSON or HTML",
 		Long: "Reads the sync in --file (a .c1z written by this connector) and writes one row per account and " +
 			"access it holds: group memberships, workspace roles and organization roles, each with its path " +
@@ -36,18 +41,15 @@ func newReportCommand() *cobra.Command {
 			if !slices.Contains(report.Formats, format) {
 				return fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
 			}
-			file, err := cmd.Flags().GetString("file")
-			if err != nil {
-				return err
-			}
-			// The SDK reads BATON_FILE for its own commands only.
 			if env := os.Getenv("BATON_FILE"); env != "" && !cmd.Flags().Changed("file") {
 				file = env
+			}
+			if env := os.Getenv("BATON_C1Z_TEMP_DIR"); env != "" && !cmd.Flags().Changed("c1z-temp-dir") {
+				tmpDir = env
 			}
 			if _, err := os.Stat(file); err != nil {
 				return fmt.Errorf("--file: %w (run a sync first: baton-atlassian --access-token ... --organization-id ... -f %s)", err, file)
 			}
-			tmpDir, _ := cmd.Flags().GetString("c1z-temp-dir")
 			rep, err := report.Load(cmd.Context(), file, tmpDir)
 			if err != nil {
 				return err
@@ -62,6 +64,8 @@ func newReportCommand() *cobra.Command {
 			return writeFile(output, func(w io.Writer) error { return rep.Write(w, format) })
 		},
 	}
+	cmd.Flags().StringVarP(&file, "file", "f", "sync.c1z", "The sync to report on (a .c1z written by this connector, either storage engine) (env: BATON_FILE)")
+	cmd.Flags().StringVar(&tmpDir, "c1z-temp-dir", "", "The directory for the sync's decompressed copy while it is read (default: the system's) (env: BATON_C1Z_TEMP_DIR)")
 	cmd.Flags().StringVar(&format, "format", report.FormatCSV, "The output format: "+strings.Join(report.Formats, ", "))
 	cmd.Flags().StringVarP(&output, "output", "o", "", "The file to write (default: standard output)")
 	return cmd

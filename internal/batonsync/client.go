@@ -100,6 +100,10 @@ func (c *Client) RotateCredential(ctx context.Context, in *v2.RotateCredentialRe
 	return c.Server.RotateCredential(ctx, in)
 }
 
+func (c *Client) IssueCredential(ctx context.Context, in *v2.IssueCredentialRequest, _ ...grpc.CallOption) (*v2.IssueCredentialResponse, error) {
+	return c.Server.IssueCredential(ctx, in)
+}
+
 func (c *Client) ListEvents(ctx context.Context, in *v2.ListEventsRequest, _ ...grpc.CallOption) (*v2.ListEventsResponse, error) {
 	return c.Server.ListEvents(ctx, in)
 }

@@ -10,6 +10,7 @@ import (
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
+	"github.com/conductorone/baton-sdk/pkg/dotc1z/c1zstore"
 	sdksync "github.com/conductorone/baton-sdk/pkg/sync"
 	"github.com/conductorone/baton-sdk/pkg/types"
 )
@@ -81,15 +82,17 @@ func Sync(ctx context.Context, server types.ConnectorServer, c1zPath, tmpDir str
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	// The store is opened here, not by the syncer (WithC1ZPath), so that its
-	// writes can be serialized (see lockedStore). The syncer closes it,
-	// which writes the c1z file.
+	// The store is opened here rather than by the syncer (WithC1ZPath), so
+	// that a file that cannot be created fails with its own message. The
+	// SDK picks the engine of a new file: Pebble since v0.25 (the README
+	// says which format a sync writes). The syncer closes the store, which
+	// writes the c1z file.
 	store, err := dotc1z.NewStore(ctx, c1zPath, dotc1z.WithTmpDir(tmpDir))
 	if err != nil {
 		return Counts{}, fmt.Errorf("batonsync: creating %s: %w", c1zPath, err)
 	}
 	syncOpts := []sdksync.SyncOpt{
-		sdksync.WithConnectorStore(&lockedStore{C1ZStore: store}),
+		sdksync.WithConnectorStore(store),
 		sdksync.WithTmpDir(tmpDir),
 		sdksync.WithWorkerCount(o.workers),
 	}
@@ -120,7 +123,7 @@ func Sync(ctx context.Context, server types.ConnectorServer, c1zPath, tmpDir str
 
 // Open opens a c1z file read-only; reads see its latest finished sync. The
 // caller closes the store, which removes the decompressed copy.
-func Open(ctx context.Context, c1zPath, tmpDir string) (dotc1z.C1ZStore, error) {
+func Open(ctx context.Context, c1zPath, tmpDir string) (c1zstore.Store, error) {
 	store, err := dotc1z.NewStore(ctx, c1zPath, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmpDir))
 	if err != nil {
 		return nil, fmt.Errorf("batonsync: opening %s: %w", c1zPath, err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/conductorone/baton-sdk/pkg/dotc1z"
+
 	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -101,5 +103,44 @@ func TestSyncToWritesWhatTheOrganizationHolds(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Errorf("beside the sync: %v, want the sync file alone", entries)
+	}
+}
+
+// TestReadCountsOfBothStorageEngines: the counts atlassian_connector shows
+// for an existing sync file are the same for the SQLite file an earlier
+// release wrote (scripts/c1z-fixture.sh) and for a sync of the same
+// organization written today, which the SDK writes with Pebble.
+func TestReadCountsOfBothStorageEngines(t *testing.T) {
+	ctx := context.Background()
+	fromEarlierRelease, err := deploy.ReadCounts(ctx, "../report/testdata/sqlite-sync.c1z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := sandbox.DefaultOptions()
+	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = 12, 4, 2, 7 // the fixture's organization
+	env := sandboxtest.Start(t, opts)
+	target := filepath.Join(t.TempDir(), "sync.c1z")
+	if _, err := open(t, env, nil).SyncTo(ctx, target); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	format, err := dotc1z.ReadHeaderFormat(f)
+	_ = f.Close()
+	if err != nil || format != dotc1z.C1ZFormatV3 {
+		t.Errorf("today's sync is in c1z format %s (%v), not Pebble's (v3)", format, err)
+	}
+	fromToday, err := deploy.ReadCounts(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromEarlierRelease.Duration, fromToday.Duration = 0, 0
+	if fromEarlierRelease != fromToday {
+		t.Errorf("counts of the earlier release's SQLite sync %+v, of today's sync %+v", fromEarlierRelease, fromToday)
+	}
+	if fromToday.Accounts == 0 || fromToday.Grants == 0 {
+		t.Errorf("today's sync counts %+v: an organization with accounts and grants reads as empty", fromToday)
 	}
 }
