@@ -30,7 +30,7 @@ func accountFromResource(r *v2.Resource) Account {
 	if err != nil {
 		return a
 	}
-	profile := trait.GetProfile()
+	profile := resource.GetProfile(r)
 	a.Name = firstNonEmpty(profileString(profile, connector.ProfileUserName), a.Name)
 	a.Email = profileString(profile, connector.ProfileEmail)
 	if a.Email == "" && len(trait.GetEmails()) > 0 {
@@ -53,11 +53,10 @@ func accountFromResource(r *v2.Resource) Account {
 
 func groupFromResource(r *v2.Resource) Group {
 	g := Group{ID: r.GetId().GetResource(), Name: r.GetDisplayName(), Description: r.GetDescription()}
-	trait, err := resource.GetGroupTrait(r)
-	if err != nil {
+	if _, err := resource.GetGroupTrait(r); err != nil {
 		return g
 	}
-	profile := trait.GetProfile()
+	profile := resource.GetProfile(r)
 	g.Description = firstNonEmpty(profileString(profile, connector.ProfileDescription), g.Description)
 	g.DirectoryID = profileString(profile, connector.ProfileDirectoryID)
 	g.ExternalSynced = profileBool(profile, connector.ProfileExternalSynced)
@@ -66,11 +65,10 @@ func groupFromResource(r *v2.Resource) Group {
 
 func workspaceFromResource(r *v2.Resource) Workspace {
 	w := Workspace{ID: r.GetId().GetResource(), Name: r.GetDisplayName()}
-	trait, err := resource.GetAppTrait(r)
-	if err != nil {
+	if _, err := resource.GetAppTrait(r); err != nil {
 		return w
 	}
-	profile := trait.GetProfile()
+	profile := resource.GetProfile(r)
 	w.Type = profileString(profile, connector.ProfileWorkspaceTypeKey)
 	w.Product = profileString(profile, connector.ProfileWorkspaceType)
 	w.Status = profileString(profile, connector.ProfileWorkspaceStatus)

@@ -118,11 +118,10 @@ func accountRequest(inv Invitation) (*v2.CreateAccountRequest, error) {
 }
 
 func invitationFailures(r *v2.Resource) ([]RoleFailure, []GroupFailure) {
-	trait, err := resource.GetUserTrait(r)
-	if err != nil {
+	if _, err := resource.GetUserTrait(r); err != nil {
 		return nil, nil
 	}
-	fields := trait.GetProfile().GetFields()
+	fields := resource.GetProfile(r).GetFields()
 	var roles []RoleFailure
 	for _, v := range fields[connector.ProfileInvitationRoleErrors].GetListValue().GetValues() {
 		f := v.GetStructValue().GetFields()

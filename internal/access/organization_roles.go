@@ -61,11 +61,10 @@ func (d *Directory) organizationID(ctx context.Context) (string, error) {
 
 // platformRoles reads the organization-level roles a user resource carries.
 func platformRoles(r *v2.Resource) []string {
-	trait, err := resource.GetUserTrait(r)
-	if err != nil {
+	if _, err := resource.GetUserTrait(r); err != nil {
 		return nil
 	}
-	joined := profileString(trait.GetProfile(), connector.ProfilePlatformRoles)
+	joined := profileString(resource.GetProfile(r), connector.ProfilePlatformRoles)
 	if joined == "" {
 		return nil
 	}

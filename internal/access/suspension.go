@@ -6,6 +6,7 @@ import (
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
@@ -32,9 +33,24 @@ func (d *Directory) RestoreAccount(ctx context.Context, accountID, directoryID s
 	return d.setSuspended(ctx, connector.ActionEnableUser, StatusActive, accountID, directoryID)
 }
 
-// actionPoll is how often an action still running is asked about: the
-// SDK answers an action that does not finish quickly as pending.
-const actionPoll = 200 * time.Millisecond
+// actionInlineWait is how long InvokeAction holds the call open for the
+// action to finish when the context sets no deadline (baton-sdk v0.25's
+// inline wait; the SDK's default is short, and an action slowed by rate
+// limits would otherwise come back pending). actionPoll is how often an
+// action still running past it is asked about.
+const (
+	actionInlineWait = 5 * time.Minute
+	actionPoll       = 200 * time.Millisecond
+)
+
+// inlineWait is how long InvokeAction may wait for the action: until the
+// context's deadline, else actionInlineWait.
+func inlineWait(ctx context.Context) *durationpb.Duration {
+	if deadline, ok := ctx.Deadline(); ok {
+		return durationpb.New(time.Until(deadline))
+	}
+	return durationpb.New(actionInlineWait)
+}
 
 func (d *Directory) setSuspended(ctx context.Context, action, status, accountID, directoryID string) (string, error) {
 	d.writing.Store(true)
@@ -47,7 +63,7 @@ func (d *Directory) setSuspended(ctx context.Context, action, status, accountID,
 		return "", err
 	}
 	resp, err := d.server.InvokeAction(ctx, v2.InvokeActionRequest_builder{
-		Name: action, ResourceTypeId: TypeUser, Args: argStruct,
+		Name: action, ResourceTypeId: TypeUser, Args: argStruct, InlineWait: inlineWait(ctx),
 	}.Build())
 	if err != nil {
 		return "", describe(err)

@@ -204,13 +204,12 @@ func (s *groupSyncer) Create(ctx context.Context, r *v2.Resource) (*v2.Resource,
 	ctx, rl := atlassian.ObserveRateLimit(ctx)
 	description := r.GetDescription()
 	directoryID := ""
-	if trait, err := resource.GetGroupTrait(r); err == nil {
-		if d, ok := resource.GetProfileStringValue(trait.GetProfile(), ProfileDescription); ok && description == "" {
-			description = d
-		}
-		if d, ok := resource.GetProfileStringValue(trait.GetProfile(), ProfileDirectoryID); ok {
-			directoryID = d
-		}
+	profile := resource.GetProfile(r)
+	if d, ok := resource.GetProfileStringValue(profile, ProfileDescription); ok && description == "" {
+		description = d
+	}
+	if d, ok := resource.GetProfileStringValue(profile, ProfileDirectoryID); ok {
+		directoryID = d
 	}
 	if directoryID == "" {
 		var err error
@@ -314,12 +313,12 @@ func groupResource(g *atlassian.Group) (*v2.Resource, error) {
 		profile[ProfileModifiable] = g.ManagementAccess.Modifiable
 		profile[ProfileDeletable] = g.ManagementAccess.Deletable
 	}
-	var opts []resource.ResourceOption
+	opts := []resource.ResourceOption{resource.WithResourceProfile(profile)}
 	if g.Description != "" {
 		opts = append(opts, resource.WithDescription(g.Description))
 	}
 	r, err := resource.NewGroupResource(firstNonEmpty(g.Name, g.ID), groupResourceType, g.ID,
-		[]resource.GroupTraitOption{resource.WithGroupProfile(profile)}, opts...)
+		nil, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("group %s: %w", g.ID, err)
 	}

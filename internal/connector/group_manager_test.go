@@ -39,11 +39,10 @@ func TestGroupCreateDelete(t *testing.T) {
 			if groupID == "" || created.GetId().GetResourceType() != connector.ResourceTypeGroup {
 				t.Fatalf("created resource id %v", created.GetId())
 			}
-			trait, err := resource.GetGroupTrait(created)
-			if err != nil {
+			if _, err := resource.GetGroupTrait(created); err != nil {
 				t.Fatal(err)
 			}
-			dir, _ := resource.GetProfileStringValue(trait.GetProfile(), connector.ProfileDirectoryID)
+			dir, _ := resource.GetProfileStringValue(resource.GetProfile(created), connector.ProfileDirectoryID)
 			st := env.State()
 			g := groupByID(st, groupID)
 			if g.ID == "" {

@@ -21,11 +21,10 @@ func TestProfileKeysAreTheConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	userTrait, err := resource.GetUserTrait(user)
-	if err != nil {
+	if _, err := resource.GetUserTrait(user); err != nil {
 		t.Fatal(err)
 	}
-	expectKeys(t, "user", userTrait.GetProfile(),
+	expectKeys(t, "user", resource.GetProfile(user),
 		ProfileAccountID, ProfileAccountType, ProfileUserStatus, ProfileAccountStatus, ProfileMembershipStatus,
 		ProfileClaimStatus, ProfileUserName, ProfileNickname, ProfileEmail, ProfileEmailVerified,
 		ProfilePlatformRoles, ProfileAddedToOrg)
@@ -34,11 +33,10 @@ func TestProfileKeysAreTheConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groupTrait, err := resource.GetGroupTrait(group)
-	if err != nil {
+	if _, err := resource.GetGroupTrait(group); err != nil {
 		t.Fatal(err)
 	}
-	expectKeys(t, "group", groupTrait.GetProfile(),
+	expectKeys(t, "group", resource.GetProfile(group),
 		ProfileGroupID, ProfileGroupName, ProfileDescription, ProfileDirectoryID, ProfileExternalSynced,
 		ProfileManagedBy, ProfileModifiable, ProfileDeletable)
 
@@ -46,11 +44,10 @@ func TestProfileKeysAreTheConstants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	appTrait, err := resource.GetAppTrait(workspace)
-	if err != nil {
+	if _, err := resource.GetAppTrait(workspace); err != nil {
 		t.Fatal(err)
 	}
-	expectKeys(t, "workspace", appTrait.GetProfile(),
+	expectKeys(t, "workspace", resource.GetProfile(workspace),
 		ProfileWorkspaceARI, ProfileWorkspaceType, ProfileWorkspaceTypeKey, ProfileWorkspaceStatus,
 		ProfileHostURL, ProfileSandbox, ProfileCreatedAt)
 }

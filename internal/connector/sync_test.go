@@ -232,12 +232,12 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		if err != nil {
 			t.Fatalf("user %s: %v", u.AccountID, err)
 		}
-		wantStatus := v2.UserTrait_Status_STATUS_DISABLED
+		wantStatus := v2.Status_RESOURCE_STATUS_DISABLED
 		if u.Status == "active" {
-			wantStatus = v2.UserTrait_Status_STATUS_ENABLED
+			wantStatus = v2.Status_RESOURCE_STATUS_ENABLED
 		}
-		if trait.GetStatus().GetStatus() != wantStatus {
-			t.Errorf("user %s with status %s has trait status %s", u.AccountID, u.Status, trait.GetStatus().GetStatus())
+		if got := r.GetStatus().GetStatus(); got != wantStatus {
+			t.Errorf("user %s with status %s has resource status %s", u.AccountID, u.Status, got)
 		}
 		if u.Email != "" && (trait.GetLogin() != u.Email || len(trait.GetEmails()) == 0 || trait.GetEmails()[0].GetAddress() != u.Email) {
 			t.Errorf("user %s: login %q, emails %v; want %q", u.AccountID, trait.GetLogin(), trait.GetEmails(), u.Email)
@@ -245,17 +245,16 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		if r.GetDisplayName() != u.Name {
 			t.Errorf("user %s: display name %q, want %q", u.AccountID, r.GetDisplayName(), u.Name)
 		}
-		if at, _ := resource.GetProfileStringValue(trait.GetProfile(), "account_type"); at != u.AccountType {
+		if at, _ := resource.GetProfileStringValue(resource.GetProfile(r), "account_type"); at != u.AccountType {
 			t.Errorf("user %s: profile account_type %q, want %q", u.AccountID, at, u.AccountType)
 		}
 	}
 	for _, g := range st.Groups {
 		r := resources[connector.ResourceTypeGroup+"/"+g.ID]
-		trait, err := resource.GetGroupTrait(r)
-		if err != nil {
+		if _, err := resource.GetGroupTrait(r); err != nil {
 			t.Fatalf("group %s: %v", g.ID, err)
 		}
-		if d, _ := resource.GetProfileStringValue(trait.GetProfile(), connector.ProfileDirectoryID); d != g.DirectoryID {
+		if d, _ := resource.GetProfileStringValue(resource.GetProfile(r), connector.ProfileDirectoryID); d != g.DirectoryID {
 			t.Errorf("group %s: profile directory_id %q, want %q", g.ID, d, g.DirectoryID)
 		}
 	}

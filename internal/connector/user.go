@@ -96,9 +96,9 @@ func userResource(u *atlassian.User) (*v2.Resource, error) {
 // userResourceWith is userResource with more profile keys (the outcome of
 // an invitation).
 func userResourceWith(u *atlassian.User, extra map[string]any) (*v2.Resource, error) {
-	status := v2.UserTrait_Status_STATUS_DISABLED
+	status := v2.Status_RESOURCE_STATUS_DISABLED
 	if u.Status == atlassian.UserStatusActive {
-		status = v2.UserTrait_Status_STATUS_ENABLED
+		status = v2.Status_RESOURCE_STATUS_ENABLED
 	}
 	profile := map[string]any{
 		ProfileAccountID:        u.AccountID,
@@ -122,15 +122,15 @@ func userResourceWith(u *atlassian.User, extra map[string]any) (*v2.Resource, er
 	if u.AddedToOrg != nil {
 		profile[ProfileAddedToOrg] = u.AddedToOrg.UTC().Format(time.RFC3339)
 	}
-	traits := []resource.UserTraitOption{
-		resource.WithDetailedStatus(status, u.Status),
-		resource.WithUserProfile(profile),
-		resource.WithAccountType(accountType(u.AccountType)),
-	}
+	traits := []resource.UserTraitOption{resource.WithAccountType(accountType(u.AccountType))}
 	if u.Email != "" {
 		traits = append(traits, resource.WithEmail(u.Email, true), resource.WithUserLogin(u.Email))
 	}
-	return resource.NewUserResource(firstNonEmpty(u.Name, u.Email, u.AccountID), userResourceType, u.AccountID, traits)
+	// Status and profile are the resource's own since baton-sdk v0.25 (the
+	// trait's are deprecated); readers use resource.GetStatus and
+	// resource.GetProfile, which fall back to the trait for older syncs.
+	return resource.NewUserResource(firstNonEmpty(u.Name, u.Email, u.AccountID), userResourceType, u.AccountID, traits,
+		resource.WithResourceStatus(status, u.Status), resource.WithResourceProfile(profile))
 }
 
 // accountType maps Atlassian's account types: app accounts are service

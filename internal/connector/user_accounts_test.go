@@ -70,11 +70,10 @@ func TestCreateAccountInvitesWithPartialFailures(t *testing.T) {
 	if !hasUserRole(after, accountID, ws, "atlassian/user") || !isMember(after, g.ID, accountID) {
 		t.Fatal("the role and the group that succeeded are not in the sandbox")
 	}
-	trait, err := resource.GetUserTrait(created)
-	if err != nil {
+	if _, err := resource.GetUserTrait(created); err != nil {
 		t.Fatal(err)
 	}
-	fields := trait.GetProfile().GetFields()
+	fields := resource.GetProfile(created).GetFields()
 	roleErrs := fields[connector.ProfileInvitationRoleErrors].GetListValue().GetValues()
 	groupErrs := fields[connector.ProfileInvitationGroupErrors].GetListValue().GetValues()
 	if len(roleErrs) != 1 || len(groupErrs) != 1 ||

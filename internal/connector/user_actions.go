@@ -9,6 +9,7 @@ import (
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/actions"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/connectorbuilder"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -72,6 +73,10 @@ func userActionSchema(name, displayName, description string, kind v2.ActionType)
 		ActionType: []v2.ActionType{kind},
 	}.Build()
 }
+
+// The user actions are registered through the SDK's current interface for
+// actions scoped to a resource type, not the deprecated action manager.
+var _ connectorbuilder.ResourceActionProvider = (*userSyncer)(nil)
 
 // ResourceActions registers disable_user and enable_user on the user
 // resource type.

@@ -180,7 +180,8 @@ func workspaceResource(w *atlassian.Workspace) (*v2.Resource, error) {
 		description += " at " + a.HostURL
 	}
 	r, err := resource.NewResource(firstNonEmpty(a.Name, a.HostURL, w.ID), workspaceResourceType, w.ID,
-		resource.WithAppTrait(resource.WithAppProfile(profile)),
+		resource.WithAppTrait(),
+		resource.WithResourceProfile(profile),
 		resource.WithDescription(description),
 	)
 	if err != nil {

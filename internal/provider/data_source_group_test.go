@@ -69,11 +69,10 @@ func readDataSource(t *testing.T, ds datasource.DataSource, configured map[strin
 func TestGroupDataSource_ambiguousName(t *testing.T) {
 	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, DisplayName: "Group"}.Build()
 	newGroup := func(id, name, directory string) *v2.Resource {
-		r, err := batonresource.NewGroupResource(name, groupType, id, []batonresource.GroupTraitOption{
-			batonresource.WithGroupProfile(map[string]any{
+		r, err := batonresource.NewGroupResource(name, groupType, id, nil,
+			batonresource.WithResourceProfile(map[string]any{
 				connector.ProfileDirectoryID: directory, connector.ProfileDescription: "", connector.ProfileExternalSynced: false,
-			}),
-		})
+			}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -267,14 +267,16 @@ func accountOf(res *v2.Resource) Account {
 	if err != nil {
 		return a
 	}
-	profile := trait.GetProfile()
+	// The profile and status moved from the trait to the resource in
+	// baton-sdk v0.25; the getters read either, so older syncs read too.
+	profile := resource.GetProfile(res)
 	str := func(k string) string { v, _ := resource.GetProfileStringValue(profile, k); return v }
 	a.Email = str(connector.ProfileEmail)
 	if a.Email == "" && len(trait.GetEmails()) > 0 {
 		a.Email = trait.GetEmails()[0].GetAddress()
 	}
 	a.Name = cmp.Or(str(connector.ProfileUserName), a.Name)
-	a.Status = cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(trait.GetStatus().GetStatus().String(), "STATUS_")))
+	a.Status = cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_")))
 	a.ClaimStatus = str(connector.ProfileClaimStatus)
 	return a
 }

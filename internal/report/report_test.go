@@ -39,13 +39,11 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
 	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
 	user := func(id, email, status string) *v2.Resource {
-		r, err := resource.NewUserResource(email, userType, id, []resource.UserTraitOption{
-			resource.WithEmail(email, true),
-			resource.WithUserProfile(map[string]any{
+		r, err := resource.NewUserResource(email, userType, id, []resource.UserTraitOption{resource.WithEmail(email, true)},
+			resource.WithResourceProfile(map[string]any{
 				connector.ProfileEmail: email, connector.ProfileUserName: strings.Split(email, "@")[0],
 				connector.ProfileUserStatus: status, connector.ProfileClaimStatus: "managed",
-			}),
-		})
+			}))
 		if err != nil {
 			t.Fatal(err)
 		}

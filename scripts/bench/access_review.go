@@ -31,40 +31,37 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 	scope := fmt.Sprintf("%s users, %d groups, %d workspaces", thousands(len(st.Users)), len(st.Groups), len(st.Workspaces))
 	fmt.Printf("   %s: %d access rows\n", scope, wantRows)
 
-	// The sync the reports read, taken without latency: it is scenario 6's
-	// measurement, not this one's.
+	// The syncs the reports read, one in each storage format, taken without
+	// latency: they are scenario 6's measurement, not this one's.
 	dir, err := b.workspace("10-report")
 	if err != nil {
 		return nil, err
 	}
 	b.sb.SetFaults(sandbox.Faults{})
-	c1z := dir.path("sync.c1z")
-	if _, err := b.runBaton(ctx, dir.dir, dir.path("sync.log"), "-f", c1z, "--base-url", b.sb.URL); err != nil {
-		return nil, err
-	}
-
 	var out []*result
-	for _, format := range []struct{ id, name string }{{"10a", "csv"}, {"10b", "json"}, {"10c", "html"}} {
-		file := dir.path("report." + format.name)
-		b.sb.resetCounters()
-		m, err := b.runBaton(ctx, dir.dir, dir.path("report-"+format.name+".log"), "report", "-f", c1z, "--format", format.name, "--output", file)
+	for _, engine := range []struct {
+		name, label string
+		ids         [3]string
+	}{
+		{"pebble", "", [3]string{"10a", "10b", "10c"}},
+		{"sqlite", " (SQLite)", [3]string{"10e", "10f", "10g"}},
+	} {
+		c1z := dir.path("sync-" + engine.name + ".c1z")
+		if _, err := b.runBaton(ctx, dir.dir, dir.path("sync-"+engine.name+".log"), "-f", c1z, "--base-url", b.sb.URL, "--storage-engine", engine.name); err != nil {
+			return nil, err
+		}
+		size, c1zFormat, err := c1zFileOf(c1z)
 		if err != nil {
 			return nil, err
 		}
-		r := &result{id: format.id, m: m, budget: "report; every row of the organization, no admin API request",
-			title: fmt.Sprintf("`baton-atlassian report --format %s` of a sync of %s", format.name, scope)}
-		rows, err := countReportRows(file, format.name)
-		if err != nil {
-			return nil, err
+		for i, format := range []string{"csv", "json", "html"} {
+			r, err := b.reportOf(ctx, dir, c1z, format, engine.ids[i], scope+engine.label, wantRows)
+			if err != nil {
+				return nil, err
+			}
+			r.note("The sync read: %s, %s.", mib(size), c1zFormat)
+			out = append(out, r)
 		}
-		r.expect(rows == wantRows, "%d rows, the organization's state gives %d", rows, wantRows)
-		r.expect(m.requests == 0, "%d admin API requests (the report reads the sync only)", m.requests)
-		info, err := os.Stat(file)
-		if err != nil {
-			return nil, err
-		}
-		r.note("%d rows, %s written; peak RSS is baton-atlassian's (the report runs in the command's own process).", rows, mib(info.Size()))
-		out = append(out, r)
 	}
 
 	question, err := b.workspaceQuestion(ctx, st, scope)
@@ -72,6 +69,29 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 		return nil, err
 	}
 	return append(out, question), nil
+}
+
+// reportOf measures baton-atlassian report of a sync in one format.
+func (b *bench) reportOf(ctx context.Context, dir *workspace, c1z, format, id, scope string, wantRows int) (*result, error) {
+	file := dir.path(id + "-report." + format)
+	m, err := b.runBaton(ctx, dir.dir, dir.path(id+"-report.log"), "report", "-f", c1z, "--format", format, "--output", file)
+	if err != nil {
+		return nil, err
+	}
+	r := &result{id: id, m: m, budget: "report; every row of the organization, no admin API request",
+		title: fmt.Sprintf("`baton-atlassian report --format %s` of a sync of %s", format, scope)}
+	rows, err := countReportRows(file, format)
+	if err != nil {
+		return nil, err
+	}
+	r.expect(rows == wantRows, "%d rows, the organization's state gives %d", rows, wantRows)
+	r.expect(m.requests == 0, "%d admin API requests (the report reads the sync only)", m.requests)
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	r.note("%d rows, %s written; peak RSS is baton-atlassian's (the report runs in the command's own process).", rows, mib(info.Size()))
+	return r, nil
 }
 
 // runBaton runs baton-atlassian to its end and measures it: wall time,

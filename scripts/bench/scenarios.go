@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -674,6 +677,9 @@ func fullSync(ctx context.Context, b *bench) ([]*result, error) {
 	}{
 		{"6b", "`baton-atlassian -f` (defaults: 8 workers, 8 requests in flight)", nil},
 		{"6c", "`baton-atlassian -f --workers 16 --max-concurrency 16`", []string{"--workers", "16", "--max-concurrency", "16"}},
+		// The SDK writes Pebble by default since v0.25; SQLite is the format
+		// of earlier releases, still asked for by older readers.
+		{"6d", "`baton-atlassian -f --storage-engine sqlite` (defaults otherwise)", []string{"--storage-engine", "sqlite"}},
 	} {
 		c1z := batonDir.path(variant.id + ".c1z")
 		args := append([]string{"-f", c1z, "--base-url", b.sb.URL}, variant.args...)
@@ -721,7 +727,31 @@ func (b *bench) expectGrants(ctx context.Context, r *result, c1z string, want in
 	}
 	r.expect(counts.Grants == want, "the sync holds %d grants, the organization %d (memberships and role assignments)", counts.Grants, want)
 	r.note("The sync holds %d resources (%v) and %d grants (%v).", sum(counts.Resources), counts.Resources, counts.Grants, counts.GrantsByResourceType)
+	size, format, err := c1zFileOf(c1z)
+	if err != nil {
+		return err
+	}
+	r.note("The .c1z file: %s, %s.", mib(size), format)
 	return nil
+}
+
+// c1zFileOf is a sync file's size and storage format.
+func c1zFileOf(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { _ = f.Close() }()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, "", err
+	}
+	format, err := dotc1z.ReadHeaderFormat(f)
+	if err != nil {
+		return 0, "", fmt.Errorf("%s: %w", path, err)
+	}
+	name := map[dotc1z.C1ZFormat]string{dotc1z.C1ZFormatV1: "SQLite (c1z v1)", dotc1z.C1ZFormatV3: "Pebble (c1z v3)"}[format]
+	return info.Size(), cmp.Or(name, format.String()), nil
 }
 
 func sum(m map[string]int) int {
