@@ -240,8 +240,8 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				MarkdownDescription: "Where to write a full sync (a `.c1z` file, readable with `baton` and the " +
 					"baton SDK) each time the resource is created or updated. The file is written in the SDK's " +
 					"default storage format for a new file, Pebble (c1z v3), which tools built on an SDK older than " +
-					"its current Pebble layout (baton-sdk v0.16, for one) refuse; a SQLite (c1z v1) file an earlier release wrote there is still read " +
-					"for the counts until the next sync replaces it. A relative path is relative to the " +
+					"its current Pebble layout (baton-sdk v0.16, for one) refuse; a SQLite (c1z v1) file an earlier release wrote there is " +
+					"replaced by the next sync like any other. A relative path is relative to the " +
 					"directory Terraform runs in. The file is written beside its final name and renamed into place, " +
 					"with mode 0600 (it lists people and their access); missing directories are created. Destroying " +
 					"the resource leaves the file. To sync again without another change, use " +
