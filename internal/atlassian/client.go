@@ -172,6 +172,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("atlassian: %s %s: %w", r.method, r.route, ctxErr)
 		}
+		if dnsErr := hostNotFound(err); dnsErr != nil {
+			return fmt.Errorf("atlassian: %s %s: %w: the host %q does not resolve (check the base URL and any proxy): %s", r.method, r.route, ErrTransport, dnsErr.Name, c.redact(err.Error()))
+		}
 		return fmt.Errorf("atlassian: %s %s failed after %d attempt(s): %w: %s", r.method, r.route, attempts, ErrTransport, c.redact(err.Error()))
 	}
 	defer drain(resp.Body)
