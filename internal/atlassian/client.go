@@ -229,10 +229,13 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if c.limiter != nil {
 		start := time.Now()
-		if err := c.limiter.Wait(ctx); err != nil {
+		err := c.limiter.Wait(ctx)
+		paused := time.Since(start)
+		observeRateLimitWait(ctx, paused)
+		if err != nil {
 			return nil, err
 		}
-		c.logPause(ctx, req.Method, time.Since(start))
+		c.logPause(ctx, req.Method, paused)
 	}
 	if err := c.inFlight.Acquire(ctx, 1); err != nil {
 		return nil, err

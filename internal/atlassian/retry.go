@@ -93,6 +93,17 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 	rateLimited := 0 // attempts answered 429
 	var nextWait time.Duration
 	var lastErr error // the transport error of the attempt being retried
+	// rateLimitWaitStart is when the wait after a 429 began, zero when no
+	// such wait is under way; the wait is measured when the next attempt
+	// starts (or the call ends), so that the observer gets the time really
+	// waited.
+	var rateLimitWaitStart time.Time
+	endRateLimitWait := func() {
+		if !rateLimitWaitStart.IsZero() {
+			observeRateLimitWait(ctx, time.Since(rateLimitWaitStart))
+			rateLimitWaitStart = time.Time{}
+		}
+	}
 
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
@@ -100,6 +111,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		RetryWaitMin: policy.MinWait,
 		RetryWaitMax: policy.MaxWait,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			endRateLimitWait()
 			attempts = attempt + 1
 			if attempt > 0 {
 				c.stats.retries.Add(1)
@@ -139,6 +151,9 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		// after the last allowed attempt), so that is where it is logged.
 		Backoff: func(_, _ time.Duration, _ int, resp *http.Response) time.Duration {
 			c.logRetry(ctx, r, attempts, resp, lastErr, nextWait)
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				rateLimitWaitStart = time.Now()
+			}
 			return nextWait
 		},
 		// Hand back the last answer so that its envelope is decoded into a
@@ -154,6 +169,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		return nil, 0, err
 	}
 	resp, err := rc.Do(req)
+	endRateLimitWait() // a wait the context cut short
 	observeRateLimit(ctx, resp)
 	if err != nil && resp != nil {
 		// CheckRetry declined with a response in hand: that response is
