@@ -172,6 +172,9 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("atlassian: %s %s: %w", r.method, r.route, ctxErr)
 		}
+		if dnsErr := hostNotFound(err); dnsErr != nil {
+			return fmt.Errorf("atlassian: %s %s: %w: the host %q does not resolve (check the base URL and any proxy): %s", r.method, r.route, ErrTransport, dnsErr.Name, c.redact(err.Error()))
+		}
 		return fmt.Errorf("atlassian: %s %s failed after %d attempt(s): %w: %s", r.method, r.route, attempts, ErrTransport, c.redact(err.Error()))
 	}
 	defer drain(resp.Body)
@@ -226,10 +229,13 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if c.limiter != nil {
 		start := time.Now()
-		if err := c.limiter.Wait(ctx); err != nil {
+		err := c.limiter.Wait(ctx)
+		paused := time.Since(start)
+		observeRateLimitWait(ctx, paused)
+		if err != nil {
 			return nil, err
 		}
-		c.logPause(ctx, req.Method, time.Since(start))
+		c.logPause(ctx, req.Method, paused)
 	}
 	if err := c.inFlight.Acquire(ctx, 1); err != nil {
 		return nil, err

@@ -30,7 +30,8 @@ var (
 	// invitations do.
 	ErrPaymentRequired = errors.New("payment required")
 	// ErrTransport is a call that got no answer at all (connection refused
-	// or reset, timeout) after the retry budget.
+	// or reset, timeout) after the retry budget, or at once when the host
+	// does not resolve, which no retry fixes.
 	ErrTransport = errors.New("no answer from the admin API")
 	// ErrCreatedNotVisible is a create Atlassian accepted without naming
 	// what it created, which reads do not show yet: the service is

@@ -31,7 +31,8 @@ type RateLimit struct {
 // calls made with the context ObserveRateLimit returned. Only the final
 // answer of each call counts (a 429 that a retry got past does not), and
 // only answers that say something about the limit: an answer without any of
-// the headers leaves the observer as it was. It is safe for concurrent use.
+// the headers leaves the observer as it was. It also adds up the time those
+// calls spent waiting on rate limits (Waited). It is safe for concurrent use.
 //
 // It is a per-call observation rather than a field of each result so that
 // every call, pages and writes alike, reports the same way without a
@@ -41,9 +42,10 @@ type RateLimitObserver struct {
 	// everything this one sees.
 	parent *RateLimitObserver
 
-	mu   sync.Mutex
-	last RateLimit
-	seen bool
+	mu     sync.Mutex
+	last   RateLimit
+	seen   bool
+	waited time.Duration
 }
 
 type rateLimitObserverKey struct{}
@@ -62,6 +64,37 @@ func (o *RateLimitObserver) Last() (RateLimit, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.last, o.seen
+}
+
+// Waited is the time the observed calls spent held back by rate limits: the
+// waits after answers 429 (Retry-After, X-RateLimit-Reset or backoff) and
+// the pauses of the client-side rate limit (Config.RequestsPerSecond), as
+// measured, not as planned: a wait the context cut short counts for what
+// it lasted. Waits after server errors or transport errors, and the queue
+// of the concurrency limit, are not rate-limit waits and are not counted.
+// Concurrent calls' waits add up, so the total may exceed the wall time.
+func (o *RateLimitObserver) Waited() time.Duration {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.waited
+}
+
+func (o *RateLimitObserver) addWait(d time.Duration) {
+	for ; o != nil; o = o.parent {
+		o.mu.Lock()
+		o.waited += d
+		o.mu.Unlock()
+	}
+}
+
+// observeRateLimitWait hands a measured rate-limit wait of a call to the
+// context's observer, if any.
+func observeRateLimitWait(ctx context.Context, d time.Duration) {
+	o, ok := ctx.Value(rateLimitObserverKey{}).(*RateLimitObserver)
+	if !ok || d <= 0 {
+		return
+	}
+	o.addWait(d)
 }
 
 func (o *RateLimitObserver) record(rl RateLimit) {

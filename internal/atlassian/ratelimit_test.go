@@ -78,3 +78,63 @@ func TestRateLimitObservedFromTheSandbox(t *testing.T) {
 		t.Fatalf("refused call: observed %+v, %v; want exceeded with a whole-minute reset", rl, ok)
 	}
 }
+
+// TestRateLimitWaitObserved: the observer of a call's context adds up the
+// time the client waited on rate limits, after the sandbox's 429s and in
+// its own rate limit, and an enclosing observer sees the waits of the calls
+// within; a call that was not held back adds nothing.
+func TestRateLimitWaitObserved(t *testing.T) {
+	env := startSandbox(t, 10, 4, 1)
+	c := newClient(t, env, 0)
+	outer, all := atlassian.ObserveRateLimit(context.Background())
+
+	// One token a second: the first call is served, the second refused
+	// with Retry-After: 1, waits, and is served.
+	env.SetFaults(sandbox.Faults{RateLimitPerSecond: 1, RetryAfterSeconds: 1})
+	ctx, served := atlassian.ObserveRateLimit(outer)
+	if _, err := c.GetOrganization(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if waited := served.Waited(); waited != 0 {
+		t.Fatalf("a call served at once observed a wait of %v", waited)
+	}
+	ctx, refused := atlassian.ObserveRateLimit(outer)
+	start := time.Now()
+	if _, err := c.GetOrganization(ctx); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if c.Stats().Retries != 1 {
+		t.Fatalf("client stats %+v; want the second call refused once", c.Stats())
+	}
+	afterRetry := refused.Waited()
+	if afterRetry < time.Second || afterRetry > took {
+		t.Fatalf("a call refused with Retry-After: 1 observed a wait of %v (the call took %v)", afterRetry, took)
+	}
+	env.ClearFaults()
+
+	// The client's own limit of one request a second holds the second of
+	// two calls back until the next token.
+	limited, err := atlassian.New(atlassian.Config{
+		Config: orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token, RequestsPerSecond: 1},
+		Retry:  quickRetries,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, first := atlassian.ObserveRateLimit(outer)
+	if _, err := limited.GetOrganization(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ctx, second := atlassian.ObserveRateLimit(outer)
+	if _, err := limited.GetOrganization(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if first.Waited() >= time.Millisecond || second.Waited() < 100*time.Millisecond {
+		t.Fatalf("at one request a second, back to back calls observed waits of %v and %v", first.Waited(), second.Waited())
+	}
+
+	if want := afterRetry + first.Waited() + second.Waited(); all.Waited() != want {
+		t.Fatalf("the enclosing observer holds %v, want the sum %v of the calls within", all.Waited(), want)
+	}
+}

@@ -2,7 +2,9 @@ package atlassian
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,9 +17,10 @@ import (
 // RetryPolicy bounds how hard the client tries. It is the only place in the
 // project that retries a call as it was sent: callers above the client must
 // not retry again. The one exception is a create, which is not safe to
-// replay: the client sends it once (429s aside), and the access layer,
-// which knows whether the group existed before, decides whether a failed
-// create is sent again or its group adopted (access.Directory.CreateGroup).
+// replay: the client sends it once (429s and failed dials aside, which
+// Atlassian never acted on), and the access layer, which knows whether the
+// group existed before, decides whether a failed create is sent again or
+// its group adopted (access.Directory.CreateGroup).
 type RetryPolicy struct {
 	// MaxAttempts counts the first attempt too; default 8.
 	MaxAttempts int
@@ -78,7 +81,8 @@ func (c *counters) snapshot() Stats {
 //     Retry-After when present, else until X-RateLimit-Reset, else an
 //     exponential backoff with jitter;
 //   - 5xx and transport errors (connection resets) are retried only when the
-//     call is safe to replay;
+//     call is safe to replay, except a failed dial, which any call may retry
+//     (requestNeverSent); a host that does not resolve is never retried;
 //   - attempts and total time are bounded, and the context cancels waits.
 //
 // It returns the final response (success or not) and the attempt count.
@@ -89,6 +93,17 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 	rateLimited := 0 // attempts answered 429
 	var nextWait time.Duration
 	var lastErr error // the transport error of the attempt being retried
+	// rateLimitWaitStart is when the wait after a 429 began, zero when no
+	// such wait is under way; the wait is measured when the next attempt
+	// starts (or the call ends), so that the observer gets the time really
+	// waited.
+	var rateLimitWaitStart time.Time
+	endRateLimitWait := func() {
+		if !rateLimitWaitStart.IsZero() {
+			observeRateLimitWait(ctx, time.Since(rateLimitWaitStart))
+			rateLimitWaitStart = time.Time{}
+		}
+	}
 
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.http,
@@ -96,6 +111,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		RetryWaitMin: policy.MinWait,
 		RetryWaitMax: policy.MaxWait,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, attempt int) {
+			endRateLimitWait()
 			attempts = attempt + 1
 			if attempt > 0 {
 				c.stats.retries.Add(1)
@@ -135,6 +151,9 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		// after the last allowed attempt), so that is where it is logged.
 		Backoff: func(_, _ time.Duration, _ int, resp *http.Response) time.Duration {
 			c.logRetry(ctx, r, attempts, resp, lastErr, nextWait)
+			if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+				rateLimitWaitStart = time.Now()
+			}
 			return nextWait
 		},
 		// Hand back the last answer so that its envelope is decoded into a
@@ -150,6 +169,7 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 		return nil, 0, err
 	}
 	resp, err := rc.Do(req)
+	endRateLimitWait() // a wait the context cut short
 	observeRateLimit(ctx, resp)
 	if err != nil && resp != nil {
 		// CheckRetry declined with a response in hand: that response is
@@ -163,7 +183,10 @@ func (c *Client) send(ctx context.Context, r request, rawURL string, payload []b
 // how long. attempt is the number of attempts made so far (1 after the first).
 func (p RetryPolicy) decide(replaySafe bool, attempt int, resp *http.Response, err error) (bool, time.Duration) {
 	if err != nil || resp == nil {
-		if !replaySafe || !transportErrorRetryable(err) {
+		if hostNotFound(err) != nil || !transportErrorRetryable(err) {
+			return false, 0
+		}
+		if !replaySafe && !requestNeverSent(err) {
 			return false, 0
 		}
 		return true, p.backoff(attempt)
@@ -190,6 +213,27 @@ func (p RetryPolicy) decide(replaySafe bool, attempt int, resp *http.Response, e
 func transportErrorRetryable(err error) bool {
 	retry, _ := retryablehttp.DefaultRetryPolicy(context.Background(), nil, err)
 	return retry
+}
+
+// requestNeverSent reports whether a transport error came before any byte
+// of the request was written: the dial to the server, or to the HTTP proxy
+// (which net/http reports with Op "proxyconnect"). The server never saw
+// such a request, so sending it again is safe even for a create.
+func requestNeverSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect")
+}
+
+// hostNotFound returns the DNS error of a host name that does not resolve
+// (NXDOMAIN), or nil. Such a name is a wrong base URL or proxy, not a
+// passing failure, so retrying it would only spend the retry budget; a DNS
+// timeout or server failure is not "not found" and stays retryable.
+func hostNotFound(err error) *net.DNSError {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return dnsErr
+	}
+	return nil
 }
 
 // backoff is "full jitter" exponential backoff: a random wait between

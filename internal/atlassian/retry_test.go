@@ -57,16 +57,23 @@ func orgOK(w http.ResponseWriter, _ *http.Request) {
 
 func TestRetryAfterIsHonoured(t *testing.T) {
 	c, n := scripted(t, status(429, "Retry-After", "1"), orgOK)
+	ctx, observer := ObserveRateLimit(context.Background())
 	start := time.Now()
-	org, err := c.GetOrganization(context.Background())
+	org, err := c.GetOrganization(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if org.Name != "Acme" || n.Load() != 2 {
 		t.Fatalf("org %+v after %d requests", org, n.Load())
 	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Fatalf("retried after %v, before the 1 s Retry-After", waited)
+	took := time.Since(start)
+	if took < time.Second {
+		t.Fatalf("retried after %v, before the 1 s Retry-After", took)
+	}
+	// The observer holds the wait as it was slept: at least what the server
+	// asked for, at most the whole call.
+	if waited := observer.Waited(); waited < time.Second || waited > took {
+		t.Fatalf("observed a rate-limit wait of %v in a call of %v; want the 1 s Retry-After", waited, took)
 	}
 	if s := c.Stats(); s.Requests != 2 || s.Retries != 1 {
 		t.Fatalf("stats = %+v", s)
@@ -101,11 +108,16 @@ func TestRateLimitWithoutHeadersBacksOff(t *testing.T) {
 
 func TestServerErrorsAreRetriedForReplaySafeCalls(t *testing.T) {
 	c, n := scripted(t, status(503), status(500), orgOK)
-	if _, err := c.GetOrganization(context.Background()); err != nil {
+	ctx, observer := ObserveRateLimit(context.Background())
+	if _, err := c.GetOrganization(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if n.Load() != 3 {
 		t.Fatalf("%d requests, want 3", n.Load())
+	}
+	// Backing off from server errors is not waiting on a rate limit.
+	if waited := observer.Waited(); waited != 0 {
+		t.Fatalf("server errors observed as a rate-limit wait of %v", waited)
 	}
 }
 

@@ -1,12 +1,18 @@
 package connector_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
+	"github.com/conductorone/baton-sdk/pkg/types"
 	"google.golang.org/protobuf/types/known/anypb"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
@@ -114,4 +120,119 @@ func TestRateLimitAnnotations(t *testing.T) {
 	if !hasAnnotation(revoked.GetAnnotations(), &v2.GrantAlreadyRevoked{}) {
 		t.Fatalf("the repeated Revoke lost GrantAlreadyRevoked: %v", revoked.GetAnnotations())
 	}
+}
+
+// waitReportOf picks the RateLimitWaitReport of an answer's annotations.
+func waitReportOf(t *testing.T, annos []*anypb.Any) (*v2.RateLimitWaitReport, bool) {
+	t.Helper()
+	report := &v2.RateLimitWaitReport{}
+	a := annotations.Annotations(annos)
+	ok, err := a.Pick(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report, ok
+}
+
+// TestRateLimitWaitReported: a listing the client held back on a rate limit
+// (a 429 it waited out, or its own request rate) tells the engine how long
+// it waited, and one that was not held back reports no wait.
+func TestRateLimitWaitReported(t *testing.T) {
+	env := startOrg(t, 30, 6, 1)
+	ctx := ctxFor(t)
+	listUsers := v2.ResourcesServiceListResourcesRequest_builder{ResourceTypeId: connector.ResourceTypeUser}.Build()
+	list := func(srv types.ConnectorServer, step string) (*v2.ResourcesServiceListResourcesResponse, time.Duration) {
+		t.Helper()
+		start := time.Now()
+		resp, err := srv.ListResources(ctx, listUsers)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return resp, time.Since(start)
+	}
+
+	// Retries patient enough for a one-second Retry-After.
+	cfg := configFor(env)
+	cfg.Retry = atlassian.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxElapsed: 10 * time.Second}
+	_, srv := newServer(t, cfg)
+	resp, _ := list(srv, "unlimited listing")
+	if report, ok := waitReportOf(t, resp.GetAnnotations()); ok {
+		t.Fatalf("a listing nothing held back reports a wait: %v", report)
+	}
+
+	// One token a second on the users search: the first listing takes it,
+	// the second is answered 429 with Retry-After: 1, waits and is served.
+	env.SetFaults(sandbox.Faults{RateLimitPerSecond: 1, RetryAfterSeconds: 1, Routes: []string{"POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"}})
+	env.ResetStats()
+	resp, _ = list(srv, "first listing under the sandbox's limit")
+	if report, ok := waitReportOf(t, resp.GetAnnotations()); ok {
+		t.Fatalf("the listing that took the sandbox's one token reports a wait: %v", report)
+	}
+	resp, took := list(srv, "second listing under the sandbox's limit")
+	report, ok := waitReportOf(t, resp.GetAnnotations())
+	if !ok || report.GetWaitMs() < 1000 || report.GetWaitMs() > took.Milliseconds() {
+		t.Fatalf("a listing refused with Retry-After: 1 reports %v, %v (it took %v); want a wait of at least 1000 ms", report, ok, took)
+	}
+	if rl, ok := rateLimitOf(t, resp.GetAnnotations()); !ok || rl.GetStatus() != v2.RateLimitDescription_STATUS_OK {
+		t.Fatalf("the listing served after its wait is annotated %v, %v; want status OK", rl, ok)
+	}
+	if got := env.Stats().ByRoute["POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"]; got != 3 {
+		t.Fatalf("the sandbox received %d users searches, want 3 (one refused)", got)
+	}
+	env.ClearFaults()
+
+	// The client's own limit of one request a second, with no rate-limit
+	// header from the sandbox: the second of two listings waits for its
+	// token and reports it.
+	cfg = configFor(env)
+	cfg.RequestsPerSecond = 1
+	_, limited := newServer(t, cfg)
+	list(limited, "first listing under the client's limit")
+	resp, took = list(limited, "second listing under the client's limit")
+	report, ok = waitReportOf(t, resp.GetAnnotations())
+	if !ok || report.GetWaitMs() < 100 || report.GetWaitMs() > took.Milliseconds() {
+		t.Fatalf("a listing held back by the client's rate limit reports %v, %v (it took %v)", report, ok, took)
+	}
+	if rl, ok := rateLimitOf(t, resp.GetAnnotations()); ok {
+		t.Fatalf("without rate-limit headers the listing is annotated %v", rl)
+	}
+}
+
+// TestSyncRecordsRateLimitWait: the waits the connector reports reach the
+// stats the SDK's syncer records in the c1z (rate_limit_wait, in total and
+// per resource type), here the pauses of the client's own request rate.
+func TestSyncRecordsRateLimitWait(t *testing.T) {
+	env := startOrg(t, 10, 3, 1)
+	cfg := configFor(env)
+	cfg.RequestsPerSecond = 50
+	_, srv := newServer(t, cfg)
+	ctx := ctxFor(t)
+	path := filepath.Join(t.TempDir(), "sync.c1z")
+	if _, err := batonsync.Sync(ctx, srv, path, t.TempDir()); err != nil {
+		t.Fatalf("Sync: %v", err)
+	}
+	store, err := batonsync.Open(ctx, path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(ctx)
+	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
+	if err != nil || run == nil {
+		t.Fatalf("latest finished sync: %v, %v", run, err)
+	}
+	stats, err := store.SyncMeta().StatsV2(ctx, run.Type, run.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := stats.GetStepDurationsMs()
+	perType := int64(0)
+	for step, ms := range steps {
+		if strings.HasPrefix(step, "rate_limit_wait:") {
+			perType += ms
+		}
+	}
+	if steps["rate_limit_wait"] <= 0 || perType <= 0 {
+		t.Fatalf("a sync at 50 requests a second recorded no rate-limit wait: %v", steps)
+	}
+	t.Logf("rate-limit waits recorded: %v", steps)
 }
