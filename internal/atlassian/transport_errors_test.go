@@ -100,13 +100,20 @@ func TestGroupCreateThatReachedTheServerIsNotResent(t *testing.T) {
 }
 
 // TestHostThatDoesNotResolveIsNotRetried: a base URL whose host has no DNS
-// record (.invalid never resolves, RFC 2606) is a configuration mistake no
-// retry can fix: one attempt, and an error that names the host.
+// record is a configuration mistake no retry can fix: one attempt, and an
+// error that names the host. The network answers as a resolver does for a
+// name without a record (.invalid never has one, RFC 2606), so the test
+// does not depend on the machine's resolver, which may be unreachable.
 func TestHostThatDoesNotResolveIsNotRetried(t *testing.T) {
 	const host = "admin.atlassian.invalid"
+	transport := cleanhttp.DefaultPooledTransport()
+	transport.DialContext = func(_ context.Context, network, addr string) (net.Conn, error) {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
+	}
 	c, err := atlassian.New(atlassian.Config{
-		Config: orgconfig.Config{BaseURL: "https://" + host, OrganizationID: "org-1", APIToken: "key-of-a-test"},
-		Retry:  quickRetries,
+		Config:     orgconfig.Config{BaseURL: "https://" + host, OrganizationID: "org-1", APIToken: "key-of-a-test"},
+		Retry:      quickRetries,
+		HTTPClient: &http.Client{Transport: transport},
 	})
 	if err != nil {
 		t.Fatal(err)
