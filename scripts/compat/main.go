@@ -27,11 +27,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -257,8 +259,9 @@ func lacksQuery(name string) string {
 // query -generate-config-out`, as the guide to adopting an organization
 // does, and checks that the generated configuration imports that group by
 // its id. The query file and the generated configuration are removed
-// after: the generated file is configuration the later steps must not see.
-func queryGroup(ctx context.Context, tf *tfdriver.Workdir, srv *sandbox.Server) (tfdriver.Result, error) {
+// after, and a removal that fails fails the step: the generated file is
+// configuration that the destroy step must not see.
+func queryGroup(ctx context.Context, tf *tfdriver.Workdir, srv *sandbox.Server) (res tfdriver.Result, err error) {
 	var groupID string
 	for _, g := range srv.State().Groups {
 		if g.Name == "platform-oncall" {
@@ -266,16 +269,21 @@ func queryGroup(ctx context.Context, tf *tfdriver.Workdir, srv *sandbox.Server) 
 		}
 	}
 	if groupID == "" {
-		return tfdriver.Result{}, errors.New("the sandbox holds no group platform-oncall after the apply")
+		return res, errors.New("the sandbox holds no group platform-oncall after the apply")
 	}
+	const queryFile, generated = "compat.tfquery.hcl", "compat_generated.tf"
+	defer func() {
+		for _, name := range []string{queryFile, generated} {
+			if rmErr := os.Remove(filepath.Join(tf.Dir(), name)); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+				err = errors.Join(err, rmErr)
+			}
+		}
+	}()
 	query := "list \"atlassian_group\" \"oncall\" {\n  provider = atlassian\n  config {\n    name_contains = \"platform-oncall\"\n  }\n}\n"
-	if err := tf.WriteFile("compat.tfquery.hcl", query); err != nil {
-		return tfdriver.Result{}, err
+	if err := tf.WriteFile(queryFile, query); err != nil {
+		return res, err
 	}
-	defer os.Remove(filepath.Join(tf.Dir(), "compat.tfquery.hcl"))
-	const generated = "compat_generated.tf"
-	defer os.Remove(filepath.Join(tf.Dir(), generated))
-	res, err := tf.Run(ctx, "query", "-no-color", "-generate-config-out="+generated)
+	res, err = tf.Run(ctx, "query", "-no-color", "-generate-config-out="+generated)
 	if err != nil {
 		return res, err
 	}
@@ -283,10 +291,11 @@ func queryGroup(ctx context.Context, tf *tfdriver.Workdir, srv *sandbox.Server) 
 	if err != nil {
 		return res, fmt.Errorf("terraform query wrote no configuration: %w", err)
 	}
-	// The import block names the group by identity: `id = "<group id>"`
-	// inside `identity = {...}`, with the same quoting as any HCL string.
-	if !strings.Contains(string(config), "atlassian_group.") || !strings.Contains(string(config), fmt.Sprintf("%q", groupID)) {
-		return res, fmt.Errorf("the generated configuration does not import group %s:\n%s", groupID, config)
+	// An import block to an atlassian_group, naming the group by identity:
+	// `identity = { id = "<group id>" }`, however terraform fmt aligns it.
+	imports := regexp.MustCompile(`(?s)import \{\s*to\s*=\s*atlassian_group\.\w+.*?identity\s*=\s*\{\s*id\s*=\s*"` + regexp.QuoteMeta(groupID) + `"`)
+	if !imports.Match(config) {
+		return res, fmt.Errorf("the generated configuration has no import block of group %s:\n%s", groupID, config)
 	}
 	return res, nil
 }
