@@ -12,9 +12,10 @@
 #
 # $minimum is what the tests need, not what CI runs: list resources and
 # `terraform query` came in 1.14 (resource identity in 1.12), and nothing
-# the tests use came later. A 1.14 or 1.15 on PATH is taken as it is rather
-# than spending minutes on a build of $default; the compatibility pass runs
-# 1.14.3 to keep that floor honest.
+# the tests use came later (the tests ran on 1.14.3 until CI moved to
+# 1.16.0). A 1.14 or 1.15 on PATH is taken as it is rather than spending
+# minutes on a build of $default; the compatibility pass runs the
+# quickstart and `terraform query` under 1.14.3.
 #
 # With VERSION (such as 1.8.5 or 1.14.3, which .ci/run's compatibility pass
 # runs): exactly that release, built into .tools/bin once.
