@@ -1,7 +1,7 @@
 // Command compat is the compatibility pass of .ci/run: it runs the life of
 // examples/quickstart, as a user runs it, under each CLI it is given (the
-// oldest Terraform the provider supports, OpenTofu), against a fresh
-// sandbox organization per CLI. The provider is built once and installed
+// oldest Terraform the provider supports, the oldest the tests accept,
+// OpenTofu), against a fresh sandbox organization per CLI. The provider is built once and installed
 // through dev_overrides, so the CLI starts it as a plugin process of its
 // own, as it starts a released one.
 //
@@ -12,11 +12,14 @@
 //	import    two resources leave the state and come back: one through
 //	          `terraform import`, one through an import block and an apply
 //	replan    a plan wants no changes again
+//	query     terraform query -generate-config-out finds the quickstart's
+//	          group by name and writes its import block (Terraform 1.14
+//	          and later; a CLI without the command says "skipped")
 //	destroy   terraform destroy, and the sandbox no longer holds the group
 //
 // It exits non-zero when any step under any CLI failed.
 //
-//	go run ./scripts/compat /path/to/terraform-1.8.5 /path/to/tofu-1.12.6
+//	go run ./scripts/compat /path/to/terraform-1.8.5 /path/to/terraform-1.14.3 /path/to/tofu-1.12.6
 package main
 
 import (
@@ -24,14 +27,18 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-version"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -148,14 +155,21 @@ func runCLI(ctx context.Context, root, cli, rc, dir string) bool {
 	steps := []struct {
 		name string
 		do   func() (tfdriver.Result, error)
+		// skip, when not empty, is why the CLI cannot run the step.
+		skip string
 	}{
-		{"apply", func() (tfdriver.Result, error) { return tf.Apply(ctx) }},
-		{"replan", func() (tfdriver.Result, error) { return planEmpty(ctx, tf) }},
-		{"import", func() (tfdriver.Result, error) { return reimport(ctx, tf) }},
-		{"replan", func() (tfdriver.Result, error) { return planEmpty(ctx, tf) }},
-		{"destroy", func() (tfdriver.Result, error) { return destroy(ctx, tf, srv) }},
+		{name: "apply", do: func() (tfdriver.Result, error) { return tf.Apply(ctx) }},
+		{name: "replan", do: func() (tfdriver.Result, error) { return planEmpty(ctx, tf) }},
+		{name: "import", do: func() (tfdriver.Result, error) { return reimport(ctx, tf) }},
+		{name: "replan", do: func() (tfdriver.Result, error) { return planEmpty(ctx, tf) }},
+		{name: "query", do: func() (tfdriver.Result, error) { return queryGroup(ctx, tf, srv) }, skip: lacksQuery(name)},
+		{name: "destroy", do: func() (tfdriver.Result, error) { return destroy(ctx, tf, srv) }},
 	}
 	for _, s := range steps {
+		if s.skip != "" {
+			fmt.Printf("%-18s %-8s skipped: %s\n", name, s.name, s.skip)
+			continue
+		}
 		res, err := s.do()
 		if err != nil {
 			fail(s.name, err)
@@ -221,6 +235,68 @@ func reimport(ctx context.Context, tf *tfdriver.Workdir) (tfdriver.Result, error
 		return res, errors.New("the apply of the import block did more than import the membership")
 	}
 	res.Took = time.Since(start)
+	return res, nil
+}
+
+// firstQuery is the first Terraform release with `terraform query` and list
+// resources.
+var firstQuery = version.Must(version.NewVersion("1.14.0"))
+
+// lacksQuery says why the CLI named name (cliName) has no `terraform
+// query`, or "" when it has one. OpenTofu has none in any release so far.
+func lacksQuery(name string) string {
+	v, ok := strings.CutPrefix(name, "Terraform v")
+	if !ok {
+		return "no query command"
+	}
+	if parsed, err := version.NewVersion(v); err != nil || parsed.LessThan(firstQuery) {
+		return "no query command before Terraform 1.14"
+	}
+	return ""
+}
+
+// queryGroup lists the groups named like the quickstart's with `terraform
+// query -generate-config-out`, as the guide to adopting an organization
+// does, and checks that the generated configuration imports that group by
+// its id. The query file and the generated configuration are removed
+// after, and a removal that fails fails the step: the generated file is
+// configuration that the destroy step must not see.
+func queryGroup(ctx context.Context, tf *tfdriver.Workdir, srv *sandbox.Server) (res tfdriver.Result, err error) {
+	var groupID string
+	for _, g := range srv.State().Groups {
+		if g.Name == "platform-oncall" {
+			groupID = g.ID
+		}
+	}
+	if groupID == "" {
+		return res, errors.New("the sandbox holds no group platform-oncall after the apply")
+	}
+	const queryFile, generated = "compat.tfquery.hcl", "compat_generated.tf"
+	defer func() {
+		for _, name := range []string{queryFile, generated} {
+			if rmErr := os.Remove(filepath.Join(tf.Dir(), name)); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+				err = errors.Join(err, rmErr)
+			}
+		}
+	}()
+	query := "list \"atlassian_group\" \"oncall\" {\n  provider = atlassian\n  config {\n    name_contains = \"platform-oncall\"\n  }\n}\n"
+	if err := tf.WriteFile(queryFile, query); err != nil {
+		return res, err
+	}
+	res, err = tf.Run(ctx, "query", "-no-color", "-generate-config-out="+generated)
+	if err != nil {
+		return res, err
+	}
+	config, err := os.ReadFile(filepath.Join(tf.Dir(), generated))
+	if err != nil {
+		return res, fmt.Errorf("terraform query wrote no configuration: %w", err)
+	}
+	// An import block to an atlassian_group, naming the group by identity:
+	// `identity = { id = "<group id>" }`, however terraform fmt aligns it.
+	imports := regexp.MustCompile(`(?s)import \{\s*to\s*=\s*atlassian_group\.\w+.*?identity\s*=\s*\{\s*id\s*=\s*"` + regexp.QuoteMeta(groupID) + `"`)
+	if !imports.Match(config) {
+		return res, fmt.Errorf("the generated configuration has no import block of group %s:\n%s", groupID, config)
+	}
 	return res, nil
 }
 
