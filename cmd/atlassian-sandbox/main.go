@@ -35,9 +35,11 @@ import (
 )
 
 func main() {
+	// stop runs before os.Exit, which skips deferred calls.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "atlassian-sandbox:", err)
 		}
@@ -105,12 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		APIToken:       opts.Token,
 	})
 	if err != nil {
-		listener.Close()
-		return err
+		return errors.Join(err, listener.Close())
 	}
 	if _, err := fmt.Fprintf(stdout, "%s\n", line); err != nil {
-		listener.Close()
-		return err
+		return errors.Join(err, listener.Close())
 	}
 
 	served := make(chan error, 1)
@@ -123,25 +123,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// A failed shutdown still reports the requests and saves the state;
+	// every failure ends up in the exit status.
+	var errs []error
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		fmt.Fprintln(stderr, "atlassian-sandbox: shutdown:", err)
+		errs = append(errs, fmt.Errorf("shutdown: %w", err))
 	}
-	reportRequests(stderr, srv.Stats())
+	errs = append(errs, reportRequests(stderr, srv.Stats()))
 	if opts.StatePath != "" {
-		if err := srv.Save(opts.StatePath); err != nil {
-			return err
-		}
+		errs = append(errs, srv.Save(opts.StatePath))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // reportRequests writes one line with the admin API requests served, in
 // total and by route (the JSON of GET /_sandbox/stats without its timing
 // windows), for whoever ran the process with its control endpoints off.
-func reportRequests(w io.Writer, stats sandbox.Stats) {
+func reportRequests(w io.Writer, stats sandbox.Stats) error {
 	byRoute, err := json.Marshal(stats.ByRoute)
 	if err != nil {
-		return
+		return err
 	}
-	fmt.Fprintf(w, "atlassian-sandbox: served %d admin API requests: %s\n", stats.Total, byRoute)
+	_, err = fmt.Fprintf(w, "atlassian-sandbox: served %d admin API requests: %s\n", stats.Total, byRoute)
+	return err
 }

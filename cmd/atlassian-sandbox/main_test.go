@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -56,7 +57,11 @@ func countUsers(t *testing.T, a announcement) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() {
+		if err := resp.Body.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	var page struct {
 		Data []json.RawMessage `json:"data"`
 	}
@@ -73,9 +78,9 @@ func TestRun(t *testing.T) {
 	stdoutReader, stdoutWriter := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--org-id", "org-under-test", "--token", "tok",
+		err := run(ctx, []string{"--addr", "127.0.0.1:0", "--org-id", "org-under-test", "--token", "tok",
 			"--users", "30", "--groups", "5", "--workspaces", "2", "--seed", "7", "--state", statePath}, stdoutWriter, io.Discard)
-		stdoutWriter.Close()
+		done <- errors.Join(err, stdoutWriter.Close())
 	}()
 
 	a := readAnnouncement(t, stdoutReader)
@@ -177,8 +182,8 @@ func startRun(t *testing.T, args ...string) (announcement, func() string) {
 	var stderr strings.Builder
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"--addr", "127.0.0.1:0", "--users", "10", "--groups", "3", "--workspaces", "1"}, args...), stdoutWriter, &stderr)
-		stdoutWriter.Close()
+		err := run(ctx, append([]string{"--addr", "127.0.0.1:0", "--users", "10", "--groups", "3", "--workspaces", "1"}, args...), stdoutWriter, &stderr)
+		done <- errors.Join(err, stdoutWriter.Close())
 	}()
 	a := readAnnouncement(t, stdoutReader)
 	stop := func() string {
@@ -206,7 +211,11 @@ func get(t *testing.T, url string) (int, map[string]any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() {
+		if err := resp.Body.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	var body map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
 		t.Fatalf("GET %s: %s, body not JSON: %v", url, resp.Status, err)
@@ -254,7 +263,9 @@ func TestRunAPIOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("PUT /_sandbox/faults answered %s with --api-only, want 404", resp.Status)
 	}

@@ -149,7 +149,7 @@ func TestBinaryEnvironmentSpellings(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "sync.c1z")
-			vars := append(c.vars, "BATON_BASE_URL="+env.URL, "BATON_FILE="+path)
+			vars := slices.Concat(c.vars, []string{"BATON_BASE_URL=" + env.URL, "BATON_FILE=" + path})
 			out, err := run(t, bin, cleanEnv(vars...))
 			if c.ok != (err == nil) {
 				t.Fatalf("exit error %v, want success %v\n%s", err, c.ok, out)

@@ -42,7 +42,11 @@ func syncedOrgAdminGrantIDs(t *testing.T, path, orgID string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close(ctx)
+	defer func() {
+		if err := store.Close(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
 	entitlementID := connector.OrganizationRoleEntitlementID(orgID, "atlassian/org-admin")
 	var out []string
 	token := ""

@@ -12,12 +12,6 @@ import (
 // its entitlements.
 var WorkspaceRoles = slices.Clone(connector.WorkspaceRoles)
 
-// RoleGrantID is the baton grant id of role r held by p, as a ConductorOne
-// sync or a .c1z file shows it.
-func RoleGrantID(p Principal, r Role) string {
-	return connector.GrantID(connector.WorkspaceRoleEntitlementID(r.WorkspaceID, r.Role), p.Type, p.ID)
-}
-
 // LooksLikeRoleGrantID reports whether s starts like a workspace role's
 // baton grant id (and so should be read with ParseRoleGrantID).
 func LooksLikeRoleGrantID(s string) bool { return strings.HasPrefix(s, TypeWorkspace+":") }

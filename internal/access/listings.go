@@ -76,13 +76,17 @@ func resourcePages[T any](ctx context.Context, d *Directory, resourceType string
 					return
 				}
 			}
-			defer func() {
-				d.mu.Lock()
-				delete(d.walks, resourceType)
-				d.mu.Unlock()
-				close(walk)
+			// The walk is released however walkPages ends, a panic in the
+			// caller's loop included, so that its waiters never hang.
+			func() {
+				defer func() {
+					d.mu.Lock()
+					delete(d.walks, resourceType)
+					d.mu.Unlock()
+					close(walk)
+				}()
+				walkPages(ctx, d, resourceType, slot, convert, yield)
 			}()
-			walkPages(ctx, d, resourceType, slot, convert, yield)
 			return
 		}
 	}

@@ -45,6 +45,7 @@ func newServer(t testing.TB, cfg connector.Config) (*connector.Connector, types.
 }
 
 func ctxFor(t testing.TB) context.Context {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
 	return ctx

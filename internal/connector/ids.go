@@ -86,9 +86,6 @@ type EntitlementRef struct {
 	Slug         string // "member" or "role:<role>"
 }
 
-// ID formats the reference back into the id it was parsed from.
-func (e EntitlementRef) ID() string { return EntitlementID(e.ResourceType, e.ResourceID, e.Slug) }
-
 // Role is the Atlassian role of a role entitlement ("atlassian/admin"), or
 // "" for a membership.
 func (e EntitlementRef) Role() string {
@@ -105,9 +102,6 @@ type GrantRef struct {
 	PrincipalType string // user or group
 	PrincipalID   string
 }
-
-// ID formats the reference back into the id it was parsed from.
-func (g GrantRef) ID() string { return GrantID(g.Entitlement.ID(), g.PrincipalType, g.PrincipalID) }
 
 // validRole reports whether s can be the role part of a slug: roles look
 // like "atlassian/admin" and never hold a colon, which is what lets a role

@@ -10,7 +10,7 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
-func resourceIDs(resources []*v2.Resource, wantType string, t *testing.T) []string {
+func resourceIDs(t *testing.T, resources []*v2.Resource, wantType string) []string {
 	t.Helper()
 	out := make([]string, len(resources))
 	for i, r := range resources {
@@ -71,14 +71,14 @@ func TestLookupsByHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := resourceIDs(found, connector.ResourceTypeUser, t), sortedKeys(users); !slices.Equal(got, want) {
+	if got, want := resourceIDs(t, found, connector.ResourceTypeUser), sortedKeys(users); !slices.Equal(got, want) {
 		t.Errorf("FindUsersWithRoleOn found %d accounts, the state has %d holding a role on %s", len(got), len(want), ws)
 	}
 	foundGroups, err := lookups.FindGroupsWithRoleOn(ctx, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := resourceIDs(foundGroups, connector.ResourceTypeGroup, t), sortedKeys(groups); !slices.Equal(got, want) {
+	if got, want := resourceIDs(t, foundGroups, connector.ResourceTypeGroup), sortedKeys(groups); !slices.Equal(got, want) {
 		t.Errorf("FindGroupsWithRoleOn found %v, the state has %v", got, want)
 	}
 
@@ -93,7 +93,7 @@ func TestLookupsByHolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := resourceIDs(ofAccount, connector.ResourceTypeGroup, t), sortedKeys(in); !slices.Equal(got, want) {
+	if got, want := resourceIDs(t, ofAccount, connector.ResourceTypeGroup), sortedKeys(in); !slices.Equal(got, want) {
 		t.Errorf("FindGroupsOf(%s) found %v, the state has %v", account, got, want)
 	}
 }

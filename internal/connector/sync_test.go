@@ -172,7 +172,11 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close(ctx)
+	defer func() {
+		if err := store.Close(ctx); err != nil {
+			t.Error(err)
+		}
+	}()
 	got, resources := readSync(t, store)
 
 	for _, typ := range slices.Sorted(maps.Keys(want.resources)) {

@@ -139,20 +139,6 @@ func (c *Connector) SyncTo(ctx context.Context, target string) (Counts, error) {
 	return countsOf(counts), nil
 }
 
-// ReadCounts reads what a finished sync file holds, without the network.
-func ReadCounts(ctx context.Context, c1zPath string) (Counts, error) {
-	tmp, err := os.MkdirTemp("", "atlassian-c1z-*")
-	if err != nil {
-		return Counts{}, err
-	}
-	defer func() { _ = os.RemoveAll(tmp) }()
-	counts, err := batonsync.ReadCounts(ctx, c1zPath, tmp)
-	if err != nil {
-		return Counts{}, err
-	}
-	return countsOf(counts), nil
-}
-
 // RequestStats counts what this connector has sent to Atlassian.
 type RequestStats struct {
 	Requests int64 // every attempt, retries included

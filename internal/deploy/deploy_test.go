@@ -92,7 +92,7 @@ func TestSyncToWritesWhatTheOrganizationHolds(t *testing.T) {
 	if counts.Accounts != len(st.Users) || counts.Groups != len(st.Groups) || counts.Workspaces != len(st.Workspaces) {
 		t.Errorf("sync counts %+v; the sandbox has %d users, %d groups, %d workspaces", counts, len(st.Users), len(st.Groups), len(st.Workspaces))
 	}
-	read, err := deploy.ReadCounts(context.Background(), target)
+	read, err := deploy.ReadCounts(context.Background(), target, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -211,7 +211,10 @@ func TestAccEffectiveAccessPolicyFailsPlan(t *testing.T) {
 	}
 
 	// The check block alone: a warning, and the plan goes on.
-	checkOnly := example[:strings.Index(example, "# A precondition fails the plan")]
+	checkOnly, _, found := strings.Cut(example, "# A precondition fails the plan")
+	if !found {
+		t.Fatal("the example has no comment starting its precondition")
+	}
 	cli.writeConfig(org.config(checkOnly))
 	res = cli.must(cli.tryPlan())
 	warned := regexp.MustCompile(`(?s)Warning: Check block assertion failed.*` + wordsPattern(unmanaged.Email+" (direct)"))
@@ -245,6 +248,7 @@ func startDemoOrg(t *testing.T) *sandboxtest.Env {
 // themselves only, or those holding one through a group as well (the
 // reference does not say which).
 func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
+	t.Parallel()
 	const (
 		roleListings      = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/role-assignments"
 		groupRoleListings = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/role-assignments"

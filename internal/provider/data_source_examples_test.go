@@ -24,13 +24,17 @@ import (
 // against that organization.
 func TestAccDataSourceExamples(t *testing.T) {
 	demo := func(t *testing.T) (*testOrg, sandbox.State) {
+		t.Helper()
 		org := &testOrg{Env: sandboxtest.Start(t, sandbox.DefaultOptions())}
-		return org, org.State()
+		st := org.State()
+		return org, st
 	}
 	userWithEmail := func(t *testing.T, st sandbox.State, email string) sandbox.User {
+		t.Helper()
 		return firstUser(t, st.Users, email, func(u sandbox.User) bool { return u.Email == email })
 	}
 	groupNamed := func(t *testing.T, st sandbox.State, name string) sandbox.Group {
+		t.Helper()
 		for _, g := range st.Groups {
 			if g.Name == name {
 				return g
@@ -42,6 +46,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 
 	examples := map[string]func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck{
 		"atlassian_accounts": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			var suspended []sandbox.User
 			for _, u := range sandbox.ListedUsers(st) {
 				if u.Status == "suspended" {
@@ -92,6 +97,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_account": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			byID := firstUser(t, st.Users, "account 504054724dbc69eb92ef6fc7", func(u sandbox.User) bool { return u.AccountID == "504054724dbc69eb92ef6fc7" })
 			return []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("ingrid_account_id",
@@ -102,6 +108,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_groups": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			byName := map[string]knownvalue.Check{}
 			var synced []sandbox.Group
 			for _, g := range st.Groups {
@@ -121,6 +128,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_group": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			g := groupNamed(t, st, "engineering")
 			return []statecheck.StateCheck{
 				statecheck.ExpectKnownOutputValue("engineering", knownvalue.ObjectExact(map[string]knownvalue.Check{
@@ -131,6 +139,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_workspaces": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			urls := map[string]knownvalue.Check{}
 			for _, w := range st.Workspaces {
 				urls[w.Name] = knownvalue.StringExact(w.HostURL)
@@ -140,6 +149,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_effective_access": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			all := sandboxtest.AccessRows(st)
 			var jira, jiraUsers, ingrid string
 			for _, w := range st.Workspaces {
@@ -194,6 +204,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 			}
 		},
 		"atlassian_workspace": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+			t.Helper()
 			for _, w := range st.Workspaces {
 				if w.Name == "sandbox-org Jira Software" && w.TypeKey == "jira-software" {
 					return []statecheck.StateCheck{

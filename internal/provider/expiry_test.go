@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -20,6 +21,11 @@ import (
 // the test's hands: the provider is served in the test process
 // (newWithClock), so the test moves time across an expiry between two
 // terraform commands instead of waiting for it.
+
+// newWithClock is the provider with its own clock.
+func newWithClock(version string, clock func() time.Time) provider.Provider {
+	return &atlassianProvider{version: version, clock: clock}
+}
 
 // testClock is a clock a test sets.
 type testClock struct {

@@ -88,7 +88,11 @@ func TestPlanActive(t *testing.T) {
 type diagsCollector struct{ d diag.Diagnostics }
 
 func TestResolveExpiryWarningWindow(t *testing.T) {
-	for in, want := range map[string]time.Duration{"72h": 72 * time.Hour, " 90m ": 90 * time.Minute, "0": 0} {
+	for _, c := range []struct {
+		in   string
+		want time.Duration
+	}{{"72h", 72 * time.Hour}, {" 90m ", 90 * time.Minute}, {"0", 0}} {
+		in, want := c.in, c.want
 		got, diags := resolveExpiryWarningWindow(types.StringValue(in))
 		if diags.HasError() || got != want {
 			t.Errorf("window %q = %s, %v; want %s", in, got, diags, want)

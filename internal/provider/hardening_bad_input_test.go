@@ -604,7 +604,7 @@ func badInputs() []badInput {
 
 // TestAccBadInputs runs the table, each case a terraform command of its
 // own, in parallel.
-func TestAccBadInputs(t *testing.T) {
+func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is not parallel on purpose: it returns once every parallel case has, so the checks after it see every row
 	requireTerraform(t)
 	t.Parallel()
 	providerBinary(t) // built once, before the parallel cases, and kept until they end

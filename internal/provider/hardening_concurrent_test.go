@@ -68,6 +68,7 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 }
 
 func handledFront(t *testing.T, org *testOrg) (string, *handledCounter) {
+	t.Helper()
 	c := &handledCounter{handled: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWrite(r) {

@@ -34,7 +34,9 @@ func adminWrite(t *testing.T, org *testOrg, method, path, body string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode/100 != 2 {
 		t.Fatalf("%s %s: %s", method, path, resp.Status)
 	}
@@ -59,6 +61,7 @@ func (c *terraformCLI) expectInState(addresses ...string) {
 
 func TestAccDocumentedErrorsAtApply(t *testing.T) {
 	requireTerraform(t)
+	t.Parallel()
 	providerBinary(t) // built once for the parallel cases
 
 	// A group named by another admin between plan and apply: the create is

@@ -127,6 +127,7 @@ func isWrite(r *http.Request) bool {
 // ResponseWriter passes hijacking through, so the sandbox's connection
 // resets still reset.
 func countingFront(t *testing.T, org *testOrg) (string, *writeCounter) {
+	t.Helper()
 	counter := &writeCounter{counts: map[string]int{}, limited: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		counter.inFlight.Add(1)
@@ -346,6 +347,7 @@ type faultOutcome struct {
 // runFaultScenario applies the fixture's configuration under the
 // scenario's faults and checks that it converged.
 func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutcome {
+	t.Helper()
 	fx := newFaultFixture(t, size)
 	prov := newCountingProvider()
 	cli := newReattachedCLI(t, prov, tfdriver.Options{})
@@ -544,7 +546,7 @@ func faultScenarios() []faultScenario {
 
 // TestAccFaultMatrix applies the same configuration without faults (the
 // baseline: the fewest requests it takes) and then under each fault.
-func TestAccFaultMatrix(t *testing.T) {
+func TestAccFaultMatrix(t *testing.T) { //nolint:tparallel // the "scenarios" group is not parallel on purpose: it returns once every parallel case has, so the table after it sees every outcome
 	requireTerraform(t)
 	t.Parallel()
 	size := faultSizeFromEnv()

@@ -110,6 +110,7 @@ type createWatch struct {
 }
 
 func newCreateWatch(t *testing.T, org *sandboxtest.Env) (*createWatch, string) {
+	t.Helper()
 	w := &createWatch{org: org, sent: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/groups") && strings.HasPrefix(r.URL.Path, "/admin/") {
@@ -198,6 +199,7 @@ resource "atlassian_group_membership" "g%d" {
 }
 
 func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScenario) groupFaultOutcome {
+	t.Helper()
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = size.members*2+10, 3, 1, sc.seed
 	env := sandboxtest.Start(t, opts)
@@ -308,7 +310,7 @@ func checkGroupsHold(t *testing.T, scenario string, org *testOrg, names []string
 	}
 }
 
-func TestAccGroupFaultMatrix(t *testing.T) {
+func TestAccGroupFaultMatrix(t *testing.T) { //nolint:tparallel // the "scenarios" group is not parallel on purpose: it returns once every parallel case has, so the table after it sees every outcome
 	requireTerraform(t)
 	t.Parallel()
 	size := groupFaultSizeFromEnv()

@@ -34,6 +34,7 @@ var interruptSize = faultSize{membershipGroups: 3, membersPerGroup: 60, userRole
 
 func TestAccInterruptedApply(t *testing.T) {
 	requireTerraform(t)
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// killAfter is how long after SIGINT the process group is killed;
@@ -54,6 +55,7 @@ func TestAccInterruptedApply(t *testing.T) {
 }
 
 func interruptedApply(t *testing.T, killAfter time.Duration) {
+	t.Helper()
 	fx := newFaultFixture(t, interruptSize)
 	org := fx.org
 	cli := newPluginCLI(t, tfdriver.Options{})
@@ -109,8 +111,8 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 	var waitErr error
 	if killAfter > 0 {
 		select {
-		case waitErr = <-exited:
-			t.Fatalf("terraform exited within %s of SIGINT, before the kill: the test proves nothing", killAfter)
+		case err := <-exited:
+			t.Fatalf("terraform exited (%v) within %s of SIGINT, before the kill: the test proves nothing", err, killAfter)
 		case <-time.After(killAfter):
 			if err := syscall.Kill(-pgid, syscall.SIGKILL); err != nil {
 				t.Fatal(err)

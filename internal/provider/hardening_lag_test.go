@@ -34,7 +34,9 @@ func setSandboxSettings(t *testing.T, org *testOrg, body string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("PUT /_sandbox/settings %s: %s", body, resp.Status)
 	}
@@ -63,6 +65,7 @@ type lagFixture struct {
 }
 
 func newLagFixture(t *testing.T, members, extra int) *lagFixture {
+	t.Helper()
 	org := newTestOrg(t, 40, 4, 2)
 	frontURL, counter := countingFront(t, org)
 	users := org.activeUsers()
@@ -218,8 +221,13 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		changed := strings.Replace(fx.config, fmt.Sprintf("%q = %q", users[0].AccountID, users[0].Email),
 			fmt.Sprintf("%q = %q", users[members+extra].AccountID, users[members+extra].Email), 1)
 		changed = strings.Replace(changed, fmt.Sprintf("count      = %d", extra), fmt.Sprintf("count      = %d", extra-1), 1)
-		userRole := changed[strings.Index(changed, `resource "atlassian_workspace_role_assignment" "user"`):]
-		userRole = userRole[:strings.Index(userRole, "}\n")+2]
+		const userRoleHeader = `resource "atlassian_workspace_role_assignment" "user"`
+		at := strings.Index(changed, userRoleHeader)
+		if at < 0 {
+			t.Fatalf("the configuration has no %s", userRoleHeader)
+		}
+		userRole := changed[at:]
+		userRole = userRole[:strings.Index(userRole, "}\n")+len("}\n")]
 		changed = strings.Replace(changed, userRole, "", 1)
 		cli.writeConfig(changed)
 		fx.org.ResetStats()

@@ -58,11 +58,12 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 	// from a sensitive variable (in a variables file: terraform-exec refuses
 	// TF_VAR_ in the environment): the two ways a user keeps them out of
 	// the configuration.
-	cli := newPluginCLI(t, tfdriver.Options{
+	cliOptions := tfdriver.Options{
 		LogLevel: "TRACE", LogPath: logPath,
 		Env:       []string{"ATLASSIAN_API_TOKEN=" + token},
 		Variables: map[string]string{"client_secret": clientSecret},
-	})
+	}
+	cli := newPluginCLI(t, cliOptions)
 	config := fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %[1]q
@@ -157,8 +158,9 @@ output "secret_manifest" {
 	cli.mustApply(tfexec.DirOrPlan("secrets.tfplan"))
 	cli.must(cli.run("output", "-no-color"))
 	cli.must(cli.run("show", "-no-color"))
-	// A refresh, and an import of every resource type (into a copy of the
-	// state, so the applied state stays as it is).
+	// A refresh, and an import of every resource type (in a working
+	// directory of its own with the same configuration, options and TRACE
+	// log, so the applied state stays as it is).
 	if changes, res := cli.planChanges(); changes {
 		t.Errorf("the plan after the apply is not empty:\n%s", res)
 	}
@@ -166,6 +168,8 @@ output "secret_manifest" {
 	if !ok {
 		t.Fatal("the apply did not create the team group")
 	}
+	importer := newPluginCLI(t, cliOptions)
+	importer.writeConfig(config)
 	for _, imp := range [][2]string{
 		{"atlassian_group.team", team.ID},
 		{"atlassian_group_membership.team", team.ID + "/" + roleHolder.AccountID},
@@ -173,7 +177,7 @@ output "secret_manifest" {
 		{"atlassian_workspace_role_assignment.admin", ws.ID + "|atlassian/admin|user:" + roleHolder.AccountID},
 		{"atlassian_connector.c", org.OrgID + "/baton-atlassian"},
 	} {
-		cli.must(cli.importResource(imp[0], imp[1], tfexec.State("imported.tfstate")))
+		importer.must(importer.importResource(imp[0], imp[1]))
 	}
 	shown := cli.showState()
 
@@ -288,6 +292,7 @@ resource "atlassian_connector" "c" {
 		"terraform's TRACE log":                 string(traceLog),
 		"terraform's TRACE log of the failures": string(errorLog),
 		"terraform's output":                    cli.Transcript(),
+		"terraform's output of the imports":     importer.Transcript(),
 		"terraform's output of the failures":    wrong.Transcript(),
 		"the non-sensitive state attributes":    nonSensitiveState(t, shown),
 	}

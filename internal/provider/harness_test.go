@@ -25,17 +25,30 @@ func TestMain(m *testing.M) {
 // testRun is the run of the tests resource.TestMain starts.
 type testRun struct{ m *testing.M }
 
-func (r testRun) Run() int {
+func (r testRun) Run() (code int) {
 	f, err := os.CreateTemp("", "terraformrc-*")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	_ = f.Close()
-	defer os.Remove(f.Name())
-	os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
-	detectOpenTofu()
-	code := r.m.Run()
+	defer func() {
+		if err := os.Remove(f.Name()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}()
+	err = f.Close()
+	if err == nil {
+		err = os.Setenv("TF_CLI_CONFIG_FILE", f.Name())
+	}
+	if err == nil {
+		err = detectOpenTofu()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	code = r.m.Run()
 	// A live run that ran no live test would pass without testing anything.
 	if code == 0 && liveMode() && liveTargetsStarted.Load() == 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: live mode (%s=1) ran no live test: select them with -run '^TestAccLive'\n", envLiveTests)

@@ -136,6 +136,7 @@ func membershipFloor(st sandbox.State) int64 {
 // configuration plans imports and nothing else, applies, and then plans
 // nothing.
 func TestAccListResources_generateConfig(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		query    string
 		expected func(sandbox.State) map[string]int

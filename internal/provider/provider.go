@@ -42,11 +42,6 @@ type atlassianProvider struct {
 	clock func() time.Time
 }
 
-// newWithClock is the provider with its own clock, for tests.
-func newWithClock(version string, clock func() time.Time) provider.Provider {
-	return &atlassianProvider{version: version, clock: clock}
-}
-
 var (
 	_ provider.Provider                  = (*atlassianProvider)(nil)
 	_ provider.ProviderWithListResources = (*atlassianProvider)(nil)

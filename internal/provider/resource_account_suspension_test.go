@@ -232,7 +232,9 @@ func assignOrgAdminThroughAPI(t *testing.T, org *testOrg, accountID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("assigning the organization admin role: %s", resp.Status)
 	}

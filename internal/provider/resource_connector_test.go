@@ -21,7 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
+	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
+	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -53,6 +54,7 @@ func sensitiveConnectorAttribute(key string) bool {
 // expectManifests decodes both manifests and the environment from the
 // state and compares them with the guide's, filled in from spec.
 func expectManifests(t *testing.T, spec connectorDeploymentSpec) resource.TestCheckFunc {
+	t.Helper()
 	return func(s *terraform.State) error {
 		attrs, err := connectorAttributes(s)
 		if err != nil {
@@ -267,6 +269,7 @@ func expectedSyncCounts(st sandbox.State) (accounts, groups, workspaces, grants 
 // expectSyncMatchesSandbox checks the count attributes against the sandbox
 // and against the c1z file itself.
 func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resource.TestCheckFunc {
+	t.Helper()
 	return func(s *terraform.State) error {
 		attrs, err := connectorAttributes(s)
 		if err != nil {
@@ -285,14 +288,16 @@ func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resou
 		if info.Mode().Perm() != 0o600 {
 			return fmt.Errorf("the sync file has mode %v, want 0600", info.Mode().Perm())
 		}
-		counts, err := deploy.ReadCounts(context.Background(), syncPath)
+		counts, err := batonsync.ReadCounts(context.Background(), syncPath, t.TempDir())
 		if err != nil {
 			return err
 		}
-		if counts.Accounts != accounts || counts.Groups != groups ||
-			counts.Workspaces != workspaces || counts.Grants != grants {
+		held := counts.Resources
+		if held[connector.ResourceTypeUser] != accounts || held[connector.ResourceTypeGroup] != groups ||
+			held[connector.ResourceTypeWorkspace] != workspaces || counts.Grants != grants {
 			return fmt.Errorf("the c1z holds %d accounts, %d groups, %d workspaces, %d grants; the sandbox has %d, %d, %d, %d",
-				counts.Accounts, counts.Groups, counts.Workspaces, counts.Grants, accounts, groups, workspaces, grants)
+				held[connector.ResourceTypeUser], held[connector.ResourceTypeGroup], held[connector.ResourceTypeWorkspace], counts.Grants,
+				accounts, groups, workspaces, grants)
 		}
 		leftovers, err := filepath.Glob(filepath.Join(filepath.Dir(syncPath), ".*.tmp"))
 		if err != nil {

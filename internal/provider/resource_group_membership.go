@@ -55,13 +55,20 @@ func membershipID(groupID, accountID string) string {
 	return groupID + membershipIDSeparator + accountID
 }
 
+// malformedImportIDError is an import id that does not parse. Its text is
+// the detail of the diagnostic users see: a sentence of its own, capital
+// letter first, unlike the text of an error meant to be wrapped.
+type malformedImportIDError struct{ detail string }
+
+func (e malformedImportIDError) Error() string { return e.detail }
+
 // parseMembershipID splits "<group_id>/<account_id>".
 func parseMembershipID(id string) (groupID, accountID string, err error) {
 	parts := strings.Split(id, membershipIDSeparator)
 	if len(parts) != 2 || !groupMemberIDPattern.MatchString(parts[0]) || !groupMemberIDPattern.MatchString(parts[1]) {
-		return "", "", fmt.Errorf("The id %q is not <group_id>/<account_id>, such as "+
+		return "", "", malformedImportIDError{fmt.Sprintf("The id %q is not <group_id>/<account_id>, such as "+
 			"0f8fad5b-d9cb-469f-a165-70867728950e/5b10ac8d82e05b22cc7d4ef5: a group id and an account id, "+
-			"separated by one /, neither empty nor with white space", id)
+			"separated by one /, neither empty nor with white space", id)}
 	}
 	return parts[0], parts[1], nil
 }

@@ -98,6 +98,9 @@ resource "atlassian_group" "empty" {
 	if n := sandboxWrites(org.Stats()); n != 0 {
 		t.Errorf("the apply after a change outside Terraform sent %d writes", n)
 	}
+	if d := before.diff(accessOf(org.State())); d != "" {
+		t.Errorf("the apply after a change outside Terraform changed access: %s", d)
+	}
 	if g, ok := org.group(team.ID); !ok || g.Name != "guard-team-renamed" || len(g.MemberAccountIDs) != 3 {
 		t.Fatalf("the apply did not keep the group as it is: %+v (found %v)", g, ok)
 	}

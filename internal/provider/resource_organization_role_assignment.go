@@ -102,9 +102,9 @@ func parseOrgRoleAssignmentID(id string) (role, accountID string, err error) {
 		role, accountID = id[:i], id[i+1:]
 	}
 	if !groupMemberIDPattern.MatchString(accountID) || !isOrganizationRole(role) {
-		return "", "", fmt.Errorf("The id %q is not <role>/<account_id> (or a bare <account_id>), such as "+
+		return "", "", malformedImportIDError{fmt.Sprintf("The id %q is not <role>/<account_id> (or a bare <account_id>), such as "+
 			"%s/5b10ac8d82e05b22cc7d4ef5: the role must be one of %s and the account id must not be empty or "+
-			"contain white space or /", id, access.RoleOrgAdmin, strings.Join(access.OrganizationRoles, ", "))
+			"contain white space or /", id, access.RoleOrgAdmin, strings.Join(access.OrganizationRoles, ", "))}
 	}
 	return role, accountID, nil
 }

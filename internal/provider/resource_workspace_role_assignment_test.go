@@ -111,7 +111,7 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 	ws := org.State().Workspaces[0].ID
 	user := org.newcomer(t, ws)
 	id := ws + "|atlassian/user|user:" + user.AccountID
-	grantID := access.RoleGrantID(access.Principal{Type: access.TypeUser, ID: user.AccountID}, access.Role{WorkspaceID: ws, Role: "atlassian/user"})
+	grantID := roleGrantID(access.Principal{Type: access.TypeUser, ID: user.AccountID}, access.Role{WorkspaceID: ws, Role: "atlassian/user"})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

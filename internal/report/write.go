@@ -62,19 +62,28 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "{\n\"summary\": %s,\n\"findings\": %s,\n\"rows\": [", summary, findings)
+	if _, err := fmt.Fprintf(bw, "{\n\"summary\": %s,\n\"findings\": %s,\n\"rows\": [", summary, findings); err != nil {
+		return err
+	}
 	for i, row := range r.Rows {
 		line, err := json.Marshal(row)
 		if err != nil {
 			return err
 		}
-		if i > 0 {
-			bw.WriteByte(',')
+		separator := ",\n"
+		if i == 0 {
+			separator = "\n"
 		}
-		bw.WriteString("\n")
-		bw.Write(line)
+		if _, err := bw.WriteString(separator); err != nil {
+			return err
+		}
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
 	}
-	bw.WriteString("\n]}\n")
+	if _, err := bw.WriteString("\n]}\n"); err != nil {
+		return err
+	}
 	return bw.Flush()
 }
 

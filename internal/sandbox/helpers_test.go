@@ -3,6 +3,7 @@ package sandbox_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -73,8 +74,8 @@ func (h *harness) callWithToken(token, method, path string, body any) response {
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
+	err = errors.Join(err, resp.Body.Close())
 	if err != nil {
 		h.t.Fatalf("%s %s: reading body: %v", method, path, err)
 	}
@@ -329,7 +330,7 @@ func do(client *http.Client, method, fullURL, body string) *httpResult {
 	if err != nil {
 		return &httpResult{err: err}
 	}
-	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
+	err = errors.Join(err, resp.Body.Close())
 	return &httpResult{status: resp.StatusCode, header: resp.Header, body: raw, err: err}
 }

@@ -148,7 +148,11 @@ func TestLostAnswerStillApplies(t *testing.T) {
 	req := h.env.URL + h.invitePath()
 	resp, err := h.env.Client().Post(req, "application/json", strings.NewReader(`{"emails":["lost@invited.example"]}`))
 	if err == nil {
-		resp.Body.Close()
+		t.Cleanup(func() {
+			if err := resp.Body.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 		t.Fatalf("the answer arrived (%d); it should have been lost", resp.StatusCode)
 	}
 	if len(h.env.Server.State().Users) != before+1 {

@@ -97,13 +97,8 @@ func (s *Server) journalUserRoles(d *store, accountID string) {
 func (s *Server) appendStale(d *store, e staleEntry) {
 	j := &s.lagged
 	cutoff := e.at.Add(-d.lag())
-	kept := j.entries[:0]
-	for _, old := range j.entries {
-		if old.at.After(cutoff) {
-			kept = append(kept, old)
-		}
-	}
-	j.entries = append(kept, e)
+	visible := func(old staleEntry) bool { return !old.at.After(cutoff) }
+	j.entries = append(slices.DeleteFunc(j.entries, visible), e)
 	j.gen++
 }
 

@@ -40,6 +40,7 @@ func (h *harness) orgAdminVisible(accountID string) bool {
 }
 
 func plainActiveUser(t *testing.T, st sandbox.State) sandbox.User {
+	t.Helper()
 	return pickUser(t, st, func(u sandbox.User) bool {
 		return u.Status == "active" && u.AccountType == "atlassian" && len(u.PlatformRoles) == 0
 	})

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,21 +34,23 @@ func writeStateFile(path string, st State) error {
 	if err != nil {
 		return fmt.Errorf("sandbox: saving state: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // a no-op after a successful rename
-	// CreateTemp's 0600 is needlessly strict for test data.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sandbox: saving state: %w", err)
+	err = writeAndClose(tmp, raw)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if _, err := tmp.Write(raw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sandbox: saving state: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("sandbox: saving state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("sandbox: saving state: %w", err)
+	if err != nil {
+		// The partial file goes; nothing is left to remove after a rename.
+		return fmt.Errorf("sandbox: saving state: %w", errors.Join(err, os.Remove(tmp.Name())))
 	}
 	return nil
+}
+
+// writeAndClose writes raw into the temporary file f and closes it.
+func writeAndClose(f *os.File, raw []byte) error {
+	// CreateTemp's 0600 is needlessly strict for test data.
+	err := f.Chmod(0o644)
+	if err == nil {
+		_, err = f.Write(raw)
+	}
+	return errors.Join(err, f.Close())
 }

@@ -16,13 +16,11 @@ func giveRolesThroughGroup(h *harness, u sandbox.User, g sandbox.Group, ws, othe
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == u.AccountID })
 		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{AccountID: u.AccountID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"})
 		st.GroupRoleAssignments = slices.DeleteFunc(st.GroupRoleAssignments, func(a sandbox.GroupRoleAssignment) bool { return a.GroupID == g.ID })
-		for _, a := range []sandbox.GroupRoleAssignment{
-			{GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"},
-			{GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"},
-			{GroupID: g.ID, ResourceID: other.ID, ResourceOwner: other.Type, Role: "atlassian/guest"},
-		} {
-			st.GroupRoleAssignments = append(st.GroupRoleAssignments, a)
-		}
+		st.GroupRoleAssignments = append(st.GroupRoleAssignments,
+			sandbox.GroupRoleAssignment{GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"},
+			sandbox.GroupRoleAssignment{GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"},
+			sandbox.GroupRoleAssignment{GroupID: g.ID, ResourceID: other.ID, ResourceOwner: other.Type, Role: "atlassian/guest"},
+		)
 		for i := range st.Groups {
 			members := slices.DeleteFunc(st.Groups[i].MemberAccountIDs, func(id string) bool { return id == u.AccountID })
 			if st.Groups[i].ID == g.ID {

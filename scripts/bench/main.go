@@ -58,8 +58,6 @@ func main() {
 		return
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	b := &bench{latencyMS: *latency, scale: *scale, providerSrc: *providerSrc, hold: *hold, shapeKinds: strings.Split(*shapeKinds, ",")}
 	var err error
 	if b.shapeSizes, err = parseSizes(*shapeSizes); err != nil {
@@ -76,7 +74,11 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	if err := b.main(ctx, *terraform, *dir, *out, only); err != nil {
+	// stop runs before os.Exit, which skips deferred calls.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = b.main(ctx, *terraform, *dir, *out, only)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

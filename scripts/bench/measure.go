@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func rounds(n int, jobs ...job) (map[string]measurement, error) {
 			if seen && m.requests != best.requests {
 				fmt.Printf("   note: %s sent %d requests, an earlier run %d\n", j.name, m.requests, best.requests)
 			}
-			m.runs = append(best.runs, m.wall)
+			m.runs = append(slices.Clone(best.runs), m.wall)
 			m.peakRSS = max(m.peakRSS, best.peakRSS)
 			if seen && best.wall <= m.wall {
 				best.runs, best.peakRSS = m.runs, m.peakRSS
@@ -259,7 +260,7 @@ func routes(m measurement) string {
 	})
 	parts := make([]string, 0, len(list))
 	for _, x := range list {
-		parts = append(parts, fmt.Sprintf("%d × `%s`", x.n, x.route))
+		parts = append(parts, fmt.Sprintf("%d × %#q", x.n, x.route))
 	}
 	if len(parts) == 0 {
 		return "none"

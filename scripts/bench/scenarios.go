@@ -612,13 +612,6 @@ func planOnly(ctx context.Context, b *bench, ws *workspace, p plugin, prepare fu
 	}
 }
 
-func errSuffix(err error) string {
-	if err == nil {
-		return ""
-	}
-	return ": " + tail(err.Error(), 5)
-}
-
 // ---- 6: full sync ----
 
 const connectorConfig = `

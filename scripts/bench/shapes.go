@@ -89,7 +89,7 @@ func (b *bench) measureShape(ctx context.Context, kind string, n int) (*result, 
 	}
 	create, update := steps[0], steps[1]
 	r := &result{id: "7", m: create, budget: "report",
-		title: fmt.Sprintf("shape `%s` of %s elements: apply creating it (update: one element replaced)", kind, thousands(n))}
+		title: fmt.Sprintf("shape %#q of %s elements: apply creating it (update: one element replaced)", kind, thousands(n))}
 	r.note("Create %.2f s, update %.2f s (%d and %d admin API requests).",
 		create.wall.Seconds(), update.wall.Seconds(), create.requests, update.requests)
 	fmt.Printf("   SHAPE %-4s %5d elements: create %6.1fs, update %6.1fs\n", kind, n, create.wall.Seconds(), update.wall.Seconds())

@@ -55,9 +55,10 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
+	// stop runs before os.Exit, which skips deferred calls.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	ok, err := run(ctx, flag.Args(), *keep)
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "compat:", err)
 		os.Exit(1)
@@ -74,7 +75,7 @@ const (
 	membershipAddress = "atlassian_group_membership.engineering_seoyeon"
 )
 
-func run(ctx context.Context, clis []string, keep bool) (bool, error) {
+func run(ctx context.Context, clis []string, keep bool) (ok bool, err error) {
 	root, err := os.Getwd()
 	if err != nil {
 		return false, err
@@ -86,7 +87,7 @@ func run(ctx context.Context, clis []string, keep bool) (bool, error) {
 	if keep {
 		fmt.Println("compat: scratch directory", scratch)
 	} else {
-		defer os.RemoveAll(scratch)
+		defer func() { err = errors.Join(err, os.RemoveAll(scratch)) }()
 	}
 	binDir := filepath.Join(scratch, "bin")
 	start := time.Now()
@@ -195,7 +196,7 @@ func planEmpty(ctx context.Context, tf *tfdriver.Workdir) (tfdriver.Result, erro
 // reimport removes the group and the membership from the state and brings
 // them back: the group through the import command, the membership through
 // an import block applied (which must change nothing else).
-func reimport(ctx context.Context, tf *tfdriver.Workdir) (tfdriver.Result, error) {
+func reimport(ctx context.Context, tf *tfdriver.Workdir) (res tfdriver.Result, err error) {
 	start := time.Now()
 	ids := map[string]string{}
 	st, res, err := tf.Show(ctx)
@@ -224,7 +225,7 @@ func reimport(ctx context.Context, tf *tfdriver.Workdir) (tfdriver.Result, error
 	if err := tf.WriteFile("compat_import.tf", block); err != nil {
 		return res, err
 	}
-	defer os.Remove(filepath.Join(tf.Dir(), "compat_import.tf"))
+	defer func() { err = errors.Join(err, os.Remove(filepath.Join(tf.Dir(), "compat_import.tf"))) }()
 	res, err = tf.Apply(ctx)
 	if err != nil {
 		return res, err

@@ -23,5 +23,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "contract-tally:", err)
 		os.Exit(1)
 	}
-	t.Print(os.Stdout)
+	if err := t.Print(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "contract-tally:", err)
+		os.Exit(1)
+	}
 }

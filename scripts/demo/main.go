@@ -33,9 +33,11 @@ func main() {
 	terraform := flag.String("terraform", "terraform", "the Terraform CLI to run")
 	workDir := flag.String("dir", ".demo", "scratch directory (recreated on every run)")
 	flag.Parse()
+	// stop runs before os.Exit, which skips deferred calls.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *terraform, *workDir); err != nil {
+	err := run(ctx, *terraform, *workDir)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
@@ -211,9 +213,9 @@ func report(ctx context.Context, info sandboxInfo, tf *tfdriver.Workdir) error {
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
 	var org sandboxState
-	if err := json.NewDecoder(resp.Body).Decode(&org); err != nil {
+	err = json.NewDecoder(resp.Body).Decode(&org)
+	if err := errors.Join(err, resp.Body.Close()); err != nil {
 		return err
 	}
 	emails := map[string]string{}

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -89,11 +90,11 @@ func read(in string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", in, resp.Status)
+		return nil, errors.Join(fmt.Errorf("GET %s: %s", in, resp.Status), resp.Body.Close())
 	}
-	return io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	return raw, errors.Join(err, resp.Body.Close())
 }
 
 // Extract returns the facts-only extract of the published document raw,

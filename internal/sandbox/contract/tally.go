@@ -3,6 +3,7 @@ package contract
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -79,13 +80,13 @@ type Tally struct {
 }
 
 // SumTally adds up what every checker appended to dir.
-func SumTally(dir string) (Tally, error) {
-	t := Tally{Counts: map[string]Count{}, Violations: map[string]int{}}
+func SumTally(dir string) (t Tally, err error) {
+	t = Tally{Counts: map[string]Count{}, Violations: map[string]int{}}
 	f, err := os.Open(filepath.Join(dir, tallyFile))
 	if err != nil {
 		return t, err
 	}
-	defer f.Close()
+	defer func() { err = errors.Join(err, f.Close()) }()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for line := 1; sc.Scan(); line++ {
@@ -108,20 +109,24 @@ func SumTally(dir string) (Tally, error) {
 
 // Print writes the tally: per operation the requests and answers checked,
 // then the distinct violations, most frequent first.
-func (t Tally) Print(w io.Writer) {
+func (t Tally) Print(w io.Writer) error {
+	// Built whole, then written at once: one write error to check.
+	var b strings.Builder
 	ops := sortedKeys(t.Counts)
-	fmt.Fprintf(w, "%-9s %-9s operation\n", "requests", "answers")
+	fmt.Fprintf(&b, "%-9s %-9s operation\n", "requests", "answers")
 	var reqs, answers int
 	for _, op := range ops {
 		n := t.Counts[op]
 		reqs, answers = reqs+n.Requests, answers+n.Answers
-		fmt.Fprintf(w, "%-9d %-9d %s\n", n.Requests, n.Answers, op)
+		fmt.Fprintf(&b, "%-9d %-9d %s\n", n.Requests, n.Answers, op)
 	}
-	fmt.Fprintf(w, "%-9d %-9d in all (%d operations)\n", reqs, answers, len(ops))
+	fmt.Fprintf(&b, "%-9d %-9d in all (%d operations)\n", reqs, answers, len(ops))
 	vs := sortedKeys(t.Violations)
 	sort.SliceStable(vs, func(i, j int) bool { return t.Violations[vs[i]] > t.Violations[vs[j]] })
-	fmt.Fprintf(w, "\n%d distinct violations\n", len(vs))
+	fmt.Fprintf(&b, "\n%d distinct violations\n", len(vs))
 	for _, v := range vs {
-		fmt.Fprintf(w, "%7dx %s\n", t.Violations[v], v)
+		fmt.Fprintf(&b, "%7dx %s\n", t.Violations[v], v)
 	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

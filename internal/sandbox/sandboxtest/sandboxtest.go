@@ -6,6 +6,7 @@ package sandboxtest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -163,8 +164,8 @@ func (e *Env) control(method, path string, body, out any) {
 	if err != nil {
 		e.tb.Fatalf("sandboxtest: %s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
+	err = errors.Join(err, resp.Body.Close())
 	if err != nil {
 		e.tb.Fatalf("sandboxtest: %s %s: reading body: %v", method, path, err)
 	}
