@@ -90,7 +90,7 @@ func formatOf(t *testing.T, path string) dotc1z.C1ZFormat {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	format, err := dotc1z.ReadHeaderFormat(f)
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)

@@ -215,7 +215,11 @@ func TestSyncRecordsRateLimitWait(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer store.Close(ctx)
+	t.Cleanup(func() {
+		if err := store.Close(ctx); err != nil {
+			t.Errorf("closing the sync: %v", err)
+		}
+	})
 	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
 	if err != nil || run == nil {
 		t.Fatalf("latest finished sync: %v, %v", run, err)
