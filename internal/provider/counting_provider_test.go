@@ -46,14 +46,15 @@ func (p *countingProvider) clientStats() access.RequestStats {
 }
 
 // requestStats adds up what one configuration's connectors have sent: the
-// access view's, and atlassian_connector's when it used the provider's
-// credentials.
+// provider's own access view's (atlassian_connector's check and sync with
+// the provider's credentials among them), and those of the other
+// organizations and keys atlassian_connector named.
 func (pd *providerData) requestStats() access.RequestStats {
 	total := pd.directory.RequestStats()
-	pd.deploymentMu.Lock()
-	defer pd.deploymentMu.Unlock()
-	if pd.deployment != nil {
-		s := pd.deployment.RequestStats()
+	pd.othersMu.Lock()
+	defer pd.othersMu.Unlock()
+	for _, d := range pd.otherOrganizations {
+		s := d.RequestStats()
 		total.Requests += s.Requests
 		total.Retries += s.Retries
 	}

@@ -1,10 +1,9 @@
 // Package provider is the Terraform provider for Atlassian Cloud
 // organizations: schemas, plans and diagnostics. It checks the provider
-// block once (settings.go) and talks to internal/access alone for every
-// read and write of access, and to internal/deploy for what
-// atlassian_connector deploys; both go through the embedded baton
-// connector's server, so Terraform sees exactly what the baton engine syncs
-// and provisions.
+// block once (settings.go) and talks to internal/access alone, for every
+// read and write of access and for what atlassian_connector deploys; access
+// goes through the embedded baton connector's server, so Terraform sees
+// exactly what the baton engine syncs and provisions.
 package provider
 
 import (

@@ -8,25 +8,31 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 // providerData is what Configure hands to every resource and data source:
 // the provider's configuration as checked at the edge, and the one access
 // view of the organization that they all share (so a group is listed once,
-// however many resources read it).
+// however many resources read it). Each access view runs one connector,
+// with its one client: the provider's limits (requests_per_second,
+// max_concurrency) are the totals of everything that uses it, the
+// credential check and sync of atlassian_connector included.
 type providerData struct {
 	settings  orgconfig.Config
 	directory *access.Directory
 	// expiry is the clock and warning window of the grants with an expiry.
 	expiry expiryPolicy
 
-	// deployment is the connector atlassian_connector checks and syncs with
-	// when it uses the provider's own credentials, opened on first use.
-	deploymentMu sync.Mutex
-	deployment   *deploy.Connector
+	// otherOrganizations are the access views of the organizations and
+	// keys atlassian_connector names besides the provider's own, opened
+	// once each on first use.
+	othersMu           sync.Mutex
+	otherOrganizations map[credentials]*access.Directory
 }
+
+// credentials name one organization and key.
+type credentials struct{ organizationID, apiToken string }
 
 func newProviderData(ctx context.Context, s orgconfig.Config) (*providerData, error) {
 	d, err := access.Open(ctx, s)
@@ -36,24 +42,30 @@ func newProviderData(ctx context.Context, s orgconfig.Config) (*providerData, er
 	return &providerData{settings: s, directory: d}, nil
 }
 
-// connectorFor returns the connector for this organization and key: the
-// provider's own (opened once) when they are the provider's, else a new one.
-func (pd *providerData) connectorFor(ctx context.Context, orgID, token string) (*deploy.Connector, error) {
-	if orgID != pd.settings.OrganizationID || token != pd.settings.APIToken {
-		cfg := pd.settings
-		cfg.OrganizationID, cfg.APIToken = orgID, token
-		return deploy.Open(ctx, cfg)
+// directoryFor returns the access view of this organization and key: the
+// provider's own when they are the provider's, else one opened for them
+// once and kept, with the provider's other settings.
+func (pd *providerData) directoryFor(ctx context.Context, orgID, token string) (*access.Directory, error) {
+	if orgID == pd.settings.OrganizationID && token == pd.settings.APIToken {
+		return pd.directory, nil
 	}
-	pd.deploymentMu.Lock()
-	defer pd.deploymentMu.Unlock()
-	if pd.deployment == nil {
-		c, err := deploy.Open(ctx, pd.settings)
-		if err != nil {
-			return nil, err
-		}
-		pd.deployment = c
+	pd.othersMu.Lock()
+	defer pd.othersMu.Unlock()
+	key := credentials{organizationID: orgID, apiToken: token}
+	if d, ok := pd.otherOrganizations[key]; ok {
+		return d, nil
 	}
-	return pd.deployment, nil
+	cfg := pd.settings
+	cfg.OrganizationID, cfg.APIToken = orgID, token
+	d, err := access.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if pd.otherOrganizations == nil {
+		pd.otherOrganizations = map[credentials]*access.Directory{}
+	}
+	pd.otherOrganizations[key] = d
+	return d, nil
 }
 
 // requireConfigured is the check every resource and data source makes

@@ -24,7 +24,7 @@ import (
 	tftypes "github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
@@ -594,17 +594,17 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, wo wri
 }
 
 // validate proves the connector's credentials with the connector's own
-// Validate and returns the connector for them and the organization's name.
-// The provider's credentials use the provider's connector; others get one
-// of their own. tokenAttr names the attribute the key came from ("" for
+// Validate and returns the access view for them and the organization's
+// name. The provider's credentials use the provider's connector; others get
+// one of their own, kept for the provider's lifetime. tokenAttr names the attribute the key came from ("" for
 // the provider's), for the attribute of an error.
-func (r *connectorResource) validate(ctx context.Context, orgID, token, tokenAttr string, diags *diag.Diagnostics) (*deploy.Connector, string, bool) {
-	conn, err := r.data.connectorFor(ctx, orgID, token)
+func (r *connectorResource) validate(ctx context.Context, orgID, token, tokenAttr string, diags *diag.Diagnostics) (*access.Directory, string, bool) {
+	conn, err := r.data.directoryFor(ctx, orgID, token)
 	if err != nil {
 		diags.AddError("Could not start the Atlassian connector", err.Error())
 		return nil, "", false
 	}
-	name, err := conn.Check(ctx)
+	name, err := conn.CheckCredentials(ctx)
 	if err != nil {
 		addCredentialError(diags, orgID, tokenAttr, err)
 		return nil, "", false
@@ -620,7 +620,7 @@ func addCredentialError(diags *diag.Diagnostics, orgID, tokenAttr string, err er
 		tokenSource = tokenAttr
 	}
 	switch {
-	case errors.Is(err, deploy.ErrKeyRejected):
+	case errors.Is(err, access.ErrUnauthenticated):
 		detail := fmt.Sprintf("Atlassian rejected the API key (%s) of the connector for organization %s: %s\n\n"+
 			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).", tokenSource, orgID, err)
 		if tokenAttr != "" {
@@ -628,11 +628,11 @@ func addCredentialError(diags *diag.Diagnostics, orgID, tokenAttr string, err er
 		} else {
 			diags.AddError("Invalid API key", detail)
 		}
-	case errors.Is(err, deploy.ErrUnknownOrganization):
+	case errors.Is(err, access.ErrOrganizationNotFound):
 		diags.AddAttributeError(path.Root("organization_id"), "Unknown organization id",
 			fmt.Sprintf("The API key (%s) has no organization %s: %s\n\nCopy the organization id from the address bar "+
 				"of admin.atlassian.com, after /o/, and use a key created in that organization.", tokenSource, orgID, err))
-	case errors.Is(err, deploy.ErrForbidden):
+	case errors.Is(err, access.ErrForbidden):
 		diags.AddAttributeError(path.Root("organization_id"), "API key may not read the organization",
 			fmt.Sprintf("The API key (%s) may not read organization %s: %s\n\nUse a key created by an organization admin "+
 				"in that organization.", tokenSource, orgID, err))

@@ -733,3 +733,70 @@ func TestAccConnector_example(t *testing.T) {
 		},
 	})
 }
+
+// TestAccRequestsPerSecondIsTheProvidersTotal: requests_per_second holds for
+// everything one provider process sends to an organization with one key.
+// Data sources, memberships and atlassian_connector's credential check and
+// full sync run in one apply, and the sandbox never sees more requests in
+// any one second than the limit allows: the rate, plus the one request the
+// limiter may let through at once (its burst).
+func TestAccRequestsPerSecondIsTheProvidersTotal(t *testing.T) {
+	const perSecond = 4
+	org := newTestOrg(t, 12, 4, 1)
+	group := org.writableGroup(t)
+	members := map[string]bool{}
+	for _, m := range group.MemberAccountIDs {
+		members[m] = true
+	}
+	var memberships strings.Builder
+	added := 0
+	for _, u := range org.activeUsers() {
+		if members[u.AccountID] {
+			continue
+		}
+		fmt.Fprintf(&memberships, `
+resource "atlassian_group_membership" "m%d" {
+  group_id   = %q
+  account_id = %q
+}
+`, added, group.ID, u.AccountID)
+		added++
+	}
+	if added == 0 {
+		t.Fatal("every active account is already in the group; the test would write nothing")
+	}
+	config := fmt.Sprintf(`
+provider "atlassian" {
+  organization_id     = %q
+  api_token           = %q
+  base_url            = %q
+  requests_per_second = %d
+}
+
+data "atlassian_groups" "all" {}
+data "atlassian_accounts" "all" {}
+
+resource "atlassian_connector" "c" {
+  sync_path = %q
+}
+%s`, org.OrgID, org.Token, org.URL, perSecond, filepath.Join(t.TempDir(), "org.c1z"), memberships.String())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: org.ResetStats,
+			Config:    config,
+			Check: func(*terraform.State) error {
+				stats := org.Stats()
+				if stats.Total < 3*perSecond {
+					return fmt.Errorf("the apply sent %d requests: too few to hold the limit to anything", stats.Total)
+				}
+				if limit := int64(perSecond + 1); stats.BusiestSecond > limit {
+					return fmt.Errorf("the sandbox saw %d requests within one second; requests_per_second = %d allows %d (by route: %v)",
+						stats.BusiestSecond, perSecond, limit, stats.ByRoute)
+				}
+				return nil
+			},
+		}},
+	})
+}

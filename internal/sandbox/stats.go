@@ -19,6 +19,10 @@ type Stats struct {
 	// of each route arrived: a benchmark reads from them when a command
 	// started writing and how long its writes took.
 	Windows map[string]Window `json:"windows"`
+	// BusiestSecond is the most requests that arrived within any one second
+	// (a sliding window, not calendar seconds): what a client's rate limit
+	// is held to.
+	BusiestSecond int64 `json:"busiest_second"`
 }
 
 // Window is when the first and the last counted request of a route arrived.
@@ -32,6 +36,10 @@ type statsRecorder struct {
 	total   int64
 	byRoute map[string]int64
 	windows map[string]Window
+	// lastSecond holds the arrival times of the requests of the last
+	// second, oldest first; busiest is the most it ever held.
+	lastSecond []time.Time
+	busiest    int64
 }
 
 func newStatsRecorder() *statsRecorder {
@@ -50,12 +58,19 @@ func (s *statsRecorder) record(route string) {
 	}
 	w.Last = now
 	s.windows[route] = w
+	cutoff := now.Add(-time.Second)
+	drop := 0
+	for drop < len(s.lastSecond) && !s.lastSecond[drop].After(cutoff) {
+		drop++
+	}
+	s.lastSecond = append(s.lastSecond[drop:], now)
+	s.busiest = max(s.busiest, int64(len(s.lastSecond)))
 }
 
 func (s *statsRecorder) snapshot() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Stats{Total: s.total, ByRoute: maps.Clone(s.byRoute), Windows: maps.Clone(s.windows)}
+	return Stats{Total: s.total, ByRoute: maps.Clone(s.byRoute), Windows: maps.Clone(s.windows), BusiestSecond: s.busiest}
 }
 
 func (s *statsRecorder) reset() {
@@ -64,4 +79,5 @@ func (s *statsRecorder) reset() {
 	s.total = 0
 	clear(s.byRoute)
 	clear(s.windows)
+	s.lastSecond, s.busiest = nil, 0
 }

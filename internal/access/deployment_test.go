@@ -1,4 +1,4 @@
-package deploy_test
+package access_test
 
 import (
 	"context"
@@ -11,28 +11,28 @@ import (
 
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
-	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
 
-func startOrg(t *testing.T) *sandboxtest.Env {
+func startDeploymentOrg(t *testing.T) *sandboxtest.Env {
 	t.Helper()
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = 12, 4, 2, 5
 	return sandboxtest.Start(t, opts)
 }
 
-func open(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *deploy.Connector {
+func openDeployment(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *access.Directory {
 	t.Helper()
 	cfg := orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token, MaxConcurrency: 4}
 	if change != nil {
 		change(&cfg)
 	}
-	c, err := deploy.Open(context.Background(), cfg)
+	c, err := access.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,36 +40,36 @@ func open(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *d
 }
 
 func TestCheckNamesTheOrganizationInOneRequest(t *testing.T) {
-	env := startOrg(t)
-	c := open(t, env, nil)
+	env := startDeploymentOrg(t)
+	c := openDeployment(t, env, nil)
 	env.ResetStats()
-	name, err := c.Check(context.Background())
+	name, err := c.CheckCredentials(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if name != sandbox.DefaultOrgName {
-		t.Errorf("Check = %q, want %q", name, sandbox.DefaultOrgName)
+		t.Errorf("CheckCredentials = %q, want %q", name, sandbox.DefaultOrgName)
 	}
 	if n := env.Stats().Total; n != 1 {
-		t.Errorf("Check sent %d requests, want 1", n)
+		t.Errorf("CheckCredentials sent %d requests, want 1", n)
 	}
 }
 
 func TestCheckSaysWhichCredentialIsWrong(t *testing.T) {
-	env := startOrg(t)
+	env := startDeploymentOrg(t)
 	cases := []struct {
 		name   string
 		change func(*orgconfig.Config)
 		want   error
 	}{
-		{"wrong key", func(c *orgconfig.Config) { c.APIToken = "wrong-key-obviously-fake" }, deploy.ErrKeyRejected},
-		{"wrong organization", func(c *orgconfig.Config) { c.OrganizationID = "00000000-0000-4000-8000-00000000beef" }, deploy.ErrUnknownOrganization},
+		{"wrong key", func(c *orgconfig.Config) { c.APIToken = "wrong-key-obviously-fake" }, access.ErrUnauthenticated},
+		{"wrong organization", func(c *orgconfig.Config) { c.OrganizationID = "00000000-0000-4000-8000-00000000beef" }, access.ErrOrganizationNotFound},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := open(t, env, tc.change).Check(context.Background())
+			_, err := openDeployment(t, env, tc.change).CheckCredentials(context.Background())
 			if !errors.Is(err, tc.want) {
-				t.Fatalf("Check = %v, want %v", err, tc.want)
+				t.Fatalf("CheckCredentials = %v, want %v", err, tc.want)
 			}
 			if strings.Contains(err.Error(), "rpc error") || strings.Contains(err.Error(), "validate failed") {
 				t.Errorf("the message keeps gRPC or SDK framing: %v", err)
@@ -82,9 +82,9 @@ func TestCheckSaysWhichCredentialIsWrong(t *testing.T) {
 }
 
 func TestSyncToWritesWhatTheOrganizationHolds(t *testing.T) {
-	env := startOrg(t)
+	env := startDeploymentOrg(t)
 	target := filepath.Join(t.TempDir(), "syncs", "org.c1z")
-	counts, err := open(t, env, nil).SyncTo(context.Background(), target)
+	counts, err := openDeployment(t, env, nil).SyncTo(context.Background(), target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,13 +92,15 @@ func TestSyncToWritesWhatTheOrganizationHolds(t *testing.T) {
 	if counts.Accounts != len(st.Users) || counts.Groups != len(st.Groups) || counts.Workspaces != len(st.Workspaces) {
 		t.Errorf("sync counts %+v; the sandbox has %d users, %d groups, %d workspaces", counts, len(st.Users), len(st.Groups), len(st.Workspaces))
 	}
-	read, err := deploy.ReadCounts(context.Background(), target, t.TempDir())
+	read, err := batonsync.ReadCounts(context.Background(), target, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	read.Duration = counts.Duration
-	if read != counts {
-		t.Errorf("the file holds %+v, the sync reported %+v", read, counts)
+	if held := (access.SyncCounts{
+		Accounts: read.Resources[connector.ResourceTypeUser], Groups: read.Resources[connector.ResourceTypeGroup],
+		Workspaces: read.Resources[connector.ResourceTypeWorkspace], Grants: read.Grants, Duration: counts.Duration,
+	}); held != counts {
+		t.Errorf("the file holds %+v, the sync reported %+v", held, counts)
 	}
 	entries, err := os.ReadDir(filepath.Dir(target))
 	if err != nil {
@@ -123,7 +125,7 @@ func TestSyncCountsMatchAnEarlierReleasesSync(t *testing.T) {
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = 12, 4, 2, 7 // the fixture's organization
 	env := sandboxtest.Start(t, opts)
 	target := filepath.Join(t.TempDir(), "sync.c1z")
-	shown, err := open(t, env, nil).SyncTo(ctx, target)
+	shown, err := openDeployment(t, env, nil).SyncTo(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +146,7 @@ func TestSyncCountsMatchAnEarlierReleasesSync(t *testing.T) {
 	if !reflect.DeepEqual(fromEarlierRelease, fromToday) {
 		t.Errorf("counts of the earlier release's SQLite sync %+v, of today's Pebble sync %+v", fromEarlierRelease, fromToday)
 	}
-	want := deploy.Counts{
+	want := access.SyncCounts{
 		Accounts: fromToday.Resources[connector.ResourceTypeUser], Groups: fromToday.Resources[connector.ResourceTypeGroup],
 		Workspaces: fromToday.Resources[connector.ResourceTypeWorkspace], Grants: fromToday.Grants,
 	}

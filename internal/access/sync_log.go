@@ -1,4 +1,4 @@
-package deploy
+package access
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// LogSubsystem is the tflog subsystem of an in-process sync: the baton
+// SyncLogSubsystem is the tflog subsystem of an in-process sync: the baton
 // SDK's syncer logs to the zap logger on its context (its progress lines,
 // "Synced resources", "Syncing grants", at Info), and the provider's log
 // is tflog, so the sync runs with a zap logger that writes to this
 // subsystem. Its level follows TF_LOG_PROVIDER, or
 // TF_LOG_PROVIDER_ATLASSIAN_SYNC when that is set.
-const LogSubsystem = "baton_sync"
+const SyncLogSubsystem = "baton_sync"
 
 // withSyncLogger returns ctx with a zap logger that writes to the
 // provider's log. The SDK's Info lines are its progress and stay Info; its
@@ -24,7 +24,7 @@ const LogSubsystem = "baton_sync"
 // Without a provider logger on ctx (tests, other callers) tflog discards
 // everything, and so does the bridge.
 func withSyncLogger(ctx context.Context) context.Context {
-	tctx := tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_ATLASSIAN", "SYNC"))
+	tctx := tflog.NewSubsystem(ctx, SyncLogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER_ATLASSIAN", "SYNC"))
 	return ctxzap.ToContext(ctx, zap.New(&tflogCore{ctx: tctx}))
 }
 
@@ -37,13 +37,13 @@ type tflogCore struct {
 func (c *tflogCore) Enabled(l zapcore.Level) bool {
 	switch {
 	case l <= zapcore.DebugLevel:
-		return tflog.SubsystemIsTrace(c.ctx, LogSubsystem)
+		return tflog.SubsystemIsTrace(c.ctx, SyncLogSubsystem)
 	case l == zapcore.InfoLevel:
-		return tflog.SubsystemIsInfo(c.ctx, LogSubsystem)
+		return tflog.SubsystemIsInfo(c.ctx, SyncLogSubsystem)
 	case l == zapcore.WarnLevel:
-		return tflog.SubsystemIsWarn(c.ctx, LogSubsystem)
+		return tflog.SubsystemIsWarn(c.ctx, SyncLogSubsystem)
 	default:
-		return tflog.SubsystemIsError(c.ctx, LogSubsystem)
+		return tflog.SubsystemIsError(c.ctx, SyncLogSubsystem)
 	}
 }
 
@@ -71,13 +71,13 @@ func (c *tflogCore) Write(e zapcore.Entry, fields []zapcore.Field) error {
 	}
 	switch {
 	case e.Level <= zapcore.DebugLevel:
-		tflog.SubsystemTrace(c.ctx, LogSubsystem, e.Message, enc.Fields)
+		tflog.SubsystemTrace(c.ctx, SyncLogSubsystem, e.Message, enc.Fields)
 	case e.Level == zapcore.InfoLevel:
-		tflog.SubsystemInfo(c.ctx, LogSubsystem, e.Message, enc.Fields)
+		tflog.SubsystemInfo(c.ctx, SyncLogSubsystem, e.Message, enc.Fields)
 	case e.Level == zapcore.WarnLevel:
-		tflog.SubsystemWarn(c.ctx, LogSubsystem, e.Message, enc.Fields)
+		tflog.SubsystemWarn(c.ctx, SyncLogSubsystem, e.Message, enc.Fields)
 	default:
-		tflog.SubsystemError(c.ctx, LogSubsystem, e.Message, enc.Fields)
+		tflog.SubsystemError(c.ctx, SyncLogSubsystem, e.Message, enc.Fields)
 	}
 	return nil
 }

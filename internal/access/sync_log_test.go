@@ -1,4 +1,4 @@
-package deploy_test
+package access_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
-	"github.com/cureigad/terraform-provider-atlassian/internal/deploy"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -19,7 +19,7 @@ import (
 // reports the SDK's progress and the client's waits in the provider's log
 // (tflog, as Terraform's plugin server sets it up), and never the key.
 func TestSyncSpeaksInTheProvidersLog(t *testing.T) {
-	env := startOrg(t)
+	env := startDeploymentOrg(t)
 	// A budget a full sync exceeds, so that some requests are answered 429
 	// with the gateway's headers and wait for the reset.
 	env.SetFaults(sandbox.Faults{RateLimitPerSecond: 10, RetryAfterSeconds: 1})
@@ -29,7 +29,7 @@ func TestSyncSpeaksInTheProvidersLog(t *testing.T) {
 	out := &lockedBuffer{}
 	ctx := tflogtest.RootLogger(context.Background(), out)
 	target := filepath.Join(t.TempDir(), "org.c1z")
-	c := open(t, env, nil)
+	c := openDeployment(t, env, nil)
 	if _, err := c.SyncTo(ctx, target); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestSyncSpeaksInTheProvidersLog(t *testing.T) {
 	var progress, waits int
 	for _, l := range lines {
 		switch l["@module"] {
-		case "provider." + deploy.LogSubsystem:
+		case "provider." + access.SyncLogSubsystem:
 			if l["@level"] == "info" && strings.HasPrefix(l["@message"].(string), "Synced") {
 				progress++
 			}
