@@ -142,7 +142,7 @@ func (r *connectorEnvironmentResource) Open(ctx context.Context, req ephemeral.O
 		spec.BaseURL = base
 	}
 	values := map[string]attr.Value{}
-	for k, v := range spec.environment().Map() {
+	for k, v := range spec.environment() {
 		values[k] = tftypes.StringValue(v)
 	}
 	env, diags := tftypes.MapValue(tftypes.StringType, values)

@@ -1,19 +1,23 @@
 package provider
 
 import (
-	"bytes"
+	"encoding/json"
 	"fmt"
 
-	"go.yaml.in/yaml/v3"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 )
 
 // The Kubernetes manifests of a self-hosted Atlassian connector, as the
 // ConductorOne setup guide ("Set up an Atlassian connector", step 2) writes
 // them: a Secret holding the ConductorOne and Atlassian credentials, and a
 // Deployment of the connector image that reads them with envFrom. They are
-// built as typed values and marshalled with a YAML library, never from
-// string templates, so any value (a key with a quote or a colon, a name
-// that looks like a number) comes out correctly quoted.
+// built as values of the Kubernetes API types (k8s.io/api) and marshalled
+// through their JSON tags, as kubectl does, never from string templates:
+// the field names are the API's own, and any value (a key with a quote or a
+// colon, a name that looks like a number) comes out correctly quoted.
 
 // Environment variables of the connector. The Secret carries the
 // Atlassian credentials under two spellings, because the two images a user
@@ -54,89 +58,32 @@ type connectorDeploymentSpec struct {
 // secretName is the guide's <name>-secrets.
 func (s connectorDeploymentSpec) secretName() string { return s.Name + "-secrets" }
 
-// environment is the connector's environment, in the guide's order with the
-// upstream image's spellings after the guide's: the Secret's stringData,
+// environment is the connector's environment: the Secret's stringData,
 // and what a process running the connector elsewhere (a container, a VM,
 // cmd/baton-atlassian) needs.
-func (s connectorDeploymentSpec) environment() orderedStrings {
-	var env orderedStrings
+func (s connectorDeploymentSpec) environment() map[string]string {
+	env := map[string]string{
+		envConnectorAPIToken: s.APIToken, envConnectorOrg: s.OrganizationID,
+		envConnectorAccessToken: s.APIToken, envConnectorOrgID: s.OrganizationID,
+	}
 	if s.ClientID != "" {
-		env = append(env, keyValue{envConnectorClientID, s.ClientID})
+		env[envConnectorClientID] = s.ClientID
 	}
 	if s.ClientSecret != "" {
-		env = append(env, keyValue{envConnectorClientSecret, s.ClientSecret})
+		env[envConnectorClientSecret] = s.ClientSecret
 	}
-	env = append(env,
-		keyValue{envConnectorAPIToken, s.APIToken}, keyValue{envConnectorOrg, s.OrganizationID},
-		keyValue{envConnectorAccessToken, s.APIToken}, keyValue{envConnectorOrgID, s.OrganizationID})
 	if s.BaseURL != "" {
-		env = append(env, keyValue{envConnectorBaseURL, s.BaseURL})
+		env[envConnectorBaseURL] = s.BaseURL
 	}
 	return env
 }
 
-// k8sObjectMeta is the metadata of both objects.
-type k8sObjectMeta struct {
-	Name      string            `yaml:"name,omitempty"`
-	Namespace string            `yaml:"namespace,omitempty"`
-	Labels    map[string]string `yaml:"labels,omitempty"`
-}
-
-type k8sSecret struct {
-	APIVersion string         `yaml:"apiVersion"`
-	Kind       string         `yaml:"kind"`
-	Metadata   k8sObjectMeta  `yaml:"metadata"`
-	Type       string         `yaml:"type"`
-	StringData orderedStrings `yaml:"stringData"`
-}
-
-type k8sDeployment struct {
-	APIVersion string            `yaml:"apiVersion"`
-	Kind       string            `yaml:"kind"`
-	Metadata   k8sObjectMeta     `yaml:"metadata"`
-	Spec       k8sDeploymentSpec `yaml:"spec"`
-}
-
-type k8sDeploymentSpec struct {
-	Selector k8sLabelSelector   `yaml:"selector"`
-	Template k8sPodTemplateSpec `yaml:"template"`
-}
-
-type k8sLabelSelector struct {
-	MatchLabels map[string]string `yaml:"matchLabels"`
-}
-
-type k8sPodTemplateSpec struct {
-	Metadata k8sObjectMeta `yaml:"metadata"`
-	Spec     k8sPodSpec    `yaml:"spec"`
-}
-
-type k8sPodSpec struct {
-	Containers []k8sContainer `yaml:"containers"`
-}
-
-type k8sContainer struct {
-	Name            string             `yaml:"name"`
-	Image           string             `yaml:"image"`
-	ImagePullPolicy string             `yaml:"imagePullPolicy"`
-	EnvFrom         []k8sEnvFromSource `yaml:"envFrom"`
-}
-
-type k8sEnvFromSource struct {
-	SecretRef k8sSecretRef `yaml:"secretRef"`
-}
-
-type k8sSecretRef struct {
-	Name string `yaml:"name"`
-}
-
 // secretManifest is the guide's Secret (baton-atlassian-secrets.yaml).
 func (s connectorDeploymentSpec) secretManifest() (string, error) {
-	return marshalManifest(k8sSecret{
-		APIVersion: "v1",
-		Kind:       "Secret",
-		Metadata:   k8sObjectMeta{Name: s.secretName(), Namespace: s.Namespace},
-		Type:       "Opaque",
+	return marshalManifest(&corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: corev1.SchemeGroupVersion.String(), Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: s.secretName(), Namespace: s.Namespace},
+		Type:       corev1.SecretTypeOpaque,
 		StringData: s.environment(),
 	})
 }
@@ -146,66 +93,68 @@ func (s connectorDeploymentSpec) secretManifest() (string, error) {
 // Kubernetes API refuses (label values are strings); it is the string
 // "true" here.
 func (s connectorDeploymentSpec) deploymentManifest() (string, error) {
-	selector := map[string]string{"app": s.Name}
-	return marshalManifest(k8sDeployment{
-		APIVersion: "apps/v1",
-		Kind:       "Deployment",
-		Metadata:   k8sObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: map[string]string{"app": s.Name}},
-		Spec: k8sDeploymentSpec{
-			Selector: k8sLabelSelector{MatchLabels: selector},
-			Template: k8sPodTemplateSpec{
-				Metadata: k8sObjectMeta{Labels: map[string]string{"app": s.Name, "baton": "true", "baton-app": "atlassian"}},
-				Spec: k8sPodSpec{Containers: []k8sContainer{{
+	return marshalManifest(&appsv1.Deployment{
+		TypeMeta:   metav1.TypeMeta{APIVersion: appsv1.SchemeGroupVersion.String(), Kind: "Deployment"},
+		ObjectMeta: metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: map[string]string{"app": s.Name}},
+		Spec: appsv1.DeploymentSpec{
+			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": s.Name}},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": s.Name, "baton": "true", "baton-app": "atlassian"}},
+				Spec: corev1.PodSpec{Containers: []corev1.Container{{
 					Name:            s.Name,
 					Image:           s.Image,
-					ImagePullPolicy: "IfNotPresent",
-					EnvFrom:         []k8sEnvFromSource{{SecretRef: k8sSecretRef{Name: s.secretName()}}},
+					ImagePullPolicy: corev1.PullIfNotPresent,
+					EnvFrom: []corev1.EnvFromSource{{
+						SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: s.secretName()}},
+					}},
 				}}},
 			},
 		},
 	})
 }
 
-func marshalManifest(v any) (string, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
+// marshalManifest writes a Kubernetes object as YAML, without the empty
+// objects its Go type cannot leave out. encoding/json never omits a struct,
+// so the API types write `status: {}`, `strategy: {}` and `resources: {}`
+// (as `kubectl create --dry-run -o yaml` does), and the Kubernetes
+// provider's kubernetes_manifest refuses a manifest with a top-level
+// `status` key, the very use the manifests are rendered for. An empty object
+// means the same to the API server as an absent one in every field these
+// two objects fill; one where it does not (an emptyDir volume) would have to
+// be kept.
+func marshalManifest(object any) (string, error) {
+	encoded, err := json.Marshal(object)
+	if err != nil {
 		return "", fmt.Errorf("encoding the manifest: %w", err)
 	}
-	if err := enc.Close(); err != nil {
+	var tree map[string]any
+	if err := json.Unmarshal(encoded, &tree); err != nil {
 		return "", fmt.Errorf("encoding the manifest: %w", err)
 	}
-	return buf.String(), nil
+	dropEmptyObjects(tree)
+	out, err := yaml.Marshal(tree)
+	if err != nil {
+		return "", fmt.Errorf("encoding the manifest: %w", err)
+	}
+	return string(out), nil
 }
 
-// keyValue is one entry of an orderedStrings.
-type keyValue struct{ Key, Value string }
-
-// orderedStrings is a string map that keeps its order in YAML (a Go map
-// would be sorted by key), so the Secret reads like the guide's.
-type orderedStrings []keyValue
-
-// MarshalYAML writes a mapping whose values are always strings: a value
-// such as "true" or "0123" is quoted rather than read back as a boolean or
-// a number.
-func (o orderedStrings) MarshalYAML() (any, error) {
-	node := &yaml.Node{Kind: yaml.MappingNode}
-	for _, kv := range o {
-		value := &yaml.Node{}
-		if err := value.Encode(kv.Value); err != nil {
-			return nil, err
+// dropEmptyObjects deletes, at any depth, every key of m whose value is an
+// object that is empty, or left empty once its own empty objects are gone.
+func dropEmptyObjects(m map[string]any) {
+	for key, value := range m {
+		switch v := value.(type) {
+		case map[string]any:
+			dropEmptyObjects(v)
+			if len(v) == 0 {
+				delete(m, key)
+			}
+		case []any:
+			for _, item := range v {
+				if object, ok := item.(map[string]any); ok {
+					dropEmptyObjects(object)
+				}
+			}
 		}
-		node.Content = append(node.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: kv.Key}, value)
 	}
-	return node, nil
-}
-
-// Map returns the entries as a map.
-func (o orderedStrings) Map() map[string]string {
-	m := make(map[string]string, len(o))
-	for _, kv := range o {
-		m[kv.Key] = kv.Value
-	}
-	return m
 }

@@ -401,7 +401,7 @@ func render(spec connectorDeploymentSpec, m *connectorModel) diag.Diagnostics {
 		}
 		secret = tftypes.StringValue(manifest)
 		values := map[string]attr.Value{}
-		for k, v := range spec.environment().Map() {
+		for k, v := range spec.environment() {
 			values[k] = tftypes.StringValue(v)
 		}
 		env = tftypes.MapValueMust(tftypes.StringType, values)
