@@ -18,7 +18,7 @@ import (
 
 // What atlassian_connector needs of the connector it deploys: proof that
 // its credentials work, and a full sync written to a .c1z file. Both go
-// through the Directory's own connector server, as baton-atlassian runs it,
+// through the View's own connector server, as baton-atlassian runs it,
 // so a provider process has one connector (one client, one rate limit, one
 // concurrency limit) per organization and key, whatever uses it.
 
@@ -26,7 +26,7 @@ import (
 // connector's own Validate, and returns the organization's name, which
 // Validate has just read: one request. A refusal wraps ErrUnauthenticated,
 // ErrOrganizationNotFound or ErrForbidden, with the connector's message.
-func (d *Directory) CheckCredentials(ctx context.Context) (organizationName string, err error) {
+func (d *View) CheckCredentials(ctx context.Context) (organizationName string, err error) {
 	if _, err := d.server.Validate(ctx, &v2.ConnectorServiceValidateRequest{}); err != nil {
 		return "", credentialError(err)
 	}
@@ -78,7 +78,7 @@ func syncCountsOf(c batonsync.Counts) SyncCounts {
 // renames it into place, so a failed sync never leaves a truncated file
 // where the last good one was. The file is the SDK's default format for a
 // new file (Pebble since baton-sdk v0.25), readable by its owner only.
-func (d *Directory) SyncTo(ctx context.Context, target string) (SyncCounts, error) {
+func (d *View) SyncTo(ctx context.Context, target string) (SyncCounts, error) {
 	dir := filepath.Dir(target)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return SyncCounts{}, err

@@ -26,7 +26,7 @@ func startDeploymentOrg(t *testing.T) *sandboxtest.Env {
 	return sandboxtest.Start(t, opts)
 }
 
-func openDeployment(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *access.Directory {
+func openDeployment(t *testing.T, env *sandboxtest.Env, change func(*orgconfig.Config)) *access.View {
 	t.Helper()
 	cfg := orgconfig.Config{BaseURL: env.URL, OrganizationID: env.OrgID, APIToken: env.Token, MaxConcurrency: 4}
 	if change != nil {

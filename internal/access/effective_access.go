@@ -73,7 +73,7 @@ func viaID(g *Group) string {
 }
 
 // organization reads the organization resource, once per process.
-func (d *Directory) organization(ctx context.Context) (Organization, error) {
+func (d *View) organization(ctx context.Context) (Organization, error) {
 	orgs, err := cachedList(ctx, d, connector.ResourceTypeOrganization, &d.orgs, func(r *v2.Resource) Organization {
 		return Organization{ID: r.GetId().GetResource(), Name: r.GetDisplayName()}
 	})
@@ -94,7 +94,7 @@ func (d *Directory) organization(ctx context.Context) (Organization, error) {
 // together), the account's own role listing, the workspace listing, and the
 // organization when a role is held on it. found is false when there is no
 // such account.
-func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
+func (d *View) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
 	account, found, err := d.Account(ctx, accountID)
 	if err != nil || !found {
 		return nil, found, err
@@ -140,7 +140,7 @@ func (d *Directory) AccountAccess(ctx context.Context, accountID string, concurr
 // groupsOf are the groups an account is a member of, by its group
 // listings: with the connector's lookups, of the groups Atlassian finds
 // the account in; without them, of every group.
-func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency int) ([]Group, error) {
+func (d *View) groupsOf(ctx context.Context, accountID string, concurrency int) ([]Group, error) {
 	var candidates iter.Seq2[[]Group, error]
 	if d.conn == nil {
 		candidates = d.GroupPages(ctx)
@@ -186,7 +186,7 @@ func (d *Directory) groupsOf(ctx context.Context, accountID string, concurrency 
 // an account it finds only through a group holds nothing there in its own
 // listing. Without the connector's lookups every group and account is
 // read. found is false when the organization has no such workspace.
-func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
+func (d *View) WorkspaceAccess(ctx context.Context, workspaceID, role string, concurrency int) (holdings []Holding, found bool, err error) {
 	names, err := d.resourceNames(ctx)
 	if err != nil {
 		return nil, false, err
@@ -277,7 +277,7 @@ func (d *Directory) WorkspaceAccess(ctx context.Context, workspaceID, role strin
 // groupsWithRoleOn are the groups whose listings a workspace question
 // reads: with the connector's lookups, those Atlassian finds holding a role
 // on the workspace; without them, every group.
-func (d *Directory) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
+func (d *View) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
 	if d.conn == nil {
 		return d.GroupPages(ctx), nil
 	}
@@ -296,7 +296,7 @@ func (d *Directory) groupsWithRoleOn(ctx context.Context, workspaceID string) (i
 // and keep keeps. With the connector's lookups, only the accounts the users
 // search finds on the workspace have their listing read; without them,
 // every account's.
-func (d *Directory) directHolders(ctx context.Context, workspaceID string, keep func(Role) bool, names *resourceNames, concurrency int) ([]Holding, error) {
+func (d *View) directHolders(ctx context.Context, workspaceID string, keep func(Role) bool, names *resourceNames, concurrency int) ([]Holding, error) {
 	var candidates iter.Seq2[[]Account, error]
 	if d.conn == nil {
 		candidates = d.AccountPages(ctx)
@@ -334,7 +334,7 @@ func (d *Directory) directHolders(ctx context.Context, workspaceID string, keep 
 
 // accountsWithRoleOn asks the connector which accounts hold a role on a
 // resource, and remembers them as accounts found.
-func (d *Directory) accountsWithRoleOn(ctx context.Context, resourceID string) ([]Account, error) {
+func (d *View) accountsWithRoleOn(ctx context.Context, resourceID string) ([]Account, error) {
 	resources, err := d.conn.FindUsersWithRoleOn(ctx, resourceID)
 	if err != nil {
 		return nil, describe(err)
@@ -355,7 +355,7 @@ type resourceNames struct {
 	org        *Organization // read when first needed
 }
 
-func (d *Directory) resourceNames(ctx context.Context) (*resourceNames, error) {
+func (d *View) resourceNames(ctx context.Context) (*resourceNames, error) {
 	workspaces, err := d.Workspaces(ctx)
 	if err != nil {
 		return nil, err
@@ -373,7 +373,7 @@ func (n *resourceNames) workspaceHolding(a Account, r Role, via *Group) Holding 
 }
 
 // holdings are the roles of one principal's listing, held by account.
-func (n *resourceNames) holdings(ctx context.Context, d *Directory, a Account, held Roles, via *Group) ([]Holding, error) {
+func (n *resourceNames) holdings(ctx context.Context, d *View, a Account, held Roles, via *Group) ([]Holding, error) {
 	out := make([]Holding, 0, len(held.Roles)+len(held.OrganizationRoles))
 	for _, r := range held.Roles {
 		out = append(out, n.workspaceHolding(a, r, via))

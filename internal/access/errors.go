@@ -10,7 +10,7 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
-// The errors of this layer. Every error a Directory returns that the
+// The errors of this layer. Every error a View returns that the
 // connector explained wraps one of them (errors.Is), so callers tell
 // failures apart without knowing what sits under the connector.
 var (

@@ -51,7 +51,7 @@ const adoptionWait = time.Minute
 // that may have left nothing behind, and never creating the group twice
 // (see above). A name another group already has is ErrAlreadyExists,
 // found before anything is sent when this process has listed the groups.
-func (d *Directory) CreateGroup(ctx context.Context, name, description string) (Group, error) {
+func (d *View) CreateGroup(ctx context.Context, name, description string) (Group, error) {
 	d.writing.Store(true)
 	groups, err := d.Groups(ctx)
 	if err != nil {
@@ -104,7 +104,7 @@ func (d *Directory) CreateGroup(ctx context.Context, name, description string) (
 
 // adoptCreated finds the group a create whose answer was lost made, once
 // reads show it.
-func (d *Directory) adoptCreated(ctx context.Context, name string, lost error) (Group, error) {
+func (d *View) adoptCreated(ctx context.Context, name string, lost error) (Group, error) {
 	deadline := time.Now().Add(adoptionWait)
 	pause := groupCreatePause
 	for {
@@ -129,7 +129,7 @@ func (d *Directory) adoptCreated(ctx context.Context, name string, lost error) (
 }
 
 // findGroupNamed reads afresh the group named name (regardless of case).
-func (d *Directory) findGroupNamed(ctx context.Context, name string) (Group, bool, error) {
+func (d *View) findGroupNamed(ctx context.Context, name string) (Group, bool, error) {
 	if d.conn != nil {
 		r, found, err := d.conn.FindGroupByName(ctx, name)
 		if err != nil || !found {

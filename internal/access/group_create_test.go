@@ -30,7 +30,7 @@ func groupsNamed(env *sandboxtest.Env, name string) int {
 // A create whose answer is lost after it was carried out is adopted: the
 // group exists once, and the create was sent once.
 func TestCreateGroupAdoptsTheGroupOfALostAnswer(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	env.Server.SetFaults(sandbox.Faults{ErrorAfterWriteRate: 1, ErrorStatus: http.StatusServiceUnavailable, Routes: []string{routeCreateGroup}})
 	env.ResetStats()
 	g, err := d.CreateGroup(context.Background(), "answer lost", "")
@@ -51,7 +51,7 @@ func TestCreateGroupAdoptsTheGroupOfALostAnswer(t *testing.T) {
 // A create refused before it was carried out is sent again, a bounded
 // number of times, and then fails with the server's error.
 func TestCreateGroupRetriesAFailureThatLeftNothing(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	env.Server.SetFaults(sandbox.Faults{ErrorRate: 1, ErrorStatus: http.StatusServiceUnavailable, Routes: []string{routeCreateGroup}})
 	env.ResetStats()
 	_, err := d.CreateGroup(context.Background(), "never created", "")
@@ -122,7 +122,7 @@ func findByName(env *sandboxtest.Env, name string) string {
 // A name already taken fails before anything is sent, when the process
 // has listed the groups.
 func TestCreateGroupRefusesATakenNameWithoutSending(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	existing := env.State().Groups[0]
 	if _, err := d.Groups(context.Background()); err != nil {
 		t.Fatal(err)
@@ -140,7 +140,7 @@ func TestCreateGroupRefusesATakenNameWithoutSending(t *testing.T) {
 // A group this process deleted is left out of a listing fetched while
 // reads still show it, and its name is free for a create.
 func TestDeletedGroupLeftOutOfALaggingListing(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	if err := env.Server.Update(func(st *sandbox.State) error { st.Settings.ReadAfterWriteLagMS = 3_600_000; return nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestDeletedGroupLeftOutOfALaggingListing(t *testing.T) {
 // A create answered without the new group's id, while reads lag, is found
 // once reads show it: one create, no error.
 func TestCreateGroupWithoutBodyWhileReadsLag(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	if err := env.Server.Update(func(st *sandbox.State) error {
 		st.Settings.ReadAfterWriteLagMS = 1500
 		st.Settings.CreateGroupReturnsBody = false

@@ -49,7 +49,7 @@ type InvitationResult struct {
 // invited twice. When the call fails without telling whether the
 // invitation went out (no answer, a server error), it is made once more:
 // its lookup then finds the account the first call created, if any.
-func (d *Directory) Invite(ctx context.Context, inv Invitation) (InvitationResult, error) {
+func (d *View) Invite(ctx context.Context, inv Invitation) (InvitationResult, error) {
 	d.writing.Store(true)
 	req, err := accountRequest(inv)
 	if err != nil {
@@ -140,7 +140,7 @@ func invitationFailures(r *v2.Resource) ([]RoleFailure, []GroupFailure) {
 
 // rememberInvited keeps the process's view current: the account is known,
 // and the listings the invitation changed are read afresh when next asked.
-func (d *Directory) rememberInvited(a Account, inv Invitation, adopted bool) {
+func (d *View) rememberInvited(a Account, inv Invitation, adopted bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.found[a.ID] = a
@@ -155,7 +155,7 @@ func (d *Directory) rememberInvited(a Account, inv Invitation, adopted bool) {
 
 // FindAccountByEmail finds the account of an exact email (case does not
 // matter); found is false when there is none.
-func (d *Directory) FindAccountByEmail(ctx context.Context, email string) (Account, bool, error) {
+func (d *View) FindAccountByEmail(ctx context.Context, email string) (Account, bool, error) {
 	if d.conn == nil {
 		all, err := d.Accounts(ctx)
 		if err != nil {
@@ -187,7 +187,7 @@ func (d *Directory) FindAccountByEmail(ctx context.Context, email string) (Accou
 // directories: it loses every group and role, and only a new invitation
 // brings it back. Atlassian offers no undo. already is true when the account
 // was not there.
-func (d *Directory) RemoveFromDirectory(ctx context.Context, accountID string) (already bool, err error) {
+func (d *View) RemoveFromDirectory(ctx context.Context, accountID string) (already bool, err error) {
 	d.writing.Store(true)
 	_, err = d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: TypeUser, Resource: accountID}.Build(),

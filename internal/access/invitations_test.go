@@ -12,7 +12,7 @@ import (
 const routeInvite = "POST /admin/v2/orgs/{orgId}/users/invite"
 
 func TestInviteFindRemove(t *testing.T) {
-	d, env := newDirectory(t, 30)
+	d, env := newView(t, 30)
 	ctx := context.Background()
 	st := env.State()
 	g := writableGroup(t, st)
@@ -61,7 +61,7 @@ func TestInviteFindRemove(t *testing.T) {
 // TestInviteAfterALostAnswer: the first invitation applies but its answer
 // is lost; the second call finds the account and adopts it.
 func TestInviteAfterALostAnswer(t *testing.T) {
-	d, env := newDirectory(t, 10)
+	d, env := newView(t, 10)
 	env.SetFaults(sandbox.Faults{LoseAnswerRate: 1, Routes: []string{routeInvite}})
 	env.ResetStats()
 	res, err := d.Invite(context.Background(), access.Invitation{Email: "lost.answer@invited.example"})
@@ -77,7 +77,7 @@ func TestInviteAfterALostAnswer(t *testing.T) {
 }
 
 func TestInviteWithoutPaidSubscription(t *testing.T) {
-	d, env := newDirectory(t, 5)
+	d, env := newView(t, 5)
 	env.Update(func(st *sandbox.State) error { st.Settings.PaidSubscription = false; return nil })
 	_, err := d.Invite(context.Background(), access.Invitation{Email: "unpaid@invited.example"})
 	if !errors.Is(err, access.ErrPaymentRequired) {

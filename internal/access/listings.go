@@ -26,14 +26,14 @@ import (
 // caller walks the groups, it waits for that walk and reads its listing (so
 // a loop over the pages must not start another walk of the same type). A
 // failure is yielded once, as the last element.
-func (d *Directory) GroupPages(ctx context.Context) iter.Seq2[[]Group, error] {
+func (d *View) GroupPages(ctx context.Context) iter.Seq2[[]Group, error] {
 	return resourcePages(ctx, d, TypeGroup, &d.groups, groupFromResource)
 }
 
 // AccountPages yields the organization's accounts as GroupPages yields
 // groups; a walk that reaches the end becomes the account listing that
 // Account and FindAccounts answer from.
-func (d *Directory) AccountPages(ctx context.Context) iter.Seq2[[]Account, error] {
+func (d *View) AccountPages(ctx context.Context) iter.Seq2[[]Account, error] {
 	return resourcePages(ctx, d, TypeUser, &d.accounts, accountFromResource)
 }
 
@@ -41,7 +41,7 @@ func (d *Directory) AccountPages(ctx context.Context) iter.Seq2[[]Account, error
 // already holds: the connector's own page size.
 const cachedPageSize = 100
 
-func resourcePages[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T) iter.Seq2[[]T, error] {
+func resourcePages[T any](ctx context.Context, d *View, resourceType string, slot *[]T, convert func(*v2.Resource) T) iter.Seq2[[]T, error] {
 	return func(yield func([]T, error) bool) {
 		for {
 			d.mu.Lock()
@@ -95,7 +95,7 @@ func resourcePages[T any](ctx context.Context, d *Directory, resourceType string
 // walkPages reads a listing page by page, yielding each page before it
 // fetches the next, and keeps the whole listing when the walk reaches its
 // end.
-func walkPages[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T, yield func([]T, error) bool) {
+func walkPages[T any](ctx context.Context, d *View, resourceType string, slot *[]T, convert func(*v2.Resource) T, yield func([]T, error) bool) {
 	var all []T
 	token := ""
 	for {
@@ -147,7 +147,7 @@ type Members struct {
 // concurrency listings are fetched at once (each listing pages through its
 // group sequentially); listings the process already has cost nothing, and
 // those fetched here answer later reads of the same groups.
-func (d *Directory) MembersOf(ctx context.Context, groups []Group, concurrency int) iter.Seq2[Members, error] {
+func (d *View) MembersOf(ctx context.Context, groups []Group, concurrency int) iter.Seq2[Members, error] {
 	return func(yield func(Members, error) bool) {
 		got, err := listings(ctx, d, TypeGroup, groups, func(g Group) string { return g.ID }, concurrency)
 		if err != nil {
@@ -187,7 +187,7 @@ type Roles struct {
 // fetching listings as MembersOf does. A group's listing is the one its
 // members are read from, so listing a group's roles and its members costs
 // one listing.
-func (d *Directory) RolesOf(ctx context.Context, principals []Principal, concurrency int) iter.Seq2[Roles, error] {
+func (d *View) RolesOf(ctx context.Context, principals []Principal, concurrency int) iter.Seq2[Roles, error] {
 	return func(yield func(Roles, error) bool) {
 		byType := map[string][]int{}
 		for i, p := range principals {
@@ -230,7 +230,7 @@ func (d *Directory) RolesOf(ctx context.Context, principals []Principal, concurr
 
 // listings returns the grant listing of each item, fetching up to
 // concurrency of them at once through the shared, cached listing.
-func listings[T any](ctx context.Context, d *Directory, resourceType string, items []T, idOf func(T) string, concurrency int) ([]*grantListing, error) {
+func listings[T any](ctx context.Context, d *View, resourceType string, items []T, idOf func(T) string, concurrency int) ([]*grantListing, error) {
 	out := make([]*grantListing, len(items))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(1, concurrency))

@@ -20,7 +20,7 @@ import (
 // A walk yields each page before it fetches the next, and a walk that
 // reaches the end is the listing later reads answer from.
 func TestAccountPagesStreamAndBecomeTheListing(t *testing.T) {
-	d, env := newDirectory(t, 250)
+	d, env := newView(t, 250)
 	st := env.State()
 	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	env.ResetStats()
@@ -69,7 +69,7 @@ func TestAccountPagesStreamAndBecomeTheListing(t *testing.T) {
 
 // A walk the caller stops early keeps nothing: a listing must be whole.
 func TestStoppedWalkIsNotTheListing(t *testing.T) {
-	d, env := newDirectory(t, 250)
+	d, env := newView(t, 250)
 	for _, err := range d.AccountPages(context.Background()) {
 		if err != nil {
 			t.Fatal(err)
@@ -148,7 +148,7 @@ func (b *blockingListServer) ListResources(ctx context.Context, _ *v2.ResourcesS
 // reads answer from: a refresh after a list in the same process costs
 // nothing.
 func TestMembersOfAndRolesOfShareTheResourcesListings(t *testing.T) {
-	d, env := newDirectory(t, 40)
+	d, env := newView(t, 40)
 	st := env.State()
 	var groups []access.Group
 	for page, err := range d.GroupPages(context.Background()) {

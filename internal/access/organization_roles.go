@@ -25,7 +25,7 @@ var OrganizationRoles = slices.Clone(connector.GrantableOrganizationRoles)
 // an organization role change in its reads (eventually consistent).
 const OrganizationRoleConsistencyWindow = 30 * time.Second
 
-// orgRoleState is what a Directory knows of organization roles: the
+// orgRoleState is what a View knows of organization roles: the
 // organization's id (the entitlement's resource) and who holds the
 // organization admin role, read once per process from the account listing
 // and kept current by this process's writes.
@@ -38,7 +38,7 @@ type orgRoleState struct {
 // organizationID is the id of the organization the connector governs, read
 // from its one organization resource (which the connector has usually read
 // already while validating the key: no request).
-func (d *Directory) organizationID(ctx context.Context) (string, error) {
+func (d *View) organizationID(ctx context.Context) (string, error) {
 	d.orgRoles.mu.Lock()
 	id := d.orgRoles.orgID
 	d.orgRoles.mu.Unlock()
@@ -76,7 +76,7 @@ func platformRoles(r *v2.Resource) []string {
 // current by this process's own assignments and revocations. Atlassian's
 // reads lag behind its writes, so a change made elsewhere in the last
 // moments may not show yet.
-func (d *Directory) OrganizationAdmins(ctx context.Context) ([]string, error) {
+func (d *View) OrganizationAdmins(ctx context.Context) ([]string, error) {
 	admins, err := d.orgAdminSet(ctx)
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (d *Directory) OrganizationAdmins(ctx context.Context) ([]string, error) {
 // AccountAndAdmin reads one account afresh and whether it holds the
 // organization admin role, with one request; found is false when there is
 // no such account. The account is remembered like Account's.
-func (d *Directory) AccountAndAdmin(ctx context.Context, accountID string) (a Account, admin, found bool, err error) {
+func (d *View) AccountAndAdmin(ctx context.Context, accountID string) (a Account, admin, found bool, err error) {
 	r, found, err := d.getResource(ctx, TypeUser, accountID)
 	if err != nil || !found {
 		return Account{}, false, false, err
@@ -116,7 +116,7 @@ func (d *Directory) AccountAndAdmin(ctx context.Context, accountID string) (a Ac
 // process has it, and otherwise reads the one account (a plan that checks a
 // few accounts must not list the whole organization). An account that does
 // not exist is no admin.
-func (d *Directory) IsOrganizationAdmin(ctx context.Context, accountID string) (bool, error) {
+func (d *View) IsOrganizationAdmin(ctx context.Context, accountID string) (bool, error) {
 	d.orgRoles.mu.Lock()
 	admins := d.orgRoles.admins
 	held := admins[accountID]
@@ -131,7 +131,7 @@ func (d *Directory) IsOrganizationAdmin(ctx context.Context, accountID string) (
 	return slices.Contains(platformRoles(r), RoleOrgAdmin), nil
 }
 
-func (d *Directory) orgAdminSet(ctx context.Context) (map[string]bool, error) {
+func (d *View) orgAdminSet(ctx context.Context) (map[string]bool, error) {
 	d.orgRoles.mu.Lock()
 	admins := d.orgRoles.admins
 	d.orgRoles.mu.Unlock()
@@ -159,7 +159,7 @@ func (d *Directory) orgAdminSet(ctx context.Context) (map[string]bool, error) {
 }
 
 // setOrgAdmin records this process's own write in the admin set, if read.
-func (d *Directory) setOrgAdmin(accountID string, admin bool) {
+func (d *View) setOrgAdmin(accountID string, admin bool) {
 	d.orgRoles.mu.Lock()
 	defer d.orgRoles.mu.Unlock()
 	if d.orgRoles.admins == nil {
@@ -174,7 +174,7 @@ func (d *Directory) setOrgAdmin(accountID string, admin bool) {
 
 // AssignOrganizationRole gives an account an organization role. already is
 // true when the account held it before (the connector's GrantAlreadyExists).
-func (d *Directory) AssignOrganizationRole(ctx context.Context, accountID, role string) (already bool, err error) {
+func (d *View) AssignOrganizationRole(ctx context.Context, accountID, role string) (already bool, err error) {
 	orgID, err := d.organizationID(ctx)
 	if err != nil {
 		return false, err
@@ -188,7 +188,7 @@ func (d *Directory) AssignOrganizationRole(ctx context.Context, accountID, role 
 
 // RevokeOrganizationRole takes an organization role away from an account.
 // already is true when the account did not hold it (GrantAlreadyRevoked).
-func (d *Directory) RevokeOrganizationRole(ctx context.Context, accountID, role string) (already bool, err error) {
+func (d *View) RevokeOrganizationRole(ctx context.Context, accountID, role string) (already bool, err error) {
 	orgID, err := d.organizationID(ctx)
 	if err != nil {
 		return false, err
@@ -213,7 +213,7 @@ const (
 // reported as confirmed false, not retried, since the write itself was
 // accepted. reads is how many reads it took. An account that does not
 // exist is ErrNotFound.
-func (d *Directory) ConfirmOrganizationRole(ctx context.Context, accountID, role string, want bool, timeout time.Duration) (confirmed bool, reads int, err error) {
+func (d *View) ConfirmOrganizationRole(ctx context.Context, accountID, role string, want bool, timeout time.Duration) (confirmed bool, reads int, err error) {
 	deadline := time.Now().Add(timeout)
 	wait := firstConfirmationPoll
 	for {

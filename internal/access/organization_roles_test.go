@@ -34,7 +34,7 @@ func plainActiveAccount(t *testing.T, st sandbox.State) sandbox.User {
 }
 
 func TestOrganizationAdminsAssignRevokeConfirm(t *testing.T) {
-	d, env := newDirectory(t, 40)
+	d, env := newView(t, 40)
 	env.Update(func(s *sandbox.State) error { s.Settings.OrgRoleConsistencyDelayMs = 0; return nil })
 	ctx := context.Background()
 	st := env.State()
@@ -106,7 +106,7 @@ func TestOrganizationAdminsAssignRevokeConfirm(t *testing.T) {
 }
 
 func TestSuspendRestoreAccount(t *testing.T) {
-	d, env := newDirectory(t, 20)
+	d, env := newView(t, 20)
 	ctx := context.Background()
 	u := plainActiveAccount(t, env.State())
 	status := func() string {

@@ -47,7 +47,7 @@ type Workspace struct {
 }
 
 // listResources walks every page of a resource type.
-func (d *Directory) listResources(ctx context.Context, resourceType string) ([]*v2.Resource, error) {
+func (d *View) listResources(ctx context.Context, resourceType string) ([]*v2.Resource, error) {
 	var out []*v2.Resource
 	token := ""
 	progress := newProgress(ctx, "listing "+resourceType+" resources")
@@ -73,7 +73,7 @@ func (d *Directory) listResources(ctx context.Context, resourceType string) ([]*
 }
 
 // getResource reads one resource; found is false when it does not exist.
-func (d *Directory) getResource(ctx context.Context, resourceType, id string) (*v2.Resource, bool, error) {
+func (d *View) getResource(ctx context.Context, resourceType, id string) (*v2.Resource, bool, error) {
 	resp, err := d.server.GetResource(ctx, v2.ResourceGetterServiceGetResourceRequest_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: resourceType, Resource: id}.Build(),
 	}.Build())
@@ -89,8 +89,8 @@ func (d *Directory) getResource(ctx context.Context, resourceType, id string) (*
 	return resp.GetResource(), true, nil
 }
 
-// cachedList lists a resource type once per Directory and converts it.
-func cachedList[T any](ctx context.Context, d *Directory, resourceType string, slot *[]T, convert func(*v2.Resource) T) ([]T, error) {
+// cachedList lists a resource type once per View and converts it.
+func cachedList[T any](ctx context.Context, d *View, resourceType string, slot *[]T, convert func(*v2.Resource) T) ([]T, error) {
 	d.mu.Lock()
 	if *slot != nil {
 		out := *slot
@@ -115,15 +115,15 @@ func cachedList[T any](ctx context.Context, d *Directory, resourceType string, s
 }
 
 // Accounts lists every account of the organization, once per process.
-func (d *Directory) Accounts(ctx context.Context) ([]Account, error) {
+func (d *View) Accounts(ctx context.Context) ([]Account, error) {
 	return cachedList(ctx, d, TypeUser, &d.accounts, accountFromResource)
 }
 
 // Groups lists every group, once per process (writes keep it current). A
-// listing fetched after this Directory deleted a group may still show it on
+// listing fetched after this View deleted a group may still show it on
 // the real service, which is eventually consistent: the groups this process
 // deleted are left out, and the groups it created are in.
-func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
+func (d *View) Groups(ctx context.Context) ([]Group, error) {
 	all, err := cachedList(ctx, d, TypeGroup, &d.groups, groupFromResource)
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (d *Directory) Groups(ctx context.Context) ([]Group, error) {
 }
 
 // Workspaces lists every workspace, once per process.
-func (d *Directory) Workspaces(ctx context.Context) ([]Workspace, error) {
+func (d *View) Workspaces(ctx context.Context) ([]Workspace, error) {
 	return cachedList(ctx, d, TypeWorkspace, &d.workspaces, workspaceFromResource)
 }
 
@@ -170,7 +170,7 @@ const IndividualLookups = 25
 
 // Account reads one account by id; found is false when there is none.
 // Every account found is remembered for the life of the process.
-func (d *Directory) Account(ctx context.Context, id string) (Account, bool, error) {
+func (d *View) Account(ctx context.Context, id string) (Account, bool, error) {
 	if a, found, known := d.knownAccount(id); known {
 		return a, found, nil
 	}
@@ -179,7 +179,7 @@ func (d *Directory) Account(ctx context.Context, id string) (Account, bool, erro
 
 // knownAccount answers from what the process already holds: accounts found
 // before, or the full listing, which is authoritative when present.
-func (d *Directory) knownAccount(id string) (a Account, found, known bool) {
+func (d *View) knownAccount(id string) (a Account, found, known bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if a, ok := d.found[id]; ok {
@@ -204,7 +204,7 @@ func (d *Directory) knownAccount(id string) (a Account, found, known bool) {
 // FindAccounts reads the accounts among ids, keyed by id; ids that name no
 // account are absent. It answers from what the process holds, and looks up
 // the rest in batches of connector.AccountIDsPerLookup ids.
-func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
+func (d *View) FindAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
 	out := make(map[string]Account, len(ids))
 	var unknown []string
 	for _, id := range ids {
@@ -249,7 +249,7 @@ func (d *Directory) FindAccounts(ctx context.Context, ids []string) (map[string]
 // the groups holding them, connector.GroupIDsPerLookup groups to a search
 // and a page of members to a request. A member the search no longer finds
 // (it left its group since) is absent.
-func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][]string) (map[string]Account, error) {
+func (d *View) FindMemberAccounts(ctx context.Context, members map[string][]string) (map[string]Account, error) {
 	var ids []string
 	for _, m := range members {
 		ids = append(ids, m...)
@@ -320,7 +320,7 @@ func (d *Directory) FindMemberAccounts(ctx context.Context, members map[string][
 // takeListed answers, from the accounts the connector's member listings
 // read, those among ids it can, into out, remembering them, and returns
 // the ids still to look up.
-func (d *Directory) takeListed(ids []string, out map[string]Account) []string {
+func (d *View) takeListed(ids []string, out map[string]Account) []string {
 	if d.conn == nil || len(ids) == 0 {
 		return ids
 	}
@@ -345,7 +345,7 @@ func (d *Directory) takeListed(ids []string, out map[string]Account) []string {
 }
 
 // findAccounts asks the connector and remembers what it found.
-func (d *Directory) findAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
+func (d *View) findAccounts(ctx context.Context, ids []string) (map[string]Account, error) {
 	resources, err := d.conn.FindUsers(ctx, ids)
 	if err != nil {
 		return nil, describe(err)
@@ -362,13 +362,13 @@ func (d *Directory) findAccounts(ctx context.Context, ids []string) (map[string]
 }
 
 // Group reads one group by id; found is false when there is none.
-func (d *Directory) Group(ctx context.Context, id string) (Group, bool, error) {
+func (d *View) Group(ctx context.Context, id string) (Group, bool, error) {
 	return lookup(ctx, d, TypeGroup, id, &d.groups, d.foundGroups, d.Groups, groupFromResource, func(g Group) string { return g.ID })
 }
 
 // Workspace reads one workspace by id from the workspace listing: an
 // organization has few workspaces, and one listing answers every reference.
-func (d *Directory) Workspace(ctx context.Context, id string) (Workspace, bool, error) {
+func (d *View) Workspace(ctx context.Context, id string) (Workspace, bool, error) {
 	all, err := d.Workspaces(ctx)
 	if err != nil {
 		return Workspace{}, false, err
@@ -385,7 +385,7 @@ func (d *Directory) Workspace(ctx context.Context, id string) (Workspace, bool, 
 // has it (or has looked up more than IndividualLookups of the type), else
 // from the ones found before, else with one read that concurrent callers
 // share. found (guarded by d.mu) remembers every resource read.
-func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, slot *[]T, found map[string]T,
+func lookup[T any](ctx context.Context, d *View, resourceType, id string, slot *[]T, found map[string]T,
 	listAll func(context.Context) ([]T, error), convert func(*v2.Resource) T, idOf func(T) string,
 ) (T, bool, error) {
 	var zero T
@@ -435,7 +435,7 @@ func lookup[T any](ctx context.Context, d *Directory, resourceType, id string, s
 
 // createGroupOnce sends one create through the connector's resource
 // manager (CreateGroup decides whether and when to send another).
-func (d *Directory) createGroupOnce(ctx context.Context, name, description string) (Group, error) {
+func (d *View) createGroupOnce(ctx context.Context, name, description string) (Group, error) {
 	resp, err := d.server.CreateResource(ctx, v2.CreateResourceRequest_builder{
 		Resource: newGroupResource(name, description),
 	}.Build())
@@ -455,11 +455,11 @@ func (d *Directory) createGroupOnce(ctx context.Context, name, description strin
 	return g, nil
 }
 
-// rememberCreated files a group this Directory created (or adopted after a
+// rememberCreated files a group this View created (or adopted after a
 // lost answer) in the listings, with no members and no roles yet: what
 // is read next in this process comes from here, not from a re-read that
 // the real service may answer with the state before the create.
-func (d *Directory) rememberCreated(g Group) {
+func (d *View) rememberCreated(g Group) {
 	if d.conn != nil && g.DirectoryID != "" {
 		d.conn.RememberGroupDirectory(g.ID, g.DirectoryID)
 	}
@@ -475,7 +475,7 @@ func (d *Directory) rememberCreated(g Group) {
 }
 
 // DeleteGroup deletes a group; deleting one that is already gone succeeds.
-func (d *Directory) DeleteGroup(ctx context.Context, id string) error {
+func (d *View) DeleteGroup(ctx context.Context, id string) error {
 	d.writing.Store(true)
 	_, err := d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: TypeGroup, Resource: id}.Build(),

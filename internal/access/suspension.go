@@ -23,13 +23,13 @@ const (
 // directoryID is the account's directory when known ("" otherwise: the
 // connector reads the account once to find it). It returns the directory the
 // write used, to pass to RestoreAccount later.
-func (d *Directory) SuspendAccount(ctx context.Context, accountID, directoryID string) (string, error) {
+func (d *View) SuspendAccount(ctx context.Context, accountID, directoryID string) (string, error) {
 	return d.setSuspended(ctx, connector.ActionDisableUser, StatusSuspended, accountID, directoryID)
 }
 
 // RestoreAccount restores a suspended account's access, with the roles and
 // groups it had (the connector's enable_user action).
-func (d *Directory) RestoreAccount(ctx context.Context, accountID, directoryID string) (string, error) {
+func (d *View) RestoreAccount(ctx context.Context, accountID, directoryID string) (string, error) {
 	return d.setSuspended(ctx, connector.ActionEnableUser, StatusActive, accountID, directoryID)
 }
 
@@ -52,7 +52,7 @@ func inlineWait(ctx context.Context) *durationpb.Duration {
 	return durationpb.New(actionInlineWait)
 }
 
-func (d *Directory) setSuspended(ctx context.Context, action, status, accountID, directoryID string) (string, error) {
+func (d *View) setSuspended(ctx context.Context, action, status, accountID, directoryID string) (string, error) {
 	d.writing.Store(true)
 	args := map[string]any{connector.ActionArgUserID: map[string]any{"resource_type_id": TypeUser, "resource_id": accountID}}
 	if directoryID != "" {
@@ -110,7 +110,7 @@ func actionError(msg, reason string) error {
 }
 
 // setAccountStatus records this process's own write in the accounts it holds.
-func (d *Directory) setAccountStatus(accountID, status string) {
+func (d *View) setAccountStatus(accountID, status string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if a, ok := d.found[accountID]; ok {

@@ -20,7 +20,7 @@ import (
 // replay: the client sends it once (429s and failed dials aside, which
 // Atlassian never acted on), and the access layer, which knows whether the
 // group existed before, decides whether a failed create is sent again or
-// its group adopted (access.Directory.CreateGroup).
+// its group adopted (access.View.CreateGroup).
 type RetryPolicy struct {
 	// MaxAttempts counts the first attempt too; default 8.
 	MaxAttempts int

@@ -17,7 +17,7 @@ import (
 // provider's shared access view, so all data sources of one run share one
 // listing per resource type.
 type directoryDataSource struct {
-	directory *access.Directory
+	directory *access.View
 }
 
 func (d *directoryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {

@@ -61,7 +61,7 @@ func readGroupFacts(ctx context.Context, private privateGetter) (groupFacts, boo
 
 // rememberGroupDirectory hands the directory id kept in private to the
 // connector before writes, which need it in their URLs.
-func rememberGroupDirectory(ctx context.Context, d *access.Directory, private privateGetter, groupID string) {
+func rememberGroupDirectory(ctx context.Context, d *access.View, private privateGetter, groupID string) {
 	if facts, ok := readGroupFacts(ctx, private); ok {
 		d.RememberGroupDirectory(groupID, facts.DirectoryID)
 	}

@@ -454,7 +454,7 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 // TestAccAccountDeletedBetweenPlanAndApply deletes an account after a saved
 // plan that adds it to a group, before the plan is applied. The plan
 // checked the account; while applying, the provider leaves the check to the
-// write once it has started writing (access.Directory.Applying), so the
+// write once it has started writing (access.View.Applying), so the
 // write must still fail clearly, on that membership only, and the others
 // must be made.
 func TestAccAccountDeletedBetweenPlanAndApply(t *testing.T) {

@@ -129,13 +129,13 @@ func liveGroupName() string { return liveNamePrefix + acctest.RandString(10) }
 
 // directory opens a fresh view of the organization through the access
 // layer, the provider's own way in: nothing is cached from an earlier read.
-func (o *liveTarget) directory() (*access.Directory, error) {
+func (o *liveTarget) directory() (*access.View, error) {
 	return access.Open(context.Background(), o.cfg)
 }
 
 // eventually runs check on fresh views of the organization until it
 // passes or liveConsistencyWait has passed; the error is check's last.
-func (o *liveTarget) eventually(check func(ctx context.Context, d *access.Directory) error) error {
+func (o *liveTarget) eventually(check func(ctx context.Context, d *access.View) error) error {
 	deadline := time.Now().Add(liveConsistencyWait)
 	pause := 100 * time.Millisecond
 	for {
@@ -149,7 +149,7 @@ func (o *liveTarget) eventually(check func(ctx context.Context, d *access.Direct
 }
 
 // check runs one check on a fresh view of the organization.
-func (o *liveTarget) check(check func(ctx context.Context, d *access.Directory) error) error {
+func (o *liveTarget) check(check func(ctx context.Context, d *access.View) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), liveConsistencyWait)
 	defer cancel()
 	d, err := o.directory()

@@ -279,7 +279,7 @@ func (o *liveTarget) checkGroup(address, name, description string) tfresource.Te
 		if err := liveStateAttr(address, "id", &id)(s); err != nil {
 			return err
 		}
-		return o.eventually(func(ctx context.Context, d *access.Directory) error {
+		return o.eventually(func(ctx context.Context, d *access.View) error {
 			g, found, err := d.Group(ctx, id)
 			switch {
 			case err != nil:
@@ -300,8 +300,8 @@ func (o *liveTarget) checkGroupGone(id *string) tfresource.TestCheckFunc {
 	return func(*terraform.State) error { return o.eventually(groupGone(*id)) }
 }
 
-func groupGone(id string) func(context.Context, *access.Directory) error {
-	return func(ctx context.Context, d *access.Directory) error {
+func groupGone(id string) func(context.Context, *access.View) error {
+	return func(ctx context.Context, d *access.View) error {
 		g, found, err := d.Group(ctx, id)
 		if err != nil {
 			return err
@@ -316,7 +316,7 @@ func groupGone(id string) func(context.Context, *access.Directory) error {
 // checkMember confirms whether the account is a member of the group.
 func (o *liveTarget) checkMember(groupID, accountID *string, want bool) tfresource.TestCheckFunc {
 	return func(*terraform.State) error {
-		return o.eventually(func(ctx context.Context, d *access.Directory) error {
+		return o.eventually(func(ctx context.Context, d *access.View) error {
 			member, found, err := d.IsMember(ctx, *groupID, *accountID)
 			switch {
 			case err != nil:
@@ -334,7 +334,7 @@ func (o *liveTarget) checkMember(groupID, accountID *string, want bool) tfresour
 // checkRole confirms whether the group holds the role on the workspace.
 func (o *liveTarget) checkRole(groupID, workspaceID *string, role string, want bool) tfresource.TestCheckFunc {
 	return func(*terraform.State) error {
-		return o.eventually(func(ctx context.Context, d *access.Directory) error {
+		return o.eventually(func(ctx context.Context, d *access.View) error {
 			has, found, err := d.HasRole(ctx, access.Principal{Type: access.TypeGroup, ID: *groupID}, access.Role{WorkspaceID: *workspaceID, Role: role})
 			switch {
 			case err != nil:
@@ -353,7 +353,7 @@ func (o *liveTarget) checkRole(groupID, workspaceID *string, role string, want b
 // of the organization.
 func (o *liveTarget) checkAccountActive(accountID *string) tfresource.TestCheckFunc {
 	return func(*terraform.State) error {
-		return o.check(func(ctx context.Context, d *access.Directory) error {
+		return o.check(func(ctx context.Context, d *access.View) error {
 			a, found, err := d.Account(ctx, *accountID)
 			switch {
 			case err != nil:
@@ -373,12 +373,12 @@ func (o *liveTarget) checkAccountActive(accountID *string) tfresource.TestCheckF
 func (o *liveTarget) checkDestroyed(s *terraform.State) error {
 	for address, rs := range s.RootModule().Resources {
 		a := rs.Primary.Attributes
-		var gone func(context.Context, *access.Directory) error
+		var gone func(context.Context, *access.View) error
 		switch rs.Type {
 		case "atlassian_group":
 			gone = groupGone(rs.Primary.ID)
 		case "atlassian_group_membership":
-			gone = func(ctx context.Context, d *access.Directory) error {
+			gone = func(ctx context.Context, d *access.View) error {
 				member, _, err := d.IsMember(ctx, a["group_id"], a["account_id"])
 				if err == nil && member {
 					err = errStillThere
@@ -389,7 +389,7 @@ func (o *liveTarget) checkDestroyed(s *terraform.State) error {
 			if a["group_id"] == "" {
 				return fmt.Errorf("%s: the live tests assign roles to their own groups only", address)
 			}
-			gone = func(ctx context.Context, d *access.Directory) error {
+			gone = func(ctx context.Context, d *access.View) error {
 				has, _, err := d.HasRole(ctx, access.Principal{Type: access.TypeGroup, ID: a["group_id"]}, access.Role{WorkspaceID: a["workspace_id"], Role: a["role"]})
 				if err == nil && has {
 					err = errStillThere

@@ -20,7 +20,7 @@ import (
 // credential check and sync of atlassian_connector included.
 type providerData struct {
 	settings  orgconfig.Config
-	directory *access.Directory
+	directory *access.View
 	// expiry is the clock and warning window of the grants with an expiry.
 	expiry expiryPolicy
 
@@ -28,7 +28,7 @@ type providerData struct {
 	// keys atlassian_connector names besides the provider's own, opened
 	// once each on first use.
 	othersMu           sync.Mutex
-	otherOrganizations map[credentials]*access.Directory
+	otherOrganizations map[credentials]*access.View
 }
 
 // credentials name one organization and key.
@@ -45,7 +45,7 @@ func newProviderData(ctx context.Context, s orgconfig.Config) (*providerData, er
 // directoryFor returns the access view of this organization and key: the
 // provider's own when they are the provider's, else one opened for them
 // once and kept, with the provider's other settings.
-func (pd *providerData) directoryFor(ctx context.Context, orgID, token string) (*access.Directory, error) {
+func (pd *providerData) directoryFor(ctx context.Context, orgID, token string) (*access.View, error) {
 	if orgID == pd.settings.OrganizationID && token == pd.settings.APIToken {
 		return pd.directory, nil
 	}
@@ -62,7 +62,7 @@ func (pd *providerData) directoryFor(ctx context.Context, orgID, token string) (
 		return nil, err
 	}
 	if pd.otherOrganizations == nil {
-		pd.otherOrganizations = map[credentials]*access.Directory{}
+		pd.otherOrganizations = map[credentials]*access.View{}
 	}
 	pd.otherOrganizations[key] = d
 	return d, nil

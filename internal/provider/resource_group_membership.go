@@ -161,7 +161,7 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)
 	}
 	// Once the provider writes, Terraform is applying: the account was
-	// checked when the change was planned (see access.Directory.Applying).
+	// checked when the change was planned (see access.View.Applying).
 	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.directory.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}

@@ -34,7 +34,7 @@ const groupMemberIDMessage = "must not be empty or contain white space or /"
 
 // groupResourceBase is embedded by the group resources.
 type groupResourceBase struct {
-	directory *access.Directory
+	directory *access.View
 	orgID     string
 	// concurrency bounds the member writes one resource sends at once: the
 	// provider's max_concurrency, which also bounds the client's requests.

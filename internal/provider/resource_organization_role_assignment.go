@@ -188,9 +188,9 @@ type plannedAdminChanges struct {
 
 // adminPlans maps each provider process's access view (weakly: the ledger
 // must not keep a configured provider's caches alive) to its ledger.
-var adminPlans sync.Map // weak.Pointer[access.Directory] -> *plannedAdminChanges
+var adminPlans sync.Map // weak.Pointer[access.View] -> *plannedAdminChanges
 
-func adminPlanOf(d *access.Directory) *plannedAdminChanges {
+func adminPlanOf(d *access.View) *plannedAdminChanges {
 	v, _ := adminPlans.LoadOrStore(weak.Make(d), &plannedAdminChanges{
 		removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
 	})
@@ -284,7 +284,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 // planSuspendsAndAssigns records that this process's plan makes the
 // account an organization admin (assign true) or suspends it, and reports
 // whether it plans the other as well.
-func planSuspendsAndAssigns(d *access.Directory, accountID string, assign bool) bool {
+func planSuspendsAndAssigns(d *access.View, accountID string, assign bool) bool {
 	planned := adminPlanOf(d)
 	planned.mu.Lock()
 	defer planned.mu.Unlock()

@@ -49,7 +49,7 @@ func NewWorkspaceRoleAssignmentResource() resource.Resource {
 }
 
 type workspaceRoleAssignmentResource struct {
-	directory *access.Directory
+	directory *access.View
 	orgID     string
 	expiry    expiryPolicy
 }
@@ -269,7 +269,7 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 		r.checkWorkspace(ctx, plan.WorkspaceID.ValueString(), &resp.Diagnostics)
 	}
 	// Once the provider writes, Terraform is applying: the account was
-	// checked when the change was planned (see access.Directory.Applying).
+	// checked when the change was planned (see access.View.Applying).
 	if changed(plan.AccountID, func(m workspaceRoleAssignmentModel) types.String { return m.AccountID }) && !r.directory.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}

@@ -20,7 +20,7 @@ const (
 	routeAddMember  = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships"
 )
 
-func newDirectory(t *testing.T, users int) (*access.Directory, *sandboxtest.Env) {
+func newView(t *testing.T, users int) (*access.View, *sandboxtest.Env) {
 	t.Helper()
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, 6, 2, 3
@@ -46,7 +46,7 @@ func writableGroup(t *testing.T, st sandbox.State) sandbox.Group {
 // Terraform reads thousands of memberships in parallel: they must share one
 // listing of the group, fetched once.
 func TestConcurrentReadersShareOneListing(t *testing.T) {
-	d, env := newDirectory(t, 150)
+	d, env := newView(t, 150)
 	st := env.State()
 	g := writableGroup(t, st)
 	env.ResetStats()
@@ -84,7 +84,7 @@ func TestConcurrentReadersShareOneListing(t *testing.T) {
 // A write updates the cached listing: the next read needs no request and
 // sees the write.
 func TestWritesUpdateTheListing(t *testing.T) {
-	d, env := newDirectory(t, 60)
+	d, env := newView(t, 60)
 	ctx := context.Background()
 	st := env.State()
 	g := writableGroup(t, st)
@@ -135,7 +135,7 @@ func TestWritesUpdateTheListing(t *testing.T) {
 }
 
 func TestVanishedAndUnknownThings(t *testing.T) {
-	d, env := newDirectory(t, 30)
+	d, env := newView(t, 30)
 	ctx := context.Background()
 	if _, found, err := d.GroupMembers(ctx, "00000000-0000-0000-0000-000000000000"); err != nil || found {
 		t.Fatalf("unknown group: found %v, %v", found, err)
@@ -157,7 +157,7 @@ func TestVanishedAndUnknownThings(t *testing.T) {
 // nothing: a plan that checks a thousand references does not send a
 // thousand requests.
 func TestManyLookupsUseOneListing(t *testing.T) {
-	d, env := newDirectory(t, 450)
+	d, env := newView(t, 450)
 	st := env.State()
 	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
 	env.ResetStats()
@@ -190,7 +190,7 @@ func TestManyLookupsUseOneListing(t *testing.T) {
 // FindAccounts looks accounts up in batches, remembers what it found, and
 // answers from the full listing once the process has one.
 func TestFindAccountsBatchesAndRemembers(t *testing.T) {
-	d, env := newDirectory(t, 450)
+	d, env := newView(t, 450)
 	ctx := context.Background()
 	st := env.State()
 	st.Users = sandbox.ListedUsers(st) // the accounts the API lists
@@ -253,7 +253,7 @@ func contains(list []string, s string) bool {
 // FindMemberAccounts reads groups' members by group when that costs fewer
 // requests than by id (ten ids a request), and by id otherwise.
 func TestFindMemberAccountsPicksTheCheaperLookup(t *testing.T) {
-	d, env := newDirectory(t, 450)
+	d, env := newView(t, 450)
 	ctx := context.Background()
 	st := env.State()
 	var big sandbox.Group
@@ -308,7 +308,7 @@ func TestFindMemberAccountsPicksTheCheaperLookup(t *testing.T) {
 // A group's member listing carries whole accounts: looking its members up
 // afterwards costs nothing.
 func TestListedMembersAnswerLookups(t *testing.T) {
-	d, env := newDirectory(t, 120)
+	d, env := newView(t, 120)
 	ctx := context.Background()
 	g := writableGroup(t, env.State())
 	if _, found, err := d.GroupMembers(ctx, g.ID); err != nil || !found {

@@ -47,8 +47,12 @@ type Role struct {
 	Role        string // e.g. atlassian/user
 }
 
-// Directory is safe for concurrent use.
-type Directory struct {
+// View is the provider's cached view of one organization's access, through
+// one connector (one client, so one rate limit and one concurrency limit,
+// whatever reads or writes through it). It is not Atlassian's "directory",
+// the container of accounts and groups that group ids belong to. A View is
+// safe for concurrent use.
+type View struct {
 	server types.ConnectorServer
 	conn   connector.Lookups // nil: accounts are read one by one
 	stats  func() connector.RequestStats
@@ -70,7 +74,7 @@ type Directory struct {
 	found           map[string]Account
 	foundGroups     map[string]Group
 	accountsIndexed bool
-	// createdGroups and deletedGroups are the groups this Directory
+	// createdGroups and deletedGroups are the groups this View
 	// created and deleted, which a listing fetched soon after may not show
 	// yet, or still show (see Groups).
 	createdGroups map[string]Group
@@ -80,7 +84,7 @@ type Directory struct {
 	// (organization_roles.go).
 	orgRoles orgRoleState
 
-	// writing is set by the first write this Directory sends (see Applying).
+	// writing is set by the first write this View sends (see Applying).
 	writing atomic.Bool
 	// sharing counts the callers inside share, and walkWaiters the callers
 	// of resourcePages waiting for another's walk, for tests that must know
@@ -103,7 +107,7 @@ type grantListing struct {
 
 // Open starts the Atlassian connector for one organization, as the edge
 // checked its configuration, and wraps its server. It sends nothing.
-func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
+func Open(ctx context.Context, cfg orgconfig.Config) (*View, error) {
 	c, server, err := connector.Open(ctx, connector.Config{Config: cfg, RememberListedUsers: true})
 	if err != nil {
 		return nil, err
@@ -117,15 +121,15 @@ func Open(ctx context.Context, cfg orgconfig.Config) (*Directory, error) {
 // New wraps a connector server. conn, when not nil, answers FindAccounts in
 // batches and takes group directories learned elsewhere; without it each
 // account is read on its own.
-func New(server types.ConnectorServer, conn connector.Lookups) *Directory {
-	return &Directory{
+func New(server types.ConnectorServer, conn connector.Lookups) *View {
+	return &View{
 		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
 		found: map[string]Account{}, foundGroups: map[string]Group{}, walks: map[string]chan struct{}{},
 		createdGroups: map[string]Group{}, deletedGroups: map[string]bool{},
 	}
 }
 
-// RequestStats counts what the connector under an opened Directory has sent
+// RequestStats counts what the connector under an opened View has sent
 // to Atlassian (zero for one built with New).
 type RequestStats struct {
 	Requests int64 // every attempt, retries included
@@ -133,7 +137,7 @@ type RequestStats struct {
 }
 
 // RequestStats reports what has been sent so far.
-func (d *Directory) RequestStats() RequestStats {
+func (d *View) RequestStats() RequestStats {
 	if d.stats == nil {
 		return RequestStats{}
 	}
@@ -141,18 +145,18 @@ func (d *Directory) RequestStats() RequestStats {
 	return RequestStats{Requests: s.Requests, Retries: s.Retries}
 }
 
-// Applying reports whether this Directory has started writing, which only
+// Applying reports whether this View has started writing, which only
 // ever happens while Terraform applies. Terraform plans every change again
 // while applying, so a plan asked for after the first write is such a
 // re-plan of a change that was planned, and checked, before: checks that
 // only find out whether a referenced account exists can be left to the
 // write itself, which fails with Atlassian's answer if the account has gone
-// since. Each provider process configures a Directory of its own.
-func (d *Directory) Applying() bool { return d.writing.Load() }
+// since. Each provider process configures a View of its own.
+func (d *View) Applying() bool { return d.writing.Load() }
 
 // RememberGroupDirectory passes on a group's directory id known from an
 // earlier run, so that writes to the group need not read it first.
-func (d *Directory) RememberGroupDirectory(groupID, directoryID string) {
+func (d *View) RememberGroupDirectory(groupID, directoryID string) {
 	if d.conn != nil && groupID != "" && directoryID != "" {
 		d.conn.RememberGroupDirectory(groupID, directoryID)
 	}
@@ -165,7 +169,7 @@ func resourceRef(resourceType, id string) *v2.Resource {
 }
 
 // listing returns the cached grant listing of a resource, fetching it once.
-func (d *Directory) listing(ctx context.Context, resourceType, id string) (*grantListing, error) {
+func (d *View) listing(ctx context.Context, resourceType, id string) (*grantListing, error) {
 	k := key(resourceType, id)
 	d.mu.Lock()
 	if l, ok := d.grants[k]; ok {
@@ -196,7 +200,7 @@ func (d *Directory) listing(ctx context.Context, resourceType, id string) (*gran
 // caller gives up (its plan was interrupted, its context ended) the others,
 // still waiting, must not inherit its cancellation: each of them whose own
 // context is alive fetches again, sharing that fetch in turn.
-func share[T any](ctx context.Context, d *Directory, key string, fetch func(context.Context) (T, error)) (T, error) {
+func share[T any](ctx context.Context, d *View, key string, fetch func(context.Context) (T, error)) (T, error) {
 	type outcome struct {
 		value        T
 		err          error
@@ -217,7 +221,7 @@ func share[T any](ctx context.Context, d *Directory, key string, fetch func(cont
 	}
 }
 
-func (d *Directory) fetchGrants(ctx context.Context, resourceType, id string) (*grantListing, error) {
+func (d *View) fetchGrants(ctx context.Context, resourceType, id string) (*grantListing, error) {
 	l := &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}, orgRoles: map[Role]bool{}}
 	ref := resourceRef(resourceType, id)
 	token := ""
@@ -277,7 +281,7 @@ func (l *grantListing) add(resourceType, id string, g *v2.Grant) {
 
 // GroupMembers returns the account ids of a group's members. found is false
 // when the group does not exist.
-func (d *Directory) GroupMembers(ctx context.Context, groupID string) (members map[string]bool, found bool, err error) {
+func (d *View) GroupMembers(ctx context.Context, groupID string) (members map[string]bool, found bool, err error) {
 	l, err := d.listing(ctx, TypeGroup, groupID)
 	if err != nil {
 		return nil, false, err
@@ -295,7 +299,7 @@ func (d *Directory) GroupMembers(ctx context.Context, groupID string) (members m
 }
 
 // IsMember answers from the group's one listing.
-func (d *Directory) IsMember(ctx context.Context, groupID, accountID string) (member, groupFound bool, err error) {
+func (d *View) IsMember(ctx context.Context, groupID, accountID string) (member, groupFound bool, err error) {
 	l, err := d.listing(ctx, TypeGroup, groupID)
 	if err != nil {
 		return false, false, err
@@ -307,7 +311,7 @@ func (d *Directory) IsMember(ctx context.Context, groupID, accountID string) (me
 
 // HasRole answers from the principal's one listing. found is false when the
 // principal does not exist.
-func (d *Directory) HasRole(ctx context.Context, p Principal, r Role) (has, found bool, err error) {
+func (d *View) HasRole(ctx context.Context, p Principal, r Role) (has, found bool, err error) {
 	l, err := d.listing(ctx, p.Type, p.ID)
 	if err != nil {
 		return false, false, err
@@ -319,7 +323,7 @@ func (d *Directory) HasRole(ctx context.Context, p Principal, r Role) (has, foun
 
 // AddMember grants group membership. already is true when the account was a
 // member before (the connector's GrantAlreadyExists).
-func (d *Directory) AddMember(ctx context.Context, groupID, accountID string) (already bool, err error) {
+func (d *View) AddMember(ctx context.Context, groupID, accountID string) (already bool, err error) {
 	already, err = d.grant(ctx, Principal{TypeUser, accountID}, TypeGroup, groupID, connector.GroupMemberEntitlementID(groupID))
 	if err == nil {
 		d.update(TypeGroup, groupID, func(l *grantListing) { l.members[accountID] = true })
@@ -329,7 +333,7 @@ func (d *Directory) AddMember(ctx context.Context, groupID, accountID string) (a
 
 // RemoveMember revokes group membership. already is true when the account
 // was not a member (GrantAlreadyRevoked).
-func (d *Directory) RemoveMember(ctx context.Context, groupID, accountID string) (already bool, err error) {
+func (d *View) RemoveMember(ctx context.Context, groupID, accountID string) (already bool, err error) {
 	already, err = d.revoke(ctx, Principal{TypeUser, accountID}, TypeGroup, groupID, connector.GroupMemberEntitlementID(groupID))
 	if err == nil {
 		d.update(TypeGroup, groupID, func(l *grantListing) { delete(l.members, accountID) })
@@ -338,7 +342,7 @@ func (d *Directory) RemoveMember(ctx context.Context, groupID, accountID string)
 }
 
 // AssignRole grants a workspace role to a user or a group.
-func (d *Directory) AssignRole(ctx context.Context, p Principal, r Role) (already bool, err error) {
+func (d *View) AssignRole(ctx context.Context, p Principal, r Role) (already bool, err error) {
 	already, err = d.grant(ctx, p, TypeWorkspace, r.WorkspaceID, connector.WorkspaceRoleEntitlementID(r.WorkspaceID, r.Role))
 	if err == nil {
 		d.update(p.Type, p.ID, func(l *grantListing) { l.roles[r] = true })
@@ -347,7 +351,7 @@ func (d *Directory) AssignRole(ctx context.Context, p Principal, r Role) (alread
 }
 
 // RevokeRole takes a workspace role away from a user or a group.
-func (d *Directory) RevokeRole(ctx context.Context, p Principal, r Role) (already bool, err error) {
+func (d *View) RevokeRole(ctx context.Context, p Principal, r Role) (already bool, err error) {
 	already, err = d.revoke(ctx, p, TypeWorkspace, r.WorkspaceID, connector.WorkspaceRoleEntitlementID(r.WorkspaceID, r.Role))
 	if err == nil {
 		d.update(p.Type, p.ID, func(l *grantListing) { delete(l.roles, r) })
@@ -357,7 +361,7 @@ func (d *Directory) RevokeRole(ctx context.Context, p Principal, r Role) (alread
 
 // update changes a cached listing, if there is one: an absent listing is
 // fetched fresh (and so already reflects the write) when first needed.
-func (d *Directory) update(resourceType, id string, change func(*grantListing)) {
+func (d *View) update(resourceType, id string, change func(*grantListing)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if l, ok := d.grants[key(resourceType, id)]; ok && l.found {
@@ -369,7 +373,7 @@ func entitlementRef(resourceType, resourceID, entitlementID string) *v2.Entitlem
 	return v2.Entitlement_builder{Id: entitlementID, Resource: resourceRef(resourceType, resourceID)}.Build()
 }
 
-func (d *Directory) grant(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
+func (d *View) grant(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
 	d.writing.Store(true)
 	resp, err := d.server.Grant(ctx, v2.GrantManagerServiceGrantRequest_builder{
 		Principal:   resourceRef(p.Type, p.ID),
@@ -382,7 +386,7 @@ func (d *Directory) grant(ctx context.Context, p Principal, resourceType, resour
 	return annos.Contains(&v2.GrantAlreadyExists{}), nil
 }
 
-func (d *Directory) revoke(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
+func (d *View) revoke(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
 	d.writing.Store(true)
 	principal := resourceRef(p.Type, p.ID)
 	resp, err := d.server.Revoke(ctx, v2.GrantManagerServiceRevokeRequest_builder{
