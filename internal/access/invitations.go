@@ -147,9 +147,9 @@ func (d *View) rememberInvited(a Account, inv Invitation, adopted bool) {
 	if d.accounts != nil && !adopted {
 		d.accounts = append(d.accounts, a)
 	}
-	delete(d.grants, key(TypeUser, a.ID))
+	delete(d.grants, listingKey(TypeUser, a.ID))
 	for _, g := range inv.Groups {
-		delete(d.grants, key(TypeGroup, g))
+		delete(d.grants, listingKey(TypeGroup, g))
 	}
 }
 
@@ -207,7 +207,7 @@ func (d *View) RemoveFromDirectory(ctx context.Context, accountID string) (alrea
 		}
 		d.accounts = kept
 	}
-	d.grants[key(TypeUser, accountID)] = &grantListing{found: false}
+	d.grants[listingKey(TypeUser, accountID)] = &grantListing{found: false}
 	for _, l := range d.grants {
 		delete(l.members, accountID)
 	}

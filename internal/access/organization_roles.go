@@ -138,7 +138,7 @@ func (d *View) orgAdminSet(ctx context.Context) (map[string]bool, error) {
 	if admins != nil {
 		return admins, nil
 	}
-	return share(ctx, d, "organization-admins", func(ctx context.Context) (map[string]bool, error) {
+	return shareFetch(ctx, d, "organization-admins", func(ctx context.Context) (map[string]bool, error) {
 		users, err := d.listResources(ctx, TypeUser)
 		if err != nil {
 			return nil, err

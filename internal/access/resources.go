@@ -98,7 +98,7 @@ func cachedList[T any](ctx context.Context, d *View, resourceType string, slot *
 		return out, nil
 	}
 	d.mu.Unlock()
-	return share(ctx, d, "list/"+resourceType, func(ctx context.Context) ([]T, error) {
+	return shareFetch(ctx, d, "list/"+resourceType, func(ctx context.Context) ([]T, error) {
 		resources, err := d.listResources(ctx, resourceType)
 		if err != nil {
 			return nil, err
@@ -413,7 +413,7 @@ func lookup[T any](ctx context.Context, d *View, resourceType, id string, slot *
 		item  T
 		found bool
 	}
-	r, err := share(ctx, d, "get/"+resourceType+"/"+id, func(ctx context.Context) (result, error) {
+	r, err := shareFetch(ctx, d, "get/"+resourceType+"/"+id, func(ctx context.Context) (result, error) {
 		d.mu.Lock()
 		d.lookups[resourceType]++
 		d.mu.Unlock()
@@ -471,7 +471,7 @@ func (d *View) rememberCreated(g Group) {
 		d.groups = append(d.groups, g)
 	}
 	d.foundGroups[g.ID] = g
-	d.grants[key(TypeGroup, g.ID)] = &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
+	d.grants[listingKey(TypeGroup, g.ID)] = &grantListing{found: true, members: map[string]bool{}, roles: map[Role]bool{}}
 }
 
 // DeleteGroup deletes a group; deleting one that is already gone succeeds.
@@ -496,7 +496,7 @@ func (d *View) DeleteGroup(ctx context.Context, id string) error {
 	delete(d.foundGroups, id)
 	delete(d.createdGroups, id)
 	d.deletedGroups[id] = true
-	d.grants[key(TypeGroup, id)] = &grantListing{found: false}
+	d.grants[listingKey(TypeGroup, id)] = &grantListing{found: false}
 	d.mu.Unlock()
 	return nil
 }

@@ -86,7 +86,7 @@ type View struct {
 
 	// writing is set by the first write this View sends (see Applying).
 	writing atomic.Bool
-	// sharing counts the callers inside share, and walkWaiters the callers
+	// sharing counts the callers inside shareFetch, and walkWaiters the callers
 	// of resourcePages waiting for another's walk, for tests that must know
 	// a caller is waiting before they act.
 	sharing     atomic.Int32
@@ -162,7 +162,7 @@ func (d *View) RememberGroupDirectory(groupID, directoryID string) {
 	}
 }
 
-func key(resourceType, id string) string { return resourceType + "\x00" + id }
+func listingKey(resourceType, id string) string { return resourceType + "\x00" + id }
 
 func resourceRef(resourceType, id string) *v2.Resource {
 	return v2.Resource_builder{Id: v2.ResourceId_builder{ResourceType: resourceType, Resource: id}.Build()}.Build()
@@ -170,14 +170,14 @@ func resourceRef(resourceType, id string) *v2.Resource {
 
 // listing returns the cached grant listing of a resource, fetching it once.
 func (d *View) listing(ctx context.Context, resourceType, id string) (*grantListing, error) {
-	k := key(resourceType, id)
+	k := listingKey(resourceType, id)
 	d.mu.Lock()
 	if l, ok := d.grants[k]; ok {
 		d.mu.Unlock()
 		return l, nil
 	}
 	d.mu.Unlock()
-	return share(ctx, d, "grants/"+k, func(ctx context.Context) (*grantListing, error) {
+	return shareFetch(ctx, d, "grants/"+k, func(ctx context.Context) (*grantListing, error) {
 		d.mu.Lock()
 		if l, ok := d.grants[k]; ok {
 			d.mu.Unlock()
@@ -195,12 +195,12 @@ func (d *View) listing(ctx context.Context, resourceType, id string) (*grantList
 	})
 }
 
-// share runs fetch once for all concurrent callers of the same key. The
+// shareFetch runs fetch once for all concurrent callers of the same key. The
 // fetch runs with the context of the caller that started it; when that
 // caller gives up (its plan was interrupted, its context ended) the others,
 // still waiting, must not inherit its cancellation: each of them whose own
 // context is alive fetches again, sharing that fetch in turn.
-func share[T any](ctx context.Context, d *View, key string, fetch func(context.Context) (T, error)) (T, error) {
+func shareFetch[T any](ctx context.Context, d *View, key string, fetch func(context.Context) (T, error)) (T, error) {
 	type outcome struct {
 		value        T
 		err          error
@@ -364,7 +364,7 @@ func (d *View) RevokeRole(ctx context.Context, p Principal, r Role) (already boo
 func (d *View) update(resourceType, id string, change func(*grantListing)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if l, ok := d.grants[key(resourceType, id)]; ok && l.found {
+	if l, ok := d.grants[listingKey(resourceType, id)]; ok && l.found {
 		change(l)
 	}
 }

@@ -114,7 +114,7 @@ func New(cfg Config) (*Client, error) {
 		}
 	}
 	wrapped := *hc
-	wrapped.Transport = &gate{next: transportOf(hc), client: c}
+	wrapped.Transport = &limitedTransport{next: transportOf(hc), client: c}
 	c.http = &wrapped
 	return c, nil
 }
@@ -209,10 +209,10 @@ func drain(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// gate is the transport every attempt goes through: it applies the
+// limitedTransport is the transport every attempt goes through: it applies the
 // client-side rate and concurrency limits, the credentials and the
 // User-Agent, so that retries are limited exactly like first attempts.
-type gate struct {
+type limitedTransport struct {
 	next   http.RoundTripper
 	client *Client
 }
@@ -224,7 +224,7 @@ func transportOf(hc *http.Client) http.RoundTripper {
 	return http.DefaultTransport
 }
 
-func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
+func (g *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c := g.client
 	ctx := req.Context()
 	if c.limiter != nil {

@@ -91,7 +91,7 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", c1zPath, err)
 	}
-	rep, err := build(ctx, store)
+	rep, err := reportOfStore(ctx, store)
 	closeErr := store.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", c1zPath, err)
@@ -121,7 +121,7 @@ type held struct {
 	accountID, entitlementID, pathGroupID string
 }
 
-func build(ctx context.Context, r connectorstore.Reader) (*Report, error) {
+func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error) {
 	accounts := map[string]Account{}
 	groups := map[string]*Group{}
 	names := map[string]string{} // resource key -> display name

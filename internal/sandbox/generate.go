@@ -51,7 +51,7 @@ func Generate(opts Options) State {
 	g.generatePlatformRoles()
 	g.generateUserWorkspaceRoles()
 	generateMFA(g.st.Users)
-	if err := normalize(&g.st); err != nil {
+	if err := checkAndCanonicalize(&g.st); err != nil {
 		// The generator only produces consistent data; failing here is a bug.
 		panic(fmt.Sprintf("sandbox: generated state is invalid: %v", err))
 	}

@@ -288,11 +288,11 @@ func compareGroupRoleAssignments(a, b GroupRoleAssignment) int {
 	)
 }
 
-// normalize checks a state's referential integrity and brings it into the
-// canonical form the server relies on: users and groups sorted by id, member
+// checkAndCanonicalize checks a state's referential integrity and brings it
+// into the canonical form the server relies on: users and groups sorted by id, member
 // lists sorted and unique, assignments sorted and unique, platform roles
 // derived. It is applied to every state the server adopts.
-func normalize(st *State) error {
+func checkAndCanonicalize(st *State) error {
 	if st.Organization.ID == "" {
 		return fmt.Errorf("organization.id is empty")
 	}

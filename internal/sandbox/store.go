@@ -25,7 +25,7 @@ type store struct {
 
 // newStore normalizes st (which the store then owns) and indexes it.
 func newStore(st State) (*store, error) {
-	if err := normalize(&st); err != nil {
+	if err := checkAndCanonicalize(&st); err != nil {
 		return nil, err
 	}
 	s := &store{st: st, orgRoleChanges: map[string]orgRoleChange{}}
