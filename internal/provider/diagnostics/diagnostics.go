@@ -118,8 +118,8 @@ func suspensionRefused(w Write, err error) diag.Diagnostic {
 func inactiveAccount(w Write, err error) diag.Diagnostic {
 	return newError(w.Holder, "Account is not active", explained(w,
 		"Atlassian changes the access of active accounts only, and this account is suspended or deactivated. "+
-			"Restore the account's access in admin.atlassian.com (Directory > Users > the account > Restore access), "+
-			"then apply again.", err))
+			"Restore the account's access (if suspended) or activate the account (if deactivated) in "+
+			"admin.atlassian.com (Directory > Users > the account), then apply again.", err))
 }
 
 func licenceLimit(w Write, err error) diag.Diagnostic {
