@@ -150,7 +150,7 @@ resource "atlassian_group_membership" "m" {
 		cli.expectNoCrash(res)
 		// Terraform shows no configuration location for a destroy: the
 		// resource is named by its progress line and the detail.
-		want := plainError("Atlassian refused the membership change",
+		want := plainError("Atlassian refused to change the group membership",
 			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {

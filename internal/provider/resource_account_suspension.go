@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/diagnostics"
 )
 
 var (
@@ -198,21 +199,11 @@ func (r *accountSuspensionResource) Create(ctx context.Context, req resource.Cre
 }
 
 func addSuspensionWriteError(diags *diag.Diagnostics, what string, err error) {
-	attr := path.Root("account_id")
-	switch {
-	case errors.Is(err, access.ErrSuspensionRefused):
-		diags.AddAttributeError(attr, "Atlassian refused to suspend the account",
-			fmt.Sprintf("Could not %s: Atlassian refused, as it does for an organization admin. Revoke the "+
-				"atlassian/org-admin role first, in an earlier apply.\n\n%s", what, err))
-	case errors.Is(err, access.ErrNotFound):
-		diags.AddAttributeError(attr, "Account not found",
-			fmt.Sprintf("Could not %s: the account does not exist (any more) in the organization.\n\n%s", what, err))
-	case errors.Is(err, access.ErrInactiveUser):
-		diags.AddAttributeError(attr, "Account cannot be suspended",
-			fmt.Sprintf("Could not %s: only active accounts can be suspended or restored.\n\n%s", what, err))
-	default:
-		diags.AddError("Could not change the account's access", fmt.Sprintf("Could not %s: %s", what, err))
-	}
+	diags.Append(diagnostics.WriteFailed(diagnostics.Write{
+		What: what, Verb: "change", Subject: "account's access",
+		Names:  []diagnostics.Name{diagnostics.Account},
+		Holder: path.Root("account_id"),
+	}, err))
 }
 
 // Read keeps the suspension while the account is suspended. An account

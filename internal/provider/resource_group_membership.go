@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/diagnostics"
 )
 
 var (
@@ -229,26 +230,15 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 // addMembershipWriteError explains a failed add or remove, on the attribute
 // a user can act on.
 func addMembershipWriteError(diags *diag.Diagnostics, what string, err error) {
-	switch {
-	case errors.Is(err, access.ErrForbidden):
-		diags.AddAttributeError(path.Root("group_id"), "Atlassian refused the membership change",
-			fmt.Sprintf("Could not %s: Atlassian refused it (403). Groups synced from an identity provider are managed by "+
-				"that identity provider and accept no membership changes here: make the change in the identity provider, "+
-				"and to stop managing this membership with Terraform, remove the resource from the state (a removed "+
-				"block, or `terraform state rm`). Otherwise the API key must belong to an organization admin.\n\n%s", what, err))
-	case errors.Is(err, access.ErrLicenceLimit):
-		diags.AddAttributeError(path.Root("account_id"), "Licence limit reached",
-			fmt.Sprintf("Could not %s: the group gives product access, and the product has no free licence seat "+
-				"(ADMIN-UAM-409-3). Free seats or raise the licence limit, then apply again.\n\n%s", what, err))
-	case errors.Is(err, access.ErrNotFound):
-		diags.AddError("Group or account not found",
-			fmt.Sprintf("Could not %s: the group or the account does not exist (any more) in the organization. Check "+
-				"group_id and account_id (the atlassian_group and atlassian_account data sources find them by name and "+
-				"email); if the group or the account was deleted outside Terraform, remove this resource from the "+
-				"configuration.\n\n%s", what, err))
-	default:
-		diags.AddError("Could not change the group membership", fmt.Sprintf("Could not %s: %s", what, err))
-	}
+	diags.Append(diagnostics.WriteFailed(diagnostics.Write{
+		What: what, Verb: "change", Subject: "group membership",
+		Names:  []diagnostics.Name{diagnostics.Group, diagnostics.Account},
+		Holder: path.Root("account_id"),
+		Refusal: diagnostics.Refusal{Attribute: path.Root("group_id"),
+			Explanation: "Groups synced from an identity provider are managed by that identity provider and accept no " +
+				"membership changes here: make the change in the identity provider, and to stop managing this " +
+				"membership with Terraform, remove the resource from the state (a removed block, or `terraform state rm`)."},
+	}, err))
 }
 
 // Read answers from the group's one member listing, shared by every

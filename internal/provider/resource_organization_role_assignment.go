@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/diagnostics"
 )
 
 var (
@@ -307,7 +308,7 @@ func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Cont
 		diags.AddAttributeError(path.Root("account_id"), "Unknown account",
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
 	case a.Status != access.StatusActive:
-		diags.AddAttributeError(path.Root("account_id"), "Account not active",
+		diags.AddAttributeError(path.Root("account_id"), "Account is not active",
 			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", accountID, a.Status))
 	}
 }
@@ -435,22 +436,12 @@ func (r *organizationRoleAssignmentResource) confirm(ctx context.Context, accoun
 
 // addOrgRoleWriteError explains a failed assignment or revocation.
 func addOrgRoleWriteError(diags *diag.Diagnostics, what string, err error) {
-	switch {
-	case errors.Is(err, access.ErrNotFound):
-		diags.AddAttributeError(path.Root("account_id"), "Account not found",
-			fmt.Sprintf("Could not %s: the account does not exist (any more) in the organization.\n\n%s", what, err))
-	case errors.Is(err, access.ErrInactiveUser):
-		diags.AddAttributeError(path.Root("account_id"), "Account not active",
-			fmt.Sprintf("Could not %s: Atlassian gives organization roles to active accounts only. Restore the account first.\n\n%s", what, err))
-	case errors.Is(err, access.ErrInvalidRole):
-		diags.AddAttributeError(path.Root("role"), "Role refused",
-			fmt.Sprintf("Could not %s: Atlassian does not accept this organization role.\n\n%s", what, err))
-	case errors.Is(err, access.ErrForbidden):
-		diags.AddError("Atlassian refused the organization role change",
-			fmt.Sprintf("Could not %s: the API key may not change organization roles (it must belong to an organization admin).\n\n%s", what, err))
-	default:
-		diags.AddError("Could not change the organization role", fmt.Sprintf("Could not %s: %s", what, err))
-	}
+	diags.Append(diagnostics.WriteFailed(diagnostics.Write{
+		What: what, Verb: "change", Subject: "organization role",
+		Names:   []diagnostics.Name{diagnostics.Account},
+		Holder:  path.Root("account_id"),
+		RolesOf: "organization",
+	}, err))
 }
 
 // Read answers from the organization admins listing, one per provider

@@ -358,7 +358,7 @@ resource "atlassian_organization_role_assignment" "bad" {
 			},
 			{
 				Config:      roleConfig(suspended, "atlassian/org-admin"),
-				ExpectError: attrError("Account not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
+				ExpectError: attrError("Account is not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),

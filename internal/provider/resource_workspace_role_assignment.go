@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/diagnostics"
 )
 
 var (
@@ -567,42 +568,23 @@ func (r *workspaceRoleAssignmentResource) ImportState(ctx context.Context, req r
 
 // addRoleWriteError explains a failed assign or revoke: the Atlassian
 // conditions a user can act on get their own summary and advice, on the
-// attribute they concern; the connector's message (which names the call
-// and the Atlassian error code) follows.
+// attribute they concern.
 func addRoleWriteError(diags *diag.Diagnostics, verb string, id roleAssignmentID, err error) {
 	what := fmt.Sprintf("%s the role %s on workspace %s to %s %s", verb, id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
 	if verb == "revoke" {
 		what = fmt.Sprintf("revoke the role %s on workspace %s from %s %s", id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
 	}
-	switch {
-	case errors.Is(err, access.ErrInactiveUser):
-		diags.AddAttributeError(path.Root("account_id"), "Account is not active",
-			fmt.Sprintf("Could not %s: Atlassian gives roles to active accounts only, and this account is suspended or "+
-				"deactivated (ADMIN-UAM-400-2). Restore the account's access in admin.atlassian.com (Directory > Users > "+
-				"the account > Restore access), then apply again.\n\n%s", what, err))
-	case errors.Is(err, access.ErrLicenceLimit):
-		diags.AddAttributeError(id.principalPath(), "Licence limit reached",
-			fmt.Sprintf("Could not %s: the product has no free licence seat for the new role holders (ADMIN-UAM-409-3). "+
-				"Free seats (take the product role away from people who no longer need it) or raise the licence limit "+
-				"in admin.atlassian.com > Billing, then apply again.\n\n%s", what, err))
-	case errors.Is(err, access.ErrForbidden):
-		diags.AddError("Workspace role endpoints are not enabled",
-			fmt.Sprintf("Could not %s: Atlassian refused the workspace role endpoints (403). Atlassian support must "+
-				"enable the workspace role endpoints for this organization before roles can be managed through the "+
-				"admin API; contact Atlassian support and ask for them. The API key must also belong to an "+
-				"organization admin.\n\n%s", what, err))
-	case errors.Is(err, access.ErrInvalidRole):
-		diags.AddAttributeError(path.Root("role"), "Invalid role for this workspace",
-			fmt.Sprintf("Could not %s: the workspace does not offer this role (ADMIN-UAM-400-3). Use a role its product "+
-				"supports, such as atlassian/user or atlassian/admin.\n\n%s", what, err))
-	case errors.Is(err, access.ErrNotFound):
-		diags.AddError("Workspace or role holder not found",
-			fmt.Sprintf("Could not %s: the workspace or the %s does not exist (any more) in the organization. Check "+
-				"workspace_id and the %s's id (the atlassian_workspace, atlassian_account and atlassian_group data "+
-				"sources find them by name); if one was deleted outside Terraform, remove this resource from the "+
-				"configuration.\n\n%s",
-				what, principalNoun(id.PrincipalType), principalNoun(id.PrincipalType), err))
-	default:
-		diags.AddError("Could not "+verb+" the workspace role", fmt.Sprintf("Could not %s: %s", what, err))
+	holder := diagnostics.Account
+	if id.PrincipalType == access.TypeGroup {
+		holder = diagnostics.Group
 	}
+	diags.Append(diagnostics.WriteFailed(diagnostics.Write{
+		What: what, Verb: verb, Subject: "workspace role",
+		Names:  []diagnostics.Name{diagnostics.Workspace, holder},
+		Holder: id.principalPath(),
+		Refusal: diagnostics.Refusal{Summary: "Workspace role endpoints are not enabled",
+			Explanation: "Atlassian support must enable the workspace role endpoints for this organization before roles " +
+				"can be managed through the admin API; contact Atlassian support and ask for them."},
+		RolesOf: "workspace",
+	}, err))
 }

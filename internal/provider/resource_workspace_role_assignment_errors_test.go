@@ -72,10 +72,10 @@ func TestWorkspaceRoleWriteErrors(t *testing.T) {
 			summary: "Invalid role for this workspace", path: path.Root("role"),
 			detail: []string{"ADMIN-UAM-400-3", "atlassian/site-admin"}},
 		{name: "unknown workspace", id: roleAssignmentID{WorkspaceID: "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000", Role: "atlassian/user", PrincipalType: access.TypeUser, PrincipalID: user.AccountID},
-			summary: "Workspace or role holder not found",
+			summary: "Workspace or account not found",
 			detail:  []string{"ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"}},
 		{name: "unknown account", id: userAssignment("5b10ac8d82e05b22cc7d4ef5", "atlassian/user"),
-			summary: "Workspace or role holder not found",
+			summary: "Workspace or account not found",
 			detail:  []string{"5b10ac8d82e05b22cc7d4ef5"}},
 	}
 	for _, c := range cases {

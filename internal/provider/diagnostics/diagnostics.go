@@ -1,0 +1,172 @@
+// Package diagnostics is where the access layer's errors become what a
+// Terraform user reads. Each error kind has its words here, once: a summary,
+// an explanation with the advice a user can act on, and the attribute it
+// concerns. A resource describes its operation (what it tried, the objects
+// it names, what a refusal means for it) and gets the diagnostic back, so
+// the same failure reads the same in every resource.
+//
+// The connector's own message (which names the call and Atlassian's error
+// code) always follows the explanation: it is what a support request needs.
+package diagnostics
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+)
+
+// Write describes a change a resource asked Atlassian for.
+type Write struct {
+	// What completes "Could not ...": "add account 5b10... to group 8f2e...".
+	What string
+	// Verb and Subject name the change in a summary: "change" and "group
+	// membership" give "Could not change the group membership".
+	Verb, Subject string
+	// Names are the objects the write names, in the order a user checks
+	// them; any of them may have been deleted outside Terraform.
+	Names []Name
+	// Holder is the attribute of the account or group that would gain
+	// access: a licence limit or an inactive account points there.
+	Holder path.Path
+	// Refusal says what a 403 means for this write, beyond the API key's
+	// rights. Its zero value says nothing more.
+	Refusal Refusal
+	// RolesOf names what offers the roles a write gives ("workspace"), for
+	// a role it does not offer. The connector's message says which to use.
+	RolesOf string
+}
+
+// Name is an object a write names, and how a user finds it.
+type Name struct {
+	Noun       string // "group"
+	Attribute  string // "group_id"
+	DataSource string // "atlassian_group", the data source that finds its id
+}
+
+// The objects the resources name, by the same attributes everywhere.
+var (
+	Account   = Name{Noun: "account", Attribute: "account_id", DataSource: "atlassian_account"}
+	Group     = Name{Noun: "group", Attribute: "group_id", DataSource: "atlassian_group"}
+	Workspace = Name{Noun: "workspace", Attribute: "workspace_id", DataSource: "atlassian_workspace"}
+)
+
+// Refusal is what a 403 means for a write.
+type Refusal struct {
+	// Summary replaces "Atlassian refused to <verb> the <subject>" when the
+	// cause is known to be one thing.
+	Summary string
+	// Attribute is where the cause lies, if in one attribute.
+	Attribute path.Path
+	// Explanation comes before the common advice about the API key.
+	Explanation string
+}
+
+// kinds is the one list of the access errors a write can explain, in the
+// order they are tested. A new kind (the connector's credential check, say)
+// is one line here and one function below.
+var kinds = []struct {
+	err     error
+	explain func(Write, error) diag.Diagnostic
+}{
+	{access.ErrSuspensionRefused, suspensionRefused},
+	{access.ErrInactiveUser, inactiveAccount},
+	{access.ErrLicenceLimit, licenceLimit},
+	{access.ErrForbidden, refused},
+	{access.ErrInvalidRole, invalidRole},
+	{access.ErrNotFound, notFound},
+}
+
+// WriteFailed is the diagnostic of a write that failed with err.
+func WriteFailed(w Write, err error) diag.Diagnostic {
+	for _, k := range kinds {
+		if errors.Is(err, k.err) {
+			return k.explain(w, err)
+		}
+	}
+	return diag.NewErrorDiagnostic(fmt.Sprintf("Could not %s the %s", w.Verb, w.Subject),
+		fmt.Sprintf("Could not %s: %s", w.What, err))
+}
+
+// newError is an error diagnostic on attr, or on no attribute when attr is
+// empty (the zero Path, which Path.Equal tells apart from path.Empty()).
+// Terraform shows an error on no attribute with the resource block; on an
+// empty attribute path, with no location at all.
+func newError(attr path.Path, summary, detail string) diag.Diagnostic {
+	if len(attr.Steps()) == 0 {
+		return diag.NewErrorDiagnostic(summary, detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(attr, summary, detail)
+}
+
+// explained is the detail of every explained failure: what was tried, why
+// it failed, and the connector's message.
+func explained(w Write, why string, err error) string {
+	return fmt.Sprintf("Could not %s: %s\n\n%s", w.What, why, err)
+}
+
+func suspensionRefused(w Write, err error) diag.Diagnostic {
+	return newError(w.Holder, "Atlassian refused to suspend the account", explained(w,
+		"Atlassian refused, as it does for an organization admin. Revoke the atlassian/org-admin role first "+
+			"(atlassian_organization_role_assignment), in an earlier apply.", err))
+}
+
+func inactiveAccount(w Write, err error) diag.Diagnostic {
+	return newError(w.Holder, "Account is not active", explained(w,
+		"Atlassian changes the access of active accounts only, and this account is suspended or deactivated. "+
+			"Restore the account's access (if suspended) or activate the account (if deactivated) in "+
+			"admin.atlassian.com (Directory > Users > the account), then apply again.", err))
+}
+
+func licenceLimit(w Write, err error) diag.Diagnostic {
+	return newError(w.Holder, "Licence limit reached", explained(w,
+		"it gives product access, and the product has no free licence seat (ADMIN-UAM-409-3). Free seats "+
+			"(take the product away from people who no longer need it) or raise the licence limit in "+
+			"admin.atlassian.com > Billing, then apply again.", err))
+}
+
+func refused(w Write, err error) diag.Diagnostic {
+	summary := w.Refusal.Summary
+	if summary == "" {
+		summary = fmt.Sprintf("Atlassian refused to %s the %s", w.Verb, w.Subject)
+	}
+	why := "Atlassian refused it (403). The API key must belong to an organization admin."
+	if w.Refusal.Explanation != "" {
+		why = "Atlassian refused it (403). " + w.Refusal.Explanation + " The API key must also belong to an organization admin."
+	}
+	return newError(w.Refusal.Attribute, summary, explained(w, why, err))
+}
+
+func invalidRole(w Write, err error) diag.Diagnostic {
+	return newError(path.Root("role"), "Invalid role for this "+w.RolesOf,
+		explained(w, fmt.Sprintf("the %s does not offer this role.", w.RolesOf), err))
+}
+
+// notFound names every object that may be missing: Atlassian's 404 does not
+// always say which. With one object, it points at that object's attribute.
+func notFound(w Write, err error) diag.Diagnostic {
+	nouns := make([]string, len(w.Names))
+	attributes := make([]string, len(w.Names))
+	dataSources := make([]string, len(w.Names))
+	for i, n := range w.Names {
+		nouns[i], attributes[i], dataSources[i] = n.Noun, n.Attribute, n.DataSource
+	}
+	summary := strings.Join(nouns, " or ") + " not found"
+	summary = strings.ToUpper(summary[:1]) + summary[1:]
+	objects := "the " + strings.Join(nouns, " or the ")
+	finds := "data source finds its id"
+	var attr path.Path
+	if len(w.Names) == 1 {
+		attr = path.Root(w.Names[0].Attribute)
+	} else {
+		finds = "data sources find their ids"
+	}
+	return newError(attr, summary, explained(w, fmt.Sprintf(
+		"%s does not exist (any more) in the organization. Check %s (the %s %s); if %s was deleted outside "+
+			"Terraform, remove this resource from the configuration.",
+		objects, strings.Join(attributes, " and "), strings.Join(dataSources, " and "), finds, objects), err))
+}

@@ -1,0 +1,133 @@
+package diagnostics
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+)
+
+// membershipAdd is a write naming two objects, with a refusal explained.
+var membershipAdd = Write{
+	What: "add account a1 to group g1", Verb: "change", Subject: "group membership",
+	Names:   []Name{Group, Account},
+	Holder:  path.Root("account_id"),
+	Refusal: Refusal{Attribute: path.Root("group_id"), Explanation: "Groups synced from an identity provider accept no changes here."},
+}
+
+// suspension is a write naming one object, with no refusal explained.
+var suspension = Write{
+	What: "suspend account a1", Verb: "change", Subject: "account's access",
+	Names:  []Name{Account},
+	Holder: path.Root("account_id"),
+}
+
+var roleAssign = Write{
+	What: "assign the role r on workspace w to group g1", Verb: "assign", Subject: "workspace role",
+	Names:   []Name{Workspace, Group},
+	Holder:  path.Root("group_id"),
+	Refusal: Refusal{Summary: "Workspace role endpoints are not enabled", Explanation: "Atlassian support must enable them."},
+	RolesOf: "workspace",
+}
+
+// connectorMessage stands for the access layer's error text, which every
+// detail must end with.
+const connectorMessage = "atlassian: POST /v1/orgs/{orgId}/...: 4xx ADMIN-UAM-xxx"
+
+func TestWriteFailed(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		write   Write
+		kind    error
+		summary string
+		attr    path.Path // empty: no attribute
+		phrases []string
+	}{
+		{name: "two objects, one missing", write: membershipAdd, kind: access.ErrNotFound,
+			summary: "Group or account not found",
+			phrases: []string{"Could not add account a1 to group g1: the group or the account does not exist (any more)",
+				"Check group_id and account_id (the atlassian_group and atlassian_account data sources find their ids)",
+				"remove this resource from the configuration"}},
+		{name: "one object missing", write: suspension, kind: access.ErrNotFound,
+			summary: "Account not found", attr: path.Root("account_id"),
+			phrases: []string{"the account does not exist (any more)", "Check account_id (the atlassian_account data source finds its id)"}},
+		{name: "workspace or group missing", write: roleAssign, kind: access.ErrNotFound,
+			summary: "Workspace or group not found",
+			phrases: []string{"Check workspace_id and group_id"}},
+		{name: "refusal explained", write: membershipAdd, kind: access.ErrForbidden,
+			summary: "Atlassian refused to change the group membership", attr: path.Root("group_id"),
+			phrases: []string{"Atlassian refused it (403). Groups synced from an identity provider accept no changes here. The API key must also belong to an organization admin."}},
+		{name: "refusal with its own summary", write: roleAssign, kind: access.ErrForbidden,
+			summary: "Workspace role endpoints are not enabled",
+			phrases: []string{"Atlassian support must enable them."}},
+		{name: "refusal unexplained", write: suspension, kind: access.ErrForbidden,
+			summary: "Atlassian refused to change the account's access",
+			phrases: []string{"Atlassian refused it (403). The API key must belong to an organization admin."}},
+		{name: "licence limit on the holder", write: roleAssign, kind: access.ErrLicenceLimit,
+			summary: "Licence limit reached", attr: path.Root("group_id"),
+			phrases: []string{"no free licence seat", "Free seats"}},
+		{name: "inactive account", write: suspension, kind: access.ErrInactiveUser,
+			summary: "Account is not active", attr: path.Root("account_id"),
+			phrases: []string{"active accounts only", "Restore the account's access"}},
+		{name: "invalid role", write: roleAssign, kind: access.ErrInvalidRole,
+			summary: "Invalid role for this workspace", attr: path.Root("role"),
+			phrases: []string{"the workspace does not offer this role"}},
+		{name: "suspension refused", write: suspension, kind: access.ErrSuspensionRefused,
+			summary: "Atlassian refused to suspend the account", attr: path.Root("account_id"),
+			phrases: []string{"as it does for an organization admin", "Revoke the atlassian/org-admin role first"}},
+		{name: "a kind without words of its own", write: roleAssign, kind: access.ErrUnavailable,
+			summary: "Could not assign the workspace role",
+			phrases: []string{"Could not assign the role r on workspace w to group g1: "}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			err := fmt.Errorf("%w: %s", c.kind, connectorMessage)
+			d := WriteFailed(c.write, err)
+			if d.Severity() != diag.SeverityError || d.Summary() != c.summary {
+				t.Errorf("got %s %q, want the error %q", d.Severity(), d.Summary(), c.summary)
+			}
+			// An error on no attribute must carry no path at all: on an
+			// empty path, Terraform shows it without the resource block.
+			withPath, onAttribute := d.(diag.DiagnosticWithPath)
+			switch {
+			case len(c.attr.Steps()) == 0 && onAttribute:
+				t.Errorf("on the attribute %q, want none", withPath.Path())
+			case len(c.attr.Steps()) > 0 && (!onAttribute || !withPath.Path().Equal(c.attr)):
+				t.Errorf("not on %q", c.attr)
+			}
+			for _, p := range c.phrases {
+				if !strings.Contains(d.Detail(), p) {
+					t.Errorf("detail lacks %q:\n%s", p, d.Detail())
+				}
+			}
+			if !strings.HasSuffix(d.Detail(), connectorMessage) {
+				t.Errorf("detail does not end with the access layer's message:\n%s", d.Detail())
+			}
+		})
+	}
+}
+
+// TestEveryKindHasItsOwnWords: each error the table names gets a summary
+// of its own, not the one of the failures it does not explain.
+func TestEveryKindHasItsOwnWords(t *testing.T) {
+	t.Parallel()
+	unexplained := WriteFailed(roleAssign, errors.New(connectorMessage)).Summary()
+	seen := map[string]error{}
+	for _, k := range kinds {
+		summary := WriteFailed(roleAssign, fmt.Errorf("%w: %s", k.err, connectorMessage)).Summary()
+		if summary == unexplained {
+			t.Errorf("%v reads as an unexplained failure (%q)", k.err, summary)
+		}
+		if other, ok := seen[summary]; ok {
+			t.Errorf("%v and %v share the summary %q", k.err, other, summary)
+		}
+		seen[summary] = k.err
+	}
+}
