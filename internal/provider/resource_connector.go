@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/diagnostics"
 )
 
 var (
@@ -615,31 +615,14 @@ func (r *connectorResource) validate(ctx context.Context, orgID, token, tokenAtt
 // addCredentialError names what is wrong: the connector's message already
 // says whether the key or the organization id was refused.
 func addCredentialError(diags *diag.Diagnostics, orgID, tokenAttr string, err error) {
-	tokenSource := "the provider's api_token"
-	if tokenAttr != "" {
-		tokenSource = tokenAttr
-	}
-	switch {
-	case errors.Is(err, access.ErrUnauthenticated):
-		detail := fmt.Sprintf("Atlassian rejected the API key (%s) of the connector for organization %s: %s\n\n"+
-			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).", tokenSource, orgID, err)
-		if tokenAttr != "" {
-			diags.AddAttributeError(path.Root(tokenAttr), "Invalid API key", detail)
-		} else {
-			diags.AddError("Invalid API key", detail)
-		}
-	case errors.Is(err, access.ErrOrganizationNotFound):
-		diags.AddAttributeError(path.Root("organization_id"), "Unknown organization id",
-			fmt.Sprintf("The API key (%s) has no organization %s: %s\n\nCopy the organization id from the address bar "+
-				"of admin.atlassian.com, after /o/, and use a key created in that organization.", tokenSource, orgID, err))
-	case errors.Is(err, access.ErrForbidden):
-		diags.AddAttributeError(path.Root("organization_id"), "API key may not read the organization",
-			fmt.Sprintf("The API key (%s) may not read organization %s: %s\n\nUse a key created by an organization admin "+
-				"in that organization.", tokenSource, orgID, err))
-	default:
-		diags.AddError("Could not validate the connector's credentials",
-			fmt.Sprintf("Validating the API key and organization id %s failed: %s", orgID, err))
-	}
+	diags.Append(diagnostics.WriteFailed(diagnostics.Write{
+		What: "validate the API key and organization id " + orgID, Verb: "validate", Subject: "connector's credentials",
+		Credentials: diagnostics.Credentials{OrganizationID: orgID, TokenAttribute: tokenAttr},
+		Refusal: diagnostics.Refusal{
+			Summary: "API key may not read the organization", Attribute: path.Root("organization_id"),
+			Explanation: "The key may not read organization " + orgID + ": use a key created in that organization.",
+		},
+	}, err))
 }
 
 // Read sends no request: a deployment is not observable through the

@@ -39,6 +39,34 @@ type Write struct {
 	// RolesOf names what offers the roles a write gives ("workspace"), for
 	// a role it does not offer. The connector's message says which to use.
 	RolesOf string
+	// Credentials name the organization and key the write used, for an
+	// error that says one of them is wrong. Their zero value is the
+	// provider's own.
+	Credentials Credentials
+}
+
+// Credentials are the organization id and API key of a write.
+type Credentials struct {
+	// OrganizationID is the organization the key was used with; "" when it
+	// is the provider's (the error then names no id).
+	OrganizationID string
+	// TokenAttribute is the resource's attribute the key came from; "" for
+	// the provider's api_token, which is no attribute of the resource.
+	TokenAttribute string
+}
+
+func (c Credentials) tokenSource() string {
+	if c.TokenAttribute == "" {
+		return "the provider's api_token"
+	}
+	return c.TokenAttribute
+}
+
+func (c Credentials) organization() string {
+	if c.OrganizationID == "" {
+		return "the organization"
+	}
+	return "organization " + c.OrganizationID
 }
 
 // Name is an object a write names, and how a user finds it.
@@ -73,6 +101,8 @@ var kinds = []struct {
 	err     error
 	explain func(Write, error) diag.Diagnostic
 }{
+	{access.ErrUnauthenticated, keyRejected},
+	{access.ErrOrganizationNotFound, unknownOrganization},
 	{access.ErrSuspensionRefused, suspensionRefused},
 	{access.ErrInactiveUser, inactiveAccount},
 	{access.ErrLicenceLimit, licenceLimit},
@@ -107,6 +137,24 @@ func newError(attr path.Path, summary, detail string) diag.Diagnostic {
 // it failed, and the connector's message.
 func explained(w Write, why string, err error) string {
 	return fmt.Sprintf("Could not %s: %s\n\n%s", w.What, why, err)
+}
+
+func keyRejected(w Write, err error) diag.Diagnostic {
+	var attr path.Path
+	if w.Credentials.TokenAttribute != "" {
+		attr = path.Root(w.Credentials.TokenAttribute)
+	}
+	return newError(attr, "Invalid API key", fmt.Sprintf(
+		"Atlassian rejected the API key (%s) for %s: %s\n\n"+
+			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).",
+		w.Credentials.tokenSource(), w.Credentials.organization(), err))
+}
+
+func unknownOrganization(w Write, err error) diag.Diagnostic {
+	return newError(path.Root("organization_id"), "Unknown organization id", fmt.Sprintf(
+		"The API key (%s) has no %s: %s\n\nCopy the organization id from the address bar of "+
+			"admin.atlassian.com, after /o/, and use a key created in that organization.",
+		w.Credentials.tokenSource(), w.Credentials.organization(), err))
 }
 
 func suspensionRefused(w Write, err error) diag.Diagnostic {
