@@ -3,8 +3,8 @@
 // organization, with group memberships and workspace roles as entitlements.
 //
 // It is the only way the Terraform provider reads and writes Atlassian: the
-// provider's access and deploy layers build a Connector, wrap it in the
-// SDK's server (Server) and call its gRPC-shaped methods in-process; the
+// provider's access layer builds a Connector, wraps it in the
+// SDK's server (Server) and calls its gRPC-shaped methods in-process; the
 // same connector ships alone as the baton-atlassian binary. Its callers see
 // what a caller in another process would see: gRPC statuses whose code and
 // reason (errors.go) say what went wrong, and the few calls the baton
