@@ -50,7 +50,7 @@ func (p *countingProvider) clientStats() access.RequestStats {
 // the provider's credentials among them), and those of the other
 // organizations and keys atlassian_connector named.
 func (pd *providerData) requestStats() access.RequestStats {
-	total := pd.directory.RequestStats()
+	total := pd.view.RequestStats()
 	pd.othersMu.Lock()
 	defer pd.othersMu.Unlock()
 	for _, d := range pd.otherOrganizations {

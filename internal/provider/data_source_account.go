@@ -24,7 +24,7 @@ var (
 func NewAccountDataSource() datasource.DataSource { return &accountDataSource{} }
 
 type accountDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type accountDataModel struct {
@@ -106,7 +106,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	switch {
 	case !model.AccountID.IsNull():
 		id := model.AccountID.ValueString()
-		a, found, err := d.directory.Account(ctx, id)
+		a, found, err := d.view.Account(ctx, id)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Could not read the account",
 				fmt.Sprintf("Reading account_id %q failed: %s", id, err))
@@ -121,7 +121,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 
 	case !model.Email.IsNull():
 		email := model.Email.ValueString()
-		all, err := d.directory.Accounts(ctx)
+		all, err := d.view.Accounts(ctx)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("email"), "Could not list the organization's accounts", err.Error())
 			return

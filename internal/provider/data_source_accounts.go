@@ -34,7 +34,7 @@ var (
 func NewAccountsDataSource() datasource.DataSource { return &accountsDataSource{} }
 
 type accountsDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type accountsModel struct {
@@ -232,7 +232,7 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	// A nil member set means "no group filter"; an empty one, an empty group.
 	var members map[string]bool
 	if filter.GroupID != "" {
-		m, found, err := d.directory.GroupMembers(ctx, filter.GroupID)
+		m, found, err := d.view.GroupMembers(ctx, filter.GroupID)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
 				fmt.Sprintf("Listing the members of group_id %q failed: %s", filter.GroupID, err))
@@ -246,7 +246,7 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		members = m
 	}
 
-	all, err := d.directory.Accounts(ctx)
+	all, err := d.view.Accounts(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the organization's accounts", err.Error())
 		return

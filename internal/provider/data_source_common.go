@@ -13,23 +13,23 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
 
-// directoryDataSource is embedded by every data source: it keeps the
+// accessDataSource is embedded by every data source: it keeps the
 // provider's shared access view, so all data sources of one run share one
 // listing per resource type.
-type directoryDataSource struct {
-	directory *access.View
+type accessDataSource struct {
+	view *access.View
 }
 
-func (d *directoryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *accessDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		d.directory = pd.directory
+		d.view = pd.view
 	}
 }
 
 // configured reports an error instead of panicking when Read runs without a
 // configured provider (Terraform never does this, but a bug must not crash).
-func (d *directoryDataSource) configured(diags *diag.Diagnostics) bool {
-	return requireConfigured(d.directory != nil, "data source was read", diags)
+func (d *accessDataSource) configured(diags *diag.Diagnostics) bool {
+	return requireConfigured(d.view != nil, "data source was read", diags)
 }
 
 // filtersID is the id of a listing data source: kind itself when no filter

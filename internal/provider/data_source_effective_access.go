@@ -26,13 +26,13 @@ var (
 func NewEffectiveAccessDataSource() datasource.DataSource { return &effectiveAccessDataSource{} }
 
 type effectiveAccessDataSource struct {
-	directoryDataSource
+	accessDataSource
 	concurrency int
 }
 
 func (d *effectiveAccessDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		d.directory = pd.directory
+		d.view = pd.view
 		// The listings are fetched this many at a time: the provider's
 		// max_concurrency, which also bounds the client's requests.
 		d.concurrency = max(1, pd.settings.MaxConcurrency)
@@ -151,7 +151,7 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 	switch {
 	case !model.AccountID.IsNull():
 		id := model.AccountID.ValueString()
-		h, found, err := d.directory.AccountAccess(ctx, id, d.concurrency)
+		h, found, err := d.view.AccountAccess(ctx, id, d.concurrency)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Could not read the account's access",
 				fmt.Sprintf("Reading what account_id %q holds failed: %s", id, err))
@@ -167,7 +167,7 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 
 	case !model.WorkspaceID.IsNull():
 		id, role := model.WorkspaceID.ValueString(), model.Role.ValueString()
-		h, found, err := d.directory.WorkspaceAccess(ctx, id, role, d.concurrency)
+		h, found, err := d.view.WorkspaceAccess(ctx, id, role, d.concurrency)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Could not read the workspace's access",
 				fmt.Sprintf("Reading who holds a role on workspace_id %q failed: %s", id, err))

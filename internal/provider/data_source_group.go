@@ -25,7 +25,7 @@ var (
 func NewGroupDataSource() datasource.DataSource { return &groupDataSource{} }
 
 type groupDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type groupDataModel struct {
@@ -106,7 +106,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	switch {
 	case !model.GroupID.IsNull():
 		id := model.GroupID.ValueString()
-		g, found, err := d.directory.Group(ctx, id)
+		g, found, err := d.view.Group(ctx, id)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(selector, "Could not read the group",
 				fmt.Sprintf("Reading group_id %q failed: %s", id, err))
@@ -122,7 +122,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	case !model.Name.IsNull():
 		selector = path.Root("name")
 		name := model.Name.ValueString()
-		all, err := d.directory.Groups(ctx)
+		all, err := d.view.Groups(ctx)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(selector, "Could not list the organization's groups", err.Error())
 			return
@@ -153,7 +153,7 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	members, found, err := d.directory.GroupMembers(ctx, group.ID)
+	members, found, err := d.view.GroupMembers(ctx, group.ID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(selector, "Could not list the group's members",
 			fmt.Sprintf("Listing the members of group %q (%s) failed: %s", group.Name, group.ID, err))

@@ -83,7 +83,7 @@ func TestGroupDataSource_ambiguousName(t *testing.T) {
 		newGroup("22222222-2222-4222-8222-222222222222", "engineering", "dir-b"),
 		newGroup("33333333-3333-4333-8333-333333333333", "Design", "dir-a"),
 	}}
-	ds := &groupDataSource{directoryDataSource{directory: access.New(server, nil)}}
+	ds := &groupDataSource{accessDataSource{view: access.New(server, nil)}}
 
 	resp := readDataSource(t, ds, map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, "ENGINEERING")})
 	if !resp.Diagnostics.HasError() {

@@ -23,7 +23,7 @@ var (
 func NewGroupsDataSource() datasource.DataSource { return &groupsDataSource{} }
 
 type groupsDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type groupsModel struct {
@@ -113,7 +113,7 @@ func (d *groupsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() || !d.configured(&resp.Diagnostics) {
 		return
 	}
-	all, err := d.directory.Groups(ctx)
+	all, err := d.view.Groups(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the organization's groups", err.Error())
 		return

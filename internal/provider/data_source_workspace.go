@@ -25,7 +25,7 @@ var (
 func NewWorkspaceDataSource() datasource.DataSource { return &workspaceDataSource{} }
 
 type workspaceDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type workspaceDataModel struct {
@@ -112,7 +112,7 @@ func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	switch {
 	case !model.WorkspaceID.IsNull():
 		id := model.WorkspaceID.ValueString()
-		w, found, err := d.directory.Workspace(ctx, id)
+		w, found, err := d.view.Workspace(ctx, id)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Could not read the workspace",
 				fmt.Sprintf("Reading workspace_id %q failed: %s", id, err))
@@ -127,7 +127,7 @@ func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 
 	case !model.Name.IsNull():
 		name, typeKey := model.Name.ValueString(), model.Type.ValueString()
-		all, err := d.directory.Workspaces(ctx)
+		all, err := d.view.Workspaces(ctx)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not list the organization's workspaces", err.Error())
 			return

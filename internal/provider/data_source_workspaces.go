@@ -23,7 +23,7 @@ var (
 func NewWorkspacesDataSource() datasource.DataSource { return &workspacesDataSource{} }
 
 type workspacesDataSource struct {
-	directoryDataSource
+	accessDataSource
 }
 
 type workspacesModel struct {
@@ -108,7 +108,7 @@ func (d *workspacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 
 // filterWorkspaces returns, in a new slice sorted by name then id, the
 // workspaces of the type key and product ("" matches any). The input is the
-// directory's shared listing and is never modified.
+// view's shared listing and is never modified.
 func filterWorkspaces(all []access.Workspace, typeKey, product string) []access.Workspace {
 	out := []access.Workspace{}
 	for _, w := range all {
@@ -135,7 +135,7 @@ func (d *workspacesDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() || !d.configured(&resp.Diagnostics) {
 		return
 	}
-	all, err := d.directory.Workspaces(ctx)
+	all, err := d.view.Workspaces(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not list the organization's workspaces", err.Error())
 		return

@@ -22,7 +22,7 @@ import (
 // resources take from the provider (the access view, the organization and
 // max_concurrency, which bounds the listings read at once), and Configure
 // the same way.
-type listBase struct{ groupResourceBase }
+type listBase struct{ accessResourceBase }
 
 // results is the push side of a list: it stops at Terraform's limit and
 // when Terraform stops reading.
@@ -57,7 +57,7 @@ func (r *results) fail(diags diag.Diagnostics) {
 // configured and the list block's config is read into config.
 func (b *listBase) stream(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, config any, run func(*results)) {
 	var diags diag.Diagnostics
-	if b.directory == nil {
+	if b.view == nil {
 		diags.AddError("Provider not configured",
 			"The Atlassian provider was not configured before this list resource was used. This is a bug in the provider; please report it.")
 	} else {

@@ -48,7 +48,7 @@ func (r *groupListResource) List(ctx context.Context, req list.ListRequest, stre
 	var config groupListConfig
 	r.stream(ctx, req, stream, &config, func(out *results) {
 		needle := strings.ToLower(config.NameContains.ValueString())
-		for page, err := range r.directory.GroupPages(ctx) {
+		for page, err := range r.view.GroupPages(ctx) {
 			if err != nil {
 				out.fail(listError("Could not list the organization's groups", err))
 				return

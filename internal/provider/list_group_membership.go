@@ -55,7 +55,7 @@ func (b *listBase) writableGroups(ctx context.Context, config groupFilterConfig,
 	var diags diag.Diagnostics
 	if !config.GroupID.IsNull() {
 		id := config.GroupID.ValueString()
-		g, found, err := b.directory.Group(ctx, id)
+		g, found, err := b.view.Group(ctx, id)
 		switch {
 		case err != nil:
 			diags.AddAttributeError(path.Root("group_id"), "Could not look up the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
@@ -72,7 +72,7 @@ func (b *listBase) writableGroups(ctx context.Context, config groupFilterConfig,
 		yield([]access.Group{g}, nil)
 		return
 	}
-	for page, err := range b.directory.GroupPages(ctx) {
+	for page, err := range b.view.GroupPages(ctx) {
 		if err != nil {
 			yield(nil, listError("Could not list the organization's groups", err))
 			return
@@ -115,7 +115,7 @@ func (r *groupMembershipListResource) List(ctx context.Context, req list.ListReq
 				out.fail(diags)
 				return false
 			}
-			for m, err := range r.directory.MembersOf(ctx, groups, r.concurrency) {
+			for m, err := range r.view.MembersOf(ctx, groups, r.concurrency) {
 				if err != nil {
 					out.fail(listError("Could not list the members of the groups", err))
 					return false
@@ -167,7 +167,7 @@ func (r *groupMembersListResource) List(ctx context.Context, req list.ListReques
 			// by group, every lookup below answers from the listing it
 			// leaves, and it is the walk the role assignments' list makes
 			// (shared when both run).
-			for _, err := range r.directory.AccountPages(ctx) {
+			for _, err := range r.view.AccountPages(ctx) {
 				if err != nil {
 					out.fail(listError("Could not list the organization's accounts", err))
 					return
@@ -179,7 +179,7 @@ func (r *groupMembersListResource) List(ctx context.Context, req list.ListReques
 				out.fail(diags)
 				return false
 			}
-			for m, err := range r.directory.MembersOf(ctx, groups, r.concurrency) {
+			for m, err := range r.view.MembersOf(ctx, groups, r.concurrency) {
 				if err != nil {
 					out.fail(listError("Could not list the members of the groups", err))
 					return false
@@ -218,7 +218,7 @@ func (r *groupMembersListResource) membersObject(ctx context.Context, m access.M
 	if !include {
 		return object, nil
 	}
-	found, err := r.directory.FindAccounts(ctx, m.AccountIDs)
+	found, err := r.view.FindAccounts(ctx, m.AccountIDs)
 	if err != nil {
 		return object, listError("Could not look up the members of group "+m.Group.Name, err)
 	}

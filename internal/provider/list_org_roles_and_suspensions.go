@@ -48,12 +48,12 @@ func (r *organizationRoleAssignmentListResource) ListResourceConfigSchema(_ cont
 
 func (r *organizationRoleAssignmentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	r.stream(ctx, req, stream, &noListConfig{}, func(out *results) {
-		admins, err := r.directory.OrganizationAdmins(ctx)
+		admins, err := r.view.OrganizationAdmins(ctx)
 		if err != nil {
 			out.fail(listError("Could not list the organization admins", err))
 			return
 		}
-		accounts, err := r.directory.FindAccounts(ctx, admins)
+		accounts, err := r.view.FindAccounts(ctx, admins)
 		if err != nil {
 			out.fail(listError("Could not read the organization admins' accounts", err))
 			return
@@ -80,7 +80,7 @@ func (r *accountSuspensionListResource) ListResourceConfigSchema(_ context.Conte
 
 func (r *accountSuspensionListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	r.stream(ctx, req, stream, &noListConfig{}, func(out *results) {
-		for page, err := range r.directory.AccountPages(ctx) {
+		for page, err := range r.view.AccountPages(ctx) {
 			if err != nil {
 				out.fail(listError("Could not list the organization's accounts", err))
 				return

@@ -61,7 +61,7 @@ func (r *workspaceRoleAssignmentListResource) ListResourceConfigSchema(_ context
 func (r *workspaceRoleAssignmentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config workspaceRoleAssignmentListConfig
 	r.stream(ctx, req, stream, &config, func(out *results) {
-		workspaces, err := r.directory.Workspaces(ctx)
+		workspaces, err := r.view.Workspaces(ctx)
 		if err != nil {
 			out.fail(listError("Could not list the organization's workspaces", err))
 			return
@@ -81,7 +81,7 @@ func (r *workspaceRoleAssignmentListResource) List(ctx context.Context, req list
 		// emit pushes the roles of one page of holders; it reports whether
 		// the list goes on.
 		emit := func(principals []access.Principal, holderName map[string]string) bool {
-			for held, err := range r.directory.RolesOf(ctx, principals, r.concurrency) {
+			for held, err := range r.view.RolesOf(ctx, principals, r.concurrency) {
 				if err != nil {
 					out.fail(listError("Could not list the role assignments", err))
 					return false
@@ -105,7 +105,7 @@ func (r *workspaceRoleAssignmentListResource) List(ctx context.Context, req list
 			}
 			return true
 		}
-		for page, err := range r.directory.GroupPages(ctx) {
+		for page, err := range r.view.GroupPages(ctx) {
 			if err != nil {
 				out.fail(listError("Could not list the organization's groups", err))
 				return
@@ -120,7 +120,7 @@ func (r *workspaceRoleAssignmentListResource) List(ctx context.Context, req list
 				return
 			}
 		}
-		for page, err := range r.directory.AccountPages(ctx) {
+		for page, err := range r.view.AccountPages(ctx) {
 			if err != nil {
 				out.fail(listError("Could not list the organization's accounts", err))
 				return

@@ -129,7 +129,7 @@ func liveGroupName() string { return liveNamePrefix + acctest.RandString(10) }
 
 // directory opens a fresh view of the organization through the access
 // layer, the provider's own way in: nothing is cached from an earlier read.
-func (o *liveTarget) directory() (*access.View, error) {
+func (o *liveTarget) view() (*access.View, error) {
 	return access.Open(context.Background(), o.cfg)
 }
 
@@ -152,7 +152,7 @@ func (o *liveTarget) eventually(check func(ctx context.Context, d *access.View) 
 func (o *liveTarget) check(check func(ctx context.Context, d *access.View) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), liveConsistencyWait)
 	defer cancel()
-	d, err := o.directory()
+	d, err := o.view()
 	if err != nil {
 		return err
 	}

@@ -19,8 +19,8 @@ import (
 // max_concurrency) are the totals of everything that uses it, the
 // credential check and sync of atlassian_connector included.
 type providerData struct {
-	settings  orgconfig.Config
-	directory *access.View
+	settings orgconfig.Config
+	view     *access.View
 	// expiry is the clock and warning window of the grants with an expiry.
 	expiry expiryPolicy
 
@@ -39,15 +39,15 @@ func newProviderData(ctx context.Context, s orgconfig.Config) (*providerData, er
 	if err != nil {
 		return nil, err
 	}
-	return &providerData{settings: s, directory: d}, nil
+	return &providerData{settings: s, view: d}, nil
 }
 
-// directoryFor returns the access view of this organization and key: the
+// viewFor returns the access view of this organization and key: the
 // provider's own when they are the provider's, else one opened for them
 // once and kept, with the provider's other settings.
-func (pd *providerData) directoryFor(ctx context.Context, orgID, token string) (*access.View, error) {
+func (pd *providerData) viewFor(ctx context.Context, orgID, token string) (*access.View, error) {
 	if orgID == pd.settings.OrganizationID && token == pd.settings.APIToken {
-		return pd.directory, nil
+		return pd.view, nil
 	}
 	pd.othersMu.Lock()
 	defer pd.othersMu.Unlock()

@@ -33,7 +33,7 @@ var (
 // NewAccountSuspensionResource returns the atlassian_account_suspension resource.
 func NewAccountSuspensionResource() resource.Resource { return &accountSuspensionResource{} }
 
-type accountSuspensionResource struct{ groupResourceBase }
+type accountSuspensionResource struct{ accessResourceBase }
 
 type accountSuspensionModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -125,7 +125,7 @@ func (r *accountSuspensionResource) IdentitySchema(_ context.Context, _ resource
 // account, that the account exists, can be suspended (active or already
 // suspended) and is not an organization admin.
 func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil {
+	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan accountSuspensionModel
@@ -142,9 +142,9 @@ func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource
 		}
 	}
 	accountID := plan.AccountID.ValueString()
-	if (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.directory.Applying() {
+	if (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.view.Applying() {
 		r.checkSuspendable(ctx, accountID, &resp.Diagnostics)
-		if !resp.Diagnostics.HasError() && planSuspendsAndAssigns(r.directory, accountID, false) {
+		if !resp.Diagnostics.HasError() && planSuspendsAndAssigns(r.view, accountID, false) {
 			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot suspend an organization admin",
 				fmt.Sprintf("This plan also makes account %s an organization admin (atlassian_organization_role_assignment), "+
 					"and Atlassian refuses to suspend an organization admin. Do one or the other.", accountID))
@@ -158,7 +158,7 @@ func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource
 
 func (r *accountSuspensionResource) checkSuspendable(ctx context.Context, accountID string, diags *diag.Diagnostics) {
 	attr := path.Root("account_id")
-	a, admin, found, err := r.directory.AccountAndAdmin(ctx, accountID)
+	a, admin, found, err := r.view.AccountAndAdmin(ctx, accountID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(attr, "Could not look up the account", err.Error())
@@ -186,7 +186,7 @@ func (r *accountSuspensionResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	accountID := plan.AccountID.ValueString()
-	directoryID, err := r.directory.SuspendAccount(ctx, accountID, "")
+	directoryID, err := r.view.SuspendAccount(ctx, accountID, "")
 	if err != nil {
 		addSuspensionWriteError(&resp.Diagnostics, "suspend account "+accountID, err)
 		return
@@ -221,7 +221,7 @@ func (r *accountSuspensionResource) Read(ctx context.Context, req resource.ReadR
 	}
 	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	accountID := state.AccountID.ValueString()
-	a, found, err := r.directory.Account(ctx, accountID)
+	a, found, err := r.view.Account(ctx, accountID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the account", fmt.Sprintf("Reading account %s failed: %s", accountID, err))
@@ -259,7 +259,7 @@ func (r *accountSuspensionResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	accountID := state.AccountID.ValueString()
-	_, err := r.directory.RestoreAccount(ctx, accountID, readAccountDirectory(ctx, req.Private))
+	_, err := r.view.RestoreAccount(ctx, accountID, readAccountDirectory(ctx, req.Private))
 	if err != nil && !errors.Is(err, access.ErrNotFound) {
 		addSuspensionWriteError(&resp.Diagnostics, "restore the access of account "+accountID, err)
 		return
@@ -286,7 +286,7 @@ func (r *accountSuspensionResource) ImportState(ctx context.Context, req resourc
 	if !r.configured(&resp.Diagnostics) {
 		return
 	}
-	a, found, err := r.directory.Account(ctx, accountID)
+	a, found, err := r.view.Account(ctx, accountID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the account", fmt.Sprintf("Reading account %s failed: %s", accountID, err))

@@ -599,7 +599,7 @@ func (r *connectorResource) apply(ctx context.Context, m *connectorModel, wo wri
 // one of their own, kept for the provider's lifetime. tokenAttr names the attribute the key came from ("" for
 // the provider's), for the attribute of an error.
 func (r *connectorResource) validate(ctx context.Context, orgID, token, tokenAttr string, diags *diag.Diagnostics) (*access.View, string, bool) {
-	conn, err := r.data.directoryFor(ctx, orgID, token)
+	conn, err := r.data.viewFor(ctx, orgID, token)
 	if err != nil {
 		diags.AddError("Could not start the Atlassian connector", err.Error())
 		return nil, "", false

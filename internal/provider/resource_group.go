@@ -46,7 +46,7 @@ const maxGroupNameLength = 255
 // NewGroupResource returns the atlassian_group resource.
 func NewGroupResource() resource.Resource { return &groupResource{} }
 
-type groupResource struct{ groupResourceBase }
+type groupResource struct{ accessResourceBase }
 
 type groupResourceModel struct {
 	ID           types.String `tfsdk:"id"`
@@ -133,7 +133,7 @@ func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySch
 // group already has fail the plan, on name, when the group is created or
 // renamed (one group listing). A plan that changes nothing reads nothing.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil {
+	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan groupResourceModel
@@ -174,7 +174,7 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !isKnownString(plan.Name) {
 		return
 	}
-	groups, err := r.directory.Groups(ctx)
+	groups, err := r.view.Groups(ctx)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Could not list the organization's groups",
 			fmt.Sprintf("Checking that no other group is named %q failed: %s", plan.Name.ValueString(), err))
@@ -302,13 +302,13 @@ func (r *groupResource) guardReplacement(ctx context.Context, private privateGet
 // heldAccess counts the members and the product roles group id holds
 // itself: one listing of the group's grants, which answers both.
 func (r *groupResource) heldAccess(ctx context.Context, id string) (members, roles int, err error) {
-	for m, err := range r.directory.MembersOf(ctx, []access.Group{{ID: id}}, 1) {
+	for m, err := range r.view.MembersOf(ctx, []access.Group{{ID: id}}, 1) {
 		if err != nil {
 			return 0, 0, err
 		}
 		members = len(m.AccountIDs)
 	}
-	for held, err := range r.directory.RolesOf(ctx, []access.Principal{{Type: access.TypeGroup, ID: id}}, 1) {
+	for held, err := range r.view.RolesOf(ctx, []access.Principal{{Type: access.TypeGroup, ID: id}}, 1) {
 		if err != nil {
 			return 0, 0, err
 		}
@@ -336,7 +336,7 @@ func (r *groupResource) Create(ctx context.Context, req resource.CreateRequest, 
 	// The access layer makes the create safe to retry: it sends it again
 	// after a failure that created nothing, and adopts the group a create
 	// whose answer was lost did create.
-	created, err := r.directory.CreateGroup(ctx, name, plan.Description.ValueString())
+	created, err := r.view.CreateGroup(ctx, name, plan.Description.ValueString())
 	if err != nil {
 		if errors.Is(err, access.ErrAlreadyExists) || errors.Is(err, access.ErrConflict) {
 			// Created by someone else between plan and apply.
@@ -371,7 +371,7 @@ func (r *groupResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	setIdentity(ctx, resp.Identity, groupIdentityModel{ID: state.ID}, &resp.Diagnostics)
 	id := state.ID.ValueString()
-	g, found, err := r.directory.Group(ctx, id)
+	g, found, err := r.view.Group(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
 		return
@@ -423,7 +423,7 @@ func (r *groupResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 	id := state.ID.ValueString()
 	// Deleting a group that is already gone succeeds (the access layer).
-	if err := r.directory.DeleteGroup(ctx, id); err != nil {
+	if err := r.view.DeleteGroup(ctx, id); err != nil {
 		detail := fmt.Sprintf("Deleting group %q (%s) failed: %s", state.Name.ValueString(), id, err)
 		if errors.Is(err, access.ErrForbidden) {
 			detail += "\n\nAtlassian does not let anyone delete groups synced from an identity provider or its " +

@@ -47,7 +47,7 @@ var (
 // NewGroupMembersResource returns the atlassian_group_members resource.
 func NewGroupMembersResource() resource.Resource { return &groupMembersResource{} }
 
-type groupMembersResource struct{ groupResourceBase }
+type groupMembersResource struct{ accessResourceBase }
 
 type groupMembersModel struct {
 	ID                            types.String `tfsdk:"id"`
@@ -263,7 +263,7 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 // lookup: about one request per hundred new members). A plan that adds no
 // member reads nothing.
 func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil {
+	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan groupMembersModel
@@ -312,7 +312,7 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if _, ok := r.checkWritableGroup(ctx, path.Root("group_id"), groupID, &resp.Diagnostics); !ok || plan.Members.IsUnknown() {
 		return
 	}
-	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
 			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
@@ -364,7 +364,7 @@ func (r *groupMembersResource) takeoverRefusal(ctx context.Context, groupID stri
 // checkMemberAccounts makes the plan fail on members["<id>"] for each
 // account that does not exist (the first ten, then a count).
 func (r *groupMembersResource) checkMemberAccounts(ctx context.Context, ids []string, diags *diag.Diagnostics) {
-	if len(ids) == 0 || r.directory.Applying() {
+	if len(ids) == 0 || r.view.Applying() {
 		return // nothing to check, or checked when the change was planned
 	}
 	missing, err := r.missingAccounts(ctx, ids)
@@ -404,7 +404,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	writeGroupFacts(ctx, resp.Private, group, &resp.Diagnostics)
-	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil || !found {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
 			fmt.Sprintf("Listing the members of group %s failed: %v", groupID, orNotFound(err)))
@@ -471,7 +471,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: types.StringValue(groupID)}, &resp.Diagnostics)
 	// The group itself (one request), for the plans that follow: see
 	// groupFactsKey.
-	group, found, err := r.directory.Group(ctx, groupID)
+	group, found, err := r.view.Group(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group",
 			fmt.Sprintf("Reading group %s failed: %s", groupID, err))
@@ -480,7 +480,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 	var current map[string]bool
 	if found {
 		writeGroupFacts(ctx, resp.Private, group, &resp.Diagnostics)
-		current, found, err = r.directory.GroupMembers(ctx, groupID)
+		current, found, err = r.view.GroupMembers(ctx, groupID)
 		if err != nil {
 			resp.Diagnostics.AddError("Could not read the group's members",
 				fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
@@ -568,7 +568,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	groupID := plan.GroupID.ValueString()
-	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
+	rememberGroupDirectory(ctx, r.view, req.Private, groupID)
 	planned, prior := memberLabels(plan.Members), memberLabels(state.Members)
 	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
 	priorActive := memberActiveValues(state.MemberActive)
@@ -649,8 +649,8 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	groupID := state.GroupID.ValueString()
-	rememberGroupDirectory(ctx, r.directory, req.Private, groupID)
-	current, found, err := r.directory.GroupMembers(ctx, groupID)
+	rememberGroupDirectory(ctx, r.view, req.Private, groupID)
+	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group's members",
 			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))

@@ -37,7 +37,7 @@ const membershipIDSeparator = "/"
 // NewGroupMembershipResource returns the atlassian_group_membership resource.
 func NewGroupMembershipResource() resource.Resource { return &groupMembershipResource{} }
 
-type groupMembershipResource struct{ groupResourceBase }
+type groupMembershipResource struct{ accessResourceBase }
 
 type groupMembershipModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -142,7 +142,7 @@ func (m groupMembershipModel) identity() groupMembershipIdentityModel {
 // membership changes and that the account exists. A plan that changes
 // nothing reads nothing.
 func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil {
+	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan groupMembershipModel
@@ -163,7 +163,7 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	// Once the provider writes, Terraform is applying: the account was
 	// checked when the change was planned (see access.View.Applying).
-	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.directory.Applying() {
+	if isKnownString(plan.AccountID) && (state == nil || !plan.AccountID.Equal(state.AccountID)) && !r.view.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
@@ -189,7 +189,7 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 // the access layer switches to one listing of all accounts when they are
 // many.
 func (r *groupMembershipResource) checkAccount(ctx context.Context, accountID string, diags *diag.Diagnostics) {
-	_, found, err := r.directory.Account(ctx, accountID)
+	_, found, err := r.view.Account(ctx, accountID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account", err.Error())
@@ -213,7 +213,7 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 	// apply's clock says so now).
 	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
-		already, err := r.directory.AddMember(ctx, groupID, accountID)
+		already, err := r.view.AddMember(ctx, groupID, accountID)
 		if err != nil {
 			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
 			return
@@ -257,7 +257,7 @@ func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadReq
 	}
 	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
-	member, groupFound, err := r.directory.IsMember(ctx, groupID, accountID)
+	member, groupFound, err := r.view.IsMember(ctx, groupID, accountID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group membership",
 			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
@@ -299,13 +299,13 @@ func (r *groupMembershipResource) Update(ctx context.Context, req resource.Updat
 	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
-		if _, err := r.directory.AddMember(ctx, groupID, accountID); err != nil {
+		if _, err := r.view.AddMember(ctx, groupID, accountID); err != nil {
 			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
 			return
 		}
 		tflog.Debug(ctx, "granted group membership again", map[string]any{"group_id": groupID, "account_id": accountID})
 	case revoke:
-		if _, err := r.directory.RemoveMember(ctx, groupID, accountID); err != nil && !errors.Is(err, access.ErrNotFound) {
+		if _, err := r.view.RemoveMember(ctx, groupID, accountID); err != nil && !errors.Is(err, access.ErrNotFound) {
 			addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID+" (its membership expired)", err)
 			return
 		}
@@ -329,7 +329,7 @@ func (r *groupMembershipResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
-	already, err := r.directory.RemoveMember(ctx, groupID, accountID)
+	already, err := r.view.RemoveMember(ctx, groupID, accountID)
 	if err != nil && !errors.Is(err, access.ErrNotFound) {
 		addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID, err)
 		return
@@ -356,7 +356,7 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 	if !r.configured(&resp.Diagnostics) {
 		return
 	}
-	member, groupFound, err := r.directory.IsMember(ctx, groupID, accountID)
+	member, groupFound, err := r.view.IsMember(ctx, groupID, accountID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the group membership",

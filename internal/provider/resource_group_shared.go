@@ -32,10 +32,12 @@ var groupMemberIDPattern = regexp.MustCompile(`^[^\s/]+$`)
 
 const groupMemberIDMessage = "must not be empty or contain white space or /"
 
-// groupResourceBase is embedded by the group resources.
-type groupResourceBase struct {
-	directory *access.View
-	orgID     string
+// accessResourceBase is embedded by the resources that read and write access
+// (groups, memberships, role assignments, suspensions, invitations): the
+// provider's shared access view and the settings their writes need.
+type accessResourceBase struct {
+	view  *access.View
+	orgID string
 	// concurrency bounds the member writes one resource sends at once: the
 	// provider's max_concurrency, which also bounds the client's requests.
 	concurrency int
@@ -43,9 +45,9 @@ type groupResourceBase struct {
 	expiry expiryPolicy
 }
 
-func (b *groupResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (b *accessResourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		b.directory = pd.directory
+		b.view = pd.view
 		b.orgID = pd.settings.OrganizationID
 		b.concurrency = max(1, pd.settings.MaxConcurrency)
 		b.expiry = pd.expiry
@@ -55,8 +57,8 @@ func (b *groupResourceBase) Configure(_ context.Context, req resource.ConfigureR
 // configured reports an error instead of panicking when the resource is used
 // before the provider is configured (Terraform never does this for a CRUD
 // call, but a bug must not crash).
-func (b *groupResourceBase) configured(diags *diag.Diagnostics) bool {
-	return requireConfigured(b.directory != nil, "resource was used", diags)
+func (b *accessResourceBase) configured(diags *diag.Diagnostics) bool {
+	return requireConfigured(b.view != nil, "resource was used", diags)
 }
 
 // keysNotIn returns the keys of m that other does not have, in no
@@ -75,8 +77,8 @@ func keysNotIn[V, W any](m map[string]V, other map[string]W) []string {
 // checkWritableGroup makes a plan fail, on attr, when groupID names no group
 // of the organization or a group whose members are managed by an identity
 // provider. It returns the group when it exists.
-func (b *groupResourceBase) checkWritableGroup(ctx context.Context, attr path.Path, groupID string, diags *diag.Diagnostics) (access.Group, bool) {
-	g, found, err := b.directory.Group(ctx, groupID)
+func (b *accessResourceBase) checkWritableGroup(ctx context.Context, attr path.Path, groupID string, diags *diag.Diagnostics) (access.Group, bool) {
+	g, found, err := b.view.Group(ctx, groupID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(attr, "Could not look up the group", fmt.Sprintf("Reading group %s failed: %s", groupID, err))
@@ -105,7 +107,7 @@ type groupImportWording struct {
 // group id's shape (before the provider is needed, so a typo fails even
 // unconfigured) and name a group of the organization. It returns the id
 // without surrounding white space.
-func (b *groupResourceBase) importGroupID(ctx context.Context, rawID string, w groupImportWording, diags *diag.Diagnostics) (string, bool) {
+func (b *accessResourceBase) importGroupID(ctx context.Context, rawID string, w groupImportWording, diags *diag.Diagnostics) (string, bool) {
 	id := strings.TrimSpace(rawID)
 	if !groupMemberIDPattern.MatchString(id) {
 		diags.AddError("Malformed import id for "+w.resourceType,
@@ -116,7 +118,7 @@ func (b *groupResourceBase) importGroupID(ctx context.Context, rawID string, w g
 	if !b.configured(diags) {
 		return "", false
 	}
-	if _, found, err := b.directory.Group(ctx, id); err != nil {
+	if _, found, err := b.view.Group(ctx, id); err != nil {
 		diags.AddError("Could not read the group", fmt.Sprintf("Reading group %s failed: %s", id, err))
 		return "", false
 	} else if !found {
@@ -136,8 +138,8 @@ func externalSyncedDetail(g access.Group) string {
 // missingAccounts returns the ids among ids that name no account of the
 // organization, sorted. The access layer looks them up in batches (one
 // request per ten ids, Atlassian's limit) and remembers what it found.
-func (b *groupResourceBase) missingAccounts(ctx context.Context, ids []string) ([]string, error) {
-	found, err := b.directory.FindAccounts(ctx, ids)
+func (b *accessResourceBase) missingAccounts(ctx context.Context, ids []string) ([]string, error) {
+	found, err := b.view.FindAccounts(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("looking up %d accounts: %w", len(ids), err)
 	}
@@ -154,9 +156,9 @@ func (b *groupResourceBase) missingAccounts(ctx context.Context, ids []string) (
 // accountEmails returns the email of each account among ids that has one
 // (the labels of members found outside Terraform). Failures only cost the
 // labels, so they are not errors.
-func (b *groupResourceBase) accountEmails(ctx context.Context, ids []string) map[string]string {
+func (b *accessResourceBase) accountEmails(ctx context.Context, ids []string) map[string]string {
 	out := make(map[string]string, len(ids))
-	found, err := b.directory.FindAccounts(ctx, ids)
+	found, err := b.view.FindAccounts(ctx, ids)
 	if err != nil {
 		return out
 	}
@@ -192,7 +194,7 @@ type memberChangeFailure struct {
 // within the provider's concurrency. Repeated adds and removes are no-ops,
 // not errors. It never stops half-way through one write: the result says
 // exactly which writes succeeded, so the caller can record what was applied.
-func (b *groupResourceBase) applyMemberChanges(ctx context.Context, groupID string, add, remove []string) memberChanges {
+func (b *accessResourceBase) applyMemberChanges(ctx context.Context, groupID string, add, remove []string) memberChanges {
 	var (
 		mu       sync.Mutex
 		out      memberChanges
@@ -210,9 +212,9 @@ func (b *groupResourceBase) applyMemberChanges(ctx context.Context, groupID stri
 			}
 			var err error
 			if adding {
-				_, err = b.directory.AddMember(ctx, groupID, accountID)
+				_, err = b.view.AddMember(ctx, groupID, accountID)
 			} else {
-				_, err = b.directory.RemoveMember(ctx, groupID, accountID)
+				_, err = b.view.RemoveMember(ctx, groupID, accountID)
 				if errors.Is(err, access.ErrNotFound) {
 					err = nil // the group or the account is gone, and the membership with it
 				}

@@ -50,7 +50,7 @@ var invitationRoles = []string{
 // NewInvitationResource returns the atlassian_invitation resource.
 func NewInvitationResource() resource.Resource { return &invitationResource{} }
 
-type invitationResource struct{ groupResourceBase }
+type invitationResource struct{ accessResourceBase }
 
 type invitationModel struct {
 	Email            types.String `tfsdk:"email"`
@@ -242,7 +242,7 @@ func groupsSet(groups []string, null bool) types.Set {
 // groups exist and accept members, so a typo fails the plan on its
 // attribute rather than the apply. A re-plan during apply skips it.
 func (r *invitationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil || r.directory.Applying() {
+	if req.Plan.Raw.IsNull() || r.view == nil || r.view.Applying() {
 		return
 	}
 	var plan invitationModel
@@ -262,7 +262,7 @@ func (r *invitationResource) ModifyPlan(ctx context.Context, req resource.Modify
 		if held[role] {
 			continue
 		}
-		_, found, err := r.directory.Workspace(ctx, role.WorkspaceID)
+		_, found, err := r.view.Workspace(ctx, role.WorkspaceID)
 		switch {
 		case err != nil:
 			resp.Diagnostics.AddAttributeError(path.Root("workspace_roles"), "Could not look up the workspace",
@@ -296,7 +296,7 @@ func (r *invitationResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	email := plan.Email.ValueString()
-	result, err := r.directory.Invite(ctx, access.Invitation{
+	result, err := r.view.Invite(ctx, access.Invitation{
 		Email: email, Roles: roles, Groups: groups, SendNotification: plan.SendNotification.ValueBool(),
 	})
 	if err != nil {
@@ -375,7 +375,7 @@ func (r *invitationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	setIdentity(ctx, resp.Identity, invitationIdentityModel{AccountID: state.AccountID}, &resp.Diagnostics)
 	id := state.AccountID.ValueString()
-	a, found, err := r.directory.Account(ctx, id)
+	a, found, err := r.view.Account(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the invited account", fmt.Sprintf("Reading account %s failed: %s", id, err))
 		return
@@ -424,7 +424,7 @@ func (r *invitationResource) Update(ctx context.Context, req resource.UpdateRequ
 		if held[role] {
 			continue
 		}
-		if _, err := r.directory.AssignRole(ctx, access.Principal{Type: access.TypeUser, ID: account}, role); err != nil {
+		if _, err := r.view.AssignRole(ctx, access.Principal{Type: access.TypeUser, ID: account}, role); err != nil {
 			failedRoles[role] = err.Error()
 		}
 	}
@@ -433,7 +433,7 @@ func (r *invitationResource) Update(ctx context.Context, req resource.UpdateRequ
 		if joined[g] {
 			continue
 		}
-		if _, err := r.directory.AddMember(ctx, g, account); err != nil {
+		if _, err := r.view.AddMember(ctx, g, account); err != nil {
 			failedGroups[g] = err.Error()
 		}
 	}
@@ -464,7 +464,7 @@ func (r *invitationResource) Delete(ctx context.Context, req resource.DeleteRequ
 				"Remove the account in admin.atlassian.com if that is what you want.", email, account))
 		return
 	}
-	if _, err := r.directory.RemoveFromDirectory(ctx, account); err != nil {
+	if _, err := r.view.RemoveFromDirectory(ctx, account); err != nil {
 		resp.Diagnostics.AddError("Could not remove the invited account",
 			fmt.Sprintf("remove_on_destroy is true, but removing %s (account %s) from the directory failed: %s", email, account, err))
 	}
@@ -495,9 +495,9 @@ func (r *invitationResource) ImportState(ctx context.Context, req resource.Impor
 	var found bool
 	var err error
 	if strings.Contains(raw, "@") {
-		a, found, err = r.directory.FindAccountByEmail(ctx, raw)
+		a, found, err = r.view.FindAccountByEmail(ctx, raw)
 	} else {
-		a, found, err = r.directory.Account(ctx, raw)
+		a, found, err = r.view.Account(ctx, raw)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Could not look up the account to import", fmt.Sprintf("Looking up %q failed: %s", raw, err))

@@ -45,7 +45,7 @@ func NewOrganizationRoleAssignmentResource() resource.Resource {
 	return &organizationRoleAssignmentResource{}
 }
 
-type organizationRoleAssignmentResource struct{ groupResourceBase }
+type organizationRoleAssignmentResource struct{ accessResourceBase }
 
 type organizationRoleAssignmentModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -205,7 +205,7 @@ func adminPlanOf(d *access.View) *plannedAdminChanges {
 // organization keeps at least one organization admin. It also plans
 // `active` from expires_at, as every resource with an expiry does.
 func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.directory == nil {
+	if r.view == nil {
 		return // the provider is not configured yet
 	}
 	var plan, state *organizationRoleAssignmentModel
@@ -245,11 +245,11 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 	// assignment, or an expired one granted again), unless its expiry has
 	// already passed; one still ahead is decided by the apply, and counts.
 	granting := plan != nil && isKnownString(plan.AccountID) && !revokedByExpiry && (adding || (state != nil && !stateHoldsGrant(state.Active)))
-	if (adding || granting) && !r.directory.Applying() {
+	if (adding || granting) && !r.view.Applying() {
 		r.checkActiveAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}
-	if granting && !r.directory.Applying() && plan.Role.ValueString() == access.RoleOrgAdmin &&
-		planSuspendsAndAssigns(r.directory, plan.AccountID.ValueString(), true) {
+	if granting && !r.view.Applying() && plan.Role.ValueString() == access.RoleOrgAdmin &&
+		planSuspendsAndAssigns(r.view, plan.AccountID.ValueString(), true) {
 		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
 			fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
 				"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
@@ -300,7 +300,7 @@ func planSuspendsAndAssigns(d *access.View, accountID string, assign bool) bool 
 // checkActiveAccount makes the plan fail on account_id when the account does
 // not exist or is not active (Atlassian gives roles to active accounts only).
 func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Context, accountID string, diags *diag.Diagnostics) {
-	a, found, err := r.directory.Account(ctx, accountID)
+	a, found, err := r.view.Account(ctx, accountID)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account", err.Error())
@@ -327,12 +327,12 @@ type adminRemoval struct {
 // Atlassian lists, minus the removals planned so far in this process, plus
 // the additions planned so far and keeps (an admin this same change adds).
 func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Context, removal adminRemoval, keeps string, diags *diag.Diagnostics) {
-	admins, err := r.directory.OrganizationAdmins(ctx)
+	admins, err := r.view.OrganizationAdmins(ctx)
 	if err != nil {
 		diags.AddAttributeError(removal.attr, "Could not list the organization admins", err.Error())
 		return
 	}
-	planned := adminPlanOf(r.directory)
+	planned := adminPlanOf(r.view)
 	planned.mu.Lock()
 	defer planned.mu.Unlock()
 	planned.removed[removal.accountID] = true
@@ -401,7 +401,7 @@ func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req res
 // that the next plan does not see it missing, but never write again.
 func (r *organizationRoleAssignmentResource) assign(ctx context.Context, plan organizationRoleAssignmentModel, identity *tfsdk.ResourceIdentity, state *tfsdk.State, diags *diag.Diagnostics) {
 	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
-	already, err := r.directory.AssignOrganizationRole(ctx, accountID, role)
+	already, err := r.view.AssignOrganizationRole(ctx, accountID, role)
 	if err != nil {
 		addOrgRoleWriteError(diags, "give account "+accountID+" the organization role "+role, err)
 		return
@@ -414,7 +414,7 @@ func (r *organizationRoleAssignmentResource) assign(ctx context.Context, plan or
 // confirm waits for Atlassian's reads to show the write; when they do not in
 // time, it says so with a warning: the write itself was accepted.
 func (r *organizationRoleAssignmentResource) confirm(ctx context.Context, accountID, role string, holds, already bool, diags *diag.Diagnostics) {
-	confirmed, reads, err := r.directory.ConfirmOrganizationRole(ctx, accountID, role, holds, orgRoleConfirmationTimeout)
+	confirmed, reads, err := r.view.ConfirmOrganizationRole(ctx, accountID, role, holds, orgRoleConfirmationTimeout)
 	tflog.Debug(ctx, "organization role write confirmed", map[string]any{
 		"account_id": accountID, "role": role, "holds": holds, "already": already, "confirmed": confirmed, "reads": reads,
 	})
@@ -458,7 +458,7 @@ func (r *organizationRoleAssignmentResource) Read(ctx context.Context, req resou
 	}
 	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	accountID := state.AccountID.ValueString()
-	holds, err := r.directory.IsOrganizationAdmin(ctx, accountID)
+	holds, err := r.view.IsOrganizationAdmin(ctx, accountID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the organization role", fmt.Sprintf("Listing the organization admins failed: %s", err))
 		return
@@ -496,7 +496,7 @@ func (r *organizationRoleAssignmentResource) Update(ctx context.Context, req res
 		tflog.Debug(ctx, "assigning the organization role again", map[string]any{"account_id": accountID, "role": role})
 		r.assign(ctx, plan, resp.Identity, &resp.State, &resp.Diagnostics)
 	case revoke:
-		already, err := r.directory.RevokeOrganizationRole(ctx, accountID, role)
+		already, err := r.view.RevokeOrganizationRole(ctx, accountID, role)
 		if err != nil && !errors.Is(err, access.ErrNotFound) {
 			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountID, err)
 			return
@@ -525,7 +525,7 @@ func (r *organizationRoleAssignmentResource) Delete(ctx context.Context, req res
 		return
 	}
 	accountID, role := state.AccountID.ValueString(), state.Role.ValueString()
-	already, err := r.directory.RevokeOrganizationRole(ctx, accountID, role)
+	already, err := r.view.RevokeOrganizationRole(ctx, accountID, role)
 	if errors.Is(err, access.ErrNotFound) {
 		return
 	}
@@ -557,7 +557,7 @@ func (r *organizationRoleAssignmentResource) ImportState(ctx context.Context, re
 	if !r.configured(&resp.Diagnostics) {
 		return
 	}
-	holds, err := r.directory.IsOrganizationAdmin(ctx, accountID)
+	holds, err := r.view.IsOrganizationAdmin(ctx, accountID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the organization role", fmt.Sprintf("Listing the organization admins failed: %s", err))
 		return

@@ -50,9 +50,9 @@ func NewWorkspaceRoleAssignmentResource() resource.Resource {
 }
 
 type workspaceRoleAssignmentResource struct {
-	directory *access.View
-	orgID     string
-	expiry    expiryPolicy
+	view   *access.View
+	orgID  string
+	expiry expiryPolicy
 }
 
 type workspaceRoleAssignmentModel struct {
@@ -231,14 +231,14 @@ func (r *workspaceRoleAssignmentResource) ConfigValidators(context.Context) []re
 
 func (r *workspaceRoleAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	if pd := providerDataFrom(req.ProviderData, &resp.Diagnostics); pd != nil {
-		r.directory = pd.directory
+		r.view = pd.view
 		r.orgID = pd.settings.OrganizationID
 		r.expiry = pd.expiry
 	}
 }
 
 func (r *workspaceRoleAssignmentResource) configured(diags *diag.Diagnostics) bool {
-	return requireConfigured(r.directory != nil, "resource was used", diags)
+	return requireConfigured(r.view != nil, "resource was used", diags)
 }
 
 // ModifyPlan fills in the id and checks, when the resource is created (or
@@ -246,7 +246,7 @@ func (r *workspaceRoleAssignmentResource) configured(diags *diag.Diagnostics) bo
 // is active: mistakes fail the plan, naming the attribute, rather than
 // half-way through an apply. A plan that changes nothing reads nothing.
 func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.directory == nil {
+	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
 	}
 	var plan workspaceRoleAssignmentModel
@@ -271,7 +271,7 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 	}
 	// Once the provider writes, Terraform is applying: the account was
 	// checked when the change was planned (see access.View.Applying).
-	if changed(plan.AccountID, func(m workspaceRoleAssignmentModel) types.String { return m.AccountID }) && !r.directory.Applying() {
+	if changed(plan.AccountID, func(m workspaceRoleAssignmentModel) types.String { return m.AccountID }) && !r.view.Applying() {
 		r.checkAccount(ctx, plan.AccountID.ValueString(), &resp.Diagnostics)
 	}
 	if changed(plan.GroupID, func(m workspaceRoleAssignmentModel) types.String { return m.GroupID }) {
@@ -300,7 +300,7 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 }
 
 func (r *workspaceRoleAssignmentResource) checkWorkspace(ctx context.Context, id string, diags *diag.Diagnostics) {
-	_, found, err := r.directory.Workspace(ctx, id)
+	_, found, err := r.view.Workspace(ctx, id)
 	if err != nil {
 		diags.AddAttributeError(path.Root("workspace_id"), "Could not look up the workspace",
 			fmt.Sprintf("Reading workspace %s failed: %s", id, err))
@@ -310,7 +310,7 @@ func (r *workspaceRoleAssignmentResource) checkWorkspace(ctx context.Context, id
 		return
 	}
 	detail := fmt.Sprintf("Organization %s has no workspace %s.", r.orgID, id)
-	if all, err := r.directory.Workspaces(ctx); err == nil && len(all) > 0 {
+	if all, err := r.view.Workspaces(ctx); err == nil && len(all) > 0 {
 		var names []string
 		for _, w := range all {
 			names = append(names, fmt.Sprintf("  %s (%s, %s)", w.ID, w.Name, w.Type))
@@ -327,7 +327,7 @@ func (r *workspaceRoleAssignmentResource) checkWorkspace(ctx context.Context, id
 }
 
 func (r *workspaceRoleAssignmentResource) checkAccount(ctx context.Context, id string, diags *diag.Diagnostics) {
-	account, found, err := r.directory.Account(ctx, id)
+	account, found, err := r.view.Account(ctx, id)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root("account_id"), "Could not look up the account",
@@ -356,7 +356,7 @@ func describeAccount(a access.Account) string {
 }
 
 func (r *workspaceRoleAssignmentResource) checkGroup(ctx context.Context, id string, diags *diag.Diagnostics) {
-	_, found, err := r.directory.Group(ctx, id)
+	_, found, err := r.view.Group(ctx, id)
 	switch {
 	case err != nil:
 		diags.AddAttributeError(path.Root("group_id"), "Could not look up the group",
@@ -386,7 +386,7 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 	// apply's clock says so now).
 	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
-		already, err := r.directory.AssignRole(ctx, id.principal(), id.role())
+		already, err := r.view.AssignRole(ctx, id.principal(), id.role())
 		if err != nil {
 			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
 			return
@@ -418,7 +418,7 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 		return
 	}
 	setIdentity(ctx, resp.Identity, id.identity(), &resp.Diagnostics)
-	has, principalFound, err := r.directory.HasRole(ctx, id.principal(), id.role())
+	has, principalFound, err := r.view.HasRole(ctx, id.principal(), id.role())
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the workspace role assignment",
 			fmt.Sprintf("Reading the roles of %s %s failed: %s", id.PrincipalType, id.PrincipalID, err))
@@ -435,7 +435,7 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 	if !keep {
 		// Tell a vanished workspace apart from a revoked role: the workspace
 		// listing is one cached call per provider process.
-		if _, found, err := r.directory.Workspace(ctx, id.WorkspaceID); err == nil && !found {
+		if _, found, err := r.view.Workspace(ctx, id.WorkspaceID); err == nil && !found {
 			resp.Diagnostics.AddWarning("Workspace no longer exists",
 				fmt.Sprintf("Workspace %s no longer exists in the organization, so the assignment of %s to %s %s is "+
 					"removed from the Terraform state.", id.WorkspaceID, id.Role, principalNoun(id.PrincipalType), id.PrincipalID))
@@ -499,13 +499,13 @@ func (r *workspaceRoleAssignmentResource) Update(ctx context.Context, req resour
 	plan.Active = r.expiry.resolveActive(plan.Active, plan.ExpiresAt)
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
-		if _, err := r.directory.AssignRole(ctx, id.principal(), id.role()); err != nil {
+		if _, err := r.view.AssignRole(ctx, id.principal(), id.role()); err != nil {
 			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
 			return
 		}
 		tflog.Debug(ctx, "assigned workspace role again", map[string]any{"id": id.String()})
 	case revoke:
-		if _, err := r.directory.RevokeRole(ctx, id.principal(), id.role()); err != nil && !errors.Is(err, access.ErrNotFound) {
+		if _, err := r.view.RevokeRole(ctx, id.principal(), id.role()); err != nil && !errors.Is(err, access.ErrNotFound) {
 			addRoleWriteError(&resp.Diagnostics, "revoke", id, err)
 			return
 		}
@@ -529,7 +529,7 @@ func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resour
 	if !ok {
 		return
 	}
-	already, err := r.directory.RevokeRole(ctx, id.principal(), id.role())
+	already, err := r.view.RevokeRole(ctx, id.principal(), id.role())
 	if err != nil {
 		if errors.Is(err, access.ErrNotFound) {
 			// The principal or the workspace is gone, and the role with it.

@@ -87,7 +87,7 @@ func TestWorkspaceRoleWriteErrors(t *testing.T) {
 				}
 				return nil
 			})
-			_, err := pd.directory.AssignRole(ctx, c.id.principal(), c.id.role())
+			_, err := pd.view.AssignRole(ctx, c.id.principal(), c.id.role())
 			if err == nil {
 				t.Fatal("the assignment succeeded")
 			}
