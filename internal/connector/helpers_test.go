@@ -81,6 +81,22 @@ func revokeRequest(entitlementID, principalType, principalID string) *v2.GrantMa
 	}.Build()}.Build()
 }
 
+// annotationOf picks the annotation of type T from an answer's annotations;
+// false when there is none.
+func annotationOf[T any, P interface {
+	*T
+	proto.Message
+}](t *testing.T, annos []*anypb.Any) (P, bool) {
+	t.Helper()
+	msg := P(new(T))
+	a := annotations.Annotations(annos)
+	ok, err := a.Pick(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg, ok
+}
+
 func hasAnnotation(annos []*anypb.Any, msg proto.Message) bool {
 	a := annotations.Annotations(annos)
 	return a.Contains(msg)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/annotations"
 	"github.com/conductorone/baton-sdk/pkg/types"
 	"google.golang.org/protobuf/types/known/anypb"
 
@@ -17,23 +16,11 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
-// rateLimitOf picks the RateLimitDescription of an answer's annotations.
-func rateLimitOf(t *testing.T, annos []*anypb.Any) (*v2.RateLimitDescription, bool) {
-	t.Helper()
-	rl := &v2.RateLimitDescription{}
-	a := annotations.Annotations(annos)
-	ok, err := a.Pick(rl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rl, ok
-}
-
 // wantServedRateLimit checks the annotation of an answer served under the
 // sandbox's limit of 50 requests per second.
 func wantServedRateLimit(t *testing.T, step string, annos []*anypb.Any) {
 	t.Helper()
-	rl, ok := rateLimitOf(t, annos)
+	rl, ok := annotationOf[v2.RateLimitDescription](t, annos)
 	if !ok {
 		t.Fatalf("%s: no RateLimitDescription in %v", step, annos)
 	}
@@ -56,7 +43,7 @@ func TestRateLimitAnnotations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rl, ok := rateLimitOf(t, resp.GetAnnotations()); ok {
+	if rl, ok := annotationOf[v2.RateLimitDescription](t, resp.GetAnnotations()); ok {
 		t.Fatalf("without rate-limit headers the listing is annotated %v", rl)
 	}
 
@@ -87,7 +74,7 @@ func TestRateLimitAnnotations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rl, ok := rateLimitOf(t, ents.GetAnnotations()); ok {
+	if rl, ok := annotationOf[v2.RateLimitDescription](t, ents.GetAnnotations()); ok {
 		t.Fatalf("ListEntitlements sent no request, yet is annotated %v", rl)
 	}
 
@@ -122,18 +109,6 @@ func TestRateLimitAnnotations(t *testing.T) {
 	}
 }
 
-// waitReportOf picks the RateLimitWaitReport of an answer's annotations.
-func waitReportOf(t *testing.T, annos []*anypb.Any) (*v2.RateLimitWaitReport, bool) {
-	t.Helper()
-	report := &v2.RateLimitWaitReport{}
-	a := annotations.Annotations(annos)
-	ok, err := a.Pick(report)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return report, ok
-}
-
 // TestRateLimitWaitReported: a listing the client held back on a rate limit
 // (a 429 it waited out, or its own request rate) tells the engine how long
 // it waited, and one that was not held back reports no wait.
@@ -156,7 +131,7 @@ func TestRateLimitWaitReported(t *testing.T) {
 	cfg.Retry = atlassian.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxElapsed: 10 * time.Second}
 	_, srv := newServer(t, cfg)
 	resp, _ := list(srv, "unlimited listing")
-	if report, ok := waitReportOf(t, resp.GetAnnotations()); ok {
+	if report, ok := annotationOf[v2.RateLimitWaitReport](t, resp.GetAnnotations()); ok {
 		t.Fatalf("a listing nothing held back reports a wait: %v", report)
 	}
 
@@ -165,15 +140,15 @@ func TestRateLimitWaitReported(t *testing.T) {
 	env.SetFaults(sandbox.Faults{RateLimitPerSecond: 1, RetryAfterSeconds: 1, Routes: []string{"POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"}})
 	env.ResetStats()
 	resp, _ = list(srv, "first listing under the sandbox's limit")
-	if report, ok := waitReportOf(t, resp.GetAnnotations()); ok {
+	if report, ok := annotationOf[v2.RateLimitWaitReport](t, resp.GetAnnotations()); ok {
 		t.Fatalf("the listing that took the sandbox's one token reports a wait: %v", report)
 	}
 	resp, took := list(srv, "second listing under the sandbox's limit")
-	report, ok := waitReportOf(t, resp.GetAnnotations())
+	report, ok := annotationOf[v2.RateLimitWaitReport](t, resp.GetAnnotations())
 	if !ok || report.GetWaitMs() < 1000 || report.GetWaitMs() > took.Milliseconds() {
 		t.Fatalf("a listing refused with Retry-After: 1 reports %v, %v (it took %v); want a wait of at least 1000 ms", report, ok, took)
 	}
-	if rl, ok := rateLimitOf(t, resp.GetAnnotations()); !ok || rl.GetStatus() != v2.RateLimitDescription_STATUS_OK {
+	if rl, ok := annotationOf[v2.RateLimitDescription](t, resp.GetAnnotations()); !ok || rl.GetStatus() != v2.RateLimitDescription_STATUS_OK {
 		t.Fatalf("the listing served after its wait is annotated %v, %v; want status OK", rl, ok)
 	}
 	if got := env.Stats().ByRoute["POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"]; got != 3 {
@@ -189,11 +164,11 @@ func TestRateLimitWaitReported(t *testing.T) {
 	_, limited := newServer(t, cfg)
 	list(limited, "first listing under the client's limit")
 	resp, took = list(limited, "second listing under the client's limit")
-	report, ok = waitReportOf(t, resp.GetAnnotations())
+	report, ok = annotationOf[v2.RateLimitWaitReport](t, resp.GetAnnotations())
 	if !ok || report.GetWaitMs() < 100 || report.GetWaitMs() > took.Milliseconds() {
 		t.Fatalf("a listing held back by the client's rate limit reports %v, %v (it took %v)", report, ok, took)
 	}
-	if rl, ok := rateLimitOf(t, resp.GetAnnotations()); ok {
+	if rl, ok := annotationOf[v2.RateLimitDescription](t, resp.GetAnnotations()); ok {
 		t.Fatalf("without rate-limit headers the listing is annotated %v", rl)
 	}
 }
