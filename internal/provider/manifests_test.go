@@ -131,14 +131,7 @@ func TestConnectorManifestsMatchTheGuide(t *testing.T) {
 	}
 	for name, spec := range specs {
 		t.Run(name, func(t *testing.T) {
-			secretYAML, err := spec.secretManifest()
-			if err != nil {
-				t.Fatal(err)
-			}
-			deploymentYAML, err := spec.deploymentManifest()
-			if err != nil {
-				t.Fatal(err)
-			}
+			secretYAML, deploymentYAML := renderManifests(t, spec)
 			wantSecret, wantDeployment := guideManifests(t, spec)
 			if got := decodeYAML(t, secretYAML); !reflect.DeepEqual(got, wantSecret) {
 				t.Errorf("Secret:\n%s\ndecodes to %#v\nwant %#v", secretYAML, got, wantSecret)
@@ -173,14 +166,7 @@ func TestConnectorManifestsAreStable(t *testing.T) {
 	spec := connectorDeploymentSpec{Name: "baton-atlassian", Namespace: "default", Image: "i",
 		OrganizationID: "o", APIToken: "t", ClientID: "c", ClientSecret: "s", BaseURL: "http://127.0.0.1:8080"}
 	render := func() string {
-		secret, err := spec.secretManifest()
-		if err != nil {
-			t.Fatal(err)
-		}
-		deployment, err := spec.deploymentManifest()
-		if err != nil {
-			t.Fatal(err)
-		}
+		secret, deployment := renderManifests(t, spec)
 		return secret + "---\n" + deployment
 	}
 	first := render()
@@ -208,14 +194,7 @@ func TestConnectorManifestsDecodeIntoKubernetesTypes(t *testing.T) {
 		OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "ATATT3xFfGF0-key",
 		ClientID: "bright-otter-12345@acme.conductor.one/pcc", ClientSecret: "secret-token:conductorone.com:v1:abc",
 	}
-	secretYAML, err := spec.secretManifest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	deploymentYAML, err := spec.deploymentManifest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	secretYAML, deploymentYAML := renderManifests(t, spec)
 	var secret corev1.Secret
 	if err := k8syaml.UnmarshalStrict([]byte(secretYAML), &secret); err != nil {
 		t.Fatalf("the Secret is not a Kubernetes Secret: %v\n%s", err, secretYAML)
@@ -290,4 +269,18 @@ func TestParseConnectorID(t *testing.T) {
 			t.Errorf("parse(%q) = %v; want an error mentioning %q", raw, err, want)
 		}
 	}
+}
+
+// renderManifests renders the Secret and the Deployment of spec.
+func renderManifests(t *testing.T, spec connectorDeploymentSpec) (secret, deployment string) {
+	t.Helper()
+	secret, err := spec.secretManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deployment, err = spec.deploymentManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret, deployment
 }
