@@ -6,7 +6,9 @@
 // the same failure reads the same in every resource.
 //
 // The connector's own message (which names the call and Atlassian's error
-// code) always follows the explanation: it is what a support request needs.
+// code) is in every detail: it is what a support request needs. It follows
+// the explanation, except for a refused credential, where the advice on
+// which key or organization id to use comes after it.
 package diagnostics
 
 import (

@@ -88,25 +88,8 @@ func TestWriteFailed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			err := fmt.Errorf("%w: %s", c.kind, connectorMessage)
-			d := WriteFailed(c.write, err)
-			if d.Severity() != diag.SeverityError || d.Summary() != c.summary {
-				t.Errorf("got %s %q, want the error %q", d.Severity(), d.Summary(), c.summary)
-			}
-			// An error on no attribute must carry no path at all: on an
-			// empty path, Terraform shows it without the resource block.
-			withPath, onAttribute := d.(diag.DiagnosticWithPath)
-			switch {
-			case len(c.attr.Steps()) == 0 && onAttribute:
-				t.Errorf("on the attribute %q, want none", withPath.Path())
-			case len(c.attr.Steps()) > 0 && (!onAttribute || !withPath.Path().Equal(c.attr)):
-				t.Errorf("not on %q", c.attr)
-			}
-			for _, p := range c.phrases {
-				if !strings.Contains(d.Detail(), p) {
-					t.Errorf("detail lacks %q:\n%s", p, d.Detail())
-				}
-			}
+			d := WriteFailed(c.write, fmt.Errorf("%w: %s", c.kind, connectorMessage))
+			checkDiagnostic(t, d, c.summary, c.attr, c.phrases)
 			if !strings.HasSuffix(d.Detail(), connectorMessage) {
 				t.Errorf("detail does not end with the access layer's message:\n%s", d.Detail())
 			}
@@ -129,5 +112,62 @@ func TestEveryKindHasItsOwnWords(t *testing.T) {
 			t.Errorf("%v and %v share the summary %q", k.err, other, summary)
 		}
 		seen[summary] = k.err
+	}
+}
+
+// TestCredentialErrors: a refused key points at the attribute it came from
+// (none for the provider's api_token), an unknown organization at
+// organization_id; both name the key's source and keep the connector's
+// message, followed by what to do.
+func TestCredentialErrors(t *testing.T) {
+	t.Parallel()
+	connectorCheck := Write{What: "validate the API key and organization id o1", Verb: "validate", Subject: "connector's credentials",
+		Credentials: Credentials{OrganizationID: "o1", TokenAttribute: "api_token"}}
+	cases := []struct {
+		name    string
+		write   Write
+		kind    error
+		summary string
+		attr    path.Path
+		phrases []string
+	}{
+		{name: "key of an attribute", write: connectorCheck, kind: access.ErrUnauthenticated,
+			summary: "Invalid API key", attr: path.Root("api_token"),
+			phrases: []string{"Atlassian rejected the API key (api_token) for organization o1: ", connectorMessage, "organization API key without scopes"}},
+		{name: "the provider's key", write: suspension, kind: access.ErrUnauthenticated,
+			summary: "Invalid API key",
+			phrases: []string{"Atlassian rejected the API key (the provider's api_token) for the organization: ", connectorMessage}},
+		{name: "unknown organization", write: connectorCheck, kind: access.ErrOrganizationNotFound,
+			summary: "Unknown organization id", attr: path.Root("organization_id"),
+			phrases: []string{"The API key (api_token) has no organization o1: ", connectorMessage, "after /o/"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			checkDiagnostic(t, WriteFailed(c.write, fmt.Errorf("%w: %s", c.kind, connectorMessage)), c.summary, c.attr, c.phrases)
+		})
+	}
+}
+
+// checkDiagnostic checks that d is the error summary, on attr (on no
+// attribute when attr is empty), with each phrase in its detail.
+func checkDiagnostic(t *testing.T, d diag.Diagnostic, summary string, attr path.Path, phrases []string) {
+	t.Helper()
+	if d.Severity() != diag.SeverityError || d.Summary() != summary {
+		t.Errorf("got %s %q, want the error %q", d.Severity(), d.Summary(), summary)
+	}
+	// An error on no attribute must carry no path at all: on an empty
+	// path, Terraform shows it without the resource block.
+	withPath, onAttribute := d.(diag.DiagnosticWithPath)
+	switch {
+	case len(attr.Steps()) == 0 && onAttribute:
+		t.Errorf("on the attribute %q, want none", withPath.Path())
+	case len(attr.Steps()) > 0 && (!onAttribute || !withPath.Path().Equal(attr)):
+		t.Errorf("not on %q", attr)
+	}
+	for _, p := range phrases {
+		if !strings.Contains(d.Detail(), p) {
+			t.Errorf("detail lacks %q:\n%s", p, d.Detail())
+		}
 	}
 }
