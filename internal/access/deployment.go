@@ -12,7 +12,6 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
@@ -27,10 +26,10 @@ import (
 // Validate has just read: one request. A refusal wraps ErrUnauthenticated,
 // ErrOrganizationNotFound or ErrForbidden, with the connector's message.
 func (d *View) CheckCredentials(ctx context.Context) (organizationName string, err error) {
-	if _, err := d.server.Validate(ctx, &v2.ConnectorServiceValidateRequest{}); err != nil {
+	if _, err := d.conn.Validate(ctx, &v2.ConnectorServiceValidateRequest{}); err != nil {
 		return "", credentialError(err)
 	}
-	resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+	resp, err := d.conn.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
 		ResourceTypeId: connector.ResourceTypeOrganization,
 	}.Build())
 	if err != nil {
@@ -64,7 +63,7 @@ type SyncCounts struct {
 	Duration time.Duration
 }
 
-func syncCountsOf(c batonsync.Counts) SyncCounts {
+func syncCountsOf(c connector.SyncCounts) SyncCounts {
 	return SyncCounts{
 		Accounts:   c.Resources[connector.ResourceTypeUser],
 		Groups:     c.Resources[connector.ResourceTypeGroup],
@@ -96,7 +95,7 @@ func (d *View) SyncTo(ctx context.Context, target string) (SyncCounts, error) {
 		return SyncCounts{}, err
 	}
 	defer func() { _ = os.Remove(tmpPath) }()
-	counts, err := batonsync.Sync(withSyncLogger(ctx), d.server, tmpPath, "")
+	counts, err := d.conn.Sync(withSyncLogger(ctx), tmpPath)
 	if err != nil {
 		return SyncCounts{}, err
 	}

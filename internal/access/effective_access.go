@@ -88,10 +88,8 @@ func (d *View) organization(ctx context.Context) (Organization, error) {
 
 // AccountAccess is everything an account holds: its group memberships, the
 // workspace and organization roles it holds itself, and those its groups
-// give it. It reads the account, the groups it is a member of (with the
-// connector's lookups; without them, the group listing and every group's
-// listing) and each of those groups' one listing (members and roles
-// together), the account's own role listing, the workspace listing, and the
+// give it. It reads the account, the groups Atlassian finds it a member of
+// and each of those groups' one listing (members and roles together), the account's own role listing, the workspace listing, and the
 // organization when a role is held on it. found is false when there is no
 // such account.
 func (d *View) AccountAccess(ctx context.Context, accountID string, concurrency int) (holdings []Holding, found bool, err error) {
@@ -137,37 +135,25 @@ func (d *View) AccountAccess(ctx context.Context, accountID string, concurrency 
 	return holdings, true, nil
 }
 
-// groupsOf are the groups an account is a member of, by its group
-// listings: with the connector's lookups, of the groups Atlassian finds
-// the account in; without them, of every group.
+// groupsOf are the groups an account is a member of, by the group
+// listings of the groups Atlassian finds the account in.
 func (d *View) groupsOf(ctx context.Context, accountID string, concurrency int) ([]Group, error) {
-	var candidates iter.Seq2[[]Group, error]
-	if d.conn == nil {
-		candidates = d.GroupPages(ctx)
-	} else {
-		resources, err := d.conn.FindGroupsOf(ctx, accountID)
-		if err != nil {
-			return nil, describe(err)
-		}
-		found := make([]Group, len(resources))
-		for i, r := range resources {
-			found[i] = groupFromResource(r)
-		}
-		candidates = func(yield func([]Group, error) bool) { yield(found, nil) }
+	resources, err := d.conn.FindGroupsOf(ctx, accountID)
+	if err != nil {
+		return nil, describe(err)
+	}
+	candidates := make([]Group, len(resources))
+	for i, r := range resources {
+		candidates[i] = groupFromResource(r)
 	}
 	var in []Group
-	for page, err := range candidates {
+	// The group's own listing has the last word on its members.
+	for m, err := range d.MembersOf(ctx, candidates, concurrency) {
 		if err != nil {
 			return nil, err
 		}
-		// The group's own listing has the last word on its members.
-		for m, err := range d.MembersOf(ctx, page, concurrency) {
-			if err != nil {
-				return nil, err
-			}
-			if m.Found && slices.Contains(m.AccountIDs, accountID) {
-				in = append(in, m.Group)
-			}
+		if m.Found && slices.Contains(m.AccountIDs, accountID) {
+			in = append(in, m.Group)
 		}
 	}
 	return in, nil
@@ -275,12 +261,8 @@ func (d *View) WorkspaceAccess(ctx context.Context, workspaceID, role string, co
 }
 
 // groupsWithRoleOn are the groups whose listings a workspace question
-// reads: with the connector's lookups, those Atlassian finds holding a role
-// on the workspace; without them, every group.
+// reads: those Atlassian finds holding a role on the workspace.
 func (d *View) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
-	if d.conn == nil {
-		return d.GroupPages(ctx), nil
-	}
 	resources, err := d.conn.FindGroupsWithRoleOn(ctx, workspaceID)
 	if err != nil {
 		return nil, describe(err)
@@ -293,39 +275,27 @@ func (d *View) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.S
 }
 
 // directHolders are the roles on a workspace that accounts hold themselves
-// and keep keeps. With the connector's lookups, only the accounts the users
-// search finds on the workspace have their listing read; without them,
-// every account's.
+// and keep keeps: only the accounts the users search finds on the
+// workspace have their listing read.
 func (d *View) directHolders(ctx context.Context, workspaceID string, keep func(Role) bool, names *resourceNames, concurrency int) ([]Holding, error) {
-	var candidates iter.Seq2[[]Account, error]
-	if d.conn == nil {
-		candidates = d.AccountPages(ctx)
-	} else {
-		found, err := d.accountsWithRoleOn(ctx, workspaceID)
-		if err != nil {
-			return nil, err
-		}
-		candidates = func(yield func([]Account, error) bool) { yield(found, nil) }
+	candidates, err := d.accountsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	accounts := make(map[string]Account, len(candidates))
+	principals := make([]Principal, len(candidates))
+	for i, a := range candidates {
+		accounts[a.ID] = a
+		principals[i] = Principal{Type: TypeUser, ID: a.ID}
 	}
 	var holdings []Holding
-	for page, err := range candidates {
+	for held, err := range d.RolesOf(ctx, principals, concurrency) {
 		if err != nil {
 			return nil, err
 		}
-		accounts := make(map[string]Account, len(page))
-		principals := make([]Principal, len(page))
-		for i, a := range page {
-			accounts[a.ID] = a
-			principals[i] = Principal{Type: TypeUser, ID: a.ID}
-		}
-		for held, err := range d.RolesOf(ctx, principals, concurrency) {
-			if err != nil {
-				return nil, err
-			}
-			for _, r := range held.Roles {
-				if keep(r) {
-					holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
-				}
+		for _, r := range held.Roles {
+			if keep(r) {
+				holdings = append(holdings, names.workspaceHolding(accounts[held.Principal.ID], r, nil))
 			}
 		}
 	}

@@ -8,10 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/types"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -20,11 +19,17 @@ import (
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 )
 
-// fakeServer answers the few connector server calls these tests make, from
-// memory, and counts them. Calls it does not implement panic (the embedded
-// interface is nil), so a test that reaches one fails loudly.
+// unanswered is a connector service whose every call panics (the embedded
+// interface is nil), so that a test reaching a call its fake does not
+// answer fails loudly. Fakes embed it and answer what their test calls.
+type unanswered struct{ connector.Service }
+
+func (unanswered) OrganizationID() string { return "fake-organization" }
+
+// fakeServer answers the few connector calls these tests make, from
+// memory, and counts them.
 type fakeServer struct {
-	types.ConnectorServer
+	unanswered
 
 	members map[string][]string // group id -> account ids
 	// listGrants, when set, runs first in every ListGrants (to block or fail).
@@ -82,7 +87,7 @@ func connectorError(code codes.Code, reason, format string, args ...any) error {
 
 func TestSharedListingIsFetchedOnce(t *testing.T) {
 	f := &fakeServer{members: map[string][]string{"g1": {"a1", "a2"}}}
-	d := access.New(f, nil)
+	d := access.New(f)
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
@@ -112,54 +117,57 @@ func TestSharedListingIsFetchedOnce(t *testing.T) {
 // reader is cancelled, the readers that were waiting for the same listing
 // must not fail with its cancellation: they fetch it themselves.
 func TestCancelledFirstReaderDoesNotFailTheOthers(t *testing.T) {
-	started := make(chan struct{})
-	var calls atomic.Int32
-	f := &fakeServer{members: map[string][]string{"g1": {"a1"}}}
-	f.listGrants = func(ctx context.Context) error {
-		if calls.Add(1) == 1 {
-			close(started)
-			<-ctx.Done() // the first fetch hangs until its caller gives up
-			return connectorError(codes.Canceled, "", "listing grants: %v", ctx.Err())
-		}
-		return nil
-	}
-	d := access.New(f, nil)
-
-	firstCtx, cancelFirst := context.WithCancel(context.Background())
-	firstErr := make(chan error, 1)
-	go func() {
-		_, _, err := d.IsMember(firstCtx, "g1", "a1")
-		firstErr <- err
-	}()
-	<-started
-
-	const waiters = 5
-	results := make(chan error, waiters)
-	for range waiters {
-		go func() {
-			member, _, err := d.IsMember(context.Background(), "g1", "a1")
-			if err == nil && !member {
-				err = errors.New("a1 is not a member")
+	synctest.Test(t, func(t *testing.T) {
+		started := make(chan struct{})
+		var calls atomic.Int32
+		f := &fakeServer{members: map[string][]string{"g1": {"a1"}}}
+		f.listGrants = func(ctx context.Context) error {
+			if calls.Add(1) == 1 {
+				close(started)
+				<-ctx.Done() // the first fetch hangs until its caller gives up
+				return connectorError(codes.Canceled, "", "listing grants: %v", ctx.Err())
 			}
-			results <- err
-		}()
-	}
-	// The waiters must be inside the shared fetch before the first caller
-	// is cancelled; the fetch is still hanging, so no answer can come yet.
-	waitFor(t, func() bool { return d.Sharing() == waiters+1 })
-	cancelFirst()
-
-	if err := <-firstErr; !errors.Is(err, context.Canceled) {
-		t.Errorf("the cancelled reader got %v, want context.Canceled", err)
-	}
-	for range waiters {
-		if err := <-results; err != nil {
-			t.Errorf("a waiting reader failed: %v", err)
+			return nil
 		}
-	}
-	if n := calls.Load(); n != 2 {
-		t.Errorf("the listing was fetched %d times, want 2 (the cancelled fetch and one shared retry)", n)
-	}
+		d := access.New(f)
+
+		firstCtx, cancelFirst := context.WithCancel(context.Background())
+		firstErr := make(chan error, 1)
+		go func() {
+			_, _, err := d.IsMember(firstCtx, "g1", "a1")
+			firstErr <- err
+		}()
+		<-started
+
+		const waiters = 5
+		results := make(chan error, waiters)
+		for range waiters {
+			go func() {
+				member, _, err := d.IsMember(context.Background(), "g1", "a1")
+				if err == nil && !member {
+					err = errors.New("a1 is not a member")
+				}
+				results <- err
+			}()
+		}
+		// The waiters must be inside the shared fetch before the first caller
+		// is cancelled: the fetch is still hanging, so once every goroutine of
+		// the test is blocked, each waiter waits for it.
+		synctest.Wait()
+		cancelFirst()
+
+		if err := <-firstErr; !errors.Is(err, context.Canceled) {
+			t.Errorf("the cancelled reader got %v, want context.Canceled", err)
+		}
+		for range waiters {
+			if err := <-results; err != nil {
+				t.Errorf("a waiting reader failed: %v", err)
+			}
+		}
+		if n := calls.Load(); n != 2 {
+			t.Errorf("the listing was fetched %d times, want 2 (the cancelled fetch and one shared retry)", n)
+		}
+	})
 }
 
 func TestConnectorErrorsBecomeThisLayersErrors(t *testing.T) {
@@ -185,7 +193,7 @@ func TestConnectorErrorsBecomeThisLayersErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.code.String()+" "+c.reason, func(t *testing.T) {
 			f := &fakeServer{grantErr: connectorError(c.code, c.reason, "adding a1 to g1: the connector's words")}
-			_, err := access.New(f, nil).AddMember(context.Background(), "g1", "a1")
+			_, err := access.New(f).AddMember(context.Background(), "g1", "a1")
 			if !errors.Is(err, c.want) {
 				t.Errorf("%v does not wrap %v", err, c.want)
 			}
@@ -203,27 +211,15 @@ func TestConnectorErrorsBecomeThisLayersErrors(t *testing.T) {
 
 func TestRepeatedPageTokenIsAnError(t *testing.T) {
 	f := &pagingServer{}
-	_, err := access.New(f, nil).Groups(context.Background())
+	_, err := access.New(f).Groups(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "same page token twice") {
 		t.Fatalf("Groups = %v, want the repeated page token error", err)
 	}
 }
 
 // pagingServer lists groups with a next page token that never changes.
-type pagingServer struct{ types.ConnectorServer }
+type pagingServer struct{ unanswered }
 
 func (p *pagingServer) ListResources(context.Context, *v2.ResourcesServiceListResourcesRequest) (*v2.ResourcesServiceListResourcesResponse, error) {
 	return v2.ResourcesServiceListResourcesResponse_builder{NextPageToken: "again"}.Build(), nil
-}
-
-// waitFor polls cond until it holds, failing the test after ten seconds.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10s")
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -130,23 +130,11 @@ func (d *View) adoptCreated(ctx context.Context, name string, lost error) (Group
 
 // findGroupNamed reads afresh the group named name (regardless of case).
 func (d *View) findGroupNamed(ctx context.Context, name string) (Group, bool, error) {
-	if d.conn != nil {
-		r, found, err := d.conn.FindGroupByName(ctx, name)
-		if err != nil || !found {
-			return Group{}, false, describeIfStatus(err)
-		}
-		return groupFromResource(r), true, nil
+	r, found, err := d.conn.FindGroupByName(ctx, name)
+	if err != nil || !found {
+		return Group{}, false, describeIfStatus(err)
 	}
-	resources, err := d.listResources(ctx, TypeGroup)
-	if err != nil {
-		return Group{}, false, err
-	}
-	for _, r := range resources {
-		if g := groupFromResource(r); strings.EqualFold(g.Name, name) {
-			return g, true, nil
-		}
-	}
-	return Group{}, false, nil
+	return groupFromResource(r), true, nil
 }
 
 func describeIfStatus(err error) error {

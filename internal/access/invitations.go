@@ -55,9 +55,9 @@ func (d *View) Invite(ctx context.Context, inv Invitation) (InvitationResult, er
 	if err != nil {
 		return InvitationResult{}, err
 	}
-	resp, err := d.server.CreateAccount(ctx, req)
+	resp, err := d.conn.CreateAccount(ctx, req)
 	if err != nil && ambiguous(err) && ctx.Err() == nil {
-		resp, err = d.server.CreateAccount(ctx, req)
+		resp, err = d.conn.CreateAccount(ctx, req)
 	}
 	if err != nil {
 		return InvitationResult{}, describe(err)
@@ -156,18 +156,6 @@ func (d *View) rememberInvited(a Account, inv Invitation, adopted bool) {
 // FindAccountByEmail finds the account of an exact email (case does not
 // matter); found is false when there is none.
 func (d *View) FindAccountByEmail(ctx context.Context, email string) (Account, bool, error) {
-	if d.conn == nil {
-		all, err := d.Accounts(ctx)
-		if err != nil {
-			return Account{}, false, err
-		}
-		for _, a := range all {
-			if strings.EqualFold(a.Email, email) {
-				return a, true, nil
-			}
-		}
-		return Account{}, false, nil
-	}
 	resources, err := d.conn.FindUsersByEmail(ctx, []string{email})
 	if err != nil {
 		return Account{}, false, describe(err)
@@ -189,7 +177,7 @@ func (d *View) FindAccountByEmail(ctx context.Context, email string) (Account, b
 // was not there.
 func (d *View) RemoveFromDirectory(ctx context.Context, accountID string) (already bool, err error) {
 	d.writing.Store(true)
-	_, err = d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
+	_, err = d.conn.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: TypeUser, Resource: accountID}.Build(),
 	}.Build())
 	if err != nil && !isNotFound(err) {

@@ -65,13 +65,10 @@ func resourcePages[T any](ctx context.Context, d *View, resourceType string, slo
 				// Terraform runs list blocks in parallel, and each needs the
 				// groups: wait for the walk under way, whose listing then
 				// answers (or, if it stopped short, walk again).
-				d.walkWaiters.Add(1)
 				select {
 				case <-walk:
-					d.walkWaiters.Add(-1)
 					continue
 				case <-ctx.Done():
-					d.walkWaiters.Add(-1)
 					yield(nil, ctx.Err())
 					return
 				}
@@ -99,7 +96,7 @@ func walkPages[T any](ctx context.Context, d *View, resourceType string, slot *[
 	var all []T
 	token := ""
 	for {
-		resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+		resp, err := d.conn.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
 			ResourceTypeId: resourceType, PageToken: token,
 		}.Build())
 		if err != nil {

@@ -7,9 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/types"
 	"google.golang.org/grpc/codes"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -90,42 +90,46 @@ func TestStoppedWalkIsNotTheListing(t *testing.T) {
 // Terraform runs list blocks in parallel, each walking the groups: the
 // walks that start while one is under way wait for it and read its listing.
 func TestConcurrentWalksShareOneWalk(t *testing.T) {
-	f := &blockingListServer{release: make(chan struct{})}
-	d := access.New(f, nil)
-	const walkers = 8
-	var wg sync.WaitGroup
-	counts := make([]int, walkers)
-	errs := make([]error, walkers)
-	walk := func(i int) {
-		for page, err := range d.GroupPages(context.Background()) {
-			if err != nil {
-				errs[i] = err
-				return
+	synctest.Test(t, func(t *testing.T) {
+		f := &blockingListServer{release: make(chan struct{})}
+		d := access.New(f)
+		const walkers = 8
+		var wg sync.WaitGroup
+		counts := make([]int, walkers)
+		errs := make([]error, walkers)
+		walk := func(i int) {
+			for page, err := range d.GroupPages(context.Background()) {
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				counts[i] += len(page)
 			}
-			counts[i] += len(page)
 		}
-	}
-	wg.Go(func() { walk(0) })
-	waitFor(t, func() bool { return f.calls.Load() == 1 })
-	for i := 1; i < walkers; i++ {
-		wg.Go(func() { walk(i) })
-	}
-	waitFor(t, func() bool { return d.WalkWaiters() == walkers-1 })
-	close(f.release)
-	wg.Wait()
-	for i, n := range counts {
-		if errs[i] != nil || n != 2 {
-			t.Fatalf("walk %d: %d groups, %v; want 2", i, n, errs[i])
+		wg.Go(func() { walk(0) })
+		// Once every goroutine of the test is blocked, the first walk waits
+		// for its listing, and then each later one for the first.
+		synctest.Wait()
+		for i := 1; i < walkers; i++ {
+			wg.Go(func() { walk(i) })
 		}
-	}
-	if got := f.calls.Load(); got != 1 {
-		t.Fatalf("%d concurrent walks listed the groups %d times, want once", walkers, got)
-	}
+		synctest.Wait()
+		close(f.release)
+		wg.Wait()
+		for i, n := range counts {
+			if errs[i] != nil || n != 2 {
+				t.Fatalf("walk %d: %d groups, %v; want 2", i, n, errs[i])
+			}
+		}
+		if got := f.calls.Load(); got != 1 {
+			t.Fatalf("%d concurrent walks listed the groups %d times, want once", walkers, got)
+		}
+	})
 }
 
 // blockingListServer lists two groups once release is closed.
 type blockingListServer struct {
-	types.ConnectorServer
+	unanswered
 	release chan struct{}
 	calls   atomic.Int32
 }
@@ -218,7 +222,7 @@ func isWorkspace(workspaces []sandbox.Workspace, id string) bool {
 // layer's error, once, and ends the iteration.
 func TestListingFailuresAreThisLayersErrors(t *testing.T) {
 	f := &failingListServer{err: connectorError(codes.PermissionDenied, connector.ReasonForbidden, "listing groups: 403")}
-	d := access.New(f, nil)
+	d := access.New(f)
 	var errs []error
 	for page, err := range d.GroupPages(context.Background()) {
 		if err != nil {
@@ -235,7 +239,7 @@ func TestListingFailuresAreThisLayersErrors(t *testing.T) {
 		return connectorError(codes.Unauthenticated, connector.ReasonUnauthenticated, "401")
 	}}
 	errs = nil
-	for _, err := range access.New(fs, nil).MembersOf(context.Background(), []access.Group{{ID: "g1"}, {ID: "g2"}}, 2) {
+	for _, err := range access.New(fs).MembersOf(context.Background(), []access.Group{{ID: "g1"}, {ID: "g2"}}, 2) {
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -246,7 +250,7 @@ func TestListingFailuresAreThisLayersErrors(t *testing.T) {
 }
 
 type failingListServer struct {
-	types.ConnectorServer
+	unanswered
 	err error
 }
 

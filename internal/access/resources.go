@@ -52,7 +52,7 @@ func (d *View) listResources(ctx context.Context, resourceType string) ([]*v2.Re
 	token := ""
 	progress := newProgress(ctx, "listing "+resourceType+" resources")
 	for {
-		resp, err := d.server.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
+		resp, err := d.conn.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{
 			ResourceTypeId: resourceType, PageToken: token,
 		}.Build())
 		if err != nil {
@@ -74,7 +74,7 @@ func (d *View) listResources(ctx context.Context, resourceType string) ([]*v2.Re
 
 // getResource reads one resource; found is false when it does not exist.
 func (d *View) getResource(ctx context.Context, resourceType, id string) (*v2.Resource, bool, error) {
-	resp, err := d.server.GetResource(ctx, v2.ResourceGetterServiceGetResourceRequest_builder{
+	resp, err := d.conn.GetResource(ctx, v2.ResourceGetterServiceGetResourceRequest_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: resourceType, Resource: id}.Build(),
 	}.Build())
 	if err != nil {
@@ -220,18 +220,6 @@ func (d *View) FindAccounts(ctx context.Context, ids []string) (map[string]Accou
 	if len(unknown) == 0 {
 		return out, nil
 	}
-	if d.conn == nil {
-		for _, id := range unknown {
-			a, found, err := d.Account(ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if found {
-				out[id] = a
-			}
-		}
-		return out, nil
-	}
 	found, err := d.findAccounts(ctx, unknown)
 	if err != nil {
 		return nil, err
@@ -253,9 +241,6 @@ func (d *View) FindMemberAccounts(ctx context.Context, members map[string][]stri
 	var ids []string
 	for _, m := range members {
 		ids = append(ids, m...)
-	}
-	if d.conn == nil {
-		return d.FindAccounts(ctx, ids)
 	}
 	out := make(map[string]Account, len(ids))
 	var notHeld []string
@@ -321,7 +306,7 @@ func (d *View) FindMemberAccounts(ctx context.Context, members map[string][]stri
 // read, those among ids it can, into out, remembering them, and returns
 // the ids still to look up.
 func (d *View) takeListed(ids []string, out map[string]Account) []string {
-	if d.conn == nil || len(ids) == 0 {
+	if len(ids) == 0 {
 		return ids
 	}
 	listed := d.conn.ListedUsers(ids)
@@ -436,7 +421,7 @@ func lookup[T any](ctx context.Context, d *View, resourceType, id string, slot *
 // createGroupOnce sends one create through the connector's resource
 // manager (CreateGroup decides whether and when to send another).
 func (d *View) createGroupOnce(ctx context.Context, name, description string) (Group, error) {
-	resp, err := d.server.CreateResource(ctx, v2.CreateResourceRequest_builder{
+	resp, err := d.conn.CreateResource(ctx, v2.CreateResourceRequest_builder{
 		Resource: newGroupResource(name, description),
 	}.Build())
 	if err != nil {
@@ -460,7 +445,7 @@ func (d *View) createGroupOnce(ctx context.Context, name, description string) (G
 // is read next in this process comes from here, not from a re-read that
 // the real service may answer with the state before the create.
 func (d *View) rememberCreated(g Group) {
-	if d.conn != nil && g.DirectoryID != "" {
+	if g.DirectoryID != "" {
 		d.conn.RememberGroupDirectory(g.ID, g.DirectoryID)
 	}
 	d.mu.Lock()
@@ -477,7 +462,7 @@ func (d *View) rememberCreated(g Group) {
 // DeleteGroup deletes a group; deleting one that is already gone succeeds.
 func (d *View) DeleteGroup(ctx context.Context, id string) error {
 	d.writing.Store(true)
-	_, err := d.server.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
+	_, err := d.conn.DeleteResourceV2(ctx, v2.DeleteResourceV2Request_builder{
 		ResourceId: v2.ResourceId_builder{ResourceType: TypeGroup, Resource: id}.Build(),
 	}.Build())
 	if err != nil && !isNotFound(err) {

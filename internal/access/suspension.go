@@ -62,7 +62,7 @@ func (d *View) setSuspended(ctx context.Context, action, status, accountID, dire
 	if err != nil {
 		return "", err
 	}
-	resp, err := d.server.InvokeAction(ctx, v2.InvokeActionRequest_builder{
+	resp, err := d.conn.InvokeAction(ctx, v2.InvokeActionRequest_builder{
 		Name: action, ResourceTypeId: TypeUser, Args: argStruct, InlineWait: inlineWait(ctx),
 	}.Build())
 	if err != nil {
@@ -77,7 +77,7 @@ func (d *View) setSuspended(ctx context.Context, action, status, accountID, dire
 			return "", ctx.Err()
 		case <-timer.C:
 		}
-		st, err := d.server.GetActionStatus(ctx, v2.GetActionStatusRequest_builder{Id: resp.GetId()}.Build())
+		st, err := d.conn.GetActionStatus(ctx, v2.GetActionStatusRequest_builder{Id: resp.GetId()}.Build())
 		if err != nil {
 			return "", describe(err)
 		}

@@ -1,8 +1,8 @@
 // Package access is the provider's view of who has access to what, read and
-// written only through a baton connector server (types.ConnectorServer), the
-// same engine an identity-governance sync runs, and the connector's declared
-// Lookups. Open starts the connector for a configuration; callers see this
-// package's errors (errors.go) and types, never the connector's.
+// written only through the connector's Service: the baton protocol, the same
+// engine an identity-governance sync runs, and the few lookups the protocol
+// has no method for. Open starts the connector for a configuration; callers
+// see this package's errors (errors.go) and types, never the connector's.
 //
 // It keeps one listing per group and one per principal's role assignments
 // for the life of the provider process: Terraform reads thousands of
@@ -20,7 +20,6 @@ import (
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/annotations"
-	"github.com/conductorone/baton-sdk/pkg/types"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
@@ -53,9 +52,7 @@ type Role struct {
 // the container of accounts and groups that group ids belong to. A View is
 // safe for concurrent use.
 type View struct {
-	server types.ConnectorServer
-	conn   connector.Lookups // nil: accounts are read one by one
-	stats  func() connector.RequestStats
+	conn   connector.Service
 	flight singleflight.Group
 
 	mu         sync.Mutex
@@ -86,11 +83,6 @@ type View struct {
 
 	// writing is set by the first write this View sends (see Applying).
 	writing atomic.Bool
-	// sharing counts the callers inside shareFetch, and walkWaiters the callers
-	// of resourcePages waiting for another's walk, for tests that must know
-	// a caller is waiting before they act.
-	sharing     atomic.Int32
-	walkWaiters atomic.Int32
 }
 
 // grantListing is what one ListGrants walk over a resource found: for a
@@ -106,31 +98,28 @@ type grantListing struct {
 }
 
 // Open starts the Atlassian connector for one organization, as the edge
-// checked its configuration, and wraps its server. It sends nothing.
+// checked its configuration. It sends nothing.
 func Open(ctx context.Context, cfg orgconfig.Config) (*View, error) {
-	c, server, err := connector.Open(ctx, connector.Config{Config: cfg, RememberListedUsers: true})
+	conn, err := connector.Open(ctx, connector.Config{Config: cfg, RememberListedUsers: true})
 	if err != nil {
 		return nil, err
 	}
-	d := New(server, c)
-	d.stats = c.RequestStats
-	d.orgRoles.orgID = c.OrganizationID()
-	return d, nil
+	return New(conn), nil
 }
 
-// New wraps a connector server. conn, when not nil, answers FindAccounts in
-// batches and takes group directories learned elsewhere; without it each
-// account is read on its own.
-func New(server types.ConnectorServer, conn connector.Lookups) *View {
-	return &View{
-		server: server, conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
+// New builds a View over a connector's service, its one door to Atlassian.
+func New(conn connector.Service) *View {
+	d := &View{
+		conn: conn, grants: map[string]*grantListing{}, lookups: map[string]int{},
 		found: map[string]Account{}, foundGroups: map[string]Group{}, walks: map[string]chan struct{}{},
 		createdGroups: map[string]Group{}, deletedGroups: map[string]bool{},
 	}
+	d.orgRoles.orgID = conn.OrganizationID()
+	return d
 }
 
-// RequestStats counts what the connector under an opened View has sent
-// to Atlassian (zero for one built with New).
+// RequestStats counts what the connector under a View has sent to
+// Atlassian.
 type RequestStats struct {
 	Requests int64 // every attempt, retries included
 	Retries  int64 // attempts after the first
@@ -138,10 +127,7 @@ type RequestStats struct {
 
 // RequestStats reports what has been sent so far.
 func (d *View) RequestStats() RequestStats {
-	if d.stats == nil {
-		return RequestStats{}
-	}
-	s := d.stats()
+	s := d.conn.RequestStats()
 	return RequestStats{Requests: s.Requests, Retries: s.Retries}
 }
 
@@ -157,7 +143,7 @@ func (d *View) Applying() bool { return d.writing.Load() }
 // RememberGroupDirectory passes on a group's directory id known from an
 // earlier run, so that writes to the group need not read it first.
 func (d *View) RememberGroupDirectory(groupID, directoryID string) {
-	if d.conn != nil && groupID != "" && directoryID != "" {
+	if groupID != "" && directoryID != "" {
 		d.conn.RememberGroupDirectory(groupID, directoryID)
 	}
 }
@@ -206,8 +192,6 @@ func shareFetch[T any](ctx context.Context, d *View, key string, fetch func(cont
 		err          error
 		leaderGaveUp bool
 	}
-	d.sharing.Add(1)
-	defer d.sharing.Add(-1)
 	for {
 		v, _, _ := d.flight.Do(key, func() (any, error) {
 			value, err := fetch(ctx)
@@ -227,7 +211,7 @@ func (d *View) fetchGrants(ctx context.Context, resourceType, id string) (*grant
 	token := ""
 	progress := newProgress(ctx, "listing the grants of "+resourceType+" "+id)
 	for {
-		resp, err := d.server.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{
+		resp, err := d.conn.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{
 			Resource: ref, PageToken: token,
 		}.Build())
 		if err != nil {
@@ -375,7 +359,7 @@ func entitlementRef(resourceType, resourceID, entitlementID string) *v2.Entitlem
 
 func (d *View) grant(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
 	d.writing.Store(true)
-	resp, err := d.server.Grant(ctx, v2.GrantManagerServiceGrantRequest_builder{
+	resp, err := d.conn.Grant(ctx, v2.GrantManagerServiceGrantRequest_builder{
 		Principal:   resourceRef(p.Type, p.ID),
 		Entitlement: entitlementRef(resourceType, resourceID, entitlementID),
 	}.Build())
@@ -389,7 +373,7 @@ func (d *View) grant(ctx context.Context, p Principal, resourceType, resourceID,
 func (d *View) revoke(ctx context.Context, p Principal, resourceType, resourceID, entitlementID string) (bool, error) {
 	d.writing.Store(true)
 	principal := resourceRef(p.Type, p.ID)
-	resp, err := d.server.Revoke(ctx, v2.GrantManagerServiceRevokeRequest_builder{
+	resp, err := d.conn.Revoke(ctx, v2.GrantManagerServiceRevokeRequest_builder{
 		Grant: v2.Grant_builder{
 			Id:          connector.GrantID(entitlementID, p.Type, p.ID),
 			Entitlement: entitlementRef(resourceType, resourceID, entitlementID),

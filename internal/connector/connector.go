@@ -3,12 +3,13 @@
 // organization, with group memberships and workspace roles as entitlements.
 //
 // It is the only way the Terraform provider reads and writes Atlassian: the
-// provider's access layer builds a Connector, wraps it in the
-// SDK's server (Server) and calls its gRPC-shaped methods in-process; the
-// same connector ships alone as the baton-atlassian binary. Its callers see
-// what a caller in another process would see: gRPC statuses whose code and
-// reason (errors.go) say what went wrong, and the few calls the baton
-// protocol has no method for, declared by Lookups. Underneath is the thin
+// provider's access layer opens a Service (service.go), the connector's
+// whole surface to a caller in its process, and calls its gRPC-shaped
+// methods in-process; the same connector ships alone as the baton-atlassian
+// binary. Its callers see what a caller in another process would see: gRPC
+// statuses whose code and reason (errors.go) say what went wrong, and the
+// few calls the baton protocol has no method for, declared by Lookups.
+// Underneath is the thin
 // client of internal/atlassian, which owns paging, retries and error
 // decoding; this package owns the baton model and the mapping of client
 // errors to statuses.
@@ -128,42 +129,12 @@ func New(_ context.Context, cfg Config) (*Connector, error) {
 	return c, nil
 }
 
-// Open builds a connector and its server, the pair every in-process
-// caller needs: the server for what the baton protocol says, the connector
-// for Lookups and RequestStats.
-func Open(ctx context.Context, cfg Config) (*Connector, types.ConnectorServer, error) {
-	c, err := New(ctx, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	server, err := c.Server(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, server, nil
-}
-
 // Server wraps this connector in the SDK's connector server. The session
 // store is a no-op one: the SDK panics on session use when none is
 // configured, and this connector keeps no session state.
 func (c *Connector) Server(ctx context.Context) (types.ConnectorServer, error) {
 	return connectorbuilder.NewConnector(ctx, c, connectorbuilder.WithSessionStore(&session.NoOpSessionStore{}))
 }
-
-// RequestStats counts what the connector's client sent.
-type RequestStats struct {
-	Requests int64 // every attempt sent, retries included
-	Retries  int64 // attempts after the first
-}
-
-// RequestStats reports what this connector has sent so far.
-func (c *Connector) RequestStats() RequestStats {
-	s := c.client.Stats()
-	return RequestStats{Requests: s.Requests, Retries: s.Retries}
-}
-
-// OrganizationID is the organization this connector governs.
-func (c *Connector) OrganizationID() string { return c.orgID }
 
 // Metadata describes the connector.
 func (c *Connector) Metadata(_ context.Context) (*v2.ConnectorMetadata, error) {

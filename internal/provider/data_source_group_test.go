@@ -1,108 +1,44 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
-	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/types"
-	batonresource "github.com/conductorone/baton-sdk/pkg/types/resource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/cureigad/terraform-provider-atlassian/internal/access"
-	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
-// listingServer is a connector server that only lists groups: enough for
-// the group data source's name lookup. Any other call panics through the
-// nil embedded interface, which would fail the test loudly.
-type listingServer struct {
-	types.ConnectorServer
-	groups []*v2.Resource
+// An organization with several directories can hold two groups of one
+// name, which a lookup by name must refuse to choose between.
+func TestAccGroupDataSource_ambiguousName(t *testing.T) {
+	org := newTestOrg(t, 6, 3, 1)
+	const contractors = "5a0e6c1e-7d1f-4c52-9a43-0b5f3f4d2c11"
+	var first, second sandbox.Group
+	org.Update(func(st *sandbox.State) error {
+		st.Directories = append(st.Directories, sandbox.Directory{ID: contractors, Name: "Contractors"})
+		st.Groups[0].Name = "Engineering Guild"
+		st.Groups[1].Name, st.Groups[1].DirectoryID = "engineering guild", contractors
+		first, second = st.Groups[0], st.Groups[1]
+		return nil
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: org.config(`
+data "atlassian_group" "guild" {
+  name = "ENGINEERING GUILD"
 }
-
-func (s listingServer) ListResources(_ context.Context, req *v2.ResourcesServiceListResourcesRequest) (*v2.ResourcesServiceListResourcesResponse, error) {
-	if req.GetResourceTypeId() != connector.ResourceTypeGroup {
-		return v2.ResourcesServiceListResourcesResponse_builder{}.Build(), nil
-	}
-	return v2.ResourcesServiceListResourcesResponse_builder{List: s.groups}.Build(), nil
-}
-
-// readDataSource runs a data source's Read with the given configured
-// attributes (the others null), as Terraform would after validation.
-func readDataSource(t *testing.T, ds datasource.DataSource, configured map[string]tftypes.Value) datasource.ReadResponse {
-	t.Helper()
-	ctx := context.Background()
-	var schemaResp datasource.SchemaResponse
-	ds.Schema(ctx, datasource.SchemaRequest{}, &schemaResp)
-	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	if !ok {
-		t.Fatal("the schema is not an object")
-	}
-	values := map[string]tftypes.Value{}
-	for name, attributeType := range objectType.AttributeTypes {
-		if v, ok := configured[name]; ok {
-			values[name] = v
-		} else {
-			values[name] = tftypes.NewValue(attributeType, nil)
-		}
-	}
-	req := datasource.ReadRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, values)}}
-	resp := datasource.ReadResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, nil)}}
-	ds.Read(ctx, req, &resp)
-	return resp
-}
-
-// The sandbox, like a single-directory organization, refuses two groups
-// with one name, so the ambiguous-name error is exercised here, against a
-// two-directory listing in which "Engineering" exists twice (in two cases).
-func TestGroupDataSource_ambiguousName(t *testing.T) {
-	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, DisplayName: "Group"}.Build()
-	newGroup := func(id, name, directory string) *v2.Resource {
-		r, err := batonresource.NewGroupResource(name, groupType, id, nil,
-			batonresource.WithResourceProfile(map[string]any{
-				connector.ProfileDirectoryID: directory, connector.ProfileDescription: "", connector.ProfileExternalSynced: false,
-			}))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	server := listingServer{groups: []*v2.Resource{
-		newGroup("11111111-1111-4111-8111-111111111111", "Engineering", "dir-a"),
-		newGroup("22222222-2222-4222-8222-222222222222", "engineering", "dir-b"),
-		newGroup("33333333-3333-4333-8333-333333333333", "Design", "dir-a"),
-	}}
-	ds := &groupDataSource{accessDataSource{view: access.New(server, nil)}}
-
-	resp := readDataSource(t, ds, map[string]tftypes.Value{"name": tftypes.NewValue(tftypes.String, "ENGINEERING")})
-	if !resp.Diagnostics.HasError() {
-		t.Fatal("an ambiguous name was accepted")
-	}
-	d := resp.Diagnostics.Errors()[0]
-	withPath, ok := d.(interface{ Path() path.Path })
-	if !ok || !withPath.Path().Equal(path.Root("name")) {
-		t.Errorf("the error does not name the attribute name: %v", d)
-	}
-	for _, want := range []string{`name "ENGINEERING" matches 2 groups`, "11111111-1111-4111-8111-111111111111 (directory dir-a)",
-		"22222222-2222-4222-8222-222222222222 (directory dir-b)", "group_id"} {
-		if !strings.Contains(d.Detail(), want) {
-			t.Errorf("the error detail %q lacks %q", d.Detail(), want)
-		}
-	}
-	if d.Summary() != "Several groups have this name" {
-		t.Errorf("summary %q", d.Summary())
-	}
+`),
+			ExpectError: attrError("Several groups have this name", "data.atlassian_group.guild", "name",
+				`name "ENGINEERING GUILD" matches 2 groups`,
+				first.ID+" (directory "+first.DirectoryID+")", second.ID+" (directory "+contractors+")", "group_id"),
+		}},
+	})
 }
 
 // expectGroup checks every attribute of an atlassian_group against the

@@ -391,7 +391,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) error {
 		case utf8.RuneCountInString(name) > maxGroupNameLength:
 			return errBadRequest("name must be at most %d characters", maxGroupNameLength)
 		}
-		if existing, ok := d.groupByName(name); ok {
+		if existing, ok := d.groupByName(dirID, name); ok {
 			return errConflict("a group named %q already exists (id %s)", existing.Name, existing.ID)
 		}
 		id := s.ids.uuid()

@@ -157,6 +157,14 @@ func TestCreateAndDeleteGroup(t *testing.T) {
 	}
 
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "PLATFORM-team"}).wantError(t, 409, "ADMIN-UAM-409-2")
+	// Names are unique within a directory: another directory may hold one
+	// of the same name.
+	const other = "0f5c3b9e-2a7d-4e61-8c4f-6d2b1a9e3c70"
+	h.env.Update(func(st *sandbox.State) error {
+		st.Directories = append(st.Directories, sandbox.Directory{ID: other, Name: "Contractors"})
+		return nil
+	})
+	h.call("POST", h.groupsPath(other), map[string]string{"name": "PLATFORM-team"}).wantStatus(t, 201)
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": "  "}).wantError(t, 400, "ADMIN-UAM-400-1")
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{}).wantError(t, 400, "ADMIN-UAM-400-1")
 	h.call("POST", h.groupsPath(h.dirID), map[string]string{"name": strings.Repeat("x", 256)}).wantError(t, 400, "ADMIN-UAM-400-1")

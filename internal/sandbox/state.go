@@ -347,15 +347,16 @@ func checkAndCanonicalize(st *State) error {
 		if strings.TrimSpace(g.Name) == "" {
 			return fmt.Errorf("group %q has an empty name", g.ID)
 		}
-		if key := strings.ToLower(g.Name); groupNames[key] {
-			return fmt.Errorf("duplicate group name %q", g.Name)
-		} else {
-			groupNames[key] = true
-		}
 		if g.DirectoryID == "" {
 			g.DirectoryID = firstDirectory
 		} else if !directoryIDs[g.DirectoryID] {
 			return fmt.Errorf("group %q: unknown directory_id %q", g.ID, g.DirectoryID)
+		}
+		// Names are unique within a directory, as create group enforces.
+		if key := g.DirectoryID + "\x00" + strings.ToLower(g.Name); groupNames[key] {
+			return fmt.Errorf("duplicate group name %q in directory %q", g.Name, g.DirectoryID)
+		} else {
+			groupNames[key] = true
 		}
 		slices.Sort(g.MemberAccountIDs)
 		g.MemberAccountIDs = slices.Compact(g.MemberAccountIDs)

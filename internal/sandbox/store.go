@@ -84,11 +84,13 @@ func (s *store) workspace(id string) (*Workspace, bool) {
 
 func (s *store) hasDirectory(id string) bool { return s.directories[id] }
 
-// groupByName finds a group by case-insensitive name, as the duplicate-name
-// rule of create group requires.
-func (s *store) groupByName(name string) (*Group, bool) {
+// groupByName finds a group of a directory by case-insensitive name, as the
+// duplicate-name rule of create group requires. Names are unique within a
+// directory: an organization with several directories can hold two groups
+// of one name.
+func (s *store) groupByName(directoryID, name string) (*Group, bool) {
 	for i := range s.st.Groups {
-		if strings.EqualFold(s.st.Groups[i].Name, name) {
+		if s.st.Groups[i].DirectoryID == directoryID && strings.EqualFold(s.st.Groups[i].Name, name) {
 			return &s.st.Groups[i], true
 		}
 	}
