@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -15,13 +16,13 @@ import (
 // addresses, so a request sent despite the check would arrive there and be
 // counted.
 func TestAccBaseURLCleartextRefusedAtPlan(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	addr, hits := sandboxtest.NonLoopbackListener(t)
 	const token = "cleartext-plan-key-obviously-fake"
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
 	for _, base := range []string{"http://" + addr, "http://" + strings.Replace(addr, ":", ".nip.io:", 1)} {
-		cli.writeConfig(fmt.Sprintf(`
+		cli.WriteConfig(fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %q
   api_token       = %q
@@ -34,9 +35,9 @@ resource "atlassian_group" "g" {
   name = "cleartext"
 }
 `, exampleOrgID, token, base))
-		res := cli.tryPlan()
+		res := cli.TryPlan()
 		host, _, _ := strings.Cut(strings.TrimPrefix(base, "http://"), ":")
-		want := attrError("Insecure base_url", `provider["registry.terraform.io/hashicorp/atlassian"]`, "base_url",
+		want := acctest.AttrError("Insecure base_url", `provider["registry.terraform.io/hashicorp/atlassian"]`, "base_url",
 			fmt.Sprintf("The base URL %q uses http:// to %q, which is not a loopback host", base, host),
 			"the organization's API key would cross the network in clear text",
 			"use https://, or http:// only to 127.0.0.1 (or any 127.x.y.z), ::1 or localhost", "The value comes from the provider block.")

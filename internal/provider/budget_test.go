@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -47,9 +48,9 @@ func budgetSplit(st sandbox.Stats) (writes, reads int64) {
 // lookup of the newcomers. Nothing in it grows with the organization.
 func TestAccBudget_addMembers(t *testing.T) {
 	const users, members, added = 500, 200, 100
-	org := newTestOrg(t, users, 6, 1)
-	g := org.writableGroup(t)
-	active := org.activeUsers()
+	org := acctest.NewOrg(t, users, 6, 1)
+	g := org.WritableGroup(t)
+	active := org.ActiveUsers()
 	if len(active) < members+added {
 		t.Fatalf("the sandbox org has %d active accounts, need %d", len(active), members+added)
 	}
@@ -57,7 +58,7 @@ func TestAccBudget_addMembers(t *testing.T) {
 	grown := grpEmails(active[:members+added]...)
 	grpSetMembers(org, g.ID, grpKeys(initial))
 	config := func(labels map[string]string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group_members" "m" {
   group_id = %q
   members  = %s
@@ -104,7 +105,7 @@ resource "atlassian_group_members" "m" {
 // single lookups of groups and accounts, then one listing of each.
 func TestAccBudget_createMemberships(t *testing.T) {
 	const users, perGroup = 500, 50
-	org := newTestOrg(t, users, 6, 1)
+	org := acctest.NewOrg(t, users, 6, 1)
 	groups := grpWritableGroups(org)
 	if len(groups) < 4 {
 		t.Fatalf("the sandbox org has %d writable groups, need 4", len(groups))
@@ -136,7 +137,7 @@ resource "atlassian_group_membership" "m" {
 		Steps: []tfresource.TestStep{
 			{
 				PreConfig: org.ResetStats,
-				Config:    org.config(b.String()),
+				Config:    org.Config(b.String()),
 				Check: func(*terraform.State) error {
 					st := org.Stats()
 					writes, reads := budgetSplit(st)

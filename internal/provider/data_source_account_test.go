@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -42,7 +43,7 @@ func firstUser(t *testing.T, users []sandbox.User, what string, keep func(sandbo
 // org, which small generated orgs rarely have, and returns it as stored.
 // The org then lists app and customer accounts, as the real service may
 // (Atlassian's document lists none).
-func addAppAccount(t *testing.T, org *testOrg) sandbox.User {
+func addAppAccount(t *testing.T, org *acctest.Org) sandbox.User {
 	t.Helper()
 	const id = "557058:0b6d8a1e-3c2f-4e5a-9d7b-1f0e2c3d4a5b"
 	org.Update(func(st *sandbox.State) error {
@@ -58,7 +59,7 @@ func addAppAccount(t *testing.T, org *testOrg) sandbox.User {
 }
 
 func TestAccAccountDataSource_lookups(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	users := org.State().Users
 	staff := firstUser(t, users, "staff account", func(u sandbox.User) bool { return u.AccountType == "atlassian" && u.Email != "" })
 	byEmail := firstUser(t, users, "second staff account", func(u sandbox.User) bool {
@@ -93,7 +94,7 @@ func TestAccAccountDataSource_lookups(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_account" "by_id" {
   account_id = %q
 }
@@ -112,7 +113,7 @@ data "atlassian_account" "by_email" {
 }
 
 func TestAccAccountDataSource_errors(t *testing.T) {
-	org := newTestOrg(t, 20, 2, 1)
+	org := acctest.NewOrg(t, 20, 2, 1)
 	users := org.State().Users
 	first := firstUser(t, users, "staff account", func(u sandbox.User) bool { return u.AccountType == "atlassian" && u.Email != "" })
 	second := firstUser(t, users, "second staff account", func(u sandbox.User) bool {
@@ -135,7 +136,7 @@ func TestAccAccountDataSource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_account" "x" {
   account_id = %q
 }
@@ -143,7 +144,7 @@ data "atlassian_account" "x" {
 				ExpectError: expectErrorMatching("Account not found", `account_id "`+missingID+`" names no account`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_account" "x" {
   email = %q
 }
@@ -151,7 +152,7 @@ data "atlassian_account" "x" {
 				ExpectError: expectErrorMatching("Account not found", `email "`+missingEmail+`" matches no account`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_account" "x" {
   email = %q
 }
@@ -164,7 +165,7 @@ data "atlassian_account" "x" {
 			},
 			// Plan-time validation: exactly one selector.
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_account" "x" {
   account_id = %q
   email      = %q
@@ -173,7 +174,7 @@ data "atlassian_account" "x" {
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "2 attributes specified when one (and only one) of [account_id,email] is required"),
 			},
 			{
-				Config:      org.config(`data "atlassian_account" "x" {}`),
+				Config:      org.Config(`data "atlassian_account" "x" {}`),
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "No attribute specified when one (and only one) of [account_id,email] is required"),
 			},
 		},

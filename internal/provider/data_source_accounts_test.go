@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -67,7 +68,7 @@ func expectStrings(values []string) []knownvalue.Check {
 // generator rarely or never produces (for_deletion), out of band, so each
 // status filter has something to find. It changes atlassian-type accounts
 // only and leaves the first active ones alone.
-func diversifyStatuses(t *testing.T, org *testOrg) {
+func diversifyStatuses(t *testing.T, org *acctest.Org) {
 	t.Helper()
 	org.Update(func(st *sandbox.State) error {
 		changed := 0
@@ -86,7 +87,7 @@ func diversifyStatuses(t *testing.T, org *testOrg) {
 
 // largestMixedGroup is a group whose members are not all alike, so that a
 // combined filter within it selects a strict, non-empty subset.
-func largestMixedGroup(t *testing.T, org *testOrg) sandbox.Group {
+func largestMixedGroup(t *testing.T, org *acctest.Org) sandbox.Group {
 	t.Helper()
 	var best sandbox.Group
 	for _, g := range org.State().Groups {
@@ -103,12 +104,12 @@ func largestMixedGroup(t *testing.T, org *testOrg) sandbox.Group {
 // listEveryAccountType makes the org list its app and customer accounts, as
 // the real service may (Atlassian's document lists atlassian accounts only),
 // so that the account_type filters have each kind to find.
-func listEveryAccountType(org *testOrg) {
+func listEveryAccountType(org *acctest.Org) {
 	org.Update(func(st *sandbox.State) error { st.Settings.ListNonAtlassianAccounts = true; return nil })
 }
 
 func TestAccAccountsDataSource_filters(t *testing.T) {
-	org := newTestOrg(t, 60, 6, 3)
+	org := acctest.NewOrg(t, 60, 6, 3)
 	listEveryAccountType(org)
 	diversifyStatuses(t, org)
 	st := org.State()
@@ -222,7 +223,7 @@ data "atlassian_accounts" "combined" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            org.config(config),
+			Config:            org.Config(config),
 			ConfigStateChecks: checks,
 		}},
 	})
@@ -259,13 +260,13 @@ func dataBlocks(attribute string, values []string) string {
 // An unknown group is an error naming group_id and the id, not an empty
 // list; invalid enum values fail at plan time naming the attribute.
 func TestAccAccountsDataSource_errors(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 1)
+	org := acctest.NewOrg(t, 10, 2, 1)
 	const missing = "00000000-0000-4000-8000-00000000dead"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_accounts" "x" {
   group_id = %q
 }
@@ -273,7 +274,7 @@ data "atlassian_accounts" "x" {
 				ExpectError: regexp.MustCompile(`(?s)Group not found.*group_id "` + missing + `"\s+names\s+no\s+group`),
 			},
 			{
-				Config: org.config(`
+				Config: org.Config(`
 data "atlassian_accounts" "x" {
   status = "enabled"
 }
@@ -281,7 +282,7 @@ data "atlassian_accounts" "x" {
 				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Value Match.*status.*"enabled"`),
 			},
 			{
-				Config: org.config(`
+				Config: org.Config(`
 data "atlassian_accounts" "x" {
   account_type = "robot"
 }
@@ -298,7 +299,7 @@ data "atlassian_accounts" "x" {
 // listing.
 func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 	const users, pageSize = 2000, 100
-	org := newTestOrg(t, users, 4, 3)
+	org := acctest.NewOrg(t, users, 4, 3)
 	listEveryAccountType(org)
 	group := largestMixedGroup(t, org)
 	listingPages := (users + pageSize - 1) / pageSize
@@ -345,7 +346,7 @@ func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: allReset,
-				Config:    org.config(`data "atlassian_accounts" "all" {}`),
+				Config:    org.Config(`data "atlassian_accounts" "all" {}`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.atlassian_accounts.all", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(users)),
 				},
@@ -353,7 +354,7 @@ func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 			},
 			{
 				PreConfig: filteredReset,
-				Config: org.config(`
+				Config: org.Config(`
 data "atlassian_accounts" "active" {
   status = "active"
 }
@@ -373,7 +374,7 @@ data "atlassian_accounts" "all" {}
 			},
 			{
 				PreConfig: groupReset,
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_accounts" "group" {
   group_id = %q
 }

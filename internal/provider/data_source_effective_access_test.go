@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -43,7 +44,7 @@ func expectAccess(entries [][]string, keep func(e []string) bool) (knownvalue.Ch
 // workspace and on the organization, and an account holding a workspace
 // role both directly and through a group.
 type accessReviewOrg struct {
-	*testOrg
+	*acctest.Org
 	suspended, twoPaths sandbox.User
 	roleGroup           sandbox.Group
 	workspace           sandbox.Workspace
@@ -51,7 +52,7 @@ type accessReviewOrg struct {
 
 func newAccessReviewOrg(t *testing.T) *accessReviewOrg {
 	t.Helper()
-	org := &accessReviewOrg{testOrg: newTestOrg(t, 60, 8, 3)}
+	org := &accessReviewOrg{Org: acctest.NewOrg(t, 60, 8, 3)}
 	org.Update(func(st *sandbox.State) error {
 		ws := st.Workspaces[0]
 		var group *sandbox.Group
@@ -117,7 +118,7 @@ func TestAccEffectiveAccessDataSource_questions(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_effective_access" "suspended" {
   account_id = %q
 }
@@ -147,21 +148,21 @@ data "atlassian_effective_access" "admins" {
 // TestAccEffectiveAccessDataSource_errors: the question is checked at plan
 // time, with the attribute named.
 func TestAccEffectiveAccessDataSource_errors(t *testing.T) {
-	org := newTestOrg(t, 10, 3, 2)
+	org := acctest.NewOrg(t, 10, 3, 2)
 	st := org.State()
 	account, ws := st.Users[0].AccountID, st.Workspaces[0].ID
 	block := func(body string) string {
-		return org.config(`data "atlassian_effective_access" "q" {` + "\n" + body + "\n}\n")
+		return org.Config(`data "atlassian_effective_access" "q" {` + "\n" + body + "\n}\n")
 	}
 	const address = "data.atlassian_effective_access.q"
 	steps := []resource.TestStep{
 		{Config: block(fmt.Sprintf("account_id = %q\nworkspace_id = %q", account, ws)), ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*account_id.*workspace_id`)},
 		{Config: block(`role = "atlassian/admin"`), ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*account_id.*workspace_id`)},
-		{Config: block(fmt.Sprintf("account_id = %q\nrole = \"atlassian/admin\"", account)), ExpectError: attrError("Invalid Attribute Combination", address, "role", "workspace_id")},
-		{Config: block(fmt.Sprintf("workspace_id = %q\nrole = \"owner\"", ws)), ExpectError: attrError("Invalid Attribute Value Match", address, "role", "atlassian/admin")},
-		{Config: block(`workspace_id = "not-an-ari"`), ExpectError: attrError("Invalid Attribute Value Match", address, "workspace_id", "ARI")},
-		{Config: block(`account_id = "5b10ac8d82e05b22cc7d0000"`), ExpectError: attrError("Account not found", address, "account_id", "names no account")},
-		{Config: block(`workspace_id = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"`), ExpectError: attrError("Workspace not found", address, "workspace_id", "names no workspace")},
+		{Config: block(fmt.Sprintf("account_id = %q\nrole = \"atlassian/admin\"", account)), ExpectError: acctest.AttrError("Invalid Attribute Combination", address, "role", "workspace_id")},
+		{Config: block(fmt.Sprintf("workspace_id = %q\nrole = \"owner\"", ws)), ExpectError: acctest.AttrError("Invalid Attribute Value Match", address, "role", "atlassian/admin")},
+		{Config: block(`workspace_id = "not-an-ari"`), ExpectError: acctest.AttrError("Invalid Attribute Value Match", address, "workspace_id", "ARI")},
+		{Config: block(`account_id = "5b10ac8d82e05b22cc7d0000"`), ExpectError: acctest.AttrError("Account not found", address, "account_id", "names no account")},
+		{Config: block(`workspace_id = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"`), ExpectError: acctest.AttrError("Workspace not found", address, "workspace_id", "names no workspace")},
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testProviderFactories, Steps: steps})
 }
@@ -172,10 +173,10 @@ func TestAccEffectiveAccessDataSource_errors(t *testing.T) {
 // the plan, while the check block alone only warns.
 func TestAccEffectiveAccessPolicyFailsPlan(t *testing.T) {
 	example := readExample(t, "atlassian_effective_access")
-	org := &testOrg{Env: startDemoOrg(t)}
+	org := &acctest.Org{Env: startDemoOrg(t)}
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.writeConfig(org.config(example))
-	cli.must(cli.tryPlan())
+	cli.WriteConfig(org.Config(example))
+	cli.Must(cli.TryPlan())
 
 	var unmanaged sandbox.User
 	org.Update(func(st *sandbox.State) error {
@@ -200,12 +201,12 @@ func TestAccEffectiveAccessPolicyFailsPlan(t *testing.T) {
 		return nil
 	})
 
-	res := cli.tryPlan()
-	cli.expectNoCrash(res)
+	res := cli.TryPlan()
+	cli.ExpectNoCrash(res)
 	if res.Err == nil {
 		t.Fatalf("the plan succeeded with an unmanaged Jira admin:\n%s", res)
 	}
-	failed := regexp.MustCompile(`(?s)Error: Module output value precondition failed.*` + wordsPattern("Unmanaged accounts hold atlassian/admin on Jira: "+unmanaged.Email+" (direct)."))
+	failed := regexp.MustCompile(`(?s)Error: Module output value precondition failed.*` + acctest.WordsPattern("Unmanaged accounts hold atlassian/admin on Jira: "+unmanaged.Email+" (direct)."))
 	if !failed.MatchString(res.Output) {
 		t.Fatalf("the plan failed, but not on the precondition naming %s:\n%s", unmanaged.Email, res)
 	}
@@ -215,9 +216,9 @@ func TestAccEffectiveAccessPolicyFailsPlan(t *testing.T) {
 	if !found {
 		t.Fatal("the example has no comment starting its precondition")
 	}
-	cli.writeConfig(org.config(checkOnly))
-	res = cli.must(cli.tryPlan())
-	warned := regexp.MustCompile(`(?s)Warning: Check block assertion failed.*` + wordsPattern(unmanaged.Email+" (direct)"))
+	cli.WriteConfig(org.Config(checkOnly))
+	res = cli.Must(cli.TryPlan())
+	warned := regexp.MustCompile(`(?s)Warning: Check block assertion failed.*` + acctest.WordsPattern(unmanaged.Email+" (direct)"))
 	if !warned.MatchString(res.Output) {
 		t.Fatalf("the check block did not warn about %s:\n%s", unmanaged.Email, res)
 	}
@@ -317,13 +318,13 @@ func TestAccEffectiveAccessWorkspaceReadsHoldersOnly(t *testing.T) {
 			}
 
 			cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-			cli.writeConfig(org.config(fmt.Sprintf(`
+			cli.WriteConfig(org.Config(fmt.Sprintf(`
 data "atlassian_effective_access" "workspace" {
   workspace_id = %q
 }
 `, org.workspace.ID)))
 			org.ResetStats()
-			cli.mustApply()
+			cli.MustApply()
 			stats := org.Stats()
 			if got := stats.ByRoute[roleListings]; got != int64(len(found)) {
 				t.Errorf("the workspace question read %d accounts' role listings, want the %d the search finds (of %d accounts): %v", got, len(found), len(st.Users), stats.ByRoute)
@@ -341,9 +342,9 @@ data "atlassian_effective_access" "workspace" {
 
 // accessInState is the access list of a data source in the CLI's state,
 // as rows of accessColumns.
-func accessInState(cli *terraformCLI, address string) [][]string {
+func accessInState(cli *acctest.CLI, address string) [][]string {
 	var rows [][]string
-	entries, _ := cli.stateValues(address)["access"].([]any)
+	entries, _ := cli.StateValues(address)["access"].([]any)
 	for _, item := range entries {
 		fields, _ := item.(map[string]any)
 		row := make([]string, len(accessColumns))
@@ -383,13 +384,13 @@ func TestAccEffectiveAccessAccountReadsItsGroupsOnly(t *testing.T) {
 	}
 
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.writeConfig(org.config(fmt.Sprintf(`
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
 data "atlassian_effective_access" "account" {
   account_id = %q
 }
 `, account)))
 	org.ResetStats()
-	cli.mustApply()
+	cli.MustApply()
 	stats := org.Stats()
 	if got := stats.ByRoute[groupRoleListings]; got != int64(groups) {
 		t.Errorf("the account question read %d groups' role listings, want the %d groups it is in (of %d): %v", got, groups, len(st.Groups), stats.ByRoute)

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -23,9 +24,9 @@ import (
 // users, 12 groups, 3 workspaces, seed 1), and their outputs are checked
 // against that organization.
 func TestAccDataSourceExamples(t *testing.T) {
-	demo := func(t *testing.T) (*testOrg, sandbox.State) {
+	demo := func(t *testing.T) (*acctest.Org, sandbox.State) {
 		t.Helper()
-		org := &testOrg{Env: sandboxtest.Start(t, sandbox.DefaultOptions())}
+		org := &acctest.Org{Env: sandboxtest.Start(t, sandbox.DefaultOptions())}
 		st := org.State()
 		return org, st
 	}
@@ -44,8 +45,8 @@ func TestAccDataSourceExamples(t *testing.T) {
 		return sandbox.Group{}
 	}
 
-	examples := map[string]func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck{
-		"atlassian_accounts": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+	examples := map[string]func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck{
+		"atlassian_accounts": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			var suspended []sandbox.User
 			for _, u := range sandbox.ListedUsers(st) {
@@ -96,7 +97,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("active_engineer_emails", knownvalue.ListSizeExact(countUsers(st.Users, activeEngineer))),
 			}
 		},
-		"atlassian_account": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_account": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			byID := firstUser(t, st.Users, "account 504054724dbc69eb92ef6fc7", func(u sandbox.User) bool { return u.AccountID == "504054724dbc69eb92ef6fc7" })
 			return []statecheck.StateCheck{
@@ -107,7 +108,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				})),
 			}
 		},
-		"atlassian_groups": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_groups": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			byName := map[string]knownvalue.Check{}
 			var synced []sandbox.Group
@@ -127,7 +128,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("identity_provider_groups", knownvalue.TupleExact(syncedNames)),
 			}
 		},
-		"atlassian_group": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_group": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			g := groupNamed(t, st, "engineering")
 			return []statecheck.StateCheck{
@@ -138,7 +139,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				})),
 			}
 		},
-		"atlassian_workspaces": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_workspaces": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			urls := map[string]knownvalue.Check{}
 			for _, w := range st.Workspaces {
@@ -148,7 +149,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("workspace_urls", knownvalue.ObjectExact(urls)),
 			}
 		},
-		"atlassian_effective_access": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_effective_access": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			all := sandboxtest.AccessRows(st)
 			var jira, jiraUsers, ingrid string
@@ -203,7 +204,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				statecheck.ExpectKnownOutputValue("ingrid_access", knownvalue.TupleExact(ingridAccess)),
 			}
 		},
-		"atlassian_workspace": func(t *testing.T, org *testOrg, st sandbox.State) []statecheck.StateCheck {
+		"atlassian_workspace": func(t *testing.T, org *acctest.Org, st sandbox.State) []statecheck.StateCheck {
 			t.Helper()
 			for _, w := range st.Workspaces {
 				if w.Name == "sandbox-org Jira Software" && w.TypeKey == "jira-software" {
@@ -244,7 +245,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 				ProtoV6ProviderFactories: testProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						Config:            org.config(string(source)),
+						Config:            org.Config(string(source)),
 						ConfigStateChecks: checksFor(t, org, st),
 					},
 					// Remove everything with a config of its own: the
@@ -252,7 +253,7 @@ func TestAccDataSourceExamples(t *testing.T) {
 					// to its legacy form, which cannot address for_each
 					// instances (as the accounts example creates), and
 					// fails; an empty state needs no destroy.
-					{Config: org.config("")},
+					{Config: org.Config("")},
 				},
 			})
 		})

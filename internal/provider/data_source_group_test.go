@@ -10,13 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
 // An organization with several directories can hold two groups of one
 // name, which a lookup by name must refuse to choose between.
 func TestAccGroupDataSource_ambiguousName(t *testing.T) {
-	org := newTestOrg(t, 6, 3, 1)
+	org := acctest.NewOrg(t, 6, 3, 1)
 	const contractors = "5a0e6c1e-7d1f-4c52-9a43-0b5f3f4d2c11"
 	var first, second sandbox.Group
 	org.Update(func(st *sandbox.State) error {
@@ -29,12 +30,12 @@ func TestAccGroupDataSource_ambiguousName(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(`
+			Config: org.Config(`
 data "atlassian_group" "guild" {
   name = "ENGINEERING GUILD"
 }
 `),
-			ExpectError: attrError("Several groups have this name", "data.atlassian_group.guild", "name",
+			ExpectError: acctest.AttrError("Several groups have this name", "data.atlassian_group.guild", "name",
 				`name "ENGINEERING GUILD" matches 2 groups`,
 				first.ID+" (directory "+first.DirectoryID+")", second.ID+" (directory "+contractors+")", "group_id"),
 		}},
@@ -55,7 +56,7 @@ func expectGroup(address string, g sandbox.Group) []statecheck.StateCheck {
 }
 
 func TestAccGroupDataSource_lookups(t *testing.T) {
-	org := newTestOrg(t, 40, 10, 3)
+	org := acctest.NewOrg(t, 40, 10, 3)
 	groups := org.State().Groups
 	var synced, large, empty sandbox.Group
 	for _, g := range groups {
@@ -90,7 +91,7 @@ func TestAccGroupDataSource_lookups(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_group" "by_id" {
   group_id = %q
 }
@@ -109,7 +110,7 @@ data "atlassian_group" "empty" {
 }
 
 func TestAccGroupDataSource_errors(t *testing.T) {
-	org := newTestOrg(t, 10, 3, 1)
+	org := acctest.NewOrg(t, 10, 3, 1)
 	group := org.State().Groups[0]
 	const missingID = "00000000-0000-4000-8000-00000000dead"
 	const missingName = "No Such Team"
@@ -117,7 +118,7 @@ func TestAccGroupDataSource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_group" "x" {
   group_id = %q
 }
@@ -125,7 +126,7 @@ data "atlassian_group" "x" {
 				ExpectError: expectErrorMatching("Group not found", `group_id "`+missingID+`" names no group`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_group" "x" {
   name = %q
 }
@@ -133,7 +134,7 @@ data "atlassian_group" "x" {
 				ExpectError: expectErrorMatching("Group not found", `name "`+missingName+`" matches no group`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_group" "x" {
   group_id = %q
   name     = %q
@@ -142,7 +143,7 @@ data "atlassian_group" "x" {
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "2 attributes specified when one (and only one) of [group_id,name] is required"),
 			},
 			{
-				Config:      org.config(`data "atlassian_group" "x" {}`),
+				Config:      org.Config(`data "atlassian_group" "x" {}`),
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "No attribute specified when one (and only one) of [group_id,name] is required"),
 			},
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -48,7 +49,7 @@ func expectGroupList(groups []sandbox.Group, keep func(sandbox.Group) bool) know
 }
 
 func TestAccGroupsDataSource_search(t *testing.T) {
-	org := newTestOrg(t, 40, 14, 3)
+	org := acctest.NewOrg(t, 40, 14, 3)
 	groups := org.State().Groups
 	// A term taken from one group's name, in upper case: it must find that
 	// group and every other whose name contains it, ignoring case.
@@ -67,7 +68,7 @@ func TestAccGroupsDataSource_search(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_groups" "all" {}
 
 data "atlassian_groups" "search" {

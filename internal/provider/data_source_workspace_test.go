@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -26,7 +27,7 @@ func expectWorkspace(address string, w sandbox.Workspace) []statecheck.StateChec
 }
 
 func TestAccWorkspaceDataSource_lookups(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 6)
+	org := acctest.NewOrg(t, 10, 2, 6)
 	workspaces := org.State().Workspaces
 	byID, byName := workspaces[0], workspaces[len(workspaces)-1]
 	// Two workspaces of one site share its name across products in real
@@ -59,7 +60,7 @@ func TestAccWorkspaceDataSource_lookups(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "by_id" {
   workspace_id = %q
 }
@@ -85,7 +86,7 @@ data "atlassian_workspace" "confluence" {
 }
 
 func TestAccWorkspaceDataSource_errors(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 6)
+	org := acctest.NewOrg(t, 10, 2, 6)
 	workspaces := org.State().Workspaces
 	// Another site's Jira Software workspace renamed, out of band, to the
 	// first one's name: name and type no longer identify one workspace.
@@ -118,7 +119,7 @@ func TestAccWorkspaceDataSource_errors(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   workspace_id = %q
 }
@@ -126,7 +127,7 @@ data "atlassian_workspace" "x" {
 				ExpectError: expectErrorMatching("Workspace not found", `workspace_id "`+missingID+`" names no workspace`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   name = %q
   type = "jira-software"
@@ -136,7 +137,7 @@ data "atlassian_workspace" "x" {
 			},
 			{
 				// The name exists, but not with this type.
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   name = %q
   type = "confluence"
@@ -145,7 +146,7 @@ data "atlassian_workspace" "x" {
 				ExpectError: expectErrorMatching("Workspace not found", `name "`+first.Name+`" with type "confluence" matches no workspace`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   name = %q
   type = "jira-software"
@@ -156,7 +157,7 @@ data "atlassian_workspace" "x" {
 			},
 			// Plan-time validation.
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   workspace_id = %q
   name         = %q
@@ -166,11 +167,11 @@ data "atlassian_workspace" "x" {
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "2 attributes specified when one (and only one) of [workspace_id,name] is required"),
 			},
 			{
-				Config:      org.config(`data "atlassian_workspace" "x" {}`),
+				Config:      org.Config(`data "atlassian_workspace" "x" {}`),
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", "No attribute specified when one (and only one) of [workspace_id,name] is required"),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   name = %q
 }
@@ -178,7 +179,7 @@ data "atlassian_workspace" "x" {
 				ExpectError: expectErrorMatching("Invalid Attribute Combination", `Attribute "type" must be specified when "name" is specified`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspace" "x" {
   workspace_id = %q
   type         = "jira-software"

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -53,7 +54,7 @@ func expectWorkspaceList(workspaces []sandbox.Workspace, keep func(sandbox.Works
 func TestAccWorkspacesDataSource_filters(t *testing.T) {
 	// Seven workspaces: every product type on three sites, plus one, and
 	// the seventh offline.
-	org := newTestOrg(t, 10, 2, 7)
+	org := acctest.NewOrg(t, 10, 2, 7)
 	workspaces := org.State().Workspaces
 	// Filters written in another case than Atlassian's still match.
 	const typeKey, product = "JIRA-SOFTWARE", "Jira"
@@ -75,7 +76,7 @@ func TestAccWorkspacesDataSource_filters(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: org.config(fmt.Sprintf(`
+			Config: org.Config(fmt.Sprintf(`
 data "atlassian_workspaces" "all" {}
 
 data "atlassian_workspaces" "type" {

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 )
 
 // The ephemeral environment is the Secret's: the same entries, under the
@@ -20,7 +22,7 @@ import (
 // framework carries the ephemeral value into a state, where the test can
 // read it (a configuration cannot store it otherwise).
 func TestAccConnectorEnvironment_ephemeral(t *testing.T) {
-	org := newTestOrg(t, 5, 2, 1)
+	org := acctest.NewOrg(t, 5, 2, 1)
 	org.ResetStats()
 	const clientSecret = "c1-secret-obviously-fake"
 	tfresource.ParallelTest(t, tfresource.TestCase{
@@ -30,7 +32,7 @@ func TestAccConnectorEnvironment_ephemeral(t *testing.T) {
 		},
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 ephemeral "atlassian_connector_environment" "c" {
   name          = "edge"
   client_id     = "bright-otter"

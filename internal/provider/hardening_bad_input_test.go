@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -22,7 +23,7 @@ import (
 
 // badInputOrg is what the cases refer to.
 type badInputOrg struct {
-	*testOrg
+	*acctest.Org
 	group     sandbox.Group // writable, with members
 	synced    sandbox.Group // synced from an identity provider
 	member    string        // a member of group
@@ -33,8 +34,8 @@ type badInputOrg struct {
 
 func newBadInputOrg(t *testing.T, change func(*sandbox.State)) *badInputOrg {
 	t.Helper()
-	org := newTestOrg(t, 30, 6, 2)
-	b := &badInputOrg{testOrg: org, group: org.writableGroup(t), synced: grpSyncedGroup(t, org), ws: org.State().Workspaces[0].ID}
+	org := acctest.NewOrg(t, 30, 6, 2)
+	b := &badInputOrg{Org: org, group: org.WritableGroup(t), synced: grpSyncedGroup(t, org), ws: org.State().Workspaces[0].ID}
 	b.member = b.group.MemberAccountIDs[0]
 	others := grpNonMembers(t, org, b.group, 2)
 	b.outsider, b.suspended = others[0].AccountID, others[1].AccountID
@@ -61,7 +62,7 @@ type badInput struct {
 	// env, when set, gives the case a sandbox of its own, changed by env
 	// (settings, faults); the others share one.
 	env      func(b *badInputOrg)
-	provider func(b *badInputOrg) string // the provider block; default: b.providerBlock()
+	provider func(b *badInputOrg) string // the provider block; default: b.ProviderBlock()
 	config   func(b *badInputOrg) string
 	// importArgs, when set, makes the command terraform import with these
 	// arguments (address and id); apply runs terraform apply; otherwise
@@ -87,11 +88,11 @@ func (c badInput) pattern(b *badInputOrg) *regexp.Regexp {
 	}
 	switch {
 	case c.address == "":
-		return plainError(c.summary, phrases...)
+		return acctest.PlainError(c.summary, phrases...)
 	case c.attribute == "":
-		return blockError(c.summary, c.address, phrases...)
+		return acctest.BlockError(c.summary, c.address, phrases...)
 	}
-	return attrError(c.summary, c.address, c.attribute, phrases...)
+	return acctest.AttrError(c.summary, c.address, c.attribute, phrases...)
 }
 
 const (
@@ -605,11 +606,11 @@ func badInputs() []badInput {
 // TestAccBadInputs runs the table, each case a terraform command of its
 // own, in parallel.
 func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is not parallel on purpose: it returns once every parallel case has, so the checks after it see every row
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
-	providerBinary(t) // built once, before the parallel cases, and kept until they end
+	acctest.ProviderBinary(t) // built once, before the parallel cases, and kept until they end
 	shared := newBadInputOrg(t, nil)
-	sharedBefore := accessOf(shared.State())
+	sharedBefore := acctest.AccessOf(shared.State())
 	cases := badInputs()
 	if len(cases) < 25 {
 		t.Fatalf("only %d bad inputs", len(cases))
@@ -627,28 +628,28 @@ func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is
 					b = newBadInputOrg(t, nil)
 					c.env(b)
 				}
-				before := accessOf(b.State())
+				before := acctest.AccessOf(b.State())
 				var cliEnv []string
 				if c.cliEnv != nil {
 					cliEnv = c.cliEnv(b)
 				}
-				cli := newPluginCLI(t, tfdriver.Options{Env: cliEnv})
-				providerBlock := b.providerBlock()
+				cli := acctest.NewPluginCLI(t, tfdriver.Options{Env: cliEnv})
+				providerBlock := b.ProviderBlock()
 				if c.provider != nil {
 					providerBlock = c.provider(b)
 				}
-				cli.writeConfig(providerBlock + c.config(b))
+				cli.WriteConfig(providerBlock + c.config(b))
 				var res tfdriver.Result
 				switch {
 				case c.importArgs != nil:
 					args := c.importArgs(b)
-					res = cli.importResource(args[0], args[1])
+					res = cli.TryImport(args[0], args[1])
 				case c.apply:
-					res = cli.apply()
+					res = cli.TryApply()
 				default:
-					res = cli.tryPlan()
+					res = cli.TryPlan()
 				}
-				cli.expectNoCrash(res)
+				cli.ExpectNoCrash(res)
 				want := c.pattern(b)
 				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
@@ -664,11 +665,11 @@ func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is
 						t.Errorf("terraform's output shows %q outside the quoted configuration", secret)
 					}
 				}
-				if d := before.diff(accessOf(b.State())); d != "" {
+				if d := before.Diff(acctest.AccessOf(b.State())); d != "" {
 					t.Errorf("the refused input changed the organization:\n%s", d)
 				}
 				if c.apply { // a refused create leaves nothing in the state
-					for _, r := range cli.state() {
+					for _, r := range cli.StateResources() {
 						t.Errorf("the refused apply left %s in the state", r.Address)
 					}
 				}
@@ -692,7 +693,7 @@ func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is
 			})
 		}
 	})
-	if d := sharedBefore.diff(accessOf(shared.State())); d != "" {
+	if d := sharedBefore.Diff(acctest.AccessOf(shared.State())); d != "" {
 		t.Errorf("the refused inputs changed the shared organization:\n%s", d)
 	}
 	var table strings.Builder

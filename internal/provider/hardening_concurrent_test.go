@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -67,7 +68,7 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-func handledFront(t *testing.T, org *testOrg) (string, *handledCounter) {
+func handledFront(t *testing.T, org *acctest.Org) (string, *handledCounter) {
 	t.Helper()
 	c := &handledCounter{handled: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -96,17 +97,17 @@ func handledFront(t *testing.T, org *testOrg) (string, *handledCounter) {
 }
 
 func TestAccConcurrentRuns(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	perRun, groupsPerRun := 40, 2
 	if os.Getenv(faultTestsEnv) != "" {
 		perRun = 200
 	}
 	const runs = 2
-	org := newTestOrg(t, perRun/groupsPerRun+20, runs*groupsPerRun+2, 1)
+	org := acctest.NewOrg(t, perRun/groupsPerRun+20, runs*groupsPerRun+2, 1)
 	frontURL, counter := handledFront(t, org)
 	groups := grpWritableGroups(org)[:runs*groupsPerRun]
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
 			for _, g := range groups {
@@ -117,9 +118,9 @@ func TestAccConcurrentRuns(t *testing.T) {
 		}
 		return nil
 	})
-	want := accessOf(org.State())
+	want := acctest.AccessOf(org.State())
 
-	clis := make([]*terraformCLI, runs)
+	clis := make([]*acctest.CLI, runs)
 	for run := range runs {
 		var b strings.Builder
 		fmt.Fprintf(&b, "provider \"atlassian\" {\n  organization_id = %q\n  api_token       = %q\n  base_url        = %q\n}\n\nlocals {\n  memberships = [\n",
@@ -129,7 +130,7 @@ func TestAccConcurrentRuns(t *testing.T) {
 			for j := range perRun / groupsPerRun {
 				account := users[(j+gi*3)%len(users)].AccountID
 				fmt.Fprintf(&b, "    { group_id = %q, account_id = %q },\n", g.ID, account)
-				want.members[g.ID][account] = true
+				want.Members[g.ID][account] = true
 			}
 		}
 		b.WriteString(`  ]
@@ -142,7 +143,7 @@ resource "atlassian_group_membership" "m" {
 }
 `)
 		clis[run] = newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-		clis[run].writeConfig(b.String())
+		clis[run].WriteConfig(b.String())
 	}
 
 	// A shared limit well under what the two runs ask for together.
@@ -162,13 +163,13 @@ resource "atlassian_group_membership" "m" {
 	elapsed := time.Since(start)
 	org.Server.SetFaults(sandbox.Faults{})
 	for run, res := range results {
-		clis[run].expectNoCrash(res)
+		clis[run].ExpectNoCrash(res)
 		if res.Err != nil {
 			t.Fatalf("run %d did not converge in one apply:\n%s", run, res)
 		}
 	}
 
-	if d := want.diff(accessOf(org.State())); d != "" {
+	if d := want.Diff(acctest.AccessOf(org.State())); d != "" {
 		t.Errorf("the sandbox differs from the two configurations:\n%s", d)
 	}
 	counter.mu.Lock()
@@ -186,10 +187,10 @@ resource "atlassian_group_membership" "m" {
 		t.Errorf("the shared rate limit refused no write: the runs did not compete")
 	}
 	for run, cli := range clis {
-		if n := managedCount(cli.state()); n != perRun {
+		if n := managedCount(cli.StateResources()); n != perRun {
 			t.Errorf("run %d: %d managed resources in its state, want %d", run, n, perRun)
 		}
-		if changes, res := cli.planChanges(); changes {
+		if changes, res := cli.PlanChanges(); changes {
 			t.Errorf("run %d: the plan after convergence is not empty:\n%s", run, res)
 		}
 	}

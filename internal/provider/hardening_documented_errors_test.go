@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -23,7 +24,7 @@ import (
 
 // adminWrite sends one admin API request to the sandbox as another
 // administrator would, outside Terraform.
-func adminWrite(t *testing.T, org *testOrg, method, path, body string) {
+func adminWrite(t *testing.T, org *acctest.Org, method, path, body string) {
 	t.Helper()
 	req, err := http.NewRequest(method, org.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -42,53 +43,40 @@ func adminWrite(t *testing.T, org *testOrg, method, path, body string) {
 	}
 }
 
-func directoryPath(org *testOrg, dirID string) string {
+func directoryPath(org *acctest.Org, dirID string) string {
 	return "/admin/v2/orgs/" + url.PathEscape(org.OrgID) + "/directories/" + url.PathEscape(dirID)
 }
 
-// expectInState fails unless the state holds exactly these managed
-// resources.
-func (c *terraformCLI) expectInState(addresses ...string) {
-	c.t.Helper()
-	var got []string
-	for _, r := range c.state() {
-		got = append(got, r.Address)
-	}
-	if strings.Join(got, ",") != strings.Join(addresses, ",") {
-		c.t.Fatalf("the state holds %v, want %v", got, addresses)
-	}
-}
-
 func TestAccDocumentedErrorsAtApply(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
-	providerBinary(t) // built once for the parallel cases
+	acctest.ProviderBinary(t) // built once for the parallel cases
 
 	// A group named by another admin between plan and apply: the create is
 	// refused (409); nothing enters the state; once reads show the group,
 	// the plan says the name is taken.
 	t.Run("group create: name taken after the plan (409)", func(t *testing.T) {
 		t.Parallel()
-		org := newTestOrg(t, 20, 4, 1)
+		org := acctest.NewOrg(t, 20, 4, 1)
 		dir := org.State().Directories[0].ID
 		// Reads lag behind writes, as on the eventually consistent service:
 		// the plan does not see the other admin's group yet.
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 3600000}`)
 		adminWrite(t, org, http.MethodPost, directoryPath(org, dir)+"/groups", `{"name":"tf-raced"}`)
-		cli := newPluginCLI(t, tfdriver.Options{})
-		cli.writeConfig(org.providerBlock() + groupHCL("tf-raced"))
-		res := cli.ran(cli.apply())
-		cli.expectNoCrash(res)
-		want := attrError("Group name already taken", "atlassian_group.g", "name",
+		cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+		cli.WriteConfig(org.ProviderBlock() + groupHCL("tf-raced"))
+		res := cli.Ran(cli.TryApply())
+		cli.ExpectNoCrash(res)
+		want := acctest.AttrError("Group name already taken", "atlassian_group.g", "name",
 			`Group "tf-raced" cannot be created because a group with that name already exists`,
 			"Import that group, or choose another name", "ADMIN-UAM-409-2")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
-		cli.expectInState()
+		cli.ExpectInState()
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
-		res = cli.ran(cli.tryPlan())
-		if want := attrError("Group name already taken", "atlassian_group.g", "name", `already has a group named "tf-raced"`); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		res = cli.Ran(cli.TryPlan())
+		if want := acctest.AttrError("Group name already taken", "atlassian_group.g", "name", `already has a group named "tf-raced"`); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
 		}
 	})
@@ -98,25 +86,25 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 	// afterwards says the group does not exist.
 	t.Run("membership add: group deleted after the plan (404)", func(t *testing.T) {
 		t.Parallel()
-		org := newTestOrg(t, 20, 4, 1)
-		g := org.writableGroup(t)
+		org := acctest.NewOrg(t, 20, 4, 1)
+		g := org.WritableGroup(t)
 		outsider := grpNonMembers(t, org, g, 1)[0].AccountID
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 3600000}`)
 		adminWrite(t, org, http.MethodDelete, directoryPath(org, g.DirectoryID)+"/groups/"+url.PathEscape(g.ID), "")
-		cli := newPluginCLI(t, tfdriver.Options{})
-		cli.writeConfig(org.providerBlock() + membershipHCL(g.ID, outsider))
-		res := cli.ran(cli.apply())
-		cli.expectNoCrash(res)
-		want := blockError("Group or account not found", "atlassian_group_membership.m",
+		cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+		cli.WriteConfig(org.ProviderBlock() + membershipHCL(g.ID, outsider))
+		res := cli.Ran(cli.TryApply())
+		cli.ExpectNoCrash(res)
+		want := acctest.BlockError("Group or account not found", "atlassian_group_membership.m",
 			fmt.Sprintf("add account %s to group %s", outsider, g.ID), "group_id and account_id",
 			"atlassian_group and atlassian_account data sources", "remove this resource from the configuration", "ADMIN-UAM-404-3")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
-		cli.expectInState()
+		cli.ExpectInState()
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
-		res = cli.ran(cli.tryPlan())
-		if want := attrError("Unknown group", "atlassian_group_membership.m", "group_id"); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		res = cli.Ran(cli.TryPlan())
+		if want := acctest.AttrError("Unknown group", "atlassian_group_membership.m", "group_id"); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
 		}
 	})
@@ -127,16 +115,16 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 	// still shows them to destroy.
 	t.Run("membership remove and group delete: group synced from an identity provider (403)", func(t *testing.T) {
 		t.Parallel()
-		org := newTestOrg(t, 20, 4, 1)
-		member := org.activeUsers()[0].AccountID
-		cli := newPluginCLI(t, tfdriver.Options{})
-		cli.writeConfig(org.providerBlock() + groupHCL("tf-taken-over") + `
+		org := acctest.NewOrg(t, 20, 4, 1)
+		member := org.ActiveUsers()[0].AccountID
+		cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+		cli.WriteConfig(org.ProviderBlock() + groupHCL("tf-taken-over") + `
 resource "atlassian_group_membership" "m" {
   group_id   = atlassian_group.g.id
   account_id = "` + member + `"
 }
 `)
-		cli.mustApply()
+		cli.MustApply()
 		org.Update(func(st *sandbox.State) error {
 			for i := range st.Groups {
 				if st.Groups[i].Name == "tf-taken-over" {
@@ -145,34 +133,34 @@ resource "atlassian_group_membership" "m" {
 			}
 			return nil
 		})
-		before := accessOf(org.State())
-		res := cli.ran(cli.destroy())
-		cli.expectNoCrash(res)
+		before := acctest.AccessOf(org.State())
+		res := cli.Ran(cli.TryDestroy())
+		cli.ExpectNoCrash(res)
 		// Terraform shows no configuration location for a destroy: the
 		// resource is named by its progress line and the detail.
-		want := plainError("Atlassian refused to change the group membership",
+		want := acctest.PlainError("Atlassian refused to change the group membership",
 			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
-		cli.expectInState("atlassian_group.g", "atlassian_group_membership.m")
-		if d := before.diff(accessOf(org.State())); d != "" {
+		cli.ExpectInState("atlassian_group.g", "atlassian_group_membership.m")
+		if d := before.Diff(acctest.AccessOf(org.State())); d != "" {
 			t.Fatalf("the refused destroy changed the organization:\n%s", d)
 		}
 
 		// The group alone: its delete is refused too.
-		cli.must(cli.run("state", "rm", "atlassian_group_membership.m"))
-		cli.writeConfig(org.providerBlock() + groupHCL("tf-taken-over"))
-		res = cli.ran(cli.destroy())
-		cli.expectNoCrash(res)
-		want = plainError("Could not delete the group", `Deleting group "tf-taken-over"`,
+		cli.Must(cli.Exec("state", "rm", "atlassian_group_membership.m"))
+		cli.WriteConfig(org.ProviderBlock() + groupHCL("tf-taken-over"))
+		res = cli.Ran(cli.TryDestroy())
+		cli.ExpectNoCrash(res)
+		want = acctest.PlainError("Could not delete the group", `Deleting group "tf-taken-over"`,
 			"ADMIN-UAM-403-1", "remove it from the state")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
-		cli.expectInState("atlassian_group.g")
-		res = cli.must(cli.tryPlan(tfexec.Destroy(true)))
+		cli.ExpectInState("atlassian_group.g")
+		res = cli.Must(cli.TryPlan(tfexec.Destroy(true)))
 		if !strings.Contains(res.Output, "atlassian_group.g will be destroyed") {
 			t.Fatalf("the destroy plan afterwards does not show the group, which is still there\n%s", res)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -27,24 +28,24 @@ const driftTeamName = "hardening-drift-team"
 // driftOrg is the organization and configuration of the out-of-band
 // tests.
 type driftOrg struct {
-	org                  *testOrg
+	org                  *acctest.Org
 	ws                   sandbox.Workspace
-	g, h                 sandbox.Group // an additive group and an authoritative one
-	team, gMembers, hSet []string      // account ids
-	roleHolders          []string      // accounts given atlassian/admin on ws
-	base                 orgAccess     // the access before the first apply
+	g, h                 sandbox.Group     // an additive group and an authoritative one
+	team, gMembers, hSet []string          // account ids
+	roleHolders          []string          // accounts given atlassian/admin on ws
+	base                 acctest.OrgAccess // the access before the first apply
 }
 
 func newDriftOrg(t *testing.T) *driftOrg {
 	t.Helper()
-	org := newTestOrg(t, 30, 6, 2)
+	org := acctest.NewOrg(t, 30, 6, 2)
 	groups := grpWritableGroups(org)
 	if len(groups) < 2 {
 		t.Fatalf("need two writable groups, have %d", len(groups))
 	}
 	st := org.State()
 	d := &driftOrg{org: org, ws: st.Workspaces[0], g: groups[0], h: groups[1]}
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	// Accounts that do not hold atlassian/admin on the workspace get it.
 	for _, u := range users {
 		if !hasUserRole(st, u.AccountID, d.ws.ID, "atlassian/admin") && len(d.roleHolders) < 3 {
@@ -64,7 +65,7 @@ func newDriftOrg(t *testing.T) *driftOrg {
 	d.gMembers = append([]string{d.roleHolders[0]}, ids[3:7]...)
 	d.hSet = ids[7:12]
 	grpSetMembers(org, d.h.ID, d.hSet)
-	d.base = accessOf(org.State())
+	d.base = acctest.AccessOf(org.State())
 	return d
 }
 
@@ -80,7 +81,7 @@ func (d *driftOrg) config() string {
 	for _, id := range d.hSet {
 		labels[id] = "member " + id
 	}
-	return d.org.config(fmt.Sprintf(`
+	return d.org.Config(fmt.Sprintf(`
 locals {
   team         = %s
   g_members    = %s
@@ -126,48 +127,48 @@ resource "atlassian_workspace_role_assignment" "admin" {
 
 // want is the access the configuration asks for, given the sandbox's
 // current team group (its id changes when it is created again).
-func (d *driftOrg) want(t *testing.T) orgAccess {
+func (d *driftOrg) want(t *testing.T) acctest.OrgAccess {
 	t.Helper()
 	team, ok := grpGroupByName(d.org, driftTeamName)
 	if !ok {
 		t.Fatalf("the sandbox has no group %q", driftTeamName)
 	}
-	w := orgAccess{members: map[string]map[string]bool{}, userRoles: maps.Clone(d.base.userRoles), groupRoles: maps.Clone(d.base.groupRoles)}
-	for id, members := range d.base.members {
-		w.members[id] = maps.Clone(members)
+	w := acctest.OrgAccess{Members: map[string]map[string]bool{}, UserRoles: maps.Clone(d.base.UserRoles), GroupRoles: maps.Clone(d.base.GroupRoles)}
+	for id, members := range d.base.Members {
+		w.Members[id] = maps.Clone(members)
 	}
-	w.members[team.ID] = map[string]bool{}
+	w.Members[team.ID] = map[string]bool{}
 	for _, id := range d.team {
-		w.members[team.ID][id] = true
+		w.Members[team.ID][id] = true
 	}
 	for _, id := range d.gMembers {
-		w.members[d.g.ID][id] = true
+		w.Members[d.g.ID][id] = true
 	}
-	w.members[d.h.ID] = map[string]bool{}
+	w.Members[d.h.ID] = map[string]bool{}
 	for _, id := range d.hSet {
-		w.members[d.h.ID][id] = true
+		w.Members[d.h.ID][id] = true
 	}
-	w.groupRoles[sandbox.GroupRoleAssignment{GroupID: team.ID, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/user"}] = true
+	w.GroupRoles[sandbox.GroupRoleAssignment{GroupID: team.ID, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/user"}] = true
 	for _, id := range d.roleHolders {
-		w.userRoles[sandbox.UserRoleAssignment{AccountID: id, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/admin"}] = true
+		w.UserRoles[sandbox.UserRoleAssignment{AccountID: id, ResourceID: d.ws.ID, ResourceOwner: d.ws.Type, Role: "atlassian/admin"}] = true
 	}
 	return w
 }
 
 // converge applies and checks that the sandbox is the configuration and
 // that the next plan is empty.
-func (d *driftOrg) converge(t *testing.T, cli *terraformCLI, when string) {
+func (d *driftOrg) converge(t *testing.T, cli *acctest.CLI, when string) {
 	t.Helper()
-	cli.mustApply()
-	if diff := d.want(t).diff(accessOf(d.org.State())); diff != "" {
+	cli.MustApply()
+	if diff := d.want(t).Diff(acctest.AccessOf(d.org.State())); diff != "" {
 		t.Fatalf("%s: the sandbox differs from the configuration:\n%s", when, diff)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Fatalf("%s: the plan after the apply is not empty:\n%s", when, res)
 	}
 }
 
-func setAccountStatus(org *testOrg, accountID, status string) {
+func setAccountStatus(org *acctest.Org, accountID, status string) {
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Users {
 			if st.Users[i].AccountID == accountID {
@@ -180,7 +181,7 @@ func setAccountStatus(org *testOrg, accountID, status string) {
 	})
 }
 
-func revokeUserRole(org *testOrg, accountID, workspaceID, role string) {
+func revokeUserRole(org *acctest.Org, accountID, workspaceID, role string) {
 	org.Update(func(st *sandbox.State) error {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
 			return a.AccountID == accountID && a.ResourceID == workspaceID && a.Role == role
@@ -193,7 +194,7 @@ func revokeUserRole(org *testOrg, accountID, workspaceID, role string) {
 // actions, every other resource a no-op).
 func expectActions(t *testing.T, plan *tfjson.Plan, want map[string]string) {
 	t.Helper()
-	got := actionsByAddress(plan)
+	got := acctest.ActionsByAddress(plan)
 	var problems []string
 	for addr, actions := range want {
 		if got[addr] != actions {
@@ -213,12 +214,12 @@ func expectActions(t *testing.T, plan *tfjson.Plan, want map[string]string) {
 
 // TestAccOutOfBandChanges changes the organization between runs.
 func TestAccOutOfBandChanges(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	d := newDriftOrg(t)
 	org := d.org
 	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-	cli.writeConfig(d.config())
+	cli.WriteConfig(d.config())
 	d.converge(t, cli, "first apply")
 	oldTeam, _ := grpGroupByName(org, driftTeamName)
 
@@ -226,14 +227,14 @@ func TestAccOutOfBandChanges(t *testing.T) {
 	// to h, deletes the team group (its members and role go with it),
 	// suspends the first role holder (still a member of g, still holding
 	// its role) and takes the second one's role away.
-	outsider := org.activeUsers()[20].AccountID
+	outsider := org.ActiveUsers()[20].AccountID
 	grpEditMembers(org, d.g.ID, nil, []string{d.gMembers[2]})
 	grpEditMembers(org, d.h.ID, []string{outsider}, []string{d.hSet[0]})
 	grpDeleteGroup(org, oldTeam.ID)
 	setAccountStatus(org, d.roleHolders[0], "suspended")
 	revokeUserRole(org, d.roleHolders[1], d.ws.ID, "atlassian/admin")
 
-	plan, res := cli.plan()
+	plan, res := cli.SavedPlan()
 	expectActions(t, plan, map[string]string{
 		"atlassian_group_membership.g[2]":              "create", // re-added
 		"atlassian_group_members.h":                    "update", // the member back, the outsider out
@@ -264,7 +265,7 @@ func TestAccOutOfBandChanges(t *testing.T) {
 	}
 	for _, warning := range []string{"Group deleted outside Terraform", "Role holder no longer exists"} {
 		if !diagnostic("Warning: " + warning).MatchString(res.Output) {
-			t.Errorf("the plan does not warn %q:\n%s", warning, lastLines(res.Output, 40))
+			t.Errorf("the plan does not warn %q:\n%s", warning, tfdriver.LastLines(res.Output, 40))
 		}
 	}
 	d.converge(t, cli, "after the out-of-band changes")
@@ -276,16 +277,16 @@ func TestAccOutOfBandChanges(t *testing.T) {
 	// plan fails on account_id, naming the account and the fix.
 	setAccountStatus(org, d.roleHolders[2], "suspended")
 	revokeUserRole(org, d.roleHolders[2], d.ws.ID, "atlassian/admin")
-	failed := cli.tryPlan()
-	cli.expectNoCrash(failed)
-	want := attrError("Account is not active", "atlassian_workspace_role_assignment.admin[2]", "account_id",
+	failed := cli.TryPlan()
+	cli.ExpectNoCrash(failed)
+	want := acctest.AttrError("Account is not active", "atlassian_workspace_role_assignment.admin[2]", "account_id",
 		d.roleHolders[2], "is suspended", "Restore the account's access")
 	if failed.Err == nil || !want.MatchString(failed.Output) {
 		t.Errorf("the plan for a suspended account's lost role does not fail as expected (%s):\n%s", want, failed)
 	}
 	// Restored, the role comes back.
 	setAccountStatus(org, d.roleHolders[2], "active")
-	plan, _ = cli.plan()
+	plan, _ = cli.SavedPlan()
 	expectActions(t, plan, map[string]string{"atlassian_workspace_role_assignment.admin[2]": "create"})
 	d.converge(t, cli, "after the account was restored")
 }
@@ -295,14 +296,14 @@ func TestAccOutOfBandChanges(t *testing.T) {
 // has just assigned is taken away. The apply records what it did; the next
 // plan notices and puts exactly those two back.
 func TestAccOutOfBandDuringApply(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	size := faultSize{membershipGroups: 2, membersPerGroup: 40, userRoles: 10, groupRoles: 2, users: 50, orgGroups: 6}
 	fx := newFaultFixture(t, size)
 	org := fx.org
 	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-	cli.writeConfig(fx.config)
-	before := accessOf(org.State())
+	cli.WriteConfig(fx.config)
+	before := acctest.AccessOf(org.State())
 	org.Server.SetFaults(sandbox.Faults{LatencyMS: 60, Routes: []string{
 		"POST /admin/v2/orgs/{orgId}/directories/{dirId}/groups/{groupId}/memberships",
 		"POST /admin/v1/orgs/{orgId}/users/{accountId}/roles/assign",
@@ -327,17 +328,17 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 			if writesSoFar(org) < fx.writes/3 {
 				continue
 			}
-			now := accessOf(org.Server.State())
+			now := acctest.AccessOf(org.Server.State())
 			var r removal
-			for groupID, members := range now.members {
+			for groupID, members := range now.Members {
 				for id := range members {
-					if r.accountID == "" && !before.members[groupID][id] && fx.want.members[groupID][id] && !inAuthoritative(fx.config, id) {
+					if r.accountID == "" && !before.Members[groupID][id] && fx.want.Members[groupID][id] && !inAuthoritative(fx.config, id) {
 						r.groupID, r.accountID = groupID, id
 					}
 				}
 			}
-			for a := range now.userRoles {
-				if r.role.AccountID == "" && !before.userRoles[a] {
+			for a := range now.UserRoles {
+				if r.role.AccountID == "" && !before.UserRoles[a] {
 					r.role = a
 				}
 			}
@@ -357,7 +358,7 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 			return
 		}
 	}()
-	cli.mustApply()
+	cli.MustApply()
 	close(applyDone)
 	org.Server.SetFaults(sandbox.Faults{})
 	r, ok := <-removed
@@ -368,7 +369,7 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 	// Terraform recorded both (its writes succeeded); the refresh finds
 	// them gone and the plan makes exactly those two again.
 	var membershipAddr, roleAddr string
-	for _, res := range cli.state() {
+	for _, res := range cli.StateResources() {
 		v := func(key string) string { s, _ := res.AttributeValues[key].(string); return s }
 		switch {
 		case res.Type == "atlassian_group_membership" && v("group_id") == r.groupID && v("account_id") == r.accountID:
@@ -381,13 +382,13 @@ func TestAccOutOfBandDuringApply(t *testing.T) {
 	if membershipAddr == "" || roleAddr == "" {
 		t.Fatalf("the state lacks the membership %s/%s (%q) or the role %+v (%q) the apply made", r.groupID, r.accountID, membershipAddr, r.role, roleAddr)
 	}
-	plan, _ := cli.plan()
+	plan, _ := cli.SavedPlan()
 	expectActions(t, plan, map[string]string{membershipAddr: "create", roleAddr: "create"})
-	cli.mustApply()
-	if diff := fx.want.diff(accessOf(org.State())); diff != "" {
+	cli.MustApply()
+	if diff := fx.want.Diff(acctest.AccessOf(org.State())); diff != "" {
 		t.Errorf("the sandbox differs from the configuration:\n%s", diff)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the repairing apply is not empty:\n%s", res)
 	}
 }
@@ -408,29 +409,29 @@ func inAuthoritative(config, accountID string) bool {
 // all a destroy must not report memberships, roles and groups removed that
 // still exist in the real organization.
 func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	d := newDriftOrg(t)
 	org := d.org
 	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-	cli.writeConfig(d.config())
+	cli.WriteConfig(d.config())
 	d.converge(t, cli, "first apply")
-	applied := accessOf(org.State())
-	resources := managedCount(cli.state())
+	applied := acctest.AccessOf(org.State())
+	resources := managedCount(cli.StateResources())
 
-	cli.writeConfig(strings.Replace(d.config(), fmt.Sprintf("organization_id = %q", org.OrgID),
+	cli.WriteConfig(strings.Replace(d.config(), fmt.Sprintf("organization_id = %q", org.OrgID),
 		fmt.Sprintf("organization_id = %q", absentOrg), 1))
 	for _, command := range []struct {
 		name string
 		run  func() tfdriver.Result
 	}{
-		{"plan", func() tfdriver.Result { return cli.tryPlan() }},
+		{"plan", func() tfdriver.Result { return cli.TryPlan() }},
 		// Without a refresh, destroy goes straight to the deletes.
-		{"destroy", func() tfdriver.Result { return cli.destroy(tfexec.Refresh(false)) }},
-		{"apply", func() tfdriver.Result { return cli.apply(tfexec.RefreshOnly(true)) }},
+		{"destroy", func() tfdriver.Result { return cli.TryDestroy(tfexec.Refresh(false)) }},
+		{"apply", func() tfdriver.Result { return cli.TryApply(tfexec.RefreshOnly(true)) }},
 	} {
 		res := command.run()
-		cli.expectNoCrash(res)
+		cli.ExpectNoCrash(res)
 		if res.Err == nil {
 			t.Errorf("terraform %s succeeded against an organization the key does not reach:\n%s", command.name, res)
 		}
@@ -443,10 +444,10 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 			}
 		}
 	}
-	if n := managedCount(cli.state()); n != resources {
+	if n := managedCount(cli.StateResources()); n != resources {
 		t.Errorf("the state holds %d resources after the commands against the wrong organization, want the %d applied", n, resources)
 	}
-	if diff := applied.diff(accessOf(org.State())); diff != "" {
+	if diff := applied.Diff(acctest.AccessOf(org.State())); diff != "" {
 		t.Errorf("the real organization changed:\n%s", diff)
 	}
 }
@@ -458,12 +459,12 @@ func TestAccWrongOrganizationIsNotDrift(t *testing.T) {
 // write must still fail clearly, on that membership only, and the others
 // must be made.
 func TestAccAccountDeletedBetweenPlanAndApply(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
-	org := newTestOrg(t, 80, 4, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 80, 4, 1)
+	g := org.WritableGroup(t)
 	var ids []string
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if !slices.Contains(g.MemberAccountIDs, u.AccountID) && len(ids) < 30 {
 			ids = append(ids, u.AccountID)
 		}
@@ -476,7 +477,7 @@ func TestAccAccountDeletedBetweenPlanAndApply(t *testing.T) {
 		quoted[i] = fmt.Sprintf("%q", id)
 	}
 	config := func(accounts []string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 locals {
   accounts = [%s]
 }
@@ -489,8 +490,8 @@ resource "atlassian_group_membership" "m" {
 `, strings.Join(accounts, ", "), g.ID))
 	}
 	cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-	cli.writeConfig(config(quoted))
-	cli.must(cli.tryPlan(tfexec.Out("add.tfplan")))
+	cli.WriteConfig(config(quoted))
+	cli.Must(cli.TryPlan(tfexec.Out("add.tfplan")))
 
 	// The last membership is among the last to be applied, after the first
 	// writes (Terraform applies ten at a time).
@@ -503,23 +504,23 @@ resource "atlassian_group_membership" "m" {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == gone })
 		return nil
 	})
-	res := cli.apply(tfexec.DirOrPlan("add.tfplan"))
-	cli.expectNoCrash(res)
+	res := cli.TryApply(tfexec.DirOrPlan("add.tfplan"))
+	cli.ExpectNoCrash(res)
 	if res.Err == nil {
 		t.Fatalf("the apply succeeded although account %s was deleted after the plan:\n%s", gone, res)
 	}
 	// Which of the two says so depends on whether Terraform re-planned
 	// that membership before or after the provider's first write.
 	address := fmt.Sprintf("atlassian_group_membership.m[%d]", len(ids)-1)
-	byWrite := blockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
-	byCheck := attrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
+	byWrite := acctest.BlockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
+	byCheck := acctest.AttrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
 	if !byWrite.MatchString(res.Output) && !byCheck.MatchString(res.Output) {
 		t.Fatalf("the failed apply does not say which membership failed and why:\n%s", res)
 	}
 	if strings.Count(res.Output, "Error: ") != 1 {
 		t.Fatalf("the apply reported other errors than the deleted account's:\n%s", res)
 	}
-	now, _ := org.group(g.ID)
+	now, _ := org.Group(g.ID)
 	for _, id := range ids[:len(ids)-1] {
 		if !slices.Contains(now.MemberAccountIDs, id) {
 			t.Errorf("account %s was not added: one deleted account must not stop the others", id)
@@ -527,9 +528,9 @@ resource "atlassian_group_membership" "m" {
 	}
 
 	// Without the deleted account, the configuration converges.
-	cli.writeConfig(config(quoted[:len(quoted)-1]))
-	cli.mustApply()
-	if changes, res := cli.planChanges(); changes {
+	cli.WriteConfig(config(quoted[:len(quoted)-1]))
+	cli.MustApply()
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the deleted account was dropped is not empty:\n%s", res)
 	}
 }

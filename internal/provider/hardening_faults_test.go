@@ -19,6 +19,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -126,7 +127,7 @@ func isWrite(r *http.Request) bool {
 // every write by what it writes, and the sends answered 429. Its
 // ResponseWriter passes hijacking through, so the sandbox's connection
 // resets still reset.
-func countingFront(t *testing.T, org *testOrg) (string, *writeCounter) {
+func countingFront(t *testing.T, org *acctest.Org) (string, *writeCounter) {
 	t.Helper()
 	counter := &writeCounter{counts: map[string]int{}, limited: map[string]int{}}
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -157,10 +158,10 @@ func countingFront(t *testing.T, org *testOrg) (string, *writeCounter) {
 // faultFixture is a sandbox organization prepared for one scenario and
 // the configuration to apply to it.
 type faultFixture struct {
-	org     *testOrg
+	org     *acctest.Org
 	counter *writeCounter
 	config  string
-	want    orgAccess
+	want    acctest.OrgAccess
 	// writes is how many writes the configuration needs: one per membership
 	// and one per role assignment.
 	writes    int
@@ -169,14 +170,14 @@ type faultFixture struct {
 
 func newFaultFixture(t *testing.T, size faultSize) *faultFixture {
 	t.Helper()
-	org := newTestOrg(t, size.users, size.orgGroups, 3)
+	org := acctest.NewOrg(t, size.users, size.orgGroups, 3)
 	frontURL, counter := countingFront(t, org)
 	groups := grpWritableGroups(org)
 	if len(groups) < size.membershipGroups+1 {
 		t.Fatalf("the org has %d writable groups, want %d", len(groups), size.membershipGroups+1)
 	}
 	groups = groups[:size.membershipGroups+1]
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	if len(users) < max(size.membersPerGroup, size.userRoles) {
 		t.Fatalf("the org has %d active accounts, want %d", len(users), size.membersPerGroup)
 	}
@@ -193,7 +194,7 @@ func newFaultFixture(t *testing.T, size faultSize) *faultFixture {
 		return nil
 	})
 	before := org.State()
-	want := accessOf(before)
+	want := acctest.AccessOf(before)
 	workspaces := before.Workspaces
 
 	var b strings.Builder
@@ -211,7 +212,7 @@ locals {
 		for j := range size.membersPerGroup {
 			account := users[(gi*17+j)%len(users)].AccountID
 			fmt.Fprintf(&b, "    { group_id = %q, account_id = %q },\n", g.ID, account)
-			want.members[g.ID][account] = true
+			want.Members[g.ID][account] = true
 		}
 	}
 	b.WriteString("  ]\n  user_roles = [\n")
@@ -227,10 +228,10 @@ locals {
 			ResourceOwner: ws.Type,
 			Role:          roles[i/(len(users)*len(workspaces))],
 		}
-		if want.userRoles[a] {
+		if want.UserRoles[a] {
 			continue
 		}
-		want.userRoles[a] = true
+		want.UserRoles[a] = true
 		fmt.Fprintf(&b, "    { workspace_id = %q, role = %q, account_id = %q },\n", a.ResourceID, a.Role, a.AccountID)
 		added++
 	}
@@ -247,10 +248,10 @@ locals {
 			ResourceOwner: ws.Type,
 			Role:          roles[i/(len(groups)*len(workspaces))],
 		}
-		if want.groupRoles[a] {
+		if want.GroupRoles[a] {
 			continue
 		}
-		want.groupRoles[a] = true
+		want.GroupRoles[a] = true
 		fmt.Fprintf(&b, "    { workspace_id = %q, role = %q, group_id = %q },\n", a.ResourceID, a.Role, a.GroupID)
 		added++
 	}
@@ -287,7 +288,7 @@ resource "atlassian_workspace_role_assignment" "group" {
 	for j := range size.membersPerGroup {
 		u := users[(len(users)-1-j+len(users))%len(users)]
 		labels[u.AccountID] = u.Email
-		want.members[owned.ID][u.AccountID] = true
+		want.Members[owned.ID][u.AccountID] = true
 	}
 	fmt.Fprintf(&b, `
 resource "atlassian_group_members" "owned" {
@@ -351,7 +352,7 @@ func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutco
 	fx := newFaultFixture(t, size)
 	prov := newCountingProvider()
 	cli := newReattachedCLI(t, prov, tfdriver.Options{})
-	cli.writeConfig(fx.config)
+	cli.WriteConfig(fx.config)
 	org := fx.org
 	out := faultOutcome{scenario: sc.name, writes: fx.writes}
 
@@ -367,11 +368,11 @@ func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutco
 	limitedPerApply := []map[string]int{}
 	var last tfdriver.Result
 	for out.applies < 2 {
-		last = cli.apply(tfexec.Parallelism(10))
+		last = cli.TryApply(tfexec.Parallelism(10))
 		out.applies++
 		attemptsPerApply = append(attemptsPerApply, fx.counter.take())
 		limitedPerApply = append(limitedPerApply, fx.counter.takeLimited())
-		cli.expectNoCrash(last)
+		cli.ExpectNoCrash(last)
 		if last.Err == nil {
 			break
 		}
@@ -410,14 +411,14 @@ func runFaultScenario(t *testing.T, size faultSize, sc faultScenario) faultOutco
 	}
 
 	// The sandbox holds exactly the configured access.
-	if d := fx.want.diff(accessOf(org.State())); d != "" {
+	if d := fx.want.Diff(acctest.AccessOf(org.State())); d != "" {
 		t.Errorf("%s: the sandbox differs from the configuration:\n%s", sc.name, d)
 	}
 	// Terraform's state has every resource, and a plan (no faults) is empty.
-	if n := managedCount(cli.state()); n != fx.resources {
+	if n := managedCount(cli.StateResources()); n != fx.resources {
 		t.Errorf("%s: %d managed resources in the state, want %d", sc.name, n, fx.resources)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("%s: the plan after convergence is not empty:\n%s", sc.name, res)
 	}
 
@@ -486,7 +487,7 @@ func managedCount(resources []*tfjson.StateResource) int {
 }
 
 // runSpikes alternates the sandbox's latency until stopped.
-func runSpikes(org *testOrg, s latencySpikes) (stop func()) {
+func runSpikes(org *acctest.Org, s latencySpikes) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -547,7 +548,7 @@ func faultScenarios() []faultScenario {
 // TestAccFaultMatrix applies the same configuration without faults (the
 // baseline: the fewest requests it takes) and then under each fault.
 func TestAccFaultMatrix(t *testing.T) { //nolint:tparallel // the "scenarios" group is not parallel on purpose: it returns once every parallel case has, so the table after it sees every outcome
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	size := faultSizeFromEnv()
 	start := time.Now()

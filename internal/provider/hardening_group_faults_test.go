@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -203,12 +204,12 @@ func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScena
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = size.members*2+10, 3, 1, sc.seed
 	env := sandboxtest.Start(t, opts)
-	org := &testOrg{Env: env}
+	org := &acctest.Org{Env: env}
 	watch, frontURL := newCreateWatch(t, env)
 	providerBlock := fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  api_token       = %q\n  base_url        = %q\n}\n",
 		env.OrgID, env.Token, frontURL)
 
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	names := make([]string, size.groups)
 	members := map[string][]string{}
 	for i := range names {
@@ -226,10 +227,10 @@ func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScena
 	start := time.Now()
 
 	// Create: one apply.
-	cli.writeConfig(groupFaultConfig(providerBlock, names, members))
-	res := cli.apply(tfexec.Parallelism(10))
+	cli.WriteConfig(groupFaultConfig(providerBlock, names, members))
+	res := cli.TryApply(tfexec.Parallelism(10))
 	out.createApplies = 1
-	cli.expectNoCrash(res)
+	cli.ExpectNoCrash(res)
 	if res.Err != nil {
 		org.Server.SetFaults(sandbox.Faults{})
 		t.Fatalf("%s: the apply that creates the groups did not converge in one apply:\n%s", sc.name, res)
@@ -241,10 +242,10 @@ func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScena
 
 	// Delete half of the groups: one apply.
 	kept := names[:len(names)/2]
-	cli.writeConfig(groupFaultConfig(providerBlock, kept, members))
-	res = cli.apply(tfexec.Parallelism(10))
+	cli.WriteConfig(groupFaultConfig(providerBlock, kept, members))
+	res = cli.TryApply(tfexec.Parallelism(10))
 	out.dropApplies = 1
-	cli.expectNoCrash(res)
+	cli.ExpectNoCrash(res)
 	if res.Err != nil {
 		org.Server.SetFaults(sandbox.Faults{})
 		t.Fatalf("%s: the apply that deletes half of the groups did not converge in one apply:\n%s", sc.name, res)
@@ -273,7 +274,7 @@ func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScena
 			}
 		}
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("%s: the plan after convergence is not empty:\n%s", sc.name, res)
 	}
 	out.outcome = "converged: 1 apply to create, 1 to delete half; no create for an existing group"
@@ -282,7 +283,7 @@ func runGroupFaultScenario(t *testing.T, size groupFaultSize, sc groupFaultScena
 
 // checkGroupsHold checks that each named group exists exactly once, with
 // exactly its configured members.
-func checkGroupsHold(t *testing.T, scenario string, org *testOrg, names []string, members map[string][]string) {
+func checkGroupsHold(t *testing.T, scenario string, org *acctest.Org, names []string, members map[string][]string) {
 	t.Helper()
 	st := org.State()
 	for _, name := range names {
@@ -304,14 +305,14 @@ func checkGroupsHold(t *testing.T, scenario string, org *testOrg, names []string
 		for _, id := range found[0].MemberAccountIDs {
 			got[id] = true
 		}
-		if missing, extra := setDiff(want, got); len(missing)+len(extra) > 0 {
+		if missing, extra := acctest.SetDiff(want, got); len(missing)+len(extra) > 0 {
 			t.Errorf("%s: group %q lacks members %v and has extra %v", scenario, name, missing, extra)
 		}
 	}
 }
 
 func TestAccGroupFaultMatrix(t *testing.T) { //nolint:tparallel // the "scenarios" group is not parallel on purpose: it returns once every parallel case has, so the table after it sees every outcome
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	size := groupFaultSizeFromEnv()
 	start := time.Now()

@@ -14,6 +14,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -33,7 +34,7 @@ import (
 var interruptSize = faultSize{membershipGroups: 3, membersPerGroup: 60, userRoles: 20, groupRoles: 5, users: 80, orgGroups: 8, membershipsInTotal: 240}
 
 func TestAccInterruptedApply(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	for _, tc := range []struct {
 		name string
@@ -58,9 +59,9 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 	t.Helper()
 	fx := newFaultFixture(t, interruptSize)
 	org := fx.org
-	cli := newPluginCLI(t, tfdriver.Options{})
-	cli.writeConfig(fx.config)
-	before := accessOf(org.State())
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+	cli.WriteConfig(fx.config)
+	before := acctest.AccessOf(org.State())
 
 	// Writes take 150 ms each; reads stay fast, so the plan is quick and the
 	// apply is slow.
@@ -97,7 +98,7 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 	for writesSoFar(org) < threshold {
 		select {
 		case err := <-exited:
-			t.Fatalf("the apply ended (%v) before %d writes: too fast to interrupt\n%s", err, threshold, lastLines(output.String(), 40))
+			t.Fatalf("the apply ended (%v) before %d writes: too fast to interrupt\n%s", err, threshold, tfdriver.LastLines(output.String(), 40))
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
@@ -123,7 +124,7 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 		select {
 		case waitErr = <-exited:
 		case <-time.After(2 * time.Minute):
-			t.Fatalf("terraform did not stop within two minutes of SIGINT:\n%s", lastLines(output.String(), 40))
+			t.Fatalf("terraform did not stop within two minutes of SIGINT:\n%s", tfdriver.LastLines(output.String(), 40))
 		}
 	}
 	// Let writes still in flight in the sandbox (a killed client does not
@@ -140,12 +141,12 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 	interrupted := output.String()
 	res := tfdriver.Result{Command: strings.Join(args, " ") + " (interrupted)", Output: interrupted, ExitCode: -1, Err: waitErr}
 	cli.Record(res)
-	cli.expectNoCrash(res)
+	cli.ExpectNoCrash(res)
 	afterInterrupt := fx.counter.take()
 	t.Logf("interrupted after %d writes; terraform exited with %v after %d writes; it printed:\n%s",
-		atInterrupt, waitErr, len(afterInterrupt), lastLines(interrupted, 12))
+		atInterrupt, waitErr, len(afterInterrupt), tfdriver.LastLines(interrupted, 12))
 	if waitErr == nil {
-		t.Fatalf("the apply completed despite the interrupt: the test proves nothing\n%s", lastLines(interrupted, 30))
+		t.Fatalf("the apply completed despite the interrupt: the test proves nothing\n%s", tfdriver.LastLines(interrupted, 30))
 	}
 	for key, n := range afterInterrupt {
 		if strings.HasPrefix(key, "DELETE") || strings.Contains(key, "/revoke ") {
@@ -156,13 +157,13 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 		}
 	}
 	if killAfter == 0 && !strings.Contains(interrupted, "Interrupt received") {
-		t.Errorf("terraform did not acknowledge the interrupt:\n%s", lastLines(interrupted, 30))
+		t.Errorf("terraform did not acknowledge the interrupt:\n%s", tfdriver.LastLines(interrupted, 30))
 	}
 
 	// What Terraform recorded must be true of the sandbox, and the sandbox
 	// must hold nothing the configuration does not ask for.
-	got := accessOf(org.State())
-	recorded := stateAccessOf(t, cli.state())
+	got := acctest.AccessOf(org.State())
+	recorded := stateAccessOf(t, cli.StateResources())
 	if problems := notGranted(recorded, got); len(problems) > 0 {
 		t.Errorf("the state records access the sandbox does not grant:\n%s", strings.Join(problems, "\n"))
 	}
@@ -178,7 +179,7 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 
 	// The next apply repairs everything, with no removal and no write sent
 	// more often than the retry policy allows.
-	cli.mustApply()
+	cli.MustApply()
 	for key, n := range fx.counter.take() {
 		if strings.HasPrefix(key, "DELETE") || strings.Contains(key, "/revoke ") {
 			t.Errorf("the repairing apply removed something: %s", key)
@@ -187,19 +188,19 @@ func interruptedApply(t *testing.T, killAfter time.Duration) {
 			t.Errorf("the repairing apply sent %s %d times without any fault", key, n)
 		}
 	}
-	if d := fx.want.diff(accessOf(org.State())); d != "" {
+	if d := fx.want.Diff(acctest.AccessOf(org.State())); d != "" {
 		t.Errorf("after the repairing apply the sandbox differs from the configuration:\n%s", d)
 	}
-	if n := managedCount(cli.state()); n != fx.resources {
+	if n := managedCount(cli.StateResources()); n != fx.resources {
 		t.Errorf("%d managed resources in the state after the repairing apply, want %d", n, fx.resources)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the repairing apply is not empty:\n%s", res)
 	}
 }
 
 // writesSoFar counts the write requests the sandbox received.
-func writesSoFar(org *testOrg) int {
+func writesSoFar(org *acctest.Org) int {
 	n := 0
 	for route, count := range org.Server.Stats().ByRoute {
 		if strings.HasPrefix(route, "POST ") && (strings.HasSuffix(route, "/memberships") || strings.HasSuffix(route, "/assign")) {
@@ -253,24 +254,24 @@ func stateAccessOf(t *testing.T, resources []*tfjson.StateResource) stateAccess 
 
 // notGranted lists what the state records but the sandbox does not
 // grant: the silent drift that must never happen.
-func notGranted(rec stateAccess, got orgAccess) []string {
+func notGranted(rec stateAccess, got acctest.OrgAccess) []string {
 	var problems []string
 	for groupID, ids := range rec.members {
 		for _, id := range ids {
-			if !got.members[groupID][id] {
+			if !got.Members[groupID][id] {
 				problems = append(problems, fmt.Sprintf("membership %s/%s", groupID, id))
 			}
 		}
 	}
 	for _, r := range rec.userRoles {
-		if !slices.ContainsFunc(slices.Collect(maps.Keys(got.userRoles)), func(a sandbox.UserRoleAssignment) bool {
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(got.UserRoles)), func(a sandbox.UserRoleAssignment) bool {
 			return a.AccountID == r.AccountID && a.ResourceID == r.ResourceID && a.Role == r.Role
 		}) {
 			problems = append(problems, fmt.Sprintf("user role %+v", r))
 		}
 	}
 	for _, r := range rec.groupRoles {
-		if !slices.ContainsFunc(slices.Collect(maps.Keys(got.groupRoles)), func(a sandbox.GroupRoleAssignment) bool {
+		if !slices.ContainsFunc(slices.Collect(maps.Keys(got.GroupRoles)), func(a sandbox.GroupRoleAssignment) bool {
 			return a.GroupID == r.GroupID && a.ResourceID == r.ResourceID && a.Role == r.Role
 		}) {
 			problems = append(problems, fmt.Sprintf("group role %+v", r))
@@ -281,22 +282,22 @@ func notGranted(rec stateAccess, got orgAccess) []string {
 }
 
 // grantedBeyond lists what got grants that neither before nor want does.
-func grantedBeyond(got, before, want orgAccess) []string {
+func grantedBeyond(got, before, want acctest.OrgAccess) []string {
 	var problems []string
-	for groupID, members := range got.members {
+	for groupID, members := range got.Members {
 		for id := range members {
-			if !before.members[groupID][id] && !want.members[groupID][id] {
+			if !before.Members[groupID][id] && !want.Members[groupID][id] {
 				problems = append(problems, fmt.Sprintf("membership %s/%s", groupID, id))
 			}
 		}
 	}
-	for r := range got.userRoles {
-		if !before.userRoles[r] && !want.userRoles[r] {
+	for r := range got.UserRoles {
+		if !before.UserRoles[r] && !want.UserRoles[r] {
 			problems = append(problems, fmt.Sprintf("user role %+v", r))
 		}
 	}
-	for r := range got.groupRoles {
-		if !before.groupRoles[r] && !want.groupRoles[r] {
+	for r := range got.GroupRoles {
+		if !before.GroupRoles[r] && !want.GroupRoles[r] {
 			problems = append(problems, fmt.Sprintf("group role %+v", r))
 		}
 	}
@@ -305,22 +306,22 @@ func grantedBeyond(got, before, want orgAccess) []string {
 }
 
 // countAdded counts the grants got has and before had not.
-func countAdded(before, got orgAccess) int {
+func countAdded(before, got acctest.OrgAccess) int {
 	n := 0
-	for groupID, members := range got.members {
+	for groupID, members := range got.Members {
 		for id := range members {
-			if !before.members[groupID][id] {
+			if !before.Members[groupID][id] {
 				n++
 			}
 		}
 	}
-	for r := range got.userRoles {
-		if !before.userRoles[r] {
+	for r := range got.UserRoles {
+		if !before.UserRoles[r] {
 			n++
 		}
 	}
-	for r := range got.groupRoles {
-		if !before.groupRoles[r] {
+	for r := range got.GroupRoles {
+		if !before.GroupRoles[r] {
 			n++
 		}
 	}

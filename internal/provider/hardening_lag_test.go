@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -24,7 +25,7 @@ import (
 
 // setSandboxSettings sends PUT /_sandbox/settings, as a test fixture would
 // from another process.
-func setSandboxSettings(t *testing.T, org *testOrg, body string) {
+func setSandboxSettings(t *testing.T, org *acctest.Org, body string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPut, org.URL+"/_sandbox/settings", strings.NewReader(body))
 	if err != nil {
@@ -43,7 +44,7 @@ func setSandboxSettings(t *testing.T, org *testOrg, body string) {
 }
 
 // awaitReadsCaughtUp polls until the sandbox's reads show every write.
-func awaitReadsCaughtUp(t *testing.T, org *testOrg, within time.Duration) {
+func awaitReadsCaughtUp(t *testing.T, org *acctest.Org, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for !org.Server.ReadsCaughtUp() {
@@ -55,10 +56,10 @@ func awaitReadsCaughtUp(t *testing.T, org *testOrg, within time.Duration) {
 }
 
 type lagFixture struct {
-	org     *testOrg
+	org     *acctest.Org
 	counter *writeCounter
 	config  string
-	want    orgAccess
+	want    acctest.OrgAccess
 	// writes is how many writes the apply needs, group create included.
 	writes    int
 	groupName string
@@ -66,9 +67,9 @@ type lagFixture struct {
 
 func newLagFixture(t *testing.T, members, extra int) *lagFixture {
 	t.Helper()
-	org := newTestOrg(t, 40, 4, 2)
+	org := acctest.NewOrg(t, 40, 4, 2)
 	frontURL, counter := countingFront(t, org)
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	existing := grpWritableGroups(org)[0]
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
@@ -79,7 +80,7 @@ func newLagFixture(t *testing.T, members, extra int) *lagFixture {
 		return nil
 	})
 	st := org.State()
-	want := accessOf(st)
+	want := acctest.AccessOf(st)
 	ws := st.Workspaces[0]
 	var b strings.Builder
 	fmt.Fprintf(&b, `
@@ -107,7 +108,7 @@ resource "atlassian_group_members" "new" {
 	var ids []string
 	for _, u := range users[members : members+extra] {
 		ids = append(ids, fmt.Sprintf("%q", u.AccountID))
-		want.members[existing.ID][u.AccountID] = true
+		want.Members[existing.ID][u.AccountID] = true
 	}
 	fmt.Fprintf(&b, `
 resource "atlassian_group_membership" "existing" {
@@ -128,7 +129,7 @@ resource "atlassian_workspace_role_assignment" "group" {
   group_id     = atlassian_group.new.id
 }
 `, extra, existing.ID, strings.Join(ids, ", "), ws.ID, users[0].AccountID, ws.ID)
-	want.userRoles[sandbox.UserRoleAssignment{AccountID: users[0].AccountID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"}] = true
+	want.UserRoles[sandbox.UserRoleAssignment{AccountID: users[0].AccountID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"}] = true
 	return &lagFixture{org: org, counter: counter, config: b.String(), want: want,
 		writes: 1 + members + extra + 2, groupName: "lagging readers"}
 }
@@ -148,13 +149,13 @@ func (fx *lagFixture) check(t *testing.T, members int) {
 		t.Fatalf("the group %q was not created", fx.groupName)
 	}
 	want := fx.want
-	want.members[created.ID] = map[string]bool{}
-	for _, u := range fx.org.activeUsers()[:members] {
-		want.members[created.ID][u.AccountID] = true
+	want.Members[created.ID] = map[string]bool{}
+	for _, u := range fx.org.ActiveUsers()[:members] {
+		want.Members[created.ID][u.AccountID] = true
 	}
 	ws := st.Workspaces[0]
-	want.groupRoles[sandbox.GroupRoleAssignment{GroupID: created.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"}] = true
-	if d := want.diff(accessOf(st)); d != "" {
+	want.GroupRoles[sandbox.GroupRoleAssignment{GroupID: created.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"}] = true
+	if d := want.Diff(acctest.AccessOf(st)); d != "" {
 		t.Errorf("the sandbox differs from the configuration:\n%s", d)
 	}
 }
@@ -183,7 +184,7 @@ func (fx *lagFixture) checkWritesOnce(t *testing.T, counts map[string]int) {
 }
 
 func TestAccReadAfterWriteLag(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	const members, extra = 6, 5
 
@@ -191,23 +192,23 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		t.Parallel()
 		fx := newLagFixture(t, members, extra)
 		cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-		cli.writeConfig(fx.config)
+		cli.WriteConfig(fx.config)
 		setSandboxSettings(t, fx.org, `{"read_after_write_lag_ms": 2000}`)
 		fx.org.ResetStats()
 		fx.counter.take()
 		start := time.Now()
-		res := cli.mustApply(tfexec.Parallelism(10))
+		res := cli.MustApply(tfexec.Parallelism(10))
 		if strings.Contains(res.Output, "inconsistent result") {
 			t.Errorf("the apply reports an inconsistent result:\n%s", res)
 		}
 		fx.checkWritesOnce(t, fx.counter.take())
 		fx.check(t, members)
-		if n := managedCount(cli.state()); n != 1+1+extra+2 {
+		if n := managedCount(cli.StateResources()); n != 1+1+extra+2 {
 			t.Errorf("%d managed resources in the state, want %d", n, 1+1+extra+2)
 		}
 		awaitReadsCaughtUp(t, fx.org, time.Minute)
 		t.Logf("apply and lag: %s", time.Since(start).Round(100*time.Millisecond))
-		if changes, res := cli.planChanges(); changes {
+		if changes, res := cli.PlanChanges(); changes {
 			t.Errorf("the plan after the lag is not empty:\n%s", res)
 		}
 		if counts := fx.counter.take(); len(counts) != 0 {
@@ -217,7 +218,7 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		// Changes and removals under the same lag: the members list loses
 		// one account and gains another, one additive membership and the
 		// account's role go. Then everything is destroyed.
-		users := fx.org.activeUsers()
+		users := fx.org.ActiveUsers()
 		changed := strings.Replace(fx.config, fmt.Sprintf("%q = %q", users[0].AccountID, users[0].Email),
 			fmt.Sprintf("%q = %q", users[members+extra].AccountID, users[members+extra].Email), 1)
 		changed = strings.Replace(changed, fmt.Sprintf("count      = %d", extra), fmt.Sprintf("count      = %d", extra-1), 1)
@@ -229,9 +230,9 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		userRole := changed[at:]
 		userRole = userRole[:strings.Index(userRole, "}\n")+len("}\n")]
 		changed = strings.Replace(changed, userRole, "", 1)
-		cli.writeConfig(changed)
+		cli.WriteConfig(changed)
 		fx.org.ResetStats()
-		res = cli.mustApply(tfexec.Parallelism(10))
+		res = cli.MustApply(tfexec.Parallelism(10))
 		if strings.Contains(res.Output, "inconsistent result") {
 			t.Errorf("the change reports an inconsistent result:\n%s", res)
 		}
@@ -245,10 +246,10 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 			t.Errorf("the change sent %d distinct writes, want 4: %v", len(counts), counts)
 		}
 		awaitReadsCaughtUp(t, fx.org, time.Minute)
-		if changes, res := cli.planChanges(); changes {
+		if changes, res := cli.PlanChanges(); changes {
 			t.Errorf("the plan after the change and the lag is not empty:\n%s", res)
 		}
-		res = cli.must(cli.destroy(tfexec.Parallelism(10)))
+		res = cli.Must(cli.TryDestroy(tfexec.Parallelism(10)))
 		counts = fx.counter.take()
 		for key, n := range counts {
 			if n != 1 {
@@ -260,7 +261,7 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 				t.Errorf("the destroy left the group %q", g.Name)
 			}
 		}
-		if n := managedCount(cli.state()); n != 0 {
+		if n := managedCount(cli.StateResources()); n != 0 {
 			t.Errorf("%d managed resources left in the state after the destroy", n)
 		}
 	})
@@ -272,17 +273,17 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		t.Parallel()
 		fx := newLagFixture(t, members, extra)
 		cli := newReattachedCLI(t, newCountingProvider(), tfdriver.Options{})
-		cli.writeConfig(fx.config)
+		cli.WriteConfig(fx.config)
 		// The lag is for the plan, not the create: Atlassian answers a
 		// create with no body, and under an hour-long lag a lookup by name
 		// could not find the new group in time, so this sandbox names it in
 		// a Location header, which a real answer may also carry.
 		setSandboxSettings(t, fx.org, fmt.Sprintf(`{"read_after_write_lag_ms": %d, "create_group_location": true}`, time.Hour/time.Millisecond))
-		cli.mustApply(tfexec.Parallelism(10))
+		cli.MustApply(tfexec.Parallelism(10))
 		fx.counter.take()
 
-		p, res := cli.plan()
-		actions := actionsByAddress(p)
+		p, res := cli.SavedPlan()
+		actions := acctest.ActionsByAddress(p)
 		if len(actions) == 0 {
 			t.Fatalf("the plan inside the lag window shows no drift:\n%s", res)
 		}
@@ -298,7 +299,7 @@ func TestAccReadAfterWriteLag(t *testing.T) {
 		}
 
 		setSandboxSettings(t, fx.org, `{"read_after_write_lag_ms": 0}`)
-		if changes, res := cli.planChanges(); changes {
+		if changes, res := cli.PlanChanges(); changes {
 			t.Errorf("the plan once reads caught up is not empty:\n%s", res)
 		}
 	})

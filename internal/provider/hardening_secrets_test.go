@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -32,17 +33,17 @@ import (
 // provider in the test process.)
 
 func TestAccSecretsNeverLeak(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	token := "atl-key-" + randomHex(t, 16)
 	clientSecret := "c1-secret-" + randomHex(t, 16)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 20, 5, 2, 42, token
-	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+	org := &acctest.Org{Env: sandboxtest.Start(t, opts)}
 	st := org.State()
 	ws := st.Workspaces[0]
-	owned := org.writableGroup(t)
-	users := org.activeUsers()
+	owned := org.WritableGroup(t)
+	users := org.ActiveUsers()
 	newcomer := grpNonMembers(t, org, owned, 1)[0]
 	roleHolder := users[len(users)-1]
 	if hasUserRole(st, roleHolder.AccountID, ws.ID, "atlassian/admin") {
@@ -63,7 +64,7 @@ func TestAccSecretsNeverLeak(t *testing.T) {
 		Env:       []string{"ATLASSIAN_API_TOKEN=" + token},
 		Variables: map[string]string{"client_secret": clientSecret},
 	}
-	cli := newPluginCLI(t, cliOptions)
+	cli := acctest.NewPluginCLI(t, cliOptions)
 	config := fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %[1]q
@@ -152,24 +153,24 @@ output "secret_manifest" {
   sensitive = true
 }
 `, org.OrgID, org.URL, ws.ID, roleHolder.Email, owned.ID, grpMembersHCL(members))
-	cli.writeConfig(config)
+	cli.WriteConfig(config)
 
-	cli.must(cli.tryPlan(tfexec.Out("secrets.tfplan")))
-	cli.mustApply(tfexec.DirOrPlan("secrets.tfplan"))
-	cli.must(cli.run("output", "-no-color"))
-	cli.must(cli.run("show", "-no-color"))
+	cli.Must(cli.TryPlan(tfexec.Out("secrets.tfplan")))
+	cli.MustApply(tfexec.DirOrPlan("secrets.tfplan"))
+	cli.Must(cli.Exec("output", "-no-color"))
+	cli.Must(cli.Exec("show", "-no-color"))
 	// A refresh, and an import of every resource type (in a working
 	// directory of its own with the same configuration, options and TRACE
 	// log, so the applied state stays as it is).
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the apply is not empty:\n%s", res)
 	}
 	team, ok := grpGroupByName(org, "hardening-secrets-team")
 	if !ok {
 		t.Fatal("the apply did not create the team group")
 	}
-	importer := newPluginCLI(t, cliOptions)
-	importer.writeConfig(config)
+	importer := acctest.NewPluginCLI(t, cliOptions)
+	importer.WriteConfig(config)
 	for _, imp := range [][2]string{
 		{"atlassian_group.team", team.ID},
 		{"atlassian_group_membership.team", team.ID + "/" + roleHolder.AccountID},
@@ -177,9 +178,9 @@ output "secret_manifest" {
 		{"atlassian_workspace_role_assignment.admin", ws.ID + "|atlassian/admin|user:" + roleHolder.AccountID},
 		{"atlassian_connector.c", org.OrgID + "/baton-atlassian"},
 	} {
-		importer.must(importer.importResource(imp[0], imp[1]))
+		importer.Must(importer.TryImport(imp[0], imp[1]))
 	}
-	shown := cli.showState()
+	shown := cli.ShowState()
 
 	// The secrets are in the sensitive attributes: the searches below look
 	// at a state that does hold them.
@@ -204,12 +205,12 @@ output "secret_manifest" {
 	// A key written in the provider block (sensitive in the schema): in the
 	// configuration, but nowhere else.
 	configuredKey := "configured-provider-key-" + randomHex(t, 12)
-	wrong := newPluginCLI(t, tfdriver.Options{
+	wrong := acctest.NewPluginCLI(t, tfdriver.Options{
 		LogLevel: "TRACE", LogPath: logPath + ".errors",
 		Env:       []string{"ATLASSIAN_API_TOKEN=" + wrongProviderKey},
 		Variables: map[string]string{"connector_key": wrongConnectorKey},
 	})
-	wrong.writeConfig(fmt.Sprintf(`
+	wrong.WriteConfig(fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %q
   base_url        = %q
@@ -229,13 +230,13 @@ resource "atlassian_connector" "c" {
   api_token = var.connector_key
 }
 `, org.OrgID, org.URL, owned.ID, newcomer.AccountID))
-	failed := wrong.tryPlan()
+	failed := wrong.TryPlan()
 	if failed.Err == nil || !strings.Contains(failed.Output, "401") {
 		t.Errorf("the plan with a wrong key did not fail with a 401:\n%s", failed)
 	}
-	wrong.expectNoCrash(failed)
+	wrong.ExpectNoCrash(failed)
 	// The connector alone, applied: its own wrong key is refused at apply.
-	wrong.writeConfig(fmt.Sprintf(`
+	wrong.WriteConfig(fmt.Sprintf(`
 provider "atlassian" {
   organization_id = %q
   api_token       = %q
@@ -251,13 +252,13 @@ resource "atlassian_connector" "c" {
   api_token = var.connector_key
 }
 `, org.OrgID, configuredKey, org.URL))
-	failedApply := wrong.apply()
+	failedApply := wrong.TryApply()
 	if failedApply.Err == nil || !diagnostic("Invalid API key").MatchString(failedApply.Output) {
 		t.Errorf("the connector with a wrong key did not fail as expected:\n%s", failedApply)
 	}
-	wrong.expectNoCrash(failedApply)
+	wrong.ExpectNoCrash(failedApply)
 
-	cli.must(cli.destroy())
+	cli.Must(cli.TryDestroy())
 	if _, ok := grpGroupByName(org, "hardening-secrets-team"); ok {
 		t.Errorf("the destroy left the team group")
 	}
@@ -372,14 +373,14 @@ func nonSensitiveState(t *testing.T, st *tfjson.State) string {
 // A rotation (a new version with a wrong key) proves the write-only key is
 // the one the connector validates.
 func TestAccSecretsWriteOnlyNeverStored(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	token := "atl-wo-key-" + randomHex(t, 16)
 	clientSecret := "c1-wo-secret-" + randomHex(t, 16)
 	wrongKey := "wrong-wo-key-" + randomHex(t, 12)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 4, 1, 7, token
-	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+	org := &acctest.Org{Env: sandboxtest.Start(t, opts)}
 
 	logPath := filepath.Join(t.TempDir(), "terraform-trace.log")
 	variables := func(key string, revision int) map[string]string {
@@ -387,7 +388,7 @@ func TestAccSecretsWriteOnlyNeverStored(t *testing.T) {
 	}
 	// The provider's key comes from the environment; the connector's and
 	// the client secret from ephemeral variables.
-	cli := newPluginCLI(t, tfdriver.Options{
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{
 		LogLevel: "TRACE", LogPath: logPath,
 		Env:       []string{"ATLASSIAN_API_TOKEN=" + token},
 		Variables: variables(token, 1),
@@ -451,25 +452,25 @@ output "groups_via_secret" {
 }
 `
 	providerHCL := fmt.Sprintf("provider \"atlassian\" {\n  organization_id = %q\n  base_url        = %q\n}\n", org.OrgID, org.URL)
-	cli.writeConfig(providerHCL + connectorHCL + environmentHCL)
+	cli.WriteConfig(providerHCL + connectorHCL + environmentHCL)
 
-	cli.must(cli.tryPlan(tfexec.Out("wo.tfplan")))
+	cli.Must(cli.TryPlan(tfexec.Out("wo.tfplan")))
 	planFile, err := os.ReadFile(filepath.Join(cli.Dir(), "wo.tfplan"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	planJSON := showJSON(t, cli, "wo.tfplan")
-	cli.mustApply(tfexec.DirOrPlan("wo.tfplan"))
-	cli.must(cli.run("output", "-no-color"))
-	cli.must(cli.run("show", "-no-color"))
-	if changes, res := cli.planChanges(); changes {
+	cli.MustApply(tfexec.DirOrPlan("wo.tfplan"))
+	cli.Must(cli.Exec("output", "-no-color"))
+	cli.Must(cli.Exec("show", "-no-color"))
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the apply is not empty:\n%s", res)
 	}
 
 	// What the state holds: the versions and the sync, no environment, no
 	// Secret manifest; the second provider read the groups with the
 	// ephemeral key.
-	shown := cli.showState()
+	shown := cli.ShowState()
 	var connector map[string]any
 	for _, r := range shown.Values.RootModule.Resources {
 		if r.Address == "atlassian_connector.c" {
@@ -499,15 +500,15 @@ output "groups_via_secret" {
 
 	// Rotation: a new version with a wrong key is validated, and refused on
 	// api_token_wo; the right key under the next version is accepted.
-	cli.writeConfig(providerHCL + connectorHCL)
+	cli.WriteConfig(providerHCL + connectorHCL)
 	writeVariables(t, cli, variables(wrongKey, 2))
-	rotated := cli.apply()
-	if rotated.Err == nil || !attrError("Invalid API key", "atlassian_connector.c", "api_token_wo", "Atlassian rejected the API key (api_token_wo)").MatchString(rotated.Output) {
+	rotated := cli.TryApply()
+	if rotated.Err == nil || !acctest.AttrError("Invalid API key", "atlassian_connector.c", "api_token_wo", "Atlassian rejected the API key (api_token_wo)").MatchString(rotated.Output) {
 		t.Errorf("a new api_token_wo_version with a wrong key was not refused on api_token_wo:\n%s", rotated)
 	}
-	cli.expectNoCrash(rotated)
+	cli.ExpectNoCrash(rotated)
 	writeVariables(t, cli, variables(token, 3))
-	cli.mustApply()
+	cli.MustApply()
 	if v := stateAttribute(t, cli, "atlassian_connector.c", "api_token_wo_version"); v != float64(3) {
 		t.Errorf("after the rotation api_token_wo_version is %v, want 3", v)
 	}
@@ -515,7 +516,7 @@ output "groups_via_secret" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli.must(cli.destroy())
+	cli.Must(cli.TryDestroy())
 
 	traceLog, err := os.ReadFile(logPath)
 	if err != nil {
@@ -552,7 +553,7 @@ output "groups_via_secret" {
 
 // showJSON runs `terraform show -json` (of a plan file when given) and
 // returns what it printed, kept out of the transcript.
-func showJSON(t *testing.T, cli *terraformCLI, planFile ...string) string {
+func showJSON(t *testing.T, cli *acctest.CLI, planFile ...string) string {
 	t.Helper()
 	out, err := cli.Command(context.Background(), append([]string{"show", "-json"}, planFile...)...).Output()
 	if err != nil {
@@ -562,7 +563,7 @@ func showJSON(t *testing.T, cli *terraformCLI, planFile ...string) string {
 }
 
 // writeVariables replaces the variables file of the working directory.
-func writeVariables(t *testing.T, cli *terraformCLI, vars map[string]string) {
+func writeVariables(t *testing.T, cli *acctest.CLI, vars map[string]string) {
 	t.Helper()
 	data, err := json.Marshal(vars)
 	if err != nil {
@@ -574,9 +575,9 @@ func writeVariables(t *testing.T, cli *terraformCLI, vars map[string]string) {
 }
 
 // stateAttribute is one attribute of a resource in the current state.
-func stateAttribute(t *testing.T, cli *terraformCLI, address, attr string) any {
+func stateAttribute(t *testing.T, cli *acctest.CLI, address, attr string) any {
 	t.Helper()
-	for _, r := range cli.state() {
+	for _, r := range cli.StateResources() {
 		if r.Address == address {
 			return r.AttributeValues[attr]
 		}

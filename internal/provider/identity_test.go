@@ -9,19 +9,19 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // identityFixture is one resource of every type, against one sandbox org,
 // with the identity each should have.
 type identityFixture struct {
-	org *testOrg
+	org *acctest.Org
 	// config adopts the member list with an import block; resources is the
 	// same without it.
 	config, resources string
@@ -30,7 +30,7 @@ type identityFixture struct {
 
 func newIdentityFixture(t *testing.T) identityFixture {
 	t.Helper()
-	org := newTestOrg(t, 20, 6, 2)
+	org := acctest.NewOrg(t, 20, 6, 2)
 	writable := grpWritableGroups(org)
 	var withMembers []int
 	for i, g := range writable {
@@ -46,7 +46,7 @@ func newIdentityFixture(t *testing.T) identityFixture {
 	ws := org.State().Workspaces[0]
 	const name = "identity-test-group"
 
-	resources := org.config(fmt.Sprintf(`
+	resources := org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = %[1]q
 }
@@ -95,7 +95,7 @@ resource "atlassian_connector" "c" {}
 
 // emailLabels labels these accounts with their emails, as a refresh labels
 // the members it finds.
-func emailLabels(org *testOrg, accountIDs []string) map[string]string {
+func emailLabels(org *acctest.Org, accountIDs []string) map[string]string {
 	emails := map[string]string{}
 	for _, u := range org.State().Users {
 		emails[u.AccountID] = u.Email
@@ -137,9 +137,9 @@ func TestAccResourceIdentity(t *testing.T) {
 func TestAccResourceIdentity_stateWithoutIdentity(t *testing.T) {
 	f := newIdentityFixture(t)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.skipBelow(tfversion.Version1_12_0, "resource identity")
-	cli.writeConfig(f.config)
-	cli.mustApply()
+	cli.SkipBelow(tfversion.Version1_12_0, "resource identity")
+	cli.WriteConfig(f.config)
+	cli.MustApply()
 
 	// Strip the identities, as an older provider would have written it.
 	statePath := filepath.Join(cli.Dir(), "terraform.tfstate")
@@ -174,12 +174,12 @@ func TestAccResourceIdentity_stateWithoutIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Fatalf("a state without identities plans changes:\n%s", res.Output)
 	}
-	cli.must(cli.apply()) // refresh-and-save: nothing to change, identities written
+	cli.Must(cli.TryApply()) // refresh-and-save: nothing to change, identities written
 	got := map[string]map[string]any{}
-	for _, r := range cli.state() {
+	for _, r := range cli.StateResources() {
 		got[r.Address] = r.IdentityValues
 	}
 	for address, want := range f.identities {
@@ -207,32 +207,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// skipBelow skips the test when the CLI is older than minimum, the first
-// version that has what the test needs.
-func (c *terraformCLI) skipBelow(minimum *version.Version, what string) {
-	c.t.Helper()
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal([]byte(c.must(c.run("version", "-json")).Output), &v); err != nil {
-		c.t.Fatal(err)
-	}
-	got, err := version.NewVersion(v.Version)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if got.LessThan(minimum) {
-		c.t.Skipf("%s needs Terraform %s or later, not %s", what, minimum, got)
-	}
-}
-
 // An identity is checked as an import id is, and a wrong one fails the
 // plan saying what is wrong with it.
 func TestAccResourceIdentity_badIdentity(t *testing.T) {
-	org := newTestOrg(t, 10, 4, 1)
+	org := acctest.NewOrg(t, 10, 4, 1)
 	ws := org.State().Workspaces[0]
 	importing := func(to, identity, resourceBody string) string {
-		return org.config(fmt.Sprintf("import {\n  to = %s\n  identity = {\n%s  }\n}\n\n%s", to, identity, resourceBody))
+		return org.Config(fmt.Sprintf("import {\n  to = %s\n  identity = {\n%s  }\n}\n\n%s", to, identity, resourceBody))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},

@@ -12,13 +12,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // terraform query lists the organization admins and the suspended accounts
 // as the resources that manage them, named by email.
 func TestAccListOrganizationRolesAndSuspensions(t *testing.T) {
-	org := newTestOrg(t, 40, 2, 1)
+	org := acctest.NewOrg(t, 40, 2, 1)
 	admins := orgAdmins(org)
 	emails := map[string]string{}
 	var suspended []string
@@ -35,7 +36,7 @@ func TestAccListOrganizationRolesAndSuspensions(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: org.providerBlock()},
+			{Config: org.ProviderBlock()},
 			{
 				Query: true,
 				Config: `
@@ -77,7 +78,7 @@ list "atlassian_account_suspension" "suspended" {
 // the suspended accounts plans imports only, applies without a write, and
 // then plans nothing.
 func TestAccListOrganizationRolesAndSuspensions_generateConfig(t *testing.T) {
-	org := newTestOrg(t, 40, 2, 1)
+	org := acctest.NewOrg(t, 40, 2, 1)
 	setOrgRoleDelay(org, 0)
 	admins := orgAdmins(org)
 	suspended := 0
@@ -96,9 +97,9 @@ list "atlassian_account_suspension" "suspended" {
 }
 `)
 	org.ResetStats()
-	cli.must(cli.run("query", "-generate-config-out=generated.tf"))
+	cli.Must(cli.Exec("query", "-generate-config-out=generated.tf"))
 	t.Logf("query: %d requests: %v", org.Stats().Total, org.Stats().ByRoute)
-	plan, res := cli.plan()
+	plan, res := cli.SavedPlan()
 	imports := map[string]int{}
 	for _, rc := range plan.ResourceChanges {
 		if rc.Change.Importing == nil || !rc.Change.Actions.NoOp() {
@@ -111,7 +112,7 @@ list "atlassian_account_suspension" "suspended" {
 	}
 	before := org.State()
 	org.ResetStats()
-	cli.mustApply()
+	cli.MustApply()
 	for route, n := range org.Stats().ByRoute {
 		if strings.HasPrefix(route, "POST") && route != routeSearchUsers { // the search is a read
 			t.Errorf("applying the imports sent %d %s", n, route)
@@ -125,7 +126,7 @@ list "atlassian_account_suspension" "suspended" {
 			t.Errorf("account %s went from %s to %s", u.AccountID, before.Users[i].Status, u.Status)
 		}
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the imports wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
 	}
 }

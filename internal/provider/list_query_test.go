@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -20,10 +21,10 @@ import (
 // it: identities, display names, resource objects, and plan-time style
 // errors on the filter that is wrong.
 func TestAccListResources_filters(t *testing.T) {
-	org := newTestOrg(t, 40, 10, 3)
+	org := acctest.NewOrg(t, 40, 10, 3)
 	st := org.State()
 	synced := grpSyncedGroup(t, org)
-	writable := org.writableGroup(t)
+	writable := org.WritableGroup(t)
 	ws := st.Workspaces[0]
 
 	needle := strings.ToUpper(writable.Name[:3])
@@ -69,7 +70,7 @@ func TestAccListResources_filters(t *testing.T) {
 		return resource.TestStep{Query: true, Config: body}
 	}
 	steps := []resource.TestStep{
-		{Config: org.providerBlock()},
+		{Config: org.ProviderBlock()},
 		func() resource.TestStep {
 			s := query(fmt.Sprintf(`
 list "atlassian_group" "named" {

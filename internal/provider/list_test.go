@@ -11,18 +11,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
 // queryCLI is a working directory configured for the test org, with a
 // query file, for terraform 1.14 and later.
-func queryCLI(t *testing.T, org *testOrg, query string) *terraformCLI {
+func queryCLI(t *testing.T, org *acctest.Org, query string) *acctest.CLI {
 	t.Helper()
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.skipBelow(tfversion.Version1_14_0, "terraform query")
-	cli.writeConfig(org.providerBlock())
+	cli.SkipBelow(tfversion.Version1_14_0, "terraform query")
+	cli.WriteConfig(org.ProviderBlock())
 	if err := cli.WriteFile("adopt.tfquery.hcl", query); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +148,7 @@ func TestAccListResources_generateConfig(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			org := newTestOrg(t, 60, 10, 3)
+			org := acctest.NewOrg(t, 60, 10, 3)
 			cli := queryCLI(t, org, tc.query)
 			want := tc.expected(org.State())
 			for typ, n := range want {
@@ -156,7 +157,7 @@ func TestAccListResources_generateConfig(t *testing.T) {
 				}
 			}
 			org.ResetStats()
-			cli.must(cli.run("query", "-generate-config-out=generated.tf"))
+			cli.Must(cli.Exec("query", "-generate-config-out=generated.tf"))
 			// Every listing is read once, whichever list blocks need it.
 			if stats, floor := org.Stats(), tc.floor(org.State()); stats.Total > floor {
 				t.Errorf("the query sent %d requests, more than the %d pages of its listings: %v", stats.Total, floor, stats.ByRoute)
@@ -166,7 +167,7 @@ func TestAccListResources_generateConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			plan, res := cli.plan()
+			plan, res := cli.SavedPlan()
 			imports := map[string]int{}
 			for _, rc := range plan.ResourceChanges {
 				if rc.Change.Importing == nil {
@@ -198,12 +199,12 @@ func TestAccListResources_generateConfig(t *testing.T) {
 				t.Fatalf("generated configuration (first lines):\n%s", firstLines(string(generated), 60))
 			}
 
-			before := accessOf(org.State())
-			cli.mustApply()
-			if diff := before.diff(accessOf(org.State())); diff != "" {
+			before := acctest.AccessOf(org.State())
+			cli.MustApply()
+			if diff := before.Diff(acctest.AccessOf(org.State())); diff != "" {
 				t.Errorf("applying the imports changed the organization:\n%s", diff)
 			}
-			if changes, res := cli.planChanges(); changes {
+			if changes, res := cli.PlanChanges(); changes {
 				t.Errorf("the plan after the imports wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
 			}
 		})

@@ -57,7 +57,7 @@ func liveMode() bool { return os.Getenv(envLiveTests) == "1" }
 // user of a real organization holds, and no handle on a sandbox: the live
 // tests cannot reach the sandbox's /_sandbox/ control endpoints (its state,
 // faults, settings or stats), so what they do runs unchanged against
-// Atlassian. A test that needs the sandbox uses newTestOrg instead.
+// Atlassian. A test that needs the sandbox uses acctest.NewOrg instead.
 type liveTarget struct {
 	cfg  orgconfig.Config
 	live bool
@@ -111,7 +111,7 @@ func liveConfigFromEnv() (orgconfig.Config, error) {
 // config prepends the provider block. In live mode the block is empty: the
 // provider reads the organization from the environment, as a user's would,
 // and the key is never written into a configuration file.
-func (o *liveTarget) config(body string) string {
+func (o *liveTarget) Config(body string) string {
 	if o.live {
 		return "provider \"atlassian\" {}\n" + body
 	}

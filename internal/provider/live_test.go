@@ -31,7 +31,7 @@ func TestAccLive_group(t *testing.T) {
 	name := liveGroupName()
 	const address = "atlassian_group.g"
 	config := func(description string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name        = %q
   description = %q
@@ -128,7 +128,7 @@ data "atlassian_groups" "test" {
 		CheckDestroy:             org.checkDestroyed,
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config(withMembership),
+				Config: org.Config(withMembership),
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					liveStateAttr("data.atlassian_account.picked", "account_id", &accountID),
 					liveStateAttr(group, "id", &groupID),
@@ -143,7 +143,7 @@ data "atlassian_groups" "test" {
 			},
 			{ResourceName: membership, ImportState: true, ImportStateVerify: true},
 			{
-				Config: org.config(reads),
+				Config: org.Config(reads),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(group, plancheck.ResourceActionNoop),
 					plancheck.ExpectResourceAction(membership, plancheck.ResourceActionNoop),
@@ -163,7 +163,7 @@ data "atlassian_groups" "test" {
 			},
 			{
 				// The membership goes; the group and the account stay.
-				Config: org.config(groupOnly),
+				Config: org.Config(groupOnly),
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					org.checkMember(&groupID, &accountID, false),
 					org.checkGroup(group, name, liveGroupDescription),
@@ -211,7 +211,7 @@ resource "atlassian_workspace_role_assignment" "r" {
 		CheckDestroy:             org.checkDestroyed,
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config(withRole),
+				Config: org.Config(withRole),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(assignment, map[string]knownvalue.Check{
 						"workspace_id":   knownvalue.NotNull(),
@@ -236,14 +236,14 @@ resource "atlassian_workspace_role_assignment" "r" {
 			},
 			{ResourceName: assignment, ImportState: true, ImportStateVerify: true},
 			{
-				Config:          org.config(withRole),
+				Config:          org.Config(withRole),
 				ResourceName:    assignment,
 				ImportState:     true,
 				ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
 			},
 			{
 				// The role goes; the group stays.
-				Config: org.config(groupOnly),
+				Config: org.Config(groupOnly),
 				Check: tfresource.ComposeAggregateTestCheckFunc(
 					org.checkRole(&groupID, &workspaceID, "atlassian/user", false),
 					org.checkGroup(group, name, liveGroupDescription),

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -18,11 +19,11 @@ import (
 // apply under Atlassian's rate limit is slow (each 429, how long the
 // client waits and on what header), and never the API key.
 func TestAccDebugLogShowsRateLimitWaits(t *testing.T) {
-	org := newTestOrg(t, 40, 4, 1)
-	group := org.writableGroup(t)
+	org := acctest.NewOrg(t, 40, 4, 1)
+	group := org.WritableGroup(t)
 	var body strings.Builder
 	added := 0
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if slices.Contains(group.MemberAccountIDs, u.AccountID) {
 			continue
 		}
@@ -33,13 +34,13 @@ func TestAccDebugLogShowsRateLimitWaits(t *testing.T) {
 		}
 	}
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
-	cli := newPluginCLI(t, tfdriver.Options{LogLevel: "DEBUG", LogPath: logPath})
-	cli.writeConfig(org.config(body.String()))
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{LogLevel: "DEBUG", LogPath: logPath})
+	cli.WriteConfig(org.Config(body.String()))
 	// Fewer requests a second than the apply sends at once: some are
 	// answered 429 with Retry-After, as Atlassian's gateway does.
 	org.Server.SetFaults(sandbox.Faults{RateLimitPerSecond: 3, RetryAfterSeconds: 1})
-	res := cli.apply()
-	cli.expectNoCrash(res)
+	res := cli.TryApply()
+	cli.ExpectNoCrash(res)
 	if res.ExitCode != 0 {
 		t.Fatalf("apply under rate limits failed:\n%s", res)
 	}

@@ -15,19 +15,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
 
-func suspensionConfig(org *testOrg, accountID string) string {
-	return org.config(fmt.Sprintf(`
+func suspensionConfig(org *acctest.Org, accountID string) string {
+	return org.Config(fmt.Sprintf(`
 resource "atlassian_account_suspension" "s" {
   account_id = %q
 }
 `, accountID))
 }
 
-func accountStatusInSandbox(org *testOrg, accountID string) string {
+func accountStatusInSandbox(org *acctest.Org, accountID string) string {
 	for _, u := range org.State().Users {
 		if u.AccountID == accountID {
 			return u.Status
@@ -36,7 +37,7 @@ func accountStatusInSandbox(org *testOrg, accountID string) string {
 	return ""
 }
 
-func expectStatus(org *testOrg, accountID, want string) tfresource.TestCheckFunc {
+func expectStatus(org *acctest.Org, accountID, want string) tfresource.TestCheckFunc {
 	return grpCheckSandbox(func() error {
 		if got := accountStatusInSandbox(org, accountID); got != want {
 			return fmt.Errorf("account %s is %q, want %q", accountID, got, want)
@@ -48,7 +49,7 @@ func expectStatus(org *testOrg, accountID, want string) tfresource.TestCheckFunc
 // Suspend, import by id and by identity, restored outside (the plan
 // suspends again), destroy restores.
 func TestAccAccountSuspension_lifecycle(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	accountID := plainAccounts(t, org, 1)[0]
 	address := "atlassian_account_suspension.s"
 	config := suspensionConfig(org, accountID)
@@ -104,7 +105,7 @@ func TestAccAccountSuspension_lifecycle(t *testing.T) {
 			{
 				// Restore (the resource removed from the configuration), counted:
 				// one write, the directory kept from the suspension.
-				Config:    org.config(""),
+				Config:    org.Config(""),
 				PreConfig: org.ResetStats,
 				Check: tfresource.ComposeTestCheckFunc(expectStatus(org, accountID, "active"), grpCheckSandbox(func() error {
 					st := org.Stats()
@@ -122,7 +123,7 @@ func TestAccAccountSuspension_lifecycle(t *testing.T) {
 // An already suspended account is adopted by an import block; destroying
 // the resource restores it.
 func TestAccAccountSuspension_importSuspended(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	accountID := plainAccounts(t, org, 1)[0]
 	setAccountStatus(org, accountID, "suspended")
 	address := "atlassian_account_suspension.s"
@@ -155,7 +156,7 @@ import {
 // the apply fails with Atlassian's refusal explained. Bad import ids are
 // refused with their diagnostics.
 func TestAccAccountSuspension_refusals(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	setOrgRoleDelay(org, 0)
 	admin := orgAdmins(org)[0]
 	plain := plainAccounts(t, org, 1)[0]
@@ -165,35 +166,35 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{
 				Config:      suspensionConfig(org, admin),
-				ExpectError: attrError("Cannot suspend an organization admin", address, "account_id", "Account "+admin+" is an organization admin", "Revoke the atlassian/org-admin role first"),
+				ExpectError: acctest.AttrError("Cannot suspend an organization admin", address, "account_id", "Account "+admin+" is an organization admin", "Revoke the atlassian/org-admin role first"),
 			},
 			{
 				// One plan that both suspends an account and makes it an
 				// admin: whichever resource is planned second fails.
 				Config:      suspensionConfig(org, plain) + orgRoleConfig(org, "both", plain),
-				ExpectError: regexp.MustCompile(`(?s)Error: Cannot (make a suspended account an organization admin|suspend an organization admin).*` + wordsPattern("This plan also")),
+				ExpectError: regexp.MustCompile(`(?s)Error: Cannot (make a suspended account an organization admin|suspend an organization admin).*` + acctest.WordsPattern("This plan also")),
 			},
 			{
 				Config:      suspensionConfig(org, "5b10ac8d82e05b22cc7d0000"),
-				ExpectError: attrError("Unknown account", address, "account_id", `has no account "5b10ac8d82e05b22cc7d0000"`),
+				ExpectError: acctest.AttrError("Unknown account", address, "account_id", `has no account "5b10ac8d82e05b22cc7d0000"`),
 			},
 			{
 				Config:      suspensionConfig(org, "has space"),
-				ExpectError: attrError("Invalid Attribute Value Match", address, "account_id", "must not be empty or contain white space or /, got: has space"),
+				ExpectError: acctest.AttrError("Invalid Attribute Value Match", address, "account_id", "must not be empty or contain white space or /, got: has space"),
 			},
 			{
 				Config:        suspensionConfig(org, plain),
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: plain,
-				ExpectError:   plainError("Cannot import the suspension of an account that is not suspended", "Account "+plain+" is active"),
+				ExpectError:   acctest.PlainError("Cannot import the suspension of an account that is not suspended", "Account "+plain+" is active"),
 			},
 			{
 				Config:        suspensionConfig(org, plain),
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: "a/b",
-				ExpectError:   plainError("Malformed import id for atlassian_account_suspension", `The id "a/b" is not an account id`),
+				ExpectError:   acctest.PlainError("Malformed import id for atlassian_account_suspension", `The id "a/b" is not an account id`),
 			},
 		},
 	})
@@ -202,15 +203,15 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 	setOrgRoleDelay(org, 30000)
 	assignOrgAdminThroughAPI(t, org, plain)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.writeConfig(suspensionConfig(org, plain))
-	res := cli.apply()
+	cli.WriteConfig(suspensionConfig(org, plain))
+	res := cli.TryApply()
 	if res.Err == nil {
 		t.Fatalf("applying the suspension of an organization admin succeeded")
 	}
-	if want := attrError("Atlassian refused to suspend the account", address, "account_id", "as it does for an organization admin"); !want.MatchString(res.Output) {
+	if want := acctest.AttrError("Atlassian refused to suspend the account", address, "account_id", "as it does for an organization admin"); !want.MatchString(res.Output) {
 		t.Fatalf("apply output does not explain the refusal:\n%s", res.Output)
 	}
-	cli.expectNoCrash(res)
+	cli.ExpectNoCrash(res)
 	if got := accountStatusInSandbox(org, plain); got != "active" {
 		t.Fatalf("the refused suspension left the account %q", got)
 	}
@@ -219,7 +220,7 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 // assignOrgAdminThroughAPI makes an account an organization admin as
 // another admin would, through the admin API, so that the sandbox's
 // consistency delay applies to it.
-func assignOrgAdminThroughAPI(t *testing.T, org *testOrg, accountID string) {
+func assignOrgAdminThroughAPI(t *testing.T, org *acctest.Org, accountID string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, org.URL+"/admin/v1/orgs/"+org.OrgID+"/users/"+accountID+"/role-assignments/assign",
 		strings.NewReader(`{"role":"atlassian/org-admin"}`))
@@ -253,7 +254,7 @@ func TestAccOrganizationRoleAndSuspension_examples(t *testing.T) {
 	if ingrid == "" || liam == "" || emails["ivan.nwosu@sandbox-org.example"] != "57517bc6cc009900ad755128" || liam != "504054724dbc69eb92ef6fc7" {
 		t.Fatalf("the demo organization lacks what the examples refer to")
 	}
-	config := org.config(exampleConfig(t, "examples/resources/atlassian_organization_role_assignment/resource.tf") +
+	config := org.Config(exampleConfig(t, "examples/resources/atlassian_organization_role_assignment/resource.tf") +
 		exampleConfig(t, "examples/resources/atlassian_account_suspension/resource.tf"))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -272,7 +273,7 @@ func TestAccOrganizationRoleAndSuspension_examples(t *testing.T) {
 // An account deleted outside Terraform: the refresh drops its suspension
 // with a warning, and the plan to suspend it again fails on account_id.
 func TestAccAccountSuspension_accountDeleted(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	accountID := plainAccounts(t, org, 1)[0]
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -290,7 +291,7 @@ func TestAccAccountSuspension_accountDeleted(t *testing.T) {
 					})
 				},
 				Config:      suspensionConfig(org, accountID),
-				ExpectError: attrError("Unknown account", "atlassian_account_suspension.s", "account_id", `has no account "`+accountID+`"`),
+				ExpectError: acctest.AttrError("Unknown account", "atlassian_account_suspension.s", "account_id", `has no account "`+accountID+`"`),
 			},
 		},
 	})

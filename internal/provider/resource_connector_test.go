@@ -23,6 +23,7 @@ import (
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
@@ -110,7 +111,7 @@ func expectNoSecretsOutside(secrets ...string) resource.TestCheckFunc {
 }
 
 func TestAccConnector_basic(t *testing.T) {
-	org := newTestOrg(t, 15, 3, 3)
+	org := acctest.NewOrg(t, 15, 3, 3)
 	orgName := org.State().Organization.Name
 	spec := connectorDeploymentSpec{
 		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
@@ -122,7 +123,7 @@ func TestAccConnector_basic(t *testing.T) {
 	renamed := withC1
 	renamed.Name = "atlassian-eu"
 	c1Config := func(name string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_connector" "test" {
   name          = %q
   namespace     = "connectors"
@@ -137,7 +138,7 @@ resource "atlassian_connector" "test" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(`resource "atlassian_connector" "test" {}`),
+				Config: org.Config(`resource "atlassian_connector" "test" {}`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionCreate),
 					// Rendered at plan time, so a plan shows them.
@@ -207,8 +208,8 @@ resource "atlassian_connector" "test" {
 }
 
 func TestAccConnector_importBlock(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 3)
-	config := org.config(fmt.Sprintf(`
+	org := acctest.NewOrg(t, 10, 2, 3)
+	config := org.Config(fmt.Sprintf(`
 import {
   to = atlassian_connector.test
   id = "%s/atlassian"
@@ -268,7 +269,7 @@ func expectedSyncCounts(st sandbox.State) (accounts, groups, workspaces, grants 
 
 // expectSyncMatchesSandbox checks the count attributes against the sandbox
 // and against the c1z file itself.
-func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resource.TestCheckFunc {
+func expectSyncMatchesSandbox(t *testing.T, org *acctest.Org, syncPath string) resource.TestCheckFunc {
 	t.Helper()
 	return func(s *terraform.State) error {
 		attrs, err := connectorAttributes(s)
@@ -311,17 +312,17 @@ func expectSyncMatchesSandbox(t *testing.T, org *testOrg, syncPath string) resou
 }
 
 func TestAccConnector_sync(t *testing.T) {
-	org := newTestOrg(t, 25, 4, 3)
+	org := acctest.NewOrg(t, 25, 4, 3)
 	syncPath := filepath.Join(t.TempDir(), "syncs", "org.c1z")
 	config := func(namespace string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_connector" "test" {
   namespace = %q
   sync_path = %q
 }
 `, namespace, syncPath))
 	}
-	group := org.writableGroup(t)
+	group := org.WritableGroup(t)
 	var outsider string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -347,7 +348,7 @@ resource "atlassian_connector" "test" {
 					for _, m := range group.MemberAccountIDs {
 						members[m] = true
 					}
-					for _, u := range org.activeUsers() {
+					for _, u := range org.ActiveUsers() {
 						if !members[u.AccountID] {
 							outsider = u.AccountID
 							break
@@ -379,7 +380,7 @@ resource "atlassian_connector" "test" {
 			},
 			{
 				// Without sync_path the counts go; the file stays.
-				Config: org.config(`
+				Config: org.Config(`
 resource "atlassian_connector" "test" {
   namespace = "connectors"
 }
@@ -398,7 +399,7 @@ resource "atlassian_connector" "test" {
 }
 
 func TestAccConnector_credentials(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 3)
+	org := acctest.NewOrg(t, 10, 2, 3)
 	// The key of another organization, which this one refuses.
 	otherOpts := sandbox.DefaultOptions()
 	otherOpts.Users, otherOpts.Groups, otherOpts.Workspaces = 1, 0, 1
@@ -420,7 +421,7 @@ provider "atlassian" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 resource "atlassian_connector" "test" {
   api_token = %q
 }
@@ -429,7 +430,7 @@ resource "atlassian_connector" "test" {
 			},
 			{
 				// The provider's key, for an organization it does not reach.
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 resource "atlassian_connector" "test" {
   organization_id = %q
 }
@@ -437,7 +438,7 @@ resource "atlassian_connector" "test" {
 				ExpectError: diagnostic("Unknown organization id", "The API key (the provider's api_token) has no organization "+missingOrg, "after /o/"),
 			},
 			{
-				Config: org.config(`
+				Config: org.Config(`
 resource "atlassian_connector" "test" {
   organization_id = "acme"
 }
@@ -445,7 +446,7 @@ resource "atlassian_connector" "test" {
 				ExpectError: diagnostic("Attribute organization_id must be a UUID"),
 			},
 			{
-				Config: org.config(`
+				Config: org.Config(`
 resource "atlassian_connector" "test" {
   client_id = "bright-otter"
 }
@@ -453,7 +454,7 @@ resource "atlassian_connector" "test" {
 				ExpectError: diagnostic(`Attribute "client_secret" must be specified when "client_id" is specified`),
 			},
 			{
-				Config: org.config(`
+				Config: org.Config(`
 resource "atlassian_connector" "test" {
   name = "Baton_Atlassian"
 }
@@ -503,7 +504,7 @@ func TestAccConnector_secretsStayHidden(t *testing.T) {
 	clientSecret := "c1-secret-" + randomHex(t, 16)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 3, 3, 42, token
-	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+	org := &acctest.Org{Env: sandboxtest.Start(t, opts)}
 
 	logPath := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
@@ -585,13 +586,13 @@ output "summary" {
 // init, plan, apply, output and show, and Terraform's TRACE log on stderr.
 // Neither the API key nor the client secret may appear in any of it.
 func TestAccConnector_secretsNotInTerraformOutput(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
 	token := "key-" + randomHex(t, 16)
 	clientSecret := "c1-secret-" + randomHex(t, 16)
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed, opts.Token = 12, 3, 3, 42, token
-	org := &testOrg{Env: sandboxtest.Start(t, opts)}
+	org := &acctest.Org{Env: sandboxtest.Start(t, opts)}
 
 	// The secrets come in as sensitive variables (the provider runs in this
 	// process, which has no ATLASSIAN_API_TOKEN of its own); terraform's
@@ -601,7 +602,7 @@ func TestAccConnector_secretsNotInTerraformOutput(t *testing.T) {
 		LogLevel: "TRACE", LogPath: logPath,
 		Variables: map[string]string{"api_token": token, "client_secret": clientSecret},
 	})
-	cli.writeConfig(fmt.Sprintf(`
+	cli.WriteConfig(fmt.Sprintf(`
 variable "api_token" {
   type      = string
   sensitive = true
@@ -633,19 +634,19 @@ output "secret" {
   sensitive = true
 }
 `, org.OrgID, org.URL, filepath.Join(t.TempDir(), "org.c1z")))
-	plan := cli.must(cli.tryPlan(tfexec.Out("tfplan")))
-	apply := cli.mustApply(tfexec.DirOrPlan("tfplan"))
-	cli.must(cli.run("output", "-no-color"))
-	show := cli.must(cli.run("show", "-no-color"))
+	plan := cli.Must(cli.TryPlan(tfexec.Out("tfplan")))
+	apply := cli.MustApply(tfexec.DirOrPlan("tfplan"))
+	cli.Must(cli.Exec("output", "-no-color"))
+	show := cli.Must(cli.Exec("show", "-no-color"))
 
 	// The commands did print the resource, with its secrets redacted.
 	for name, out := range map[string]string{"plan": plan.Output, "show": show.Output} {
 		if !strings.Contains(out, "(sensitive value)") || !strings.Contains(out, "deployment_manifest") {
-			t.Errorf("terraform %s does not show the resource's attributes:\n%s", name, lastLines(out, 60))
+			t.Errorf("terraform %s does not show the resource's attributes:\n%s", name, tfdriver.LastLines(out, 60))
 		}
 	}
 	if !strings.Contains(apply.Output, "Apply complete! Resources: 1 added") {
-		t.Errorf("terraform apply did not create the connector:\n%s", lastLines(apply.Output, 40))
+		t.Errorf("terraform apply did not create the connector:\n%s", tfdriver.LastLines(apply.Output, 40))
 	}
 	traceLog, err := os.ReadFile(logPath)
 	if err != nil {
@@ -661,20 +662,18 @@ output "secret" {
 		}
 	}
 	// And yet the connector got them: the Secret holds both.
-	secretManifest := cli.must(cli.run("output", "-raw", "secret"))
+	secretManifest := cli.Must(cli.Exec("output", "-raw", "secret"))
 	if !strings.Contains(secretManifest.Output, token) || !strings.Contains(secretManifest.Output, clientSecret) {
 		t.Errorf("the Secret manifest lacks the credentials")
 	}
-	cli.must(cli.destroy())
+	cli.Must(cli.TryDestroy())
 }
-
-func lastLines(s string, n int) string { return tfdriver.LastLines(s, n) }
 
 // TestAccConnector_refreshSendsNothing: the deployment is not observable,
 // so a refresh and a plan without changes send no request at all.
 func TestAccConnector_refreshSendsNothing(t *testing.T) {
-	org := newTestOrg(t, 10, 2, 3)
-	config := org.config(`resource "atlassian_connector" "test" {}`)
+	org := acctest.NewOrg(t, 10, 2, 3)
+	config := org.Config(`resource "atlassian_connector" "test" {}`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
@@ -705,7 +704,7 @@ func TestAccConnector_example(t *testing.T) {
 	if !strings.Contains(example, relativeSyncPath) {
 		t.Fatalf("the example no longer writes its sync to %s: update this test", relativeSyncPath)
 	}
-	config := org.config(strings.Replace(example, relativeSyncPath, strconv.Quote(filepath.Join(t.TempDir(), "atlassian.c1z")), 1))
+	config := org.Config(strings.Replace(example, relativeSyncPath, strconv.Quote(filepath.Join(t.TempDir(), "atlassian.c1z")), 1))
 	accounts, groups, workspaces, grants := expectedSyncCounts(org.State())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -742,15 +741,15 @@ func TestAccConnector_example(t *testing.T) {
 // limiter may let through at once (its burst).
 func TestAccRequestsPerSecondIsTheProvidersTotal(t *testing.T) {
 	const perSecond = 4
-	org := newTestOrg(t, 12, 4, 1)
-	group := org.writableGroup(t)
+	org := acctest.NewOrg(t, 12, 4, 1)
+	group := org.WritableGroup(t)
 	members := map[string]bool{}
 	for _, m := range group.MemberAccountIDs {
 		members[m] = true
 	}
 	var memberships strings.Builder
 	added := 0
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if members[u.AccountID] {
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -71,10 +72,10 @@ func grpKeys(labels map[string]string) []string {
 // The whole life of an authoritative member list on a group Terraform
 // creates: create, add and remove, relabel (no write), import, empty.
 func TestAccGroupMembers_lifecycle(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 30, 6, 1)
+	users := org.ActiveUsers()
 	config := func(labels map[string]string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = "tf-authoritative"
 }
@@ -166,8 +167,8 @@ resource "atlassian_group_members" "m" {
 // remove_unlisted_members_on_create the first apply removes them. Destroy
 // then empties the group, which stays.
 func TestAccGroupMembers_takeover(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	if len(g.MemberAccountIDs) < 2 {
 		t.Fatalf("group %s has fewer than 2 members", g.Name)
 	}
@@ -176,7 +177,7 @@ func TestAccGroupMembers_takeover(t *testing.T) {
 	newcomer := grpNonMembers(t, org, g, 1)[0]
 	labels := grpEmails(kept, newcomer)
 	config := func(flag string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group_members" "m" {
   group_id = %q
   members  = %s
@@ -213,8 +214,8 @@ resource "atlassian_group_members" "m" {
 // An import block takes over a group as it is, and the same apply changes
 // its members; then a plain import round-trips.
 func TestAccGroupMembers_importThenChange(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	var current []sandbox.User
 	for _, id := range g.MemberAccountIDs {
 		current = append(current, grpUser(t, org, id))
@@ -224,7 +225,7 @@ func TestAccGroupMembers_importThenChange(t *testing.T) {
 	}
 	newcomer := grpNonMembers(t, org, g, 1)[0]
 	labels := grpEmails(append(current[1:], newcomer)...)
-	config := org.config(fmt.Sprintf(`
+	config := org.Config(fmt.Sprintf(`
 import {
   to = atlassian_group_members.m
   id = %[1]q
@@ -258,11 +259,11 @@ resource "atlassian_group_members" "m" {
 // Changing group_id moves the list: the members are removed from the old
 // group and set on the new one.
 func TestAccGroupMembers_moveGroup(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 30, 6, 1)
+	users := org.ActiveUsers()
 	labels := grpEmails(users[0], users[1])
 	config := func(target string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "a" {
   name = "tf-move-a"
 }
@@ -311,11 +312,11 @@ resource "atlassian_group_members" "m" {
 // Members removed or added outside Terraform show up in the refreshed state
 // (outsiders labelled with their email) and the apply restores the list.
 func TestAccGroupMembers_drift(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 30, 6, 1)
+	users := org.ActiveUsers()
 	labels := grpEmails(users[0], users[1], users[2])
 	outsider := users[3]
-	config := org.config(fmt.Sprintf(`
+	config := org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = "tf-drifting"
 }
@@ -361,10 +362,10 @@ resource "atlassian_group_members" "m" {
 // (with a warning: TestAccGroupReadWarnings); the next apply re-creates the
 // group and its members.
 func TestAccGroupMembers_groupDeleted(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 30, 6, 1)
+	users := org.ActiveUsers()
 	labels := grpEmails(users[0], users[1])
-	config := org.config(fmt.Sprintf(`
+	config := org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = "tf-members-vanishing"
 }
@@ -403,8 +404,8 @@ resource "atlassian_group_members" "m" {
 }
 
 func TestAccGroupMembers_badInputs(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	synced := grpSyncedGroup(t, org)
 	outsider := grpNonMembers(t, org, g, 1)[0]
 	labels := grpEmails(outsider)
@@ -412,7 +413,7 @@ func TestAccGroupMembers_badInputs(t *testing.T) {
 		labels[id] = ""
 	}
 	config := func(groupID string, members map[string]string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group_members" "m" {
   group_id = %q
   members  = %s
@@ -477,7 +478,7 @@ resource "atlassian_group_members" "m" {
 
 // grpWorkspaceHolders are the accounts holding any role on the org's first
 // workspace, directly or through a group (the sandbox's licence seats).
-func grpWorkspaceHolders(org *testOrg) map[string]bool {
+func grpWorkspaceHolders(org *acctest.Org) map[string]bool {
 	st := org.State()
 	ws := st.Workspaces[0]
 	holders := map[string]bool{}
@@ -506,7 +507,7 @@ func grpWorkspaceHolders(org *testOrg) map[string]bool {
 // workspace and caps the licence at the workspace's holders plus headroom,
 // out of band: adding more than headroom new holders to the group then
 // fails for the extra ones only (ADMIN-UAM-409-3).
-func grpSqueezeLicence(org *testOrg, groupID string, headroom int) {
+func grpSqueezeLicence(org *acctest.Org, groupID string, headroom int) {
 	ws := org.State().Workspaces[0]
 	org.Update(func(st *sandbox.State) error {
 		st.GroupRoleAssignments = append(st.GroupRoleAssignments, sandbox.GroupRoleAssignment{
@@ -518,13 +519,13 @@ func grpSqueezeLicence(org *testOrg, groupID string, headroom int) {
 	org.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = holders + headroom; return nil })
 }
 
-func grpLiftLicence(org *testOrg) {
+func grpLiftLicence(org *acctest.Org) {
 	org.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = 0; return nil })
 }
 
 // grpNonHolders frees every seat of the org's first workspace (out of
 // band) and returns n active accounts, skipping those in except.
-func grpNonHolders(t *testing.T, org *testOrg, n int, except map[string]string) []sandbox.User {
+func grpNonHolders(t *testing.T, org *acctest.Org, n int, except map[string]string) []sandbox.User {
 	t.Helper()
 	wsID := org.State().Workspaces[0].ID
 	org.Update(func(st *sandbox.State) error {
@@ -533,7 +534,7 @@ func grpNonHolders(t *testing.T, org *testOrg, n int, except map[string]string) 
 		return nil
 	})
 	var out []sandbox.User
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if _, skip := except[u.AccountID]; !skip {
 			out = append(out, u)
 			if len(out) == n {
@@ -547,7 +548,7 @@ func grpNonHolders(t *testing.T, org *testOrg, n int, except map[string]string) 
 
 // grpPriorMembers is a plan check that the state a plan started from holds
 // exactly the sandbox group's members, and how many.
-func grpPriorMembers(org *testOrg, groupID *string, want int) plancheck.PlanCheck {
+func grpPriorMembers(org *acctest.Org, groupID *string, want int) plancheck.PlanCheck {
 	return grpPlanCheck(func(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 		if req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil {
 			resp.Error = fmt.Errorf("the plan has no prior state")
@@ -573,8 +574,8 @@ func grpPriorMembers(org *testOrg, groupID *string, want int) plancheck.PlanChec
 	})
 }
 
-func grpPartialConfig(org *testOrg, name string, labels map[string]string) string {
-	return org.config(fmt.Sprintf(`
+func grpPartialConfig(org *acctest.Org, name string, labels map[string]string) string {
+	return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = %q
 }
@@ -591,8 +592,8 @@ resource "atlassian_group_members" "m" {
 // next plan starts from holds exactly the sandbox's members; once the
 // licence allows it, the next apply adds the rest.
 func TestAccGroupMembers_partialFailure(t *testing.T) {
-	org := newTestOrg(t, 40, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 40, 6, 1)
+	users := org.ActiveUsers()
 	initial := grpEmails(users[0], users[1])
 	grown := grpEmails(append([]sandbox.User{users[0], users[1]}, grpNonHolders(t, org, 5, initial)...)...)
 	var groupID string
@@ -631,8 +632,8 @@ func TestAccGroupMembers_partialFailure(t *testing.T) {
 // outage is not retried thousands of times), and the state keeps what was
 // there.
 func TestAccGroupMembers_failureLimit(t *testing.T) {
-	org := newTestOrg(t, 60, 6, 1)
-	users := org.activeUsers()
+	org := acctest.NewOrg(t, 60, 6, 1)
+	users := org.ActiveUsers()
 	initial := grpEmails(users[0])
 	grown := grpEmails(append([]sandbox.User{users[0]}, grpNonHolders(t, org, 30, initial)...)...)
 	var groupID string
@@ -666,14 +667,14 @@ func TestAccGroupMembers_failureLimit(t *testing.T) {
 // On create, a partial failure records nothing, and the next apply
 // completes without refusing the members it added.
 func TestAccGroupMembers_partialFailureOnCreate(t *testing.T) {
-	org := newTestOrg(t, 40, 6, 1)
+	org := acctest.NewOrg(t, 40, 6, 1)
 	labels := grpEmails(grpNonHolders(t, org, 3, nil)...)
 	var groupID string
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config("resource \"atlassian_group\" \"g\" {\n  name = \"tf-partial-create\"\n}\n"),
+				Config: org.Config("resource \"atlassian_group\" \"g\" {\n  name = \"tf-partial-create\"\n}\n"),
 				Check:  func(s *terraform.State) error { groupID = grpStateGroupID(s); return nil },
 			},
 			{
@@ -683,7 +684,7 @@ func TestAccGroupMembers_partialFailureOnCreate(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if g, _ := org.group(groupID); len(g.MemberAccountIDs) != 2 {
+					if g, _ := org.Group(groupID); len(g.MemberAccountIDs) != 2 {
 						t.Errorf("sandbox: %d members after the partial create, want 2", len(g.MemberAccountIDs))
 					}
 					grpLiftLicence(org)
@@ -704,8 +705,8 @@ func TestAccGroupMembers_partialFailureOnCreate(t *testing.T) {
 // pages of 100 members, and its role page), whatever the number of members
 // in the configuration.
 func TestAccGroupMembersRequestCount(t *testing.T) {
-	org := newTestOrg(t, 1100, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 1100, 6, 1)
+	g := org.WritableGroup(t)
 	var ids []string
 	labels := map[string]string{}
 	for _, u := range sandbox.ListedUsers(org.State()) {
@@ -716,7 +717,7 @@ func TestAccGroupMembersRequestCount(t *testing.T) {
 		labels[u.AccountID] = u.Email
 	}
 	grpSetMembers(org, g.ID, ids)
-	config := org.config(fmt.Sprintf(`
+	config := org.Config(fmt.Sprintf(`
 resource "atlassian_group_members" "m" {
   group_id = %q
   members  = %s
@@ -753,13 +754,13 @@ resource "atlassian_group_members" "m" {
 // (which need its directory id). A group that an identity provider took
 // over since the resource was created still fails the plan, on group_id.
 func TestAccGroupMembers_groupFactsFromRefresh(t *testing.T) {
-	org := newTestOrg(t, 300, 6, 1)
-	g := org.writableGroup(t)
-	active := org.activeUsers()
+	org := acctest.NewOrg(t, 300, 6, 1)
+	g := org.WritableGroup(t)
+	active := org.ActiveUsers()
 	initial, grown, more := grpEmails(active[:20]...), grpEmails(active[:30]...), grpEmails(active[:31]...)
 	grpSetMembers(org, g.ID, grpKeys(initial))
 	config := func(labels map[string]string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group_members" "m" {
   group_id = %q
   members  = %s

@@ -12,10 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 )
 
-func grpMembershipConfig(org *testOrg, groupID, accountID string) string {
-	return org.config(fmt.Sprintf(`
+func grpMembershipConfig(org *acctest.Org, groupID, accountID string) string {
+	return org.Config(fmt.Sprintf(`
 resource "atlassian_group_membership" "m" {
   group_id   = %q
   account_id = %q
@@ -23,14 +25,14 @@ resource "atlassian_group_membership" "m" {
 `, groupID, accountID))
 }
 
-func grpIsMember(org *testOrg, groupID, accountID string) bool {
-	g, ok := org.group(groupID)
+func grpIsMember(org *acctest.Org, groupID, accountID string) bool {
+	g, ok := org.Group(groupID)
 	return ok && slices.Contains(g.MemberAccountIDs, accountID)
 }
 
 func TestAccGroupMembership_lifecycle(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	others := append([]string{}, g.MemberAccountIDs...)
 	newcomers := grpNonMembers(t, org, g, 2)
 	a, b := newcomers[0].AccountID, newcomers[1].AccountID
@@ -70,8 +72,8 @@ func TestAccGroupMembership_lifecycle(t *testing.T) {
 // An existing membership is adopted, by an import block or by creating it;
 // neither changes the group.
 func TestAccGroupMembership_existing(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	if len(g.MemberAccountIDs) < 2 {
 		t.Fatalf("group %s has fewer than 2 members", g.Name)
 	}
@@ -80,7 +82,7 @@ func TestAccGroupMembership_existing(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 import {
   to = atlassian_group_membership.imported
   id = "%[1]s/%[2]s"
@@ -117,8 +119,8 @@ resource "atlassian_group_membership" "adopted" {
 // A membership removed outside Terraform is planned as a re-add, and the
 // apply restores it.
 func TestAccGroupMembership_drift(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	a := grpNonMembers(t, org, g, 1)[0].AccountID
 	config := grpMembershipConfig(org, g.ID, a)
 	tfresource.ParallelTest(t, tfresource.TestCase{
@@ -146,9 +148,9 @@ func TestAccGroupMembership_drift(t *testing.T) {
 // (with a warning: TestAccGroupReadWarnings); when the group is managed too,
 // the next apply re-creates both.
 func TestAccGroupMembership_groupDeleted(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	a := org.activeUsers()[0].AccountID
-	config := org.config(fmt.Sprintf(`
+	org := acctest.NewOrg(t, 30, 6, 1)
+	a := org.ActiveUsers()[0].AccountID
+	config := org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name = "tf-membership-vanishing"
 }
@@ -191,8 +193,8 @@ resource "atlassian_group_membership" "m" {
 }
 
 func TestAccGroupMembership_badInputs(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 1)
-	g := org.writableGroup(t)
+	org := acctest.NewOrg(t, 30, 6, 1)
+	g := org.WritableGroup(t)
 	synced := grpSyncedGroup(t, org)
 	member := g.MemberAccountIDs[0]
 	outsider := grpNonMembers(t, org, g, 1)[0].AccountID
@@ -250,9 +252,9 @@ func TestAccGroupMembership_badInputs(t *testing.T) {
 // refresh of 200 memberships in 4 groups of 50 lists each group once (one
 // member page and one role page: 2 requests per group), not once per member.
 func TestAccGroupMembershipRequestCount(t *testing.T) {
-	org := newTestOrg(t, 220, 8, 1)
+	org := acctest.NewOrg(t, 220, 8, 1)
 	groups := grpWritableGroups(org)[:4]
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	var b strings.Builder
 	// count, not for_each: the test harness's state shim refuses string
 	// instance keys.
@@ -274,7 +276,7 @@ resource "atlassian_group_membership" "m" {
   account_id = local.memberships[count.index].account_id
 }
 `)
-	config := org.config(b.String())
+	config := org.Config(b.String())
 	const budget = 2*4 + 2
 	preRefresh, postRefresh := grpRequestBudget(org, budget)
 	tfresource.ParallelTest(t, tfresource.TestCase{

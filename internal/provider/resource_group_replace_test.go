@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -17,16 +18,16 @@ import (
 // group holds access (unless allow_replace), and an empty group is
 // replaced.
 func TestAccGroupReplacementGuard(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
-	org := newTestOrg(t, 20, 4, 1)
+	org := acctest.NewOrg(t, 20, 4, 1)
 	ws := org.State().Workspaces[0].ID
-	users := org.activeUsers()
+	users := org.ActiveUsers()
 	managed, outsiders := users[0], users[1:3]
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
 	emptyDescription := "nobody here" // of the group without members
 	config := func(name, description, extra string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name        = %q
   description = %q
@@ -49,8 +50,8 @@ resource "atlassian_group" "empty" {
 }
 `, name, description, extra, managed.AccountID, ws, emptyDescription))
 	}
-	cli.writeConfig(config("guard-team", "the team", ""))
-	cli.mustApply()
+	cli.WriteConfig(config("guard-team", "the team", ""))
+	cli.MustApply()
 	team, ok := grpGroupByName(org, "guard-team")
 	if !ok {
 		t.Fatal("the apply did not create guard-team")
@@ -65,7 +66,7 @@ resource "atlassian_group" "empty" {
 		}
 		return nil
 	})
-	before := accessOf(org.State())
+	before := acctest.AccessOf(org.State())
 
 	// (a) Name and description edited in admin.atlassian.com (the sandbox's
 	// control API): the plan is empty, warns on both, and the apply keeps
@@ -78,7 +79,7 @@ resource "atlassian_group" "empty" {
 		}
 		return nil
 	})
-	changes, res := cli.planChanges()
+	changes, res := cli.PlanChanges()
 	if changes {
 		t.Errorf("a change made outside Terraform plans changes:\n%s", res)
 	}
@@ -94,60 +95,60 @@ resource "atlassian_group" "empty" {
 		}
 	}
 	org.ResetStats()
-	cli.mustApply()
+	cli.MustApply()
 	if n := sandboxWrites(org.Stats()); n != 0 {
 		t.Errorf("the apply after a change outside Terraform sent %d writes", n)
 	}
-	if d := before.diff(accessOf(org.State())); d != "" {
+	if d := before.Diff(acctest.AccessOf(org.State())); d != "" {
 		t.Errorf("the apply after a change outside Terraform changed access: %s", d)
 	}
-	if g, ok := org.group(team.ID); !ok || g.Name != "guard-team-renamed" || len(g.MemberAccountIDs) != 3 {
+	if g, ok := org.Group(team.ID); !ok || g.Name != "guard-team-renamed" || len(g.MemberAccountIDs) != 3 {
 		t.Fatalf("the apply did not keep the group as it is: %+v (found %v)", g, ok)
 	}
 	// The configuration takes Atlassian's values: an update of the state
 	// alone, no request sent.
-	cli.writeConfig(config("guard-team-renamed", "edited by hand", ""))
-	p, res := cli.plan()
-	if got := actionsByAddress(p); len(got) != 1 || got["atlassian_group.g"] != "update" {
+	cli.WriteConfig(config("guard-team-renamed", "edited by hand", ""))
+	p, res := cli.SavedPlan()
+	if got := acctest.ActionsByAddress(p); len(got) != 1 || got["atlassian_group.g"] != "update" {
 		t.Errorf("following Atlassian's values plans %v, want an update of atlassian_group.g alone", got)
 	}
 	if strings.Contains(res.Output, "outside Terraform") {
 		t.Errorf("the plan still warns once the configuration follows Atlassian:\n%s", res)
 	}
 	org.ResetStats()
-	cli.mustApply()
+	cli.MustApply()
 	if n := sandboxWrites(org.Stats()); n != 0 {
 		t.Errorf("the update of the state alone sent %d writes", n)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after following Atlassian is not empty:\n%s", res)
 	}
 
 	// (c) An empty group is replaced as before.
 	emptyBefore, _ := grpGroupByName(org, "guard-empty")
 	emptyDescription = "still nobody"
-	cli.writeConfig(config("guard-team-renamed", "edited by hand", ""))
-	p, _ = cli.plan()
-	if got := actionsByAddress(p); len(got) != 1 || got["atlassian_group.empty"] != "delete,create" {
+	cli.WriteConfig(config("guard-team-renamed", "edited by hand", ""))
+	p, _ = cli.SavedPlan()
+	if got := acctest.ActionsByAddress(p); len(got) != 1 || got["atlassian_group.empty"] != "delete,create" {
 		t.Errorf("a new description of an empty group plans %v, want its replacement alone", got)
 	}
-	cli.mustApply()
+	cli.MustApply()
 	if emptyAfter, ok := grpGroupByName(org, "guard-empty"); !ok || emptyAfter.ID == emptyBefore.ID || emptyAfter.Description != "still nobody" {
 		t.Errorf("the empty group was not replaced: before %+v, after %+v", emptyBefore, emptyAfter)
 	}
-	before = accessOf(org.State())
+	before = acctest.AccessOf(org.State())
 
 	// (b) The configuration changes the description and the name of the
 	// group that holds three members and a role: the plan fails on each
 	// attribute with the counts, and nothing is sent.
 	org.ResetStats()
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Fatalf("the plan before the change is not empty:\n%s", res)
 	}
 	unchanged := org.Stats()
-	cli.writeConfig(config("guard-team-2", "the new team", ""))
+	cli.WriteConfig(config("guard-team-2", "the new team", ""))
 	org.ResetStats()
-	res = cli.tryPlan()
+	res = cli.TryPlan()
 	refused := org.Stats()
 	t.Logf("requests: a plan without changes %d %v; the refused plan %d %v", unchanged.Total, unchanged.ByRoute, refused.Total, refused.ByRoute)
 	// Counting what would be lost reads the group's listing, which the
@@ -158,7 +159,7 @@ resource "atlassian_group" "empty" {
 	}
 	for attr, from := range map[string]string{"name": "guard-team-renamed", "description": "edited by hand"} {
 		to := map[string]string{"name": "guard-team-2", "description": "the new team"}[attr]
-		want := attrError("Replacing the group would remove access", "atlassian_group.g", attr,
+		want := acctest.AttrError("Replacing the group would remove access", "atlassian_group.g", attr,
 			fmt.Sprintf("The admin API cannot change a group's %s, so changing it from %q to %q replaces group %q (%s)", attr, from, to, "guard-team-renamed", team.ID),
 			"its 3 members and 1 product roles would be lost",
 			fmt.Sprintf("Keep %s = %q, or set allow_replace = true on this resource", attr, from))
@@ -169,34 +170,34 @@ resource "atlassian_group" "empty" {
 	if n := sandboxWrites(org.Stats()); n != 0 {
 		t.Errorf("the refused plan sent %d writes", n)
 	}
-	if d := before.diff(accessOf(org.State())); d != "" {
+	if d := before.Diff(acctest.AccessOf(org.State())); d != "" {
 		t.Errorf("the refused plan changed the organization:\n%s", d)
 	}
 
 	// allow_replace = true: the same change replaces the group (and the
 	// resources that refer to it).
-	cli.writeConfig(config("guard-team-2", "the new team", "  allow_replace = true\n"))
-	p, _ = cli.plan()
-	if got := actionsByAddress(p)["atlassian_group.g"]; got != "delete,create" {
+	cli.WriteConfig(config("guard-team-2", "the new team", "  allow_replace = true\n"))
+	p, _ = cli.SavedPlan()
+	if got := acctest.ActionsByAddress(p)["atlassian_group.g"]; got != "delete,create" {
 		t.Errorf("with allow_replace the change plans %q, want a replacement", got)
 	}
-	cli.mustApply()
-	if _, ok := org.group(team.ID); ok {
+	cli.MustApply()
+	if _, ok := org.Group(team.ID); ok {
 		t.Errorf("with allow_replace the old group %s survived", team.ID)
 	}
 	replaced, ok := grpGroupByName(org, "guard-team-2")
 	if !ok || len(replaced.MemberAccountIDs) != 1 || replaced.MemberAccountIDs[0] != managed.AccountID || !hasGroupRole(org.State(), replaced.ID, ws, "atlassian/user") {
 		t.Errorf("the replacement holds %+v; want the managed member and the role", replaced)
 	}
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Errorf("the plan after the replacement is not empty:\n%s", res)
 	}
-	cli.must(cli.destroy())
+	cli.Must(cli.TryDestroy())
 }
 
 // attrWarning matches a warning on one attribute as terraform prints it.
 func attrWarning(summary, address, attribute string, phrases ...string) *regexp.Regexp {
-	return regexp.MustCompile(strings.Replace(attrError(summary, address, attribute, phrases...).String(), "Error: ", "Warning: ", 1))
+	return regexp.MustCompile(strings.Replace(acctest.AttrError(summary, address, attribute, phrases...).String(), "Error: ", "Warning: ", 1))
 }
 
 // sandboxWrites counts the admin API writes in stats.
@@ -217,20 +218,20 @@ func sandboxWrites(st sandbox.Stats) int64 {
 // one listing of the group's access (its members and its roles, a page
 // each here), and nothing else.
 func TestAccGroupReplacementGuard_oneListing(t *testing.T) {
-	requireTerraform(t)
+	acctest.RequireTerraform(t)
 	t.Parallel()
-	org := newTestOrg(t, 10, 3, 1)
+	org := acctest.NewOrg(t, 10, 3, 1)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
 	config := func(description string) string {
-		return org.config(fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name        = \"guard-alone\"\n  description = %q\n}\n", description))
+		return org.Config(fmt.Sprintf("\nresource \"atlassian_group\" \"g\" {\n  name        = \"guard-alone\"\n  description = %q\n}\n", description))
 	}
-	cli.writeConfig(config("first"))
-	cli.mustApply()
+	cli.WriteConfig(config("first"))
+	cli.MustApply()
 	g, ok := grpGroupByName(org, "guard-alone")
 	if !ok {
 		t.Fatal("the apply did not create guard-alone")
 	}
-	member := org.activeUsers()[0].AccountID
+	member := org.ActiveUsers()[0].AccountID
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
 			if st.Groups[i].ID == g.ID {
@@ -240,15 +241,15 @@ func TestAccGroupReplacementGuard_oneListing(t *testing.T) {
 		return nil
 	})
 	org.ResetStats()
-	if changes, res := cli.planChanges(); changes {
+	if changes, res := cli.PlanChanges(); changes {
 		t.Fatalf("the plan before the change is not empty:\n%s", res)
 	}
 	unchanged := org.Stats()
-	cli.writeConfig(config("second"))
+	cli.WriteConfig(config("second"))
 	org.ResetStats()
-	res := cli.tryPlan()
+	res := cli.TryPlan()
 	refused := org.Stats()
-	want := attrError("Replacing the group would remove access", "atlassian_group.g", "description",
+	want := acctest.AttrError("Replacing the group would remove access", "atlassian_group.g", "description",
 		`changing it from "first" to "second" replaces group "guard-alone"`, "its 1 members and 0 product roles would be lost")
 	if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 		t.Fatalf("the plan does not fail with %s\n%s", want, res)

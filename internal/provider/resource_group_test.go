@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -34,7 +35,7 @@ func grpCheckSandbox(f func() error) tfresource.TestCheckFunc {
 }
 
 // grpGroupByName finds a sandbox group by exact name.
-func grpGroupByName(org *testOrg, name string) (sandbox.Group, bool) {
+func grpGroupByName(org *acctest.Org, name string) (sandbox.Group, bool) {
 	for _, g := range org.State().Groups {
 		if g.Name == name {
 			return g, true
@@ -44,7 +45,7 @@ func grpGroupByName(org *testOrg, name string) (sandbox.Group, bool) {
 }
 
 // grpWritableGroups are the groups whose members Terraform may change.
-func grpWritableGroups(org *testOrg) []sandbox.Group {
+func grpWritableGroups(org *acctest.Org) []sandbox.Group {
 	var out []sandbox.Group
 	for _, g := range org.State().Groups {
 		if !g.ExternalSynced && !g.Default {
@@ -55,7 +56,7 @@ func grpWritableGroups(org *testOrg) []sandbox.Group {
 }
 
 // grpSyncedGroup is a group synced from an identity provider.
-func grpSyncedGroup(t *testing.T, org *testOrg) sandbox.Group {
+func grpSyncedGroup(t *testing.T, org *acctest.Org) sandbox.Group {
 	t.Helper()
 	for _, g := range org.State().Groups {
 		if g.ExternalSynced {
@@ -67,10 +68,10 @@ func grpSyncedGroup(t *testing.T, org *testOrg) sandbox.Group {
 }
 
 // grpNonMembers returns n active accounts that are not members of g.
-func grpNonMembers(t *testing.T, org *testOrg, g sandbox.Group, n int) []sandbox.User {
+func grpNonMembers(t *testing.T, org *acctest.Org, g sandbox.Group, n int) []sandbox.User {
 	t.Helper()
 	var out []sandbox.User
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if !slices.Contains(g.MemberAccountIDs, u.AccountID) {
 			out = append(out, u)
 			if len(out) == n {
@@ -83,7 +84,7 @@ func grpNonMembers(t *testing.T, org *testOrg, g sandbox.Group, n int) []sandbox
 }
 
 // grpUser returns the sandbox account with this id.
-func grpUser(t *testing.T, org *testOrg, id string) sandbox.User {
+func grpUser(t *testing.T, org *acctest.Org, id string) sandbox.User {
 	t.Helper()
 	for _, u := range org.State().Users {
 		if u.AccountID == id {
@@ -95,7 +96,7 @@ func grpUser(t *testing.T, org *testOrg, id string) sandbox.User {
 }
 
 // grpSetMembers replaces a group's members out of band.
-func grpSetMembers(org *testOrg, groupID string, accountIDs []string) {
+func grpSetMembers(org *acctest.Org, groupID string, accountIDs []string) {
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
 			if st.Groups[i].ID == groupID {
@@ -111,7 +112,7 @@ func grpSetMembers(org *testOrg, groupID string, accountIDs []string) {
 
 // grpEditMembers adds and removes members of a group out of band, as
 // another admin would.
-func grpEditMembers(org *testOrg, groupID string, add, remove []string) {
+func grpEditMembers(org *acctest.Org, groupID string, add, remove []string) {
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
 			g := &st.Groups[i]
@@ -129,7 +130,7 @@ func grpEditMembers(org *testOrg, groupID string, add, remove []string) {
 }
 
 // grpDeleteGroup deletes a group out of band, with its role assignments.
-func grpDeleteGroup(org *testOrg, groupID string) {
+func grpDeleteGroup(org *acctest.Org, groupID string) {
 	org.Update(func(st *sandbox.State) error {
 		st.Groups = slices.DeleteFunc(st.Groups, func(g sandbox.Group) bool { return g.ID == groupID })
 		st.GroupRoleAssignments = slices.DeleteFunc(st.GroupRoleAssignments, func(a sandbox.GroupRoleAssignment) bool { return a.GroupID == groupID })
@@ -138,8 +139,8 @@ func grpDeleteGroup(org *testOrg, groupID string) {
 }
 
 // grpExpectMembers compares a sandbox group's members with want.
-func grpExpectMembers(org *testOrg, groupID string, want []string) error {
-	g, ok := org.group(groupID)
+func grpExpectMembers(org *acctest.Org, groupID string, want []string) error {
+	g, ok := org.Group(groupID)
 	if !ok {
 		return fmt.Errorf("sandbox: group %s does not exist", groupID)
 	}
@@ -182,7 +183,7 @@ func (f grpPlanCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequ
 // grpRequestBudget is a pair of plan checks for a PlanOnly step: the
 // non-refresh plan must send no request at all (a plan that changes nothing
 // reads nothing), and the refresh plan at most budget.
-func grpRequestBudget(org *testOrg, budget int64) (preRefresh, postRefresh []plancheck.PlanCheck) {
+func grpRequestBudget(org *acctest.Org, budget int64) (preRefresh, postRefresh []plancheck.PlanCheck) {
 	preRefresh = []plancheck.PlanCheck{grpPlanCheck(func(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 		if st := org.Stats(); st.Total != 0 {
 			resp.Error = fmt.Errorf("a plan without refresh sent %d admin API requests, want 0: %v", st.Total, st.ByRoute)
@@ -236,10 +237,10 @@ func grpMembershipWrites(st sandbox.Stats) int64 {
 // ---- atlassian_group ----
 
 func TestAccGroup_lifecycle(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 1)
+	org := acctest.NewOrg(t, 20, 6, 1)
 	dirID := org.State().Directories[0].ID
 	config := func(name, description string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_group" "g" {
   name        = %q
   description = %q
@@ -270,7 +271,7 @@ resource "atlassian_group" "g" {
 					if err != nil {
 						return err
 					}
-					g, ok := org.group(id)
+					g, ok := org.Group(id)
 					if !ok {
 						return fmt.Errorf("sandbox: no group %s", id)
 					}
@@ -294,10 +295,10 @@ resource "atlassian_group" "g" {
 				}},
 				Check: func(s *terraform.State) error {
 					id, _ := grpStateID(s, "atlassian_group.g")
-					if _, ok := org.group(firstID); ok || id == firstID {
+					if _, ok := org.Group(firstID); ok || id == firstID {
 						return fmt.Errorf("sandbox: the old group %s was not replaced (new id %s)", firstID, id)
 					}
-					if g, ok := org.group(id); !ok || g.Description != "Platform engineering" {
+					if g, ok := org.Group(id); !ok || g.Description != "Platform engineering" {
 						return fmt.Errorf("sandbox: replacement group %s: %+v", id, g)
 					}
 					return nil
@@ -325,7 +326,7 @@ resource "atlassian_group" "g" {
 // An existing group is adopted with an import block, and a group without a
 // description reads back as "".
 func TestAccGroup_importBlock(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 1)
+	org := acctest.NewOrg(t, 20, 6, 1)
 	g := grpWritableGroups(org)[0]
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Groups {
@@ -339,7 +340,7 @@ func TestAccGroup_importBlock(t *testing.T) {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 import {
   to = atlassian_group.g
   id = %q
@@ -357,7 +358,7 @@ resource "atlassian_group" "g" {
 					statecheck.ExpectKnownValue("atlassian_group.g", tfjsonpath.New("description"), knownvalue.StringExact("")),
 				},
 				Check: grpCheckSandbox(func() error {
-					if _, ok := org.group(g.ID); !ok {
+					if _, ok := org.Group(g.ID); !ok {
 						return fmt.Errorf("sandbox: importing deleted group %s", g.ID)
 					}
 					return nil
@@ -368,10 +369,10 @@ resource "atlassian_group" "g" {
 }
 
 func TestAccGroup_badInputs(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 1)
+	org := acctest.NewOrg(t, 20, 6, 1)
 	existing := grpWritableGroups(org)[0]
 	config := func(name string) string {
-		return org.config(fmt.Sprintf("resource \"atlassian_group\" \"g\" {\n  name = %q\n}\n", name))
+		return org.Config(fmt.Sprintf("resource \"atlassian_group\" \"g\" {\n  name = %q\n}\n", name))
 	}
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -408,8 +409,8 @@ func TestAccGroup_badInputs(t *testing.T) {
 // A group deleted outside Terraform leaves the state (with a warning, see
 // TestAccGroupReadWarnings) and the next apply creates it again.
 func TestAccGroup_deletedOutOfBand(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 1)
-	config := org.config(`
+	org := acctest.NewOrg(t, 20, 6, 1)
+	config := org.Config(`
 resource "atlassian_group" "g" {
   name        = "tf-vanishing"
   description = "deleted behind Terraform's back"
@@ -440,7 +441,7 @@ resource "atlassian_group" "g" {
 				}},
 				Check: func(s *terraform.State) error {
 					id, _ := grpStateID(s, "atlassian_group.g")
-					g, ok := org.group(id)
+					g, ok := org.Group(id)
 					if !ok || id == firstID || g.Name != "tf-vanishing" {
 						return fmt.Errorf("sandbox: group not re-created: id %s (was %s), %+v", id, firstID, g)
 					}
@@ -455,7 +456,7 @@ resource "atlassian_group" "g" {
 // a group that no longer exists: the resource leaves the state with a
 // warning (which the CLI tests cannot see).
 func TestAccGroupReadWarnings(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 1)
+	org := acctest.NewOrg(t, 20, 6, 1)
 	ctx := context.Background()
 	pd, err := newProviderData(ctx, orgconfig.Config{
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL, MaxConcurrency: 4,
@@ -464,7 +465,7 @@ func TestAccGroupReadWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	const gone = "00000000-0000-4000-8000-000000000000"
-	account := org.activeUsers()[0].AccountID
+	account := org.ActiveUsers()[0].AccountID
 	cases := []struct {
 		resource resource.Resource
 		state    any

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -22,7 +23,7 @@ import (
 const invRoute = "POST /admin/v2/orgs/{orgId}/users/invite"
 
 // invAccount is the sandbox account with this email (ignoring case).
-func invAccount(org *testOrg, email string) (sandbox.User, bool) {
+func invAccount(org *acctest.Org, email string) (sandbox.User, bool) {
 	for _, u := range org.State().Users {
 		if strings.EqualFold(u.Email, email) {
 			return u, true
@@ -33,7 +34,7 @@ func invAccount(org *testOrg, email string) (sandbox.User, bool) {
 
 // invGroupWithoutRoles adds a writable group that grants no workspace
 // role, so joining it is never subject to a licence.
-func invGroupWithoutRoles(t *testing.T, org *testOrg) sandbox.Group {
+func invGroupWithoutRoles(t *testing.T, org *acctest.Org) sandbox.Group {
 	t.Helper()
 	g := sandbox.Group{ID: "0f0e0d0c-0000-4000-8000-00000000a11e", Name: "invitees", Deletable: true, ManagedBy: "admins"}
 	org.Update(func(st *sandbox.State) error {
@@ -43,19 +44,19 @@ func invGroupWithoutRoles(t *testing.T, org *testOrg) sandbox.Group {
 	return g
 }
 
-func invHasRole(org *testOrg, accountID, ws, role string) bool {
+func invHasRole(org *acctest.Org, accountID, ws, role string) bool {
 	return slices.ContainsFunc(org.State().UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
 		return a.AccountID == accountID && a.ResourceID == ws && a.Role == role
 	})
 }
 
-func invIsMember(org *testOrg, groupID, accountID string) bool {
-	g, ok := org.group(groupID)
+func invIsMember(org *acctest.Org, groupID, accountID string) bool {
+	g, ok := org.Group(groupID)
 	return ok && slices.Contains(g.MemberAccountIDs, accountID)
 }
 
-func invConfig(org *testOrg, email, extra string) string {
-	return org.config(fmt.Sprintf(`
+func invConfig(org *acctest.Org, email, extra string) string {
+	return org.Config(fmt.Sprintf(`
 resource "atlassian_invitation" "i" {
   email = %q
 %s}
@@ -63,7 +64,7 @@ resource "atlassian_invitation" "i" {
 }
 
 func TestAccInvitation_inviteUpdateImport(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 2)
+	org := acctest.NewOrg(t, 20, 6, 2)
 	ws := org.State().Workspaces[0].ID
 	g1 := invGroupWithoutRoles(t, org)
 	var g2 sandbox.Group
@@ -181,7 +182,7 @@ func TestAccInvitation_inviteUpdateImport(t *testing.T) {
 // no second invitation is sent, and remove_on_destroy does not remove the
 // person on the way.
 func TestAccInvitation_partialFailure(t *testing.T) {
-	org := newTestOrg(t, 30, 6, 2)
+	org := acctest.NewOrg(t, 30, 6, 2)
 	st := org.State()
 	ws := st.Workspaces[0].ID
 	holders := map[string]bool{}
@@ -192,7 +193,7 @@ func TestAccInvitation_partialFailure(t *testing.T) {
 	}
 	for _, a := range st.GroupRoleAssignments {
 		if a.ResourceID == ws {
-			g, _ := org.group(a.GroupID)
+			g, _ := org.Group(a.GroupID)
 			for _, m := range g.MemberAccountIDs {
 				holders[m] = true
 			}
@@ -216,7 +217,7 @@ func TestAccInvitation_partialFailure(t *testing.T) {
 					org.Update(func(st *sandbox.State) error { st.Settings.LicenceLimit = len(holders); return nil })
 				},
 				Config: config,
-				ExpectError: attrError("Workspace role not granted", "atlassian_invitation.i", "workspace_roles",
+				ExpectError: acctest.AttrError("Workspace role not granted", "atlassian_invitation.i", "workspace_roles",
 					"did not grant atlassian/user on workspace "+ws+" to "+email, "licence limit exceeded", "the next apply tries this one again"),
 			},
 			{
@@ -264,10 +265,10 @@ func TestAccInvitation_partialFailure(t *testing.T) {
 // TestAccInvitation_adoptsExistingAccount: an email that has an account is
 // not invited; the roles are granted to that account.
 func TestAccInvitation_adoptsExistingAccount(t *testing.T) {
-	org := newTestOrg(t, 20, 6, 2)
+	org := acctest.NewOrg(t, 20, 6, 2)
 	ws := org.State().Workspaces[1].ID
 	var existing sandbox.User
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if !invHasRole(org, u.AccountID, ws, "atlassian/guest") {
 			existing = u
 			break
@@ -304,7 +305,7 @@ func TestAccInvitation_adoptsExistingAccount(t *testing.T) {
 // lost; the create looks the email up again and adopts what it created,
 // without a second invitation.
 func TestAccInvitation_lostAnswer(t *testing.T) {
-	org := newTestOrg(t, 10, 4, 1)
+	org := acctest.NewOrg(t, 10, 4, 1)
 	org.SetFaults(sandbox.Faults{LoseAnswerRate: 1, Routes: []string{invRoute}})
 	const email = "lost.answer@invited.example"
 	tfresource.ParallelTest(t, tfresource.TestCase{
@@ -326,20 +327,20 @@ func TestAccInvitation_lostAnswer(t *testing.T) {
 }
 
 func TestAccInvitation_noPaidSubscription(t *testing.T) {
-	org := newTestOrg(t, 10, 4, 1)
+	org := acctest.NewOrg(t, 10, 4, 1)
 	org.Update(func(st *sandbox.State) error { st.Settings.PaidSubscription = false; return nil })
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{{
 			Config: invConfig(org, "unpaid@invited.example", ""),
-			ExpectError: attrError("Invitations need a paid subscription", "atlassian_invitation.i", "email",
+			ExpectError: acctest.AttrError("Invitations need a paid subscription", "atlassian_invitation.i", "email",
 				"only for organizations with a paid subscription", "import the account here"),
 		}},
 	})
 }
 
 func TestAccInvitation_badInputs(t *testing.T) {
-	org := newTestOrg(t, 10, 4, 1)
+	org := acctest.NewOrg(t, 10, 4, 1)
 	ws := org.State().Workspaces[0].ID
 	role := func(workspace, role string) string {
 		return fmt.Sprintf("  workspace_roles = [{ workspace_id = %q, role = %q }]\n", workspace, role)
@@ -353,25 +354,25 @@ func TestAccInvitation_badInputs(t *testing.T) {
 			{Config: invConfig(org, "bad.ws@invited.example", role("jira", "atlassian/user")), ExpectError: grpErrorPattern(`must be a workspace ARI such as ari:cloud:jira::site/<uuid>, got: jira`)},
 			{
 				Config:      invConfig(org, "unknown.ws@invited.example", role("ari:cloud:jira::site/00000000-0000-0000-0000-000000000000", "atlassian/user")),
-				ExpectError: attrError("Unknown workspace", "atlassian_invitation.i", "workspace_roles", `workspace_id "ari:cloud:jira::site/00000000-0000-0000-0000-000000000000" names no workspace`),
+				ExpectError: acctest.AttrError("Unknown workspace", "atlassian_invitation.i", "workspace_roles", `workspace_id "ari:cloud:jira::site/00000000-0000-0000-0000-000000000000" names no workspace`),
 			},
 			{
 				Config:      invConfig(org, "unknown.group@invited.example", "  groups = [\"no-such-group\"]\n"),
-				ExpectError: attrError("Unknown group", "atlassian_invitation.i", "groups", `no group with id "no-such-group"`),
+				ExpectError: acctest.AttrError("Unknown group", "atlassian_invitation.i", "groups", `no group with id "no-such-group"`),
 			},
 			{
 				Config:        invConfig(org, "importer@invited.example", ""),
 				ResourceName:  "atlassian_invitation.i",
 				ImportState:   true,
 				ImportStateId: "has space",
-				ExpectError:   plainError("Invalid import id", "is the invited person's email", `not "has space"`),
+				ExpectError:   acctest.PlainError("Invalid import id", "is the invited person's email", `not "has space"`),
 			},
 			{
 				Config:        invConfig(org, "importer@invited.example", ""),
 				ResourceName:  "atlassian_invitation.i",
 				ImportState:   true,
 				ImportStateId: "nobody@nowhere.example",
-				ExpectError:   plainError("Cannot import an invitation without an account", `"nobody@nowhere.example"`),
+				ExpectError:   acctest.PlainError("Cannot import an invitation without an account", `"nobody@nowhere.example"`),
 			},
 		},
 	})
@@ -384,22 +385,22 @@ func TestAccInvitation_badInputs(t *testing.T) {
 // it counts the requests of each operation, and checks that an account
 // removed outside Terraform plans a new invitation with a warning.
 func TestAccInvitation_outOfBandRemovalAndRequestCounts(t *testing.T) {
-	org := newTestOrg(t, 50, 6, 2)
+	org := acctest.NewOrg(t, 50, 6, 2)
 	ws := org.State().Workspaces[0].ID
 	g := invGroupWithoutRoles(t, org)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
 	const email = "counted@invited.example"
-	cli.writeConfig(invConfig(org, email, fmt.Sprintf(`  workspace_roles   = [{ workspace_id = %q, role = "atlassian/user" }]
+	cli.WriteConfig(invConfig(org, email, fmt.Sprintf(`  workspace_roles   = [{ workspace_id = %q, role = "atlassian/user" }]
   groups            = [%q]
   remove_on_destroy = true
 `, ws, g.ID)))
 
 	org.ResetStats()
-	cli.mustApply()
+	cli.MustApply()
 	create := org.Stats()
 	org.ResetStats()
-	if changes, res := cli.planChanges(); changes {
-		t.Fatalf("a plan right after the apply wants changes:\n%s", lastLines(res.Output, 40))
+	if changes, res := cli.PlanChanges(); changes {
+		t.Fatalf("a plan right after the apply wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
 	}
 	refresh := org.Stats()
 	t.Logf("requests: apply of a new invitation %d %v; refresh plan %d %v", create.Total, create.ByRoute, refresh.Total, refresh.ByRoute)
@@ -426,21 +427,21 @@ func TestAccInvitation_outOfBandRemovalAndRequestCounts(t *testing.T) {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.AccountID == u.AccountID })
 		return nil
 	})
-	p, res := cli.plan()
-	if got := actionsByAddress(p)["atlassian_invitation.i"]; got != "create" {
+	p, res := cli.SavedPlan()
+	if got := acctest.ActionsByAddress(p)["atlassian_invitation.i"]; got != "create" {
 		t.Fatalf("after an out-of-band removal the plan is %q, want create", got)
 	}
 	if !regexp.MustCompile(`(?s)Warning: Invited account removed outside Terraform.*invites\s+` + regexp.QuoteMeta(email) + `\s+again`).MatchString(res.Output) {
-		t.Errorf("the plan does not warn of the removal:\n%s", lastLines(res.Output, 30))
+		t.Errorf("the plan does not warn of the removal:\n%s", tfdriver.LastLines(res.Output, 30))
 	}
-	cli.mustApply()
+	cli.MustApply()
 	again, ok := invAccount(org, email)
 	if !ok {
 		t.Fatal("the re-invitation created no account")
 	}
 
 	org.ResetStats()
-	cli.must(cli.destroy())
+	cli.Must(cli.TryDestroy())
 	destroy := org.Stats()
 	t.Logf("requests: destroy with remove_on_destroy %d %v", destroy.Total, destroy.ByRoute)
 	if _, ok := invAccount(org, email); ok {
@@ -458,7 +459,7 @@ func TestAccInvitation_example(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []tfresource.TestStep{{
-			Config: org.config(exampleConfig(t, "examples/resources/atlassian_invitation/resource.tf")),
+			Config: org.Config(exampleConfig(t, "examples/resources/atlassian_invitation/resource.tf")),
 			Check: func(s *terraform.State) error {
 				ada, ok := invAccount(org, "ada.lovelace@sandbox-org.example")
 				if !ok || s.RootModule().Outputs["ada_account_id"].Value != ada.AccountID {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
 
@@ -26,7 +27,7 @@ const (
 	routeRestore     = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}/restore"
 )
 
-func orgRoleConfig(org *testOrg, name, accountID string) string {
+func orgRoleConfig(org *acctest.Org, name, accountID string) string {
 	return fmt.Sprintf(`
 resource "atlassian_organization_role_assignment" %q {
   account_id = %q
@@ -36,7 +37,7 @@ resource "atlassian_organization_role_assignment" %q {
 }
 
 // orgAdmins are the accounts the sandbox state holds as organization admins.
-func orgAdmins(org *testOrg) []string {
+func orgAdmins(org *acctest.Org) []string {
 	var out []string
 	for _, a := range org.State().UserRoleAssignments {
 		if a.ResourceOwner == "platform" && a.Role == "atlassian/org-admin" {
@@ -47,15 +48,15 @@ func orgAdmins(org *testOrg) []string {
 	return out
 }
 
-func isOrgAdminInSandbox(org *testOrg, accountID string) bool {
+func isOrgAdminInSandbox(org *acctest.Org, accountID string) bool {
 	return slices.Contains(orgAdmins(org), accountID)
 }
 
 // plainAccounts are active accounts without any organization role.
-func plainAccounts(t *testing.T, org *testOrg, n int) []string {
+func plainAccounts(t *testing.T, org *acctest.Org, n int) []string {
 	t.Helper()
 	var out []string
-	for _, u := range org.activeUsers() {
+	for _, u := range org.ActiveUsers() {
 		if len(u.PlatformRoles) == 0 && len(out) < n {
 			out = append(out, u.AccountID)
 		}
@@ -66,12 +67,12 @@ func plainAccounts(t *testing.T, org *testOrg, n int) []string {
 	return out
 }
 
-func setOrgRoleDelay(org *testOrg, ms int) {
+func setOrgRoleDelay(org *acctest.Org, ms int) {
 	org.Update(func(st *sandbox.State) error { st.Settings.OrgRoleConsistencyDelayMs = ms; return nil })
 }
 
 // revokeOrgAdminOutOfBand takes the role away as another admin would.
-func revokeOrgAdminOutOfBand(org *testOrg, accountID string) {
+func revokeOrgAdminOutOfBand(org *acctest.Org, accountID string) {
 	org.Update(func(st *sandbox.State) error {
 		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
 			return a.AccountID == accountID && a.Role == "atlassian/org-admin"
@@ -80,7 +81,7 @@ func revokeOrgAdminOutOfBand(org *testOrg, accountID string) {
 	})
 }
 
-func grantOrgAdminOutOfBand(org *testOrg, accountID string) {
+func grantOrgAdminOutOfBand(org *acctest.Org, accountID string) {
 	org.Update(func(st *sandbox.State) error {
 		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
 			AccountID: accountID, ResourceID: "ari:cloud:platform::org/" + st.Organization.ID, ResourceOwner: "platform", Role: "atlassian/org-admin",
@@ -92,12 +93,12 @@ func grantOrgAdminOutOfBand(org *testOrg, accountID string) {
 // Assign, import by id and by identity, drift (revoked outside: the plan
 // assigns again), destroy.
 func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	setOrgRoleDelay(org, 0)
 	accountID := plainAccounts(t, org, 1)[0]
 	before := orgAdmins(org)
 	address := "atlassian_organization_role_assignment.admin"
-	config := org.config(orgRoleConfig(org, "admin", accountID))
+	config := org.Config(orgRoleConfig(org, "admin", accountID))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -169,7 +170,7 @@ func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
 			},
 			{
 				// Revoke (destroy of the resource), counted.
-				Config:    org.config(""),
+				Config:    org.Config(""),
 				PreConfig: org.ResetStats,
 				Check: grpCheckSandbox(func() error {
 					st := org.Stats()
@@ -193,11 +194,11 @@ func TestAccOrganizationRoleAssignment_lifecycle(t *testing.T) {
 // change to show, reading only: one write each way, no "inconsistent result"
 // and no planned change afterwards.
 func TestAccOrganizationRoleAssignment_consistencyDelay(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	setOrgRoleDelay(org, 2000)
 	accountID := plainAccounts(t, org, 1)[0]
 	address := "atlassian_organization_role_assignment.admin"
-	config := org.config(orgRoleConfig(org, "admin", accountID))
+	config := org.Config(orgRoleConfig(org, "admin", accountID))
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		CheckDestroy: grpCheckSandbox(func() error {
@@ -246,7 +247,7 @@ func TestAccOrganizationRoleAssignment_consistencyDelay(t *testing.T) {
 // fails at plan time, on the resource; moving the role to another account
 // in one change is fine.
 func TestAccOrganizationRoleAssignment_lastAdminGuard(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	setOrgRoleDelay(org, 0)
 	accounts := plainAccounts(t, org, 2)
 	sole, next := accounts[0], accounts[1]
@@ -262,7 +263,7 @@ func TestAccOrganizationRoleAssignment_lastAdminGuard(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{
 				// Adopt the one admin.
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 import {
   to = %s
   id = "atlassian/org-admin/%s"
@@ -274,12 +275,12 @@ import {
 			},
 			{
 				// Removing it would leave nobody.
-				Config:      org.config(""),
-				ExpectError: regexp.MustCompile(`(?s)Error: The organization would have no organization admin.*` + wordsPattern("takes the organization admin role from account "+sole)),
+				Config:      org.Config(""),
+				ExpectError: regexp.MustCompile(`(?s)Error: The organization would have no organization admin.*` + acctest.WordsPattern("takes the organization admin role from account "+sole)),
 			},
 			{
 				// Moving it to another account keeps one.
-				Config: org.config(orgRoleConfig(org, "admin", next)),
+				Config: org.Config(orgRoleConfig(org, "admin", next)),
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(address, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
@@ -292,17 +293,17 @@ import {
 			},
 			{
 				// Two resources, both removed: whichever is planned last fails.
-				Config: org.config(orgRoleConfig(org, "admin", next) + orgRoleConfig(org, "second", sole)),
+				Config: org.Config(orgRoleConfig(org, "admin", next) + orgRoleConfig(org, "second", sole)),
 			},
 			{
-				Config:      org.config(""),
+				Config:      org.Config(""),
 				ExpectError: regexp.MustCompile(`Error: The organization would have no organization admin`),
 			},
 			{
 				// Another admin appears outside Terraform: now both may go,
 				// and the test's final destroy succeeds.
 				PreConfig: func() { grantOrgAdminOutOfBand(org, plainAccounts(t, org, 1)[0]) },
-				Config:    org.config(orgRoleConfig(org, "admin", next) + orgRoleConfig(org, "second", sole)),
+				Config:    org.Config(orgRoleConfig(org, "admin", next) + orgRoleConfig(org, "second", sole)),
 			},
 		},
 	})
@@ -310,7 +311,7 @@ import {
 
 // Bad input, each with its exact diagnostic; none writes anything.
 func TestAccOrganizationRoleAssignment_badInput(t *testing.T) {
-	org := newTestOrg(t, 30, 2, 1)
+	org := acctest.NewOrg(t, 30, 2, 1)
 	setOrgRoleDelay(org, 0)
 	plain := plainAccounts(t, org, 1)[0]
 	var suspended string
@@ -326,7 +327,7 @@ func TestAccOrganizationRoleAssignment_badInput(t *testing.T) {
 	}
 	address := "atlassian_organization_role_assignment.bad"
 	roleConfig := func(accountID, role string) string {
-		return org.config(fmt.Sprintf(`
+		return org.Config(fmt.Sprintf(`
 resource "atlassian_organization_role_assignment" "bad" {
   account_id = %q
   role       = %q
@@ -346,40 +347,40 @@ resource "atlassian_organization_role_assignment" "bad" {
 		Steps: []tfresource.TestStep{
 			{
 				Config:      roleConfig(plain, "atlassian/site-admin"),
-				ExpectError: attrError("Invalid Attribute Value Match", address, "role", `Attribute role value must be one of: ["atlassian/org-admin"], got: "atlassian/site-admin"`),
+				ExpectError: acctest.AttrError("Invalid Attribute Value Match", address, "role", `Attribute role value must be one of: ["atlassian/org-admin"], got: "atlassian/site-admin"`),
 			},
 			{
 				Config:      roleConfig("not an id", "atlassian/org-admin"),
-				ExpectError: attrError("Invalid Attribute Value Match", address, "account_id", "must not be empty or contain white space or /, got: not an id"),
+				ExpectError: acctest.AttrError("Invalid Attribute Value Match", address, "account_id", "must not be empty or contain white space or /, got: not an id"),
 			},
 			{
 				Config:      roleConfig("5b10ac8d82e05b22cc7d0000", "atlassian/org-admin"),
-				ExpectError: attrError("Unknown account", address, "account_id", `has no account "5b10ac8d82e05b22cc7d0000"`),
+				ExpectError: acctest.AttrError("Unknown account", address, "account_id", `has no account "5b10ac8d82e05b22cc7d0000"`),
 			},
 			{
 				Config:      roleConfig(suspended, "atlassian/org-admin"),
-				ExpectError: attrError("Account is not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
+				ExpectError: acctest.AttrError("Account is not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: "atlassian/site-admin/" + plain,
-				ExpectError:   plainError("Malformed import id for atlassian_organization_role_assignment", `The id "atlassian/site-admin/`+plain+`" is not <role>/<account_id>`),
+				ExpectError:   acctest.PlainError("Malformed import id for atlassian_organization_role_assignment", `The id "atlassian/site-admin/`+plain+`" is not <role>/<account_id>`),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: "atlassian/org-admin/",
-				ExpectError:   plainError("Malformed import id for atlassian_organization_role_assignment", `The id "atlassian/org-admin/" is not <role>/<account_id>`),
+				ExpectError:   acctest.PlainError("Malformed import id for atlassian_organization_role_assignment", `The id "atlassian/org-admin/" is not <role>/<account_id>`),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: plain,
-				ExpectError:   plainError("Cannot import an organization role that is not assigned", "Account "+plain+" does not hold the organization role atlassian/org-admin"),
+				ExpectError:   acctest.PlainError("Cannot import an organization role that is not assigned", "Account "+plain+" does not hold the organization role atlassian/org-admin"),
 			},
 		},
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -21,11 +22,11 @@ import (
 // invalid role never get that far there (the plan refuses them first), so
 // this is where the apply-time wording of those is checked.
 func TestWorkspaceRoleWriteErrors(t *testing.T) {
-	org := newTestOrg(t, 20, 3, 3)
+	org := acctest.NewOrg(t, 20, 3, 3)
 	st := org.State()
 	ws := st.Workspaces[0].ID
-	user := org.newcomer(t, ws)
-	suspended := org.activeUsers()[len(org.activeUsers())-1]
+	user := newcomer(t, org, ws)
+	suspended := org.ActiveUsers()[len(org.ActiveUsers())-1]
 	org.Update(func(st *sandbox.State) error {
 		for i := range st.Users {
 			if st.Users[i].AccountID == suspended.AccountID {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"maps"
 	"os"
 	"path/filepath"
@@ -18,6 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
 )
@@ -71,10 +72,10 @@ func hasGroupRole(st sandbox.State, groupID, workspaceID, role string) bool {
 }
 
 // newcomer is an active account holding no role on the workspace.
-func (o *testOrg) newcomer(t *testing.T, workspaceID string) sandbox.User {
+func newcomer(t *testing.T, o *acctest.Org, workspaceID string) sandbox.User {
 	t.Helper()
 	holders := sandboxtest.LicensedAccounts(o.State(), workspaceID)
-	for _, u := range o.activeUsers() {
+	for _, u := range o.ActiveUsers() {
 		if !holders[u.AccountID] {
 			return u
 		}
@@ -84,12 +85,12 @@ func (o *testOrg) newcomer(t *testing.T, workspaceID string) sandbox.User {
 }
 
 // checkSandbox adapts a sandbox assertion to a TestStep Check.
-func (o *testOrg) checkSandbox(check func(sandbox.State) error) resource.TestCheckFunc {
+func checkSandbox(o *acctest.Org, check func(sandbox.State) error) resource.TestCheckFunc {
 	return func(*terraform.State) error { return check(o.State()) }
 }
 
-func expectUserRole(o *testOrg, accountID, workspaceID, role string, want bool) resource.TestCheckFunc {
-	return o.checkSandbox(func(st sandbox.State) error {
+func expectUserRole(o *acctest.Org, accountID, workspaceID, role string, want bool) resource.TestCheckFunc {
+	return checkSandbox(o, func(st sandbox.State) error {
 		if got := hasUserRole(st, accountID, workspaceID, role); got != want {
 			return fmt.Errorf("sandbox: account %s holds %s on %s: %v, want %v", accountID, role, workspaceID, got, want)
 		}
@@ -97,8 +98,8 @@ func expectUserRole(o *testOrg, accountID, workspaceID, role string, want bool) 
 	})
 }
 
-func expectGroupRole(o *testOrg, groupID, workspaceID, role string, want bool) resource.TestCheckFunc {
-	return o.checkSandbox(func(st sandbox.State) error {
+func expectGroupRole(o *acctest.Org, groupID, workspaceID, role string, want bool) resource.TestCheckFunc {
+	return checkSandbox(o, func(st sandbox.State) error {
 		if got := hasGroupRole(st, groupID, workspaceID, role); got != want {
 			return fmt.Errorf("sandbox: group %s holds %s on %s: %v, want %v", groupID, role, workspaceID, got, want)
 		}
@@ -107,15 +108,15 @@ func expectGroupRole(o *testOrg, groupID, workspaceID, role string, want bool) r
 }
 
 func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
-	org := newTestOrg(t, 20, 3, 3)
+	org := acctest.NewOrg(t, 20, 3, 3)
 	ws := org.State().Workspaces[0].ID
-	user := org.newcomer(t, ws)
+	user := newcomer(t, org, ws)
 	id := ws + "|atlassian/user|user:" + user.AccountID
 	grantID := roleGrantID(access.Principal{Type: access.TypeUser, ID: user.AccountID}, access.Role{WorkspaceID: ws, Role: "atlassian/user"})
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: org.checkSandbox(func(st sandbox.State) error {
+		CheckDestroy: checkSandbox(org, func(st sandbox.State) error {
 			for _, role := range []string{"atlassian/user", "atlassian/admin"} {
 				if hasUserRole(st, user.AccountID, ws, role) {
 					return fmt.Errorf("sandbox: %s still holds %s after destroy", user.AccountID, role)
@@ -125,7 +126,7 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 		}),
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config: org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
 					// The id is known at plan time.
@@ -160,7 +161,7 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 						return nil
 					})
 				},
-				Config: org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config: org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
 				}},
@@ -168,7 +169,7 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 			},
 			{
 				// Another role is another assignment: replaced.
-				Config: org.config(userRoleConfig(ws, "atlassian/admin", user.AccountID)),
+				Config: org.Config(userRoleConfig(ws, "atlassian/admin", user.AccountID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
@@ -185,20 +186,20 @@ func TestAccWorkspaceRoleAssignment_user(t *testing.T) {
 }
 
 func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
-	org := newTestOrg(t, 20, 4, 3)
+	org := acctest.NewOrg(t, 20, 4, 3)
 	st := org.State()
 	ws := st.Workspaces[1].ID
-	group := org.writableGroup(t)
+	group := org.WritableGroup(t)
 	role := "atlassian/stakeholder"
 	if hasGroupRole(st, group.ID, ws, role) {
 		t.Fatalf("the sandbox group %s already holds %s on %s", group.ID, role, ws)
 	}
-	user := org.newcomer(t, ws)
+	user := newcomer(t, org, ws)
 	id := ws + "|" + role + "|group:" + group.ID
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
-		CheckDestroy: org.checkSandbox(func(st sandbox.State) error {
+		CheckDestroy: checkSandbox(org, func(st sandbox.State) error {
 			if hasGroupRole(st, group.ID, ws, role) || hasUserRole(st, user.AccountID, ws, role) {
 				return fmt.Errorf("sandbox: a role assignment outlived destroy")
 			}
@@ -206,7 +207,7 @@ func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
 		}),
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(groupRoleConfig(ws, role, group.ID)),
+				Config: org.Config(groupRoleConfig(ws, role, group.ID)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("group_id"), knownvalue.StringExact(group.ID)),
@@ -215,7 +216,7 @@ func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					expectGroupRole(org, group.ID, ws, role, true),
 					// Through the group endpoint: no member got it directly.
-					org.checkSandbox(func(now sandbox.State) error {
+					checkSandbox(org, func(now sandbox.State) error {
 						if !slices.Equal(now.UserRoleAssignments, st.UserRoleAssignments) {
 							return fmt.Errorf("sandbox: user role assignments changed; the group's role went to the user endpoint")
 						}
@@ -238,7 +239,7 @@ func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
 						return nil
 					})
 				},
-				Config: org.config(groupRoleConfig(ws, role, group.ID)),
+				Config: org.Config(groupRoleConfig(ws, role, group.ID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
 				}},
@@ -246,7 +247,7 @@ func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
 			},
 			{
 				// From the group to one account: replaced.
-				Config: org.config(userRoleConfig(ws, role, user.AccountID)),
+				Config: org.Config(userRoleConfig(ws, role, user.AccountID)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
@@ -262,9 +263,9 @@ func TestAccWorkspaceRoleAssignment_group(t *testing.T) {
 // TestAccWorkspaceRoleAssignment_importBlock adopts an assignment made
 // outside Terraform with an import block, and leaves it alone afterwards.
 func TestAccWorkspaceRoleAssignment_importBlock(t *testing.T) {
-	org := newTestOrg(t, 15, 3, 3)
+	org := acctest.NewOrg(t, 15, 3, 3)
 	ws := org.State().Workspaces[2]
-	user := org.newcomer(t, ws.ID)
+	user := newcomer(t, org, ws.ID)
 	org.Update(func(st *sandbox.State) error {
 		st.UserRoleAssignments = append(st.UserRoleAssignments, sandbox.UserRoleAssignment{
 			AccountID: user.AccountID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin",
@@ -272,7 +273,7 @@ func TestAccWorkspaceRoleAssignment_importBlock(t *testing.T) {
 		return nil
 	})
 	id := ws.ID + "|atlassian/admin|user:" + user.AccountID
-	config := org.config(fmt.Sprintf(`
+	config := org.Config(fmt.Sprintf(`
 import {
   to = atlassian_workspace_role_assignment.test
   id = %q
@@ -306,17 +307,17 @@ import {
 // schema refuses, each with its message, and checks that none of them
 // changed the sandbox.
 func TestAccWorkspaceRoleAssignment_errors(t *testing.T) {
-	org := newTestOrg(t, 20, 3, 3)
+	org := acctest.NewOrg(t, 20, 3, 3)
 	st := org.State()
 	ws := st.Workspaces[0].ID
-	group := org.writableGroup(t)
-	user := org.newcomer(t, ws)
+	group := org.WritableGroup(t)
+	user := newcomer(t, org, ws)
 	const missingWorkspace = "ari:cloud:jira::site/00000000-0000-4000-8000-000000000000"
 	const missingAccount = "5b10ac8d82e05b22cc7d4ef5"
 	const missingGroup = "00000000-0000-4000-8000-00000000beef"
 
 	// A suspended account, made so here rather than found by chance.
-	suspended := org.activeUsers()[len(org.activeUsers())-1]
+	suspended := org.ActiveUsers()[len(org.ActiveUsers())-1]
 	if suspended.AccountID == user.AccountID {
 		t.Fatal("need two distinct accounts")
 	}
@@ -361,23 +362,23 @@ resource "atlassian_workspace_role_assignment" "test" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      org.config(userRoleConfig(missingWorkspace, "atlassian/user", user.AccountID)),
+				Config:      org.Config(userRoleConfig(missingWorkspace, "atlassian/user", user.AccountID)),
 				ExpectError: diagnostic("Unknown workspace", "has no workspace "+missingWorkspace, ws),
 			},
 			{
-				Config:      org.config(userRoleConfig(ws, "atlassian/user", missingAccount)),
+				Config:      org.Config(userRoleConfig(ws, "atlassian/user", missingAccount)),
 				ExpectError: diagnostic("Unknown account", "has no account "+missingAccount, "atlassian_account data source"),
 			},
 			{
-				Config:      org.config(groupRoleConfig(ws, "atlassian/user", missingGroup)),
+				Config:      org.Config(groupRoleConfig(ws, "atlassian/user", missingGroup)),
 				ExpectError: diagnostic("Unknown group", "has no group "+missingGroup),
 			},
 			{
-				Config:      org.config(userRoleConfig(ws, "atlassian/site-admin", user.AccountID)),
+				Config:      org.Config(userRoleConfig(ws, "atlassian/site-admin", user.AccountID)),
 				ExpectError: diagnostic("Invalid Attribute Value Match", `Attribute role value must be one of`, `"atlassian/user"`),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 resource "atlassian_workspace_role_assignment" "test" {
   workspace_id = %q
   role         = "atlassian/user"
@@ -388,7 +389,7 @@ resource "atlassian_workspace_role_assignment" "test" {
 				ExpectError: diagnostic("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [account_id,group_id]"),
 			},
 			{
-				Config: org.config(fmt.Sprintf(`
+				Config: org.Config(fmt.Sprintf(`
 resource "atlassian_workspace_role_assignment" "test" {
   workspace_id = %q
   role         = "atlassian/user"
@@ -397,54 +398,54 @@ resource "atlassian_workspace_role_assignment" "test" {
 				ExpectError: diagnostic("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [account_id,group_id]"),
 			},
 			{
-				Config:      org.config(userRoleConfig("jira-site-1", "atlassian/user", user.AccountID)),
+				Config:      org.Config(userRoleConfig("jira-site-1", "atlassian/user", user.AccountID)),
 				ExpectError: diagnostic("Attribute workspace_id must be a workspace ARI"),
 			},
 			{
 				// Suspended, seen at plan time.
-				Config:      org.config(userRoleConfig(ws, "atlassian/user", suspended.AccountID)),
+				Config:      org.Config(userRoleConfig(ws, "atlassian/user", suspended.AccountID)),
 				ExpectError: diagnostic("Account is not active", suspended.AccountID, "is suspended", "Restore the account's access"),
 			},
 			{
-				Config:      org.config(unknownAtPlan("account_id", suspended.AccountID)),
+				Config:      org.Config(unknownAtPlan("account_id", suspended.AccountID)),
 				ExpectError: diagnostic("Account is not active", suspended.AccountID, "ADMIN-UAM-400-2", "Restore the account's access"),
 			},
 			{
-				Config:      org.config(unknownAtPlan("account_id", missingAccount)),
+				Config:      org.Config(unknownAtPlan("account_id", missingAccount)),
 				ExpectError: diagnostic("Unknown account", "has no account "+missingAccount),
 			},
 			{
 				PreConfig: setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) }),
-				Config:    org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config:    org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ExpectError: diagnostic("Licence limit reached", "ADMIN-UAM-409-3",
 					"Free seats"),
 			},
 			{
 				// A group role brings its members in: refused the same way.
 				PreConfig:   setSettings(func(s *sandbox.Settings) { s.LicenceLimit = len(sandboxtest.LicensedAccounts(before, ws)) }),
-				Config:      org.config(groupRoleConfig(ws, "atlassian/user", groupWithNewcomers(t, before, ws).ID)),
+				Config:      org.Config(groupRoleConfig(ws, "atlassian/user", groupWithNewcomers(t, before, ws).ID)),
 				ExpectError: diagnostic("Licence limit reached", "ADMIN-UAM-409-3"),
 			},
 			{
 				PreConfig:   setSettings(func(s *sandbox.Settings) { s.WorkspaceRolesEnabled = false }),
-				Config:      org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config:      org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ExpectError: diagnostic("Workspace role endpoints are not enabled", "Atlassian support must enable the workspace role endpoints"),
 			},
 			{
 				PreConfig:   setSettings(func(s *sandbox.Settings) { s.WorkspaceRolesEnabled = false }),
-				Config:      org.config(groupRoleConfig(ws, "atlassian/user", group.ID)),
+				Config:      org.Config(groupRoleConfig(ws, "atlassian/user", group.ID)),
 				ExpectError: diagnostic("Workspace role endpoints are not enabled", "Atlassian support must enable"),
 			},
 			{
 				PreConfig:     resetSettings,
-				Config:        org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config:        org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ResourceName:  roleAddr,
 				ImportState:   true,
 				ImportStateId: ws + "/atlassian/user/" + user.AccountID,
 				ExpectError:   diagnostic("Malformed import id for atlassian_workspace_role_assignment", `has no "|" separators`, "<workspace ARI>|<role>|user:<account id>"),
 			},
 			{
-				Config:        org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config:        org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ResourceName:  roleAddr,
 				ImportState:   true,
 				ImportStateId: ws + "|atlassian/site-admin|user:" + user.AccountID,
@@ -452,7 +453,7 @@ resource "atlassian_workspace_role_assignment" "test" {
 			},
 			{
 				// A well-formed id of an assignment that does not exist.
-				Config:        org.config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
+				Config:        org.Config(userRoleConfig(ws, "atlassian/user", user.AccountID)),
 				ResourceName:  roleAddr,
 				ImportState:   true,
 				ImportStateId: ws + "|atlassian/user|user:" + user.AccountID,
@@ -490,15 +491,15 @@ func groupWithNewcomers(t *testing.T, st sandbox.State, workspaceID string) sand
 // Terraform takes its roles with it; the resource leaves the state with a
 // warning and is planned again (and that plan fails: the group is unknown).
 func TestAccWorkspaceRoleAssignment_vanishedGroup(t *testing.T) {
-	org := newTestOrg(t, 15, 4, 3)
+	org := acctest.NewOrg(t, 15, 4, 3)
 	ws := org.State().Workspaces[0].ID
-	group := org.writableGroup(t)
+	group := org.WritableGroup(t)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(groupRoleConfig(ws, "atlassian/guest", group.ID)),
+				Config: org.Config(groupRoleConfig(ws, "atlassian/guest", group.ID)),
 				Check:  expectGroupRole(org, group.ID, ws, "atlassian/guest", true),
 			},
 			{
@@ -509,12 +510,12 @@ func TestAccWorkspaceRoleAssignment_vanishedGroup(t *testing.T) {
 						return nil
 					})
 				},
-				Config:      org.config(groupRoleConfig(ws, "atlassian/guest", group.ID)),
+				Config:      org.Config(groupRoleConfig(ws, "atlassian/guest", group.ID)),
 				ExpectError: diagnostic("Unknown group", "has no group "+group.ID),
 			},
 			{
 				// Removed from the configuration too: nothing left to do.
-				Config: org.config(""),
+				Config: org.Config(""),
 			},
 		},
 	})
@@ -524,10 +525,10 @@ func TestAccWorkspaceRoleAssignment_vanishedGroup(t *testing.T) {
 // reads each principal's roles once, whatever the number of assignments,
 // and looks up no account, group or workspace.
 func TestAccWorkspaceRoleAssignment_cheapRefresh(t *testing.T) {
-	org := newTestOrg(t, 15, 3, 3)
+	org := acctest.NewOrg(t, 15, 3, 3)
 	st := org.State()
-	group := org.writableGroup(t)
-	user := org.newcomer(t, st.Workspaces[0].ID)
+	group := org.WritableGroup(t)
+	user := newcomer(t, org, st.Workspaces[0].ID)
 	var config strings.Builder
 	for i, ws := range st.Workspaces {
 		if hasUserRole(st, user.AccountID, ws.ID, "atlassian/guest") || hasGroupRole(st, group.ID, ws.ID, "atlassian/guest") {
@@ -552,8 +553,8 @@ resource "atlassian_workspace_role_assignment" "group_%d" {
 		ProtoV6ProviderFactories: testProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: org.config(config.String()),
-				Check: org.checkSandbox(func(st sandbox.State) error {
+				Config: org.Config(config.String()),
+				Check: checkSandbox(org, func(st sandbox.State) error {
 					for _, ws := range st.Workspaces {
 						if !hasUserRole(st, user.AccountID, ws.ID, "atlassian/guest") || !hasGroupRole(st, group.ID, ws.ID, "atlassian/guest") {
 							return fmt.Errorf("sandbox: a guest role on %s is missing", ws.ID)
@@ -564,7 +565,7 @@ resource "atlassian_workspace_role_assignment" "group_%d" {
 			},
 			{
 				PreConfig: org.ResetStats,
-				Config:    org.config(config.String()),
+				Config:    org.Config(config.String()),
 				PlanOnly:  true,
 			},
 			{
@@ -582,7 +583,7 @@ resource "atlassian_workspace_role_assignment" "group_%d" {
 						t.Errorf("a no-op plan of 6 assignments of 2 principals sent %v, want %v", stats.ByRoute, want)
 					}
 				},
-				Config:   org.config(config.String()),
+				Config:   org.Config(config.String()),
 				PlanOnly: true,
 			},
 		},
@@ -591,9 +592,9 @@ resource "atlassian_workspace_role_assignment" "group_%d" {
 
 // newDemoOrg is the organization the examples are written for: the
 // sandbox's defaults, as `make demo` starts it (seed 1, 200 users).
-func newDemoOrg(t *testing.T) *testOrg {
+func newDemoOrg(t *testing.T) *acctest.Org {
 	t.Helper()
-	return &testOrg{Env: sandboxtest.Start(t, sandbox.DefaultOptions())}
+	return &acctest.Org{Env: sandboxtest.Start(t, sandbox.DefaultOptions())}
 }
 
 // exampleConfig reads an example file of the documentation.
@@ -610,7 +611,7 @@ func exampleConfig(t *testing.T, path string) string {
 // example to the demo organization, and imports with its import ids.
 func TestAccWorkspaceRoleAssignment_example(t *testing.T) {
 	org := newDemoOrg(t)
-	config := org.config(exampleConfig(t, "examples/resources/atlassian_workspace_role_assignment/resource.tf"))
+	config := org.Config(exampleConfig(t, "examples/resources/atlassian_workspace_role_assignment/resource.tf"))
 	var jira, confluence, ingrid, engineering string
 	for _, w := range org.State().Workspaces {
 		switch w.Name {

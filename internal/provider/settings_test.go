@@ -1,11 +1,12 @@
 package provider
 
 import (
-	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/orgconfig"
 )
 
 const exampleOrgID = "3f2a9c1e-5b7d-4e21-9a0b-6c8d2e4f1a37"
