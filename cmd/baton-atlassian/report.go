@@ -54,6 +54,7 @@ func newReportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			rep.Metadata.ToolVersion = version
 			if output == "" {
 				w := bufio.NewWriter(cmd.OutOrStdout())
 				if err := rep.Write(w, format); err != nil {

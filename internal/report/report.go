@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
+	"github.com/conductorone/baton-sdk/pkg/dotc1z/c1zstore"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
@@ -49,7 +51,8 @@ type Row struct {
 	PathGroupID string `json:"path_group_id"`
 }
 
-// Columns are the CSV header, in the order of Row's fields.
+// Columns are the row's part of the CSV header, in the order of Row's
+// fields; MetadataColumns follow them.
 var Columns = []string{
 	"account_id", "email", "name", "account_status", "claim_status",
 	"access_type", "resource_id", "resource_name", "role", "path", "path_group_id",
@@ -73,9 +76,27 @@ type Group struct {
 	Members int    `json:"members"`
 }
 
+// Metadata says what a report is of and what wrote it: what an auditor
+// needs to accept it as evidence of one organization at one time.
+type Metadata struct {
+	// OrganizationID and OrganizationName are the synced organization's,
+	// as its organization resource in the sync names it.
+	OrganizationID   string `json:"organization_id"`
+	OrganizationName string `json:"organization_name"`
+	// SyncID, SyncStartedAt and SyncEndedAt are the sync run's the report
+	// reads (the file's latest finished sync), as the SDK recorded them.
+	SyncID        string    `json:"sync_id"`
+	SyncStartedAt time.Time `json:"sync_started_at"`
+	SyncEndedAt   time.Time `json:"sync_ended_at"`
+	// ToolVersion is the version of the tool that wrote the report (Load
+	// leaves it to its caller).
+	ToolVersion string `json:"tool_version"`
+}
+
 // Report is a sync's effective access.
 type Report struct {
-	Rows []Row
+	Metadata Metadata
+	Rows     []Row
 	// Groups are every synced group, sorted by name then id, with their
 	// member counts.
 	Groups []Group
@@ -92,6 +113,9 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 		return nil, fmt.Errorf("opening %s: %w", c1zPath, err)
 	}
 	rep, err := reportOfStore(ctx, store)
+	if err == nil {
+		err = readSyncRun(ctx, store, &rep.Metadata)
+	}
 	closeErr := store.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", c1zPath, err)
@@ -100,6 +124,26 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 		return nil, fmt.Errorf("closing %s: %w", c1zPath, closeErr)
 	}
 	return rep, nil
+}
+
+// readSyncRun fills in the sync run the listings read when no sync is
+// named: the latest finished sync of any type.
+func readSyncRun(ctx context.Context, store c1zstore.Store, m *Metadata) error {
+	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
+	if err != nil {
+		return fmt.Errorf("sync run: %w", err)
+	}
+	if run == nil {
+		return errors.New("the file holds no finished sync")
+	}
+	m.SyncID = run.ID
+	if run.StartedAt != nil {
+		m.SyncStartedAt = run.StartedAt.UTC()
+	}
+	if run.EndedAt != nil {
+		m.SyncEndedAt = run.EndedAt.UTC()
+	}
+	return nil
 }
 
 // adminRoles are the roles a finding about unmanaged accounts looks for.
@@ -125,6 +169,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 	accounts := map[string]Account{}
 	groups := map[string]*Group{}
 	names := map[string]string{} // resource key -> display name
+	var meta Metadata
 	err := eachPage(ctx, func(token string) ([]*v2.Resource, string, error) {
 		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token}.Build())
 		return resp.GetList(), resp.GetNextPageToken(), err
@@ -136,6 +181,8 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 			accounts[id.GetResource()] = accountOf(res)
 		case connector.ResourceTypeGroup:
 			groups[id.GetResource()] = &Group{ID: id.GetResource(), Name: res.GetDisplayName()}
+		case connector.ResourceTypeOrganization:
+			meta.OrganizationID, meta.OrganizationName = id.GetResource(), res.GetDisplayName()
 		}
 		return nil
 	})
@@ -233,7 +280,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 	}
 
 	Sort(rows)
-	rep := &Report{Rows: rows, Accounts: len(accounts)}
+	rep := &Report{Metadata: meta, Rows: rows, Accounts: len(accounts)}
 	for _, g := range groups {
 		rep.Groups = append(rep.Groups, *g)
 	}

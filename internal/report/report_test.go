@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
@@ -32,12 +33,15 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, ""); err != nil {
+	before := time.Now()
+	syncID, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, "")
+	if err != nil {
 		t.Fatal(err)
 	}
 	userType := v2.ResourceType_builder{Id: connector.ResourceTypeUser, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_USER}}.Build()
 	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
 	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
+	organizationType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
 	user := func(id, email, status string) *v2.Resource {
 		r, err := resource.NewUserResource(email, userType, id, []resource.UserTraitOption{resource.WithEmail(email, true)},
 			resource.WithResourceProfile(map[string]any{
@@ -62,10 +66,14 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.PutResourceTypes(ctx, userType, groupType, workspaceType); err != nil {
+	org, err := resource.NewResource("Example Org", organizationType, "org-1")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.PutResources(ctx, ada, bo, admins, viewers, empty, ws); err != nil {
+	if err := store.PutResourceTypes(ctx, userType, groupType, workspaceType, organizationType); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.PutResources(ctx, ada, bo, admins, viewers, empty, ws, org); err != nil {
 		t.Fatal(err)
 	}
 	adminRole := connector.RoleSlug("atlassian/admin")
@@ -96,6 +104,7 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err := store.EndSync(ctx); err != nil {
 		t.Fatal(err)
 	}
+	after := time.Now()
 	if err := store.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +113,15 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := rep.Metadata
+	if m.OrganizationID != "org-1" || m.OrganizationName != "Example Org" || m.SyncID != syncID || m.ToolVersion != "" {
+		t.Errorf("metadata %+v, want organization org-1 (Example Org), sync %s and no version (the caller's to set)", m, syncID)
+	}
+	if m.SyncStartedAt.Before(before) || m.SyncEndedAt.Before(m.SyncStartedAt) || m.SyncEndedAt.After(after) {
+		t.Errorf("the sync started %v and ended %v, outside its run from %v to %v", m.SyncStartedAt, m.SyncEndedAt, before, after)
+	}
+	rep.Metadata.ToolVersion = "v1.2.3"
+	meta := []string{"org-1", "Example Org", syncID, m.SyncStartedAt.UTC().Format(time.RFC3339), m.SyncEndedAt.UTC().Format(time.RFC3339), "v1.2.3"}
 	var buf bytes.Buffer
 	if err := rep.WriteCSV(&buf); err != nil {
 		t.Fatal(err)
@@ -112,14 +130,15 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Sorted by email, then resource name ("Jira" before "admins": byte order).
+	// Sorted by email, then resource name ("Jira" before "admins": byte
+	// order); every row ends with the metadata.
 	want := [][]string{
-		report.Columns,
-		{"u-ada", "ada@example.test", "ada", "active", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/admin", "admins", "g-admins"},
-		{"u-ada", "ada@example.test", "ada", "active", "managed", "group_membership", "g-admins", "admins", "member", "direct", ""},
-		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "direct", ""},
-		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "viewers", "g-viewers"},
-		{"u-bo", "bo@example.test", "bo", "suspended", "managed", "group_membership", "g-viewers", "viewers", "member", "direct", ""},
+		slices.Concat(report.Columns, report.MetadataColumns),
+		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/admin", "admins", "g-admins"}, meta),
+		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "group_membership", "g-admins", "admins", "member", "direct", ""}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "direct", ""}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "viewers", "g-viewers"}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "group_membership", "g-viewers", "viewers", "member", "direct", ""}, meta),
 	}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("rows:\n%q\nwant\n%q", got, want)
@@ -130,6 +149,15 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	}
 	if len(f.InactiveWithAccess) != 1 || f.InactiveWithAccess[0].AccountID != "u-bo" || f.InactiveWithAccess[0].Rows != 3 {
 		t.Errorf("inactive accounts with access %v, want u-bo with 3 rows", f.InactiveWithAccess)
+	}
+	// Per workspace role, accounts: bo holds atlassian/user both directly
+	// and through viewers, and counts once in each column.
+	wantRoles := []report.RoleCount{
+		{WorkspaceID: "ari:cloud:jira::site/1", WorkspaceName: "Jira", Role: "atlassian/admin", Accounts: 1, Direct: 0, ThroughGroups: 1},
+		{WorkspaceID: "ari:cloud:jira::site/1", WorkspaceName: "Jira", Role: "atlassian/user", Accounts: 1, Direct: 1, ThroughGroups: 1},
+	}
+	if got := rep.Summary().WorkspaceRoles; !slices.Equal(got, wantRoles) {
+		t.Errorf("per workspace role %+v, want %+v", got, wantRoles)
 	}
 }
 
