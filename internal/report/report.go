@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	c1zpb "github.com/conductorone/baton-sdk/pb/c1/c1z/v1"
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z/c1zstore"
@@ -83,8 +85,9 @@ type Metadata struct {
 	// as its organization resource in the sync names it.
 	OrganizationID   string `json:"organization_id"`
 	OrganizationName string `json:"organization_name"`
-	// SyncID, SyncStartedAt and SyncEndedAt are the sync run's the report
-	// reads (the file's latest finished sync), as the SDK recorded them.
+	// SyncID, SyncStartedAt and SyncEndedAt are those of the sync run the
+	// report reads (the file's latest finished full sync), as the SDK
+	// recorded them.
 	SyncID        string    `json:"sync_id"`
 	SyncStartedAt time.Time `json:"sync_started_at"`
 	SyncEndedAt   time.Time `json:"sync_ended_at"`
@@ -104,7 +107,7 @@ type Report struct {
 	Accounts int
 }
 
-// Load reads the latest finished sync of a c1z file. tmpDir holds the
+// Load reads the latest finished full sync of a c1z file. tmpDir holds the
 // decompressed database while it is read ("" means the system's temporary
 // directory).
 func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
@@ -112,10 +115,7 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", c1zPath, err)
 	}
-	rep, err := reportOfStore(ctx, store)
-	if err == nil {
-		err = readSyncRun(ctx, store, &rep.Metadata)
-	}
+	rep, err := reportOfLatestFullSync(ctx, store)
 	closeErr := store.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", c1zPath, err)
@@ -126,24 +126,30 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 	return rep, nil
 }
 
-// readSyncRun fills in the sync run the listings read when no sync is
-// named: the latest finished sync of any type.
-func readSyncRun(ctx context.Context, store c1zstore.Store, m *Metadata) error {
-	run, err := store.SyncMeta().LatestFinishedSyncOfAnyType(ctx)
+// reportOfLatestFullSync reads the file's latest finished full sync, and
+// only it: every listing names that sync, so the rows are of the run the
+// metadata names on either storage engine (left to themselves, SQLite's
+// listings read the latest full sync and Pebble's the latest of any type).
+func reportOfLatestFullSync(ctx context.Context, store c1zstore.Store) (*Report, error) {
+	run, err := store.SyncMeta().LatestFullSync(ctx)
 	if err != nil {
-		return fmt.Errorf("sync run: %w", err)
+		return nil, fmt.Errorf("sync run: %w", err)
 	}
 	if run == nil {
-		return errors.New("the file holds no finished sync")
+		return nil, errors.New("the file holds no finished full sync")
 	}
-	m.SyncID = run.ID
+	rep, err := reportOfStore(ctx, store, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep.Metadata.SyncID = run.ID
 	if run.StartedAt != nil {
-		m.SyncStartedAt = run.StartedAt.UTC()
+		rep.Metadata.SyncStartedAt = run.StartedAt.UTC()
 	}
 	if run.EndedAt != nil {
-		m.SyncEndedAt = run.EndedAt.UTC()
+		rep.Metadata.SyncEndedAt = run.EndedAt.UTC()
 	}
-	return nil
+	return rep, nil
 }
 
 // adminRoles are the roles a finding about unmanaged accounts looks for.
@@ -165,13 +171,14 @@ type held struct {
 	accountID, entitlementID, pathGroupID string
 }
 
-func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error) {
+func reportOfStore(ctx context.Context, r connectorstore.Reader, syncID string) (*Report, error) {
+	ofSync := annotations.New(c1zpb.SyncDetails_builder{Id: syncID}.Build())
 	accounts := map[string]Account{}
 	groups := map[string]*Group{}
 	names := map[string]string{} // resource key -> display name
 	var meta Metadata
 	err := eachPage(ctx, func(token string) ([]*v2.Resource, string, error) {
-		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token}.Build())
+		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token, Annotations: ofSync}.Build())
 		return resp.GetList(), resp.GetNextPageToken(), err
 	}, func(res *v2.Resource) error {
 		id := res.GetId()
@@ -193,7 +200,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 	members := map[string][]string{} // group id -> member account ids
 	var roleGrants []*v2.Grant       // grants of role entitlements
 	err = eachPage(ctx, func(token string) ([]*v2.Grant, string, error) {
-		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token}.Build())
+		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token, Annotations: ofSync}.Build())
 		return resp.GetList(), resp.GetNextPageToken(), err
 	}, func(g *v2.Grant) error {
 		on := g.GetEntitlement().GetResource().GetId()

@@ -2,8 +2,10 @@ package report_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -183,5 +185,99 @@ func TestHTMLEscapesEveryCell(t *testing.T) {
 		if !strings.Contains(page, escaped) {
 			t.Errorf("the page lacks %q", escaped)
 		}
+	}
+}
+
+// TestReportReadsTheSyncItNames: of a file holding two finished full
+// syncs, the report reads the later one, and names it; a file whose only
+// sync never finished gives no report.
+func TestReportReadsTheSyncItNames(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sync.c1z")
+	orgType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
+	sync := func(orgName string, finish bool) string {
+		store, err := dotc1z.NewStore(ctx, path, dotc1z.WithTmpDir(t.TempDir()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := resource.NewResource(orgName, orgType, "org-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.PutResourceTypes(ctx, orgType); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.PutResources(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		if finish {
+			if err := store.EndSync(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := store.Close(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+
+	sync("Unfinished Org", false)
+	if rep, err := report.Load(ctx, path, t.TempDir()); err == nil || !strings.Contains(err.Error(), "no finished full sync") {
+		t.Errorf("a file with no finished sync: error %v, report %+v; want an error saying so", err, rep)
+	}
+	sync("Old Org", true)
+	latest := sync("Renamed Org", true)
+	rep, err := report.Load(ctx, path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Metadata.SyncID != latest || rep.Metadata.OrganizationName != "Renamed Org" {
+		t.Errorf("the report reads sync %s of %q, want the latest, %s of %q", rep.Metadata.SyncID, rep.Metadata.OrganizationName, latest, "Renamed Org")
+	}
+}
+
+// TestFindingsCountAccounts: an account holding admin roles on two
+// workspaces, or the organization admin role both directly and through a
+// group, is one entry of its finding, listing each role and path.
+func TestFindingsCountAccounts(t *testing.T) {
+	row := func(account, claim, accessType, resource, role, pathGroup string) report.Row {
+		return report.Row{AccountID: account, Email: account + "@example.test", AccountStatus: "active", ClaimStatus: claim,
+			AccessType: accessType, ResourceID: resource, ResourceName: resource, Role: role,
+			Path: cmp.Or(pathGroup, report.PathDirect), PathGroupID: pathGroup}
+	}
+	rep := &report.Report{Rows: []report.Row{
+		row("ext", "unmanaged", report.AccessWorkspaceRole, "jira", "atlassian/admin", ""),
+		row("ext", "unmanaged", report.AccessWorkspaceRole, "confluence", "atlassian/admin", "g-admins"),
+		row("ext", "unmanaged", report.AccessWorkspaceRole, "confluence", "atlassian/user", ""),
+		row("ext", "unmanaged", report.AccessGroupMembership, "g-admins", "member", ""),
+		row("boss", "managed", report.AccessOrganizationRole, "org-1", "atlassian/org-admin", ""),
+		row("boss", "managed", report.AccessOrganizationRole, "org-1", "atlassian/org-admin", "g-admins"),
+		row("boss", "managed", report.AccessWorkspaceRole, "jira", "atlassian/admin", ""),
+	}}
+	f := rep.Findings()
+	roles := func(entries []report.AccountRoles) map[string][]string {
+		out := map[string][]string{}
+		for _, a := range entries {
+			for _, r := range a.Roles {
+				out[a.AccountID] = append(out[a.AccountID], r.Role+" on "+r.ResourceID+" via "+r.Path)
+			}
+		}
+		return out
+	}
+	if len(f.UnmanagedAdmins) != 1 {
+		t.Errorf("%d unmanaged admins, want 1: %+v", len(f.UnmanagedAdmins), f.UnmanagedAdmins)
+	}
+	if got, want := roles(f.UnmanagedAdmins), map[string][]string{"ext": {"atlassian/admin on jira via direct", "atlassian/admin on confluence via g-admins"}}; !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("unmanaged admins %v, want %v", got, want)
+	}
+	if len(f.OrganizationAdmins) != 1 {
+		t.Errorf("%d organization admins, want 1: %+v", len(f.OrganizationAdmins), f.OrganizationAdmins)
+	}
+	if got, want := roles(f.OrganizationAdmins), map[string][]string{"boss": {"atlassian/org-admin on org-1 via direct", "atlassian/org-admin on org-1 via g-admins"}}; !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("organization admins %v, want %v", got, want)
 	}
 }
