@@ -1,6 +1,8 @@
 package main_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
@@ -37,7 +39,7 @@ func fixtureOrganization() sandbox.Options {
 func TestReportReadsBothStorageEngines(t *testing.T) {
 	bin := buildBinary(t)
 	env := sandboxtest.Start(t, fixtureOrganization())
-	want := readCSV(t, sqliteFixtureReport, rowColumns)
+	want := fixtureRows(t)
 	organization := env.State().Organization
 
 	cases := []struct {
@@ -71,6 +73,26 @@ func TestReportReadsBothStorageEngines(t *testing.T) {
 			t.Errorf("today's report of the earlier release's sync differs from that release's:\n got %v\nwant %v", got, want)
 		}
 	})
+}
+
+// fixtureRows are the rows of the fixture's report: the row's columns,
+// without the metadata columns a report written by scripts/c1z-fixture.sh
+// today also has (the committed one, of an earlier release, has none).
+func fixtureRows(t *testing.T) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(sqliteFixtureReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, err := csv.NewReader(bytes.NewReader(data)).Read()
+	if err != nil {
+		t.Fatalf("%s: %v", sqliteFixtureReport, err)
+	}
+	if slices.Equal(header, rowColumns) {
+		return readCSV(t, sqliteFixtureReport, rowColumns)
+	}
+	rows, _ := readReport(t, sqliteFixtureReport)
+	return rows
 }
 
 // reportRows is the CSV report of a sync, without its header or its
