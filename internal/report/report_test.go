@@ -170,18 +170,19 @@ func TestHTMLEscapesEveryCell(t *testing.T) {
 		AccountID: "u-1", Email: "x@example.test", Name: `<script>alert(1)</script>`, AccountStatus: `"><img>`,
 		ClaimStatus: "managed", AccessType: report.AccessGroupMembership, ResourceID: "g-1",
 		ResourceName: `</td><b>`, Role: "member", Path: report.PathDirect,
-	}}, Groups: []report.Group{{ID: "g-1", Name: `<i>group</i>`, Members: 1}}, Accounts: 1}
+	}}, Groups: []report.Group{{ID: "g-1", Name: `<i>group</i>`, Members: 1}}, Accounts: 1,
+		Metadata: report.Metadata{OrganizationID: "org-1", OrganizationName: `<u>org</u>`, ToolVersion: `<s>v1</s>`}}
 	var buf bytes.Buffer
 	if err := rep.WriteHTML(&buf); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, raw := range []string{"<script>alert", `"><img>`, "</td><b>", "<i>group</i>"} {
+	for _, raw := range []string{"<script>alert", `"><img>`, "</td><b>", "<i>group</i>", "<u>org</u>", "<s>v1</s>"} {
 		if strings.Contains(page, raw) {
 			t.Errorf("the page holds %q unescaped", raw)
 		}
 	}
-	for _, escaped := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;/td&gt;&lt;b&gt;", "&lt;i&gt;group&lt;/i&gt;"} {
+	for _, escaped := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;/td&gt;&lt;b&gt;", "&lt;i&gt;group&lt;/i&gt;", "&lt;u&gt;org&lt;/u&gt;", "&lt;s&gt;v1&lt;/s&gt;"} {
 		if !strings.Contains(page, escaped) {
 			t.Errorf("the page lacks %q", escaped)
 		}
