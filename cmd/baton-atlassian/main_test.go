@@ -35,7 +35,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// buildBinary compiles baton-atlassian once per test run.
+// testToolVersion is stamped into the test's binary as a release build
+// stamps its version, so that what the binary reports as its version can be
+// told from the default.
+const testToolVersion = "v0.0.0-test+report"
+
+// buildBinary compiles baton-atlassian once per test run, with
+// testToolVersion as its version.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -43,7 +49,7 @@ func buildBinary(t *testing.T) string {
 	}
 	buildOnce.Do(func() {
 		bin = filepath.Join(binDir, "baton-atlassian")
-		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		out, err := exec.Command("go", "build", "-ldflags", "-X main.version="+testToolVersion, "-o", bin, ".").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

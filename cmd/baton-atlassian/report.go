@@ -32,7 +32,10 @@ func newReportCommand() *cobra.Command {
 		Long: "Reads the sync in --file (a .c1z written by this connector) and writes one row per account and " +
 			"access it holds: group memberships, workspace roles and organization roles, each with its path " +
 			"(direct, or the group it comes through). The HTML page is one self-contained file with findings, " +
-			"summary counts and a table to filter and sort. Atlassian is never called. An --output file is " +
+			"summary counts and a table to filter and sort. Every format names the organization, the sync it reads " +
+			"(the latest finished full sync: its id, start and end) and this binary's version: the HTML in its header, " +
+			"the JSON in a top-level \"metadata\" object, the CSV in columns after the row's own on every row. " +
+			"Atlassian is never called. An --output file is " +
 			"readable by its owner only: it lists every account's access.",
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
@@ -54,6 +57,7 @@ func newReportCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			rep.Metadata.ToolVersion = version
 			if output == "" {
 				w := bufio.NewWriter(cmd.OutOrStdout())
 				if err := rep.Write(w, format); err != nil {

@@ -2,7 +2,9 @@ package main_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color/palette"
@@ -53,16 +55,24 @@ var accessLabels = map[string]string{
 	"organization_role": "organization role",
 }
 
+// The rows every finding card shows before its own scrolling starts (all
+// of them when it has fewer).
+const findingRowsShown = 10
+
 // TestReportInBrowser loads the HTML report in headless chromium on a
-// laptop-sized screen: the table holds the CSV's rows, cell for cell;
-// filtering and sorting work; nothing overflows the screen's width; and a
-// screenshot is kept under .artifacts/.
+// laptop-sized screen: the header names the organization, the sync and the
+// version that wrote the page; the finding cards count their entries, show
+// whole addresses and enough rows to read; the table holds the CSV's rows,
+// cell for cell; filtering and sorting work; nothing overflows the
+// screen's width; and a screenshot is kept under .artifacts/.
 func TestReportInBrowser(t *testing.T) {
 	browser := chromiumPath(t)
 	bin := buildBinary(t)
 	env := reviewOrganization(t)
-	_, files := syncAndReport(t, bin, env)
-	rows := readCSV(t, files["csv"])
+	st := env.State()
+	_, ran, files := syncAndReport(t, bin, env)
+	rows, metadata := readReport(t, files["csv"])
+	checkMetadata(t, metadata, st, ran)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser),
@@ -93,6 +103,8 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatalf("table row %d is %q, the CSV's %q", i, cells[i], want)
 		}
 	}
+	checkHeader(t, ctx, metadata)
+	checkFindingCards(t, ctx, files["json"], rows)
 	if evaluate[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`) {
 		t.Errorf("the page is wider than a %d px screen", screenWidth)
 	}
@@ -163,6 +175,110 @@ func TestReportInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("README screenshot: %s (%d bytes)", readmeScreenshot, len(small))
+	}
+}
+
+// checkHeader: the page's header names the organization, the sync and the
+// version, as the CSV's metadata does.
+func checkHeader(t *testing.T, ctx context.Context, metadata map[string]string) {
+	t.Helper()
+	for id, want := range map[string]string{
+		"meta-org":  fmt.Sprintf("Organization %s (%s)", metadata["organization_name"], metadata["organization_id"]),
+		"meta-sync": fmt.Sprintf("Sync %s: started %s, finished %s", metadata["sync_id"], metadata["sync_started_at"], metadata["sync_ended_at"]),
+		"meta-tool": "Written by baton-atlassian " + testToolVersion,
+	} {
+		if got := evaluate[string](t, ctx, fmt.Sprintf(`document.getElementById(%q).textContent`, id)); got != want {
+			t.Errorf("#%s reads %q, want %q", id, got, want)
+		}
+		if !evaluate[bool](t, ctx, fmt.Sprintf(`(() => { const r = document.getElementById(%q).getBoundingClientRect(); return r.width > 0 && r.bottom <= window.innerHeight; })()`, id)) {
+			t.Errorf("#%s is not on the screen as the page opens", id)
+		}
+	}
+}
+
+// findingCard is what the page shows of one finding card.
+type findingCard struct {
+	ID    string `json:"id"`
+	Count string `json:"count"`
+	// Rows are the card's table rows, without its header.
+	Rows int `json:"rows"`
+	// Shown counts the rows wholly inside the card's visible box.
+	Shown int `json:"shown"`
+	// Addresses are the account cells: their text, whether it is on one
+	// line, and whether it ends inside the visible box.
+	Addresses []struct {
+		Text    string `json:"text"`
+		OneLine bool   `json:"oneLine"`
+		Inside  bool   `json:"inside"`
+	} `json:"addresses"`
+}
+
+// checkFindingCards: each card counts the entries the JSON report's
+// finding holds and lists them all; it shows whole addresses, on one line
+// and inside the card; and it shows findingRowsShown rows (or all) without
+// scrolling its box.
+func checkFindingCards(t *testing.T, ctx context.Context, jsonPath string, rows [][]string) {
+	t.Helper()
+	data, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Findings map[string][]json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	entries := map[string]int{
+		"finding-org-admins":       len(doc.Findings["organization_admins"]),
+		"finding-inactive":         len(doc.Findings["inactive_with_access"]),
+		"finding-unmanaged-admins": len(doc.Findings["unmanaged_admins"]),
+		"finding-empty-groups":     len(doc.Findings["empty_groups"]),
+	}
+	// An account cell names the account by its email, else its id.
+	addresses := map[string]bool{}
+	for _, r := range rows {
+		addresses[cmp.Or(r[1], r[0])] = true
+	}
+	cards := evaluate[[]findingCard](t, ctx, `Array.from(document.querySelectorAll('#findings .card')).map(card => {
+		const box = card.querySelector('.scroll').getBoundingClientRect();
+		const rows = Array.from(card.querySelectorAll('tr')).slice(1);
+		return {
+			id: card.id,
+			count: card.querySelector('h3 .n').textContent,
+			rows: rows.length,
+			shown: rows.filter(tr => { const r = tr.getBoundingClientRect(); return r.top >= box.top && r.bottom <= box.bottom + 0.5; }).length,
+			addresses: Array.from(card.querySelectorAll('td.addr')).map(td => {
+				const range = document.createRange();
+				range.selectNodeContents(td);
+				return { text: td.textContent, oneLine: range.getClientRects().length === 1, inside: range.getBoundingClientRect().right <= box.right };
+			}),
+		};
+	})`)
+	if len(cards) != len(entries) {
+		t.Fatalf("%d finding cards, want %d", len(cards), len(entries))
+	}
+	for _, c := range cards {
+		want, ok := entries[c.ID]
+		if !ok {
+			t.Errorf("finding card %q is not one of %v", c.ID, entries)
+			continue
+		}
+		if c.Count != fmt.Sprint(want) || c.Rows != want {
+			t.Errorf("%s counts %s and lists %d, the JSON report's finding has %d", c.ID, c.Count, c.Rows, want)
+		}
+		if c.Shown < min(c.Rows, findingRowsShown) {
+			t.Errorf("%s shows %d of its %d rows without scrolling, want %d", c.ID, c.Shown, c.Rows, min(c.Rows, findingRowsShown))
+		}
+		for _, a := range c.Addresses {
+			if !addresses[a.Text] || !a.OneLine || !a.Inside {
+				t.Errorf("%s: the account cell %q is not a whole address on one line inside the card (an account: %v, one line: %v, inside: %v)",
+					c.ID, a.Text, addresses[a.Text], a.OneLine, a.Inside)
+			}
+		}
+	}
+	if entries["finding-org-admins"] == 0 || entries["finding-unmanaged-admins"] == 0 {
+		t.Errorf("the findings hold no organization admin or no unmanaged admin, which the test arranged: %v", entries)
 	}
 }
 

@@ -1,10 +1,14 @@
 package main_test
 
 import (
+	"bytes"
+	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 
@@ -35,7 +39,8 @@ func fixtureOrganization() sandbox.Options {
 func TestReportReadsBothStorageEngines(t *testing.T) {
 	bin := buildBinary(t)
 	env := sandboxtest.Start(t, fixtureOrganization())
-	want := readCSV(t, sqliteFixtureReport)
+	want := fixtureRows(t)
+	organization := env.State().Organization
 
 	cases := []struct {
 		name       string
@@ -55,7 +60,7 @@ func TestReportReadsBothStorageEngines(t *testing.T) {
 			if got := formatOf(t, syncPath); got != tc.format {
 				t.Errorf("the sync was written in c1z format %s, want %s", got, tc.format)
 			}
-			if got := reportRows(t, bin, syncPath); !slices.EqualFunc(got, want, slices.Equal) {
+			if got := reportRows(t, bin, syncPath, organization); !slices.EqualFunc(got, want, slices.Equal) {
 				t.Errorf("the report of this sync differs from the earlier release's report of the same organization:\n got %v\nwant %v", got, want)
 			}
 		})
@@ -64,14 +69,35 @@ func TestReportReadsBothStorageEngines(t *testing.T) {
 		if got := formatOf(t, sqliteFixture); got != dotc1z.C1ZFormatV1 {
 			t.Fatalf("the fixture is in c1z format %s, not SQLite (v1)", got)
 		}
-		if got := reportRows(t, bin, sqliteFixture); !slices.EqualFunc(got, want, slices.Equal) {
+		if got := reportRows(t, bin, sqliteFixture, organization); !slices.EqualFunc(got, want, slices.Equal) {
 			t.Errorf("today's report of the earlier release's sync differs from that release's:\n got %v\nwant %v", got, want)
 		}
 	})
 }
 
-// reportRows is the CSV report of a sync, without its header.
-func reportRows(t *testing.T, bin, syncPath string) [][]string {
+// fixtureRows are the rows of the fixture's report: the row's columns,
+// without the metadata columns a report written by scripts/c1z-fixture.sh
+// today also has (the committed one, of an earlier release, has none).
+func fixtureRows(t *testing.T) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(sqliteFixtureReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, err := csv.NewReader(bytes.NewReader(data)).Read()
+	if err != nil {
+		t.Fatalf("%s: %v", sqliteFixtureReport, err)
+	}
+	if slices.Equal(header, rowColumns) {
+		return readCSV(t, sqliteFixtureReport, rowColumns)
+	}
+	rows, _ := readReport(t, sqliteFixtureReport)
+	return rows
+}
+
+// reportRows is the CSV report of a sync, without its header or its
+// metadata, which must name organization and a finished sync.
+func reportRows(t *testing.T, bin, syncPath string, organization sandbox.Organization) [][]string {
 	t.Helper()
 	syncPath, err := filepath.Abs(syncPath)
 	if err != nil {
@@ -81,7 +107,17 @@ func reportRows(t *testing.T, bin, syncPath string) [][]string {
 	if text, err := run(t, bin, cleanEnv(), "report", "-f", syncPath, "--format", "csv", "--output", out); err != nil {
 		t.Fatalf("report: %v\n%s", err, text)
 	}
-	return readCSV(t, out)
+	rows, metadata := readReport(t, out)
+	if metadata["organization_id"] != organization.ID || metadata["organization_name"] != organization.Name {
+		t.Errorf("the report names organization %q (%q), the sandbox's is %q (%q)",
+			metadata["organization_id"], metadata["organization_name"], organization.ID, organization.Name)
+	}
+	started, errStarted := time.Parse(time.RFC3339, metadata["sync_started_at"])
+	ended, errEnded := time.Parse(time.RFC3339, metadata["sync_ended_at"])
+	if err := errors.Join(errStarted, errEnded); err != nil || ended.Before(started) {
+		t.Errorf("the report's sync started %q and ended %q: %v", metadata["sync_started_at"], metadata["sync_ended_at"], err)
+	}
+	return rows
 }
 
 func formatOf(t *testing.T, path string) dotc1z.C1ZFormat {

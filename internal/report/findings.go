@@ -5,19 +5,43 @@ import (
 	"slices"
 )
 
-// Findings are what a reviewer should look at first.
+// Findings are what a reviewer should look at first. Each counts what its
+// title names: accounts, or groups.
 type Findings struct {
-	// OrganizationAdmins hold atlassian/org-admin, directly or through a
-	// group.
-	OrganizationAdmins []Row `json:"organization_admins"`
+	// OrganizationAdmins are the accounts holding atlassian/org-admin,
+	// directly or through a group: one entry per account, with each path it
+	// holds the role through.
+	OrganizationAdmins []AccountRoles `json:"organization_admins"`
 	// InactiveWithAccess are accounts that are not active and still hold
 	// access: one entry per account.
 	InactiveWithAccess []AccountAccess `json:"inactive_with_access"`
-	// UnmanagedAdmins are rows of accounts the organization does not manage
-	// (external accounts) holding an administrative role.
-	UnmanagedAdmins []Row `json:"unmanaged_admins"`
-	// EmptyGroups have no members.
+	// UnmanagedAdmins are the accounts the organization does not manage
+	// (external accounts) holding an administrative role: one entry per
+	// account, with each admin role it holds and the path it holds it
+	// through.
+	UnmanagedAdmins []AccountRoles `json:"unmanaged_admins"`
+	// EmptyGroups are the groups with no members.
 	EmptyGroups []Group `json:"empty_groups"`
+}
+
+// AccountRoles is an account and the roles a finding names it for.
+type AccountRoles struct {
+	AccountID     string     `json:"account_id"`
+	Email         string     `json:"email"`
+	Name          string     `json:"name"`
+	AccountStatus string     `json:"account_status"`
+	ClaimStatus   string     `json:"claim_status"`
+	Roles         []HeldRole `json:"roles"`
+}
+
+// HeldRole is one role an account holds, on what and through which path.
+type HeldRole struct {
+	AccessType   string `json:"access_type"`
+	ResourceID   string `json:"resource_id"`
+	ResourceName string `json:"resource_name"`
+	Role         string `json:"role"`
+	Path         string `json:"path"`
+	PathGroupID  string `json:"path_group_id"`
 }
 
 // AccountAccess is an account and how much access it holds.
@@ -30,8 +54,9 @@ type AccountAccess struct {
 	Rows          int    `json:"rows"`
 }
 
-// RoleCount is how many accounts hold a workspace role, and through how
-// many paths.
+// RoleCount is how many accounts hold a workspace role: in all, directly,
+// and through a group. An account holding it both ways counts in both, and
+// once in Accounts.
 type RoleCount struct {
 	WorkspaceID   string `json:"workspace_id"`
 	WorkspaceName string `json:"workspace_name"`
@@ -60,11 +85,12 @@ type Summary struct {
 
 // Findings computes the findings of the report.
 func (r *Report) Findings() Findings {
-	f := Findings{OrganizationAdmins: []Row{}, InactiveWithAccess: []AccountAccess{}, UnmanagedAdmins: []Row{}, EmptyGroups: []Group{}}
+	f := Findings{InactiveWithAccess: []AccountAccess{}, EmptyGroups: []Group{}}
+	orgAdmins, unmanagedAdmins := accountsBuilder{}, accountsBuilder{}
 	inactive := map[string]*AccountAccess{}
 	for _, row := range r.Rows {
 		if row.AccessType == AccessOrganizationRole && row.Role == "atlassian/org-admin" {
-			f.OrganizationAdmins = append(f.OrganizationAdmins, row)
+			orgAdmins.add(row)
 		}
 		if row.AccountStatus != "active" {
 			a := inactive[row.AccountID]
@@ -75,9 +101,10 @@ func (r *Report) Findings() Findings {
 			a.Rows++
 		}
 		if row.ClaimStatus != "managed" && row.AccessType != AccessGroupMembership && IsAdminRole(row.Role) {
-			f.UnmanagedAdmins = append(f.UnmanagedAdmins, row)
+			unmanagedAdmins.add(row)
 		}
 	}
+	f.OrganizationAdmins, f.UnmanagedAdmins = orgAdmins.accounts(), unmanagedAdmins.accounts()
 	for _, a := range inactive {
 		f.InactiveWithAccess = append(f.InactiveWithAccess, *a)
 	}
@@ -92,12 +119,41 @@ func (r *Report) Findings() Findings {
 	return f
 }
 
+// accountsBuilder gathers a finding's rows into one entry per account.
+type accountsBuilder map[string]*AccountRoles
+
+func (b accountsBuilder) add(row Row) {
+	a := b[row.AccountID]
+	if a == nil {
+		a = &AccountRoles{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus, ClaimStatus: row.ClaimStatus}
+		b[row.AccountID] = a
+	}
+	a.Roles = append(a.Roles, HeldRole{AccessType: row.AccessType, ResourceID: row.ResourceID, ResourceName: row.ResourceName,
+		Role: row.Role, Path: row.Path, PathGroupID: row.PathGroupID})
+}
+
+// accounts are the entries in the report's order: by email, then account
+// id; each account's roles keep the order of its rows.
+func (b accountsBuilder) accounts() []AccountRoles {
+	out := make([]AccountRoles, 0, len(b))
+	for _, a := range b {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, func(a, b AccountRoles) int {
+		return cmp.Or(cmp.Compare(a.Email, b.Email), cmp.Compare(a.AccountID, b.AccountID))
+	})
+	return out
+}
+
 // Summary computes the counts of the report.
 func (r *Report) Summary() Summary {
 	s := Summary{Accounts: r.Accounts, Rows: len(r.Rows), WorkspaceRoles: []RoleCount{}, Groups: []GroupCount{}}
 	type roleKey struct{ workspace, role string }
 	roles := map[roleKey]*RoleCount{}
-	holders := map[roleKey]map[string]bool{}
+	// The accounts holding each role, and whether directly and through a
+	// group.
+	type holding struct{ direct, throughGroup bool }
+	holders := map[roleKey]map[string]*holding{}
 	groups := map[string]*GroupCount{}
 	for _, g := range r.Groups {
 		groups[g.ID] = &GroupCount{GroupID: g.ID, GroupName: g.Name, Members: g.Members}
@@ -116,17 +172,29 @@ func (r *Report) Summary() Summary {
 		if rc == nil {
 			rc = &RoleCount{WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, Role: row.Role}
 			roles[k] = rc
-			holders[k] = map[string]bool{}
+			holders[k] = map[string]*holding{}
 		}
-		holders[k][row.AccountID] = true
+		h := holders[k][row.AccountID]
+		if h == nil {
+			h = &holding{}
+			holders[k][row.AccountID] = h
+		}
 		if row.PathGroupID == "" {
-			rc.Direct++
+			h.direct = true
 		} else {
-			rc.ThroughGroups++
+			h.throughGroup = true
 		}
 	}
 	for k, rc := range roles {
 		rc.Accounts = len(holders[k])
+		for _, h := range holders[k] {
+			if h.direct {
+				rc.Direct++
+			}
+			if h.throughGroup {
+				rc.ThroughGroups++
+			}
+		}
 		s.WorkspaceRoles = append(s.WorkspaceRoles, *rc)
 	}
 	slices.SortFunc(s.WorkspaceRoles, func(a, b RoleCount) int {

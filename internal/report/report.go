@@ -12,10 +12,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
+	c1zpb "github.com/conductorone/baton-sdk/pb/c1/c1z/v1"
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
+	"github.com/conductorone/baton-sdk/pkg/annotations"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
+	"github.com/conductorone/baton-sdk/pkg/dotc1z/c1zstore"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
@@ -49,7 +53,8 @@ type Row struct {
 	PathGroupID string `json:"path_group_id"`
 }
 
-// Columns are the CSV header, in the order of Row's fields.
+// Columns are the row's part of the CSV header, in the order of Row's
+// fields; MetadataColumns follow them.
 var Columns = []string{
 	"account_id", "email", "name", "account_status", "claim_status",
 	"access_type", "resource_id", "resource_name", "role", "path", "path_group_id",
@@ -73,9 +78,28 @@ type Group struct {
 	Members int    `json:"members"`
 }
 
+// Metadata says what a report is of and what wrote it: what an auditor
+// needs to accept it as evidence of one organization at one time.
+type Metadata struct {
+	// OrganizationID and OrganizationName are the synced organization's,
+	// as its organization resource in the sync names it.
+	OrganizationID   string `json:"organization_id"`
+	OrganizationName string `json:"organization_name"`
+	// SyncID, SyncStartedAt and SyncEndedAt are those of the sync run the
+	// report reads (the file's latest finished full sync), as the SDK
+	// recorded them.
+	SyncID        string    `json:"sync_id"`
+	SyncStartedAt time.Time `json:"sync_started_at"`
+	SyncEndedAt   time.Time `json:"sync_ended_at"`
+	// ToolVersion is the version of the tool that wrote the report (Load
+	// leaves it to its caller).
+	ToolVersion string `json:"tool_version"`
+}
+
 // Report is a sync's effective access.
 type Report struct {
-	Rows []Row
+	Metadata Metadata
+	Rows     []Row
 	// Groups are every synced group, sorted by name then id, with their
 	// member counts.
 	Groups []Group
@@ -83,7 +107,7 @@ type Report struct {
 	Accounts int
 }
 
-// Load reads the latest finished sync of a c1z file. tmpDir holds the
+// Load reads the latest finished full sync of a c1z file. tmpDir holds the
 // decompressed database while it is read ("" means the system's temporary
 // directory).
 func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
@@ -91,13 +115,39 @@ func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", c1zPath, err)
 	}
-	rep, err := reportOfStore(ctx, store)
+	rep, err := reportOfLatestFullSync(ctx, store)
 	closeErr := store.Close(context.WithoutCancel(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", c1zPath, err)
 	}
 	if closeErr != nil {
 		return nil, fmt.Errorf("closing %s: %w", c1zPath, closeErr)
+	}
+	return rep, nil
+}
+
+// reportOfLatestFullSync reads the file's latest finished full sync, and
+// only it: every listing names that sync, so the rows are of the run the
+// metadata names on either storage engine (left to themselves, SQLite's
+// listings read the latest full sync and Pebble's the latest of any type).
+func reportOfLatestFullSync(ctx context.Context, store c1zstore.Store) (*Report, error) {
+	run, err := store.SyncMeta().LatestFullSync(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sync run: %w", err)
+	}
+	if run == nil {
+		return nil, errors.New("the file holds no finished full sync")
+	}
+	rep, err := reportOfStore(ctx, store, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	rep.Metadata.SyncID = run.ID
+	if run.StartedAt != nil {
+		rep.Metadata.SyncStartedAt = run.StartedAt.UTC()
+	}
+	if run.EndedAt != nil {
+		rep.Metadata.SyncEndedAt = run.EndedAt.UTC()
 	}
 	return rep, nil
 }
@@ -121,12 +171,14 @@ type held struct {
 	accountID, entitlementID, pathGroupID string
 }
 
-func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error) {
+func reportOfStore(ctx context.Context, r connectorstore.Reader, syncID string) (*Report, error) {
+	ofSync := annotations.New(c1zpb.SyncDetails_builder{Id: syncID}.Build())
 	accounts := map[string]Account{}
 	groups := map[string]*Group{}
 	names := map[string]string{} // resource key -> display name
+	var meta Metadata
 	err := eachPage(ctx, func(token string) ([]*v2.Resource, string, error) {
-		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token}.Build())
+		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token, Annotations: ofSync}.Build())
 		return resp.GetList(), resp.GetNextPageToken(), err
 	}, func(res *v2.Resource) error {
 		id := res.GetId()
@@ -136,6 +188,8 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 			accounts[id.GetResource()] = accountOf(res)
 		case connector.ResourceTypeGroup:
 			groups[id.GetResource()] = &Group{ID: id.GetResource(), Name: res.GetDisplayName()}
+		case connector.ResourceTypeOrganization:
+			meta.OrganizationID, meta.OrganizationName = id.GetResource(), res.GetDisplayName()
 		}
 		return nil
 	})
@@ -146,7 +200,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 	members := map[string][]string{} // group id -> member account ids
 	var roleGrants []*v2.Grant       // grants of role entitlements
 	err = eachPage(ctx, func(token string) ([]*v2.Grant, string, error) {
-		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token}.Build())
+		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token, Annotations: ofSync}.Build())
 		return resp.GetList(), resp.GetNextPageToken(), err
 	}, func(g *v2.Grant) error {
 		on := g.GetEntitlement().GetResource().GetId()
@@ -233,7 +287,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader) (*Report, error
 	}
 
 	Sort(rows)
-	rep := &Report{Rows: rows, Accounts: len(accounts)}
+	rep := &Report{Metadata: meta, Rows: rows, Accounts: len(accounts)}
 	for _, g := range groups {
 		rep.Groups = append(rep.Groups, *g)
 	}

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Formats the report is written in.
@@ -34,14 +36,39 @@ func (r *Report) Write(w io.Writer, format string) error {
 	return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 }
 
-// WriteCSV writes a header of Columns and one record per row.
+// MetadataColumns follow Columns in the CSV: the report's Metadata,
+// repeated on every row, so that the file names its organization, sync and
+// writer wherever its rows are copied, and spreadsheet tools read it as any
+// other CSV.
+var MetadataColumns = []string{
+	"organization_id", "organization_name", "sync_id", "sync_started_at", "sync_ended_at", "tool_version",
+}
+
+// Record is the metadata as CSV fields, in the order of MetadataColumns;
+// times are UTC, to the second, as RFC 3339.
+func (m Metadata) Record() []string {
+	return []string{m.OrganizationID, m.OrganizationName, m.SyncID, FormatTime(m.SyncStartedAt), FormatTime(m.SyncEndedAt), m.ToolVersion}
+}
+
+// FormatTime is a time as the CSV and the HTML page write it: UTC, to the
+// second, RFC 3339; "" for a time the sync did not record.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// WriteCSV writes a header of Columns then MetadataColumns, and one record
+// per row.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns); err != nil {
+	if err := cw.Write(slices.Concat(Columns, MetadataColumns)); err != nil {
 		return err
 	}
+	meta := r.Metadata.Record()
 	for _, row := range r.Rows {
-		if err := cw.Write(row.Record()); err != nil {
+		if err := cw.Write(slices.Concat(row.Record(), meta)); err != nil {
 			return err
 		}
 	}
@@ -49,10 +76,14 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// WriteJSON writes one JSON object: the summary and findings the HTML page
-// shows, then the rows, as in the CSV, one per line. The rows are written
+// WriteJSON writes one JSON object: the metadata, the summary and findings
+// the HTML page shows, then the rows (the CSV's Columns), one per line. The rows are written
 // as they are encoded, so a large review is never held twice in memory.
 func (r *Report) WriteJSON(w io.Writer) error {
+	metadata, err := json.Marshal(r.Metadata)
+	if err != nil {
+		return err
+	}
 	summary, err := json.Marshal(r.Summary())
 	if err != nil {
 		return err
@@ -62,7 +93,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	if _, err := fmt.Fprintf(bw, "{\n\"summary\": %s,\n\"findings\": %s,\n\"rows\": [", summary, findings); err != nil {
+	if _, err := fmt.Fprintf(bw, "{\n\"metadata\": %s,\n\"summary\": %s,\n\"findings\": %s,\n\"rows\": [", metadata, summary, findings); err != nil {
 		return err
 	}
 	for i, row := range r.Rows {
@@ -92,6 +123,7 @@ var templates embed.FS
 
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"accessLabel": accessLabel,
+	"formatTime":  FormatTime,
 }).ParseFS(templates, "report.html.tmpl"))
 
 // accessLabel is an access type as a reviewer reads it.
@@ -111,11 +143,12 @@ func accessLabel(accessType string) string {
 // style and script is inline.
 func (r *Report) WriteHTML(w io.Writer) error {
 	return page.Execute(w, struct {
+		Metadata Metadata
 		Summary  Summary
 		Findings Findings
 		Rows     int
 		Table    template.HTML
-	}{r.Summary(), r.Findings(), len(r.Rows), r.tableRows()})
+	}{r.Metadata, r.Summary(), r.Findings(), len(r.Rows), r.tableRows()})
 }
 
 // tableRows renders the table's rows. html/template escapes by context at
