@@ -113,7 +113,7 @@ func TestAccConnector_basic(t *testing.T) {
 	org := newTestOrg(t, 15, 3, 3)
 	orgName := org.State().Organization.Name
 	spec := connectorDeploymentSpec{
-		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage("test"),
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
 	}
 	withC1 := spec
@@ -151,7 +151,7 @@ resource "atlassian_connector" "test" {
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/baton-atlassian")),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("name"), knownvalue.StringExact("baton-atlassian")),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("namespace"), knownvalue.StringExact("default")),
-					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("image"), knownvalue.StringExact(defaultConnectorImage)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("image"), knownvalue.StringExact(defaultConnectorImage("test"))),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_id"), knownvalue.StringExact(org.OrgID)),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(orgName)),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("api_token"), knownvalue.Null()),
@@ -219,7 +219,7 @@ resource "atlassian_connector" "test" {
 }
 `, org.OrgID))
 	spec := connectorDeploymentSpec{
-		Name: "atlassian", Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		Name: "atlassian", Namespace: defaultConnectorNamespace, Image: defaultConnectorImage("test"),
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
 	}
 	resource.ParallelTest(t, resource.TestCase{
