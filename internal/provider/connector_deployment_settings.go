@@ -121,7 +121,9 @@ func (resourceQuantities) Description(context.Context) string {
 	return "keys must be " + strings.Join(connectorResourceNames, ", ") + "; values positive Kubernetes quantities such as 250m or 512Mi"
 }
 
-func (v resourceQuantities) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v resourceQuantities) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (resourceQuantities) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
