@@ -26,7 +26,7 @@ import (
 // may run read different ones: the setup guide writes BATON_API_TOKEN and
 // BATON_ORG, which this project's baton-atlassian accepts as aliases
 // (connector.ApplyEnvAliases), while the published upstream image
-// (defaultConnectorImage) reads only the names of its flags,
+// (ghcr.io/conductorone/baton-atlassian) reads only the names of its flags,
 // BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, and would start without
 // credentials from the guide's Secret alone.
 const (
