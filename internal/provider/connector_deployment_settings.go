@@ -89,12 +89,19 @@ func knownStringMap(v attr.Value) (map[string]string, bool) {
 }
 
 // requestsWithinLimits refuses a request above its limit, which the
-// Kubernetes API would refuse when the Deployment is applied.
-func requestsWithinLimits(resources tftypes.Object) diag.Diagnostics {
+// Kubernetes API would refuse when the Deployment is applied. planned holds
+// the defaults of what configured leaves out; the error is on the value the
+// configuration sets, the request before the limit.
+func requestsWithinLimits(planned, configured tftypes.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
-	requests, limits, known := connectorResourcesOf(resources)
+	requests, limits, known := connectorResourcesOf(planned)
 	if !known {
 		return diags
+	}
+	var setRequests, setLimits map[string]string
+	if !configured.IsNull() && !configured.IsUnknown() {
+		setRequests, _ = knownStringMap(configured.Attributes()["requests"])
+		setLimits, _ = knownStringMap(configured.Attributes()["limits"])
 	}
 	for _, name := range slices.Sorted(maps.Keys(requests)) {
 		request, errRequest := resource.ParseQuantity(requests[name])
@@ -106,9 +113,16 @@ func requestsWithinLimits(resources tftypes.Object) diag.Diagnostics {
 		if err != nil || request.Cmp(limit) <= 0 {
 			continue
 		}
-		diags.AddAttributeError(path.Root("resources").AtName("requests").AtMapKey(name), "Request above its limit",
-			fmt.Sprintf("The %s request %s is above the %s limit %s (resources.limits, its default when not set): "+
-				"Kubernetes refuses such a container. Lower the request or raise the limit.", name, requests[name], name, limitText))
+		at := path.Root("resources")
+		if _, set := setRequests[name]; set {
+			at = at.AtName("requests").AtMapKey(name)
+		} else if _, set := setLimits[name]; set {
+			at = at.AtName("limits").AtMapKey(name)
+		}
+		diags.AddAttributeError(at, "Request above its limit",
+			fmt.Sprintf("The %s request %s is above the %s limit %s (resources.requests and resources.limits "+
+				"take their defaults where the configuration leaves them out): Kubernetes refuses such a "+
+				"container. Lower the request or raise the limit.", name, requests[name], name, limitText))
 	}
 	return diags
 }

@@ -534,19 +534,18 @@ func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan connectorModel
+	var plan, config connectorModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// The plan holds the defaults the configuration left out, so a request
 	// is checked against a default limit too.
-	resp.Diagnostics.Append(requestsWithinLimits(plan.Resources)...)
+	resp.Diagnostics.Append(requestsWithinLimits(plan.Resources, config.Resources)...)
 	if resp.Diagnostics.HasError() || r.data == nil {
 		return
 	}
-	var config connectorModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	var state *connectorModel
 	if !req.State.Raw.IsNull() {
 		state = &connectorModel{}
