@@ -39,6 +39,7 @@ const defaultWorkers = 8
 var version = "dev"
 
 func main() {
+	ownerOnlyFiles()
 	// config.RunConnector builds the SDK's command and executes it in one
 	// go, with no hook to add a subcommand (baton-sdk v0.25), so `report`
 	// is recognised here, as the first argument, and runs on its own.

@@ -136,6 +136,44 @@ func TestBinarySyncGrantRevoke(t *testing.T) {
 	}
 }
 
+// TestBinarySyncFileIsTheOwners: the sync file of -f lists people and
+// their access, so it is readable by its owner only, as atlassian_connector's
+// sync_path and the report are: when the binary creates it, and when it
+// writes a new sync into a file another tool left readable by others.
+func TestBinarySyncFileIsTheOwners(t *testing.T) {
+	bin := buildBinary(t)
+	env := sandboxtest.Start(t, sandbox.Options{Users: 5, Groups: 2, Workspaces: 1, Seed: 4})
+	flags := []string{"--access-token", env.Token, "--organization-id", env.OrgID, "--base-url", env.URL}
+	syncPath := filepath.Join(t.TempDir(), "sync.c1z")
+	expectOwnerOnly := func(when string) {
+		t.Helper()
+		info, err := os.Stat(syncPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s, the sync file has mode %04o, want 0600", when, mode)
+		}
+	}
+
+	if out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath)...); err != nil {
+		t.Fatalf("sync: %v\n%s", err, out)
+	}
+	expectOwnerOnly("after a sync into a new file")
+
+	if err := os.Chmod(syncPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath)...); err != nil {
+		t.Fatalf("second sync: %v\n%s", err, out)
+	}
+	expectOwnerOnly("after a sync into a file readable by others")
+	counts, err := batonsync.ReadCounts(context.Background(), syncPath, t.TempDir())
+	if err != nil || counts.Resources["user"] != 5 {
+		t.Fatalf("the file holds %v, %v; want the sync of 5 users", counts, err)
+	}
+}
+
 // TestBinaryEnvironmentSpellings: the setup guide's Kubernetes Secret
 // (BATON_API_TOKEN, BATON_ORG) runs the binary unchanged, as do the
 // canonical BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID.

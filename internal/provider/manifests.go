@@ -6,7 +6,9 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 	"sigs.k8s.io/yaml"
 )
 
@@ -24,7 +26,7 @@ import (
 // may run read different ones: the setup guide writes BATON_API_TOKEN and
 // BATON_ORG, which this project's baton-atlassian accepts as aliases
 // (connector.ApplyEnvAliases), while the published upstream image
-// (defaultConnectorImage) reads only the names of its flags,
+// (ghcr.io/conductorone/baton-atlassian) reads only the names of its flags,
 // BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, and would start without
 // credentials from the guide's Secret alone.
 const (
@@ -40,16 +42,69 @@ const (
 	envConnectorBaseURL = "BATON_BASE_URL"
 )
 
+// How the Deployment runs the connector, beyond the guide: the restricted
+// Pod Security Standard (a non-root user, no privilege escalation, no
+// capabilities, the runtime's default seccomp profile, a read-only root
+// filesystem), no Kubernetes API token in the pod, bounded resources, and
+// probes on the SDK's health-check server.
+const (
+	// connectorUserID is the user of this project's image (scripts/image),
+	// distroless's "nonroot". It is set explicitly because the kubelet
+	// cannot check runAsNonRoot against an image whose user is a name.
+	connectorUserID = 65532
+	// connectorScratchDir is the only writable path: an emptyDir holding
+	// the SDK's temporary files (the c1z of a sync under way, its HTTP
+	// cache, its debug log) and the sync file of a run without ConductorOne
+	// credentials. It is /tmp because that is also os.TempDir() in the
+	// image, which the SDK's HTTP cache uses whatever the flags say.
+	connectorScratchDir = "/tmp"
+	// connectorScratchVolume names the emptyDir; connectorScratchSizeLimit
+	// bounds it, so that a runaway sync is evicted instead of filling the
+	// node's disk.
+	connectorScratchVolume    = "scratch"
+	connectorScratchSizeLimit = "1Gi"
+	// connectorHealthPort is baton-sdk's default --health-check-port. The
+	// SDK binds its health server to 127.0.0.1 unless told otherwise, which
+	// the kubelet's probes cannot reach: the Deployment binds it to every
+	// address of the pod.
+	connectorHealthPort     = 8081
+	connectorHealthPortName = "health"
+	// The SDK's health endpoints: /live answers as soon as the server runs
+	// (it starts once the connector has said hello to ConductorOne), /ready
+	// once the connector service answers. /health is not probed: it
+	// validates the credentials against Atlassian on every call, and a
+	// probe would spend the organization's rate limit and restart the pod
+	// when Atlassian is slow.
+	connectorLivePath  = "/live"
+	connectorReadyPath = "/ready"
+)
+
+// connectorArgs are the connector's flags in the Deployment: the health
+// server on, reachable by the kubelet, and every file the connector writes
+// in the scratch directory.
+func connectorArgs() []string {
+	return []string{
+		"--health-check",
+		fmt.Sprintf("--health-check-port=%d", connectorHealthPort),
+		"--health-check-bind-address=0.0.0.0",
+		"--c1z-temp-dir=" + connectorScratchDir,
+		"--file=" + connectorScratchDir + "/sync.c1z",
+	}
+}
+
 // connectorDeploymentSpec is what the manifests are built from.
 type connectorDeploymentSpec struct {
-	Name           string // Deployment, container and app label; the Secret is <Name>-secrets
-	Namespace      string
-	Image          string
-	OrganizationID string
-	APIToken       string
-	ClientID       string // "" leaves BATON_CLIENT_ID out
-	ClientSecret   string // "" leaves BATON_CLIENT_SECRET out
-	BaseURL        string // "" (or Atlassian's) leaves BATON_BASE_URL out
+	Name      string // Deployment, container and app label; the Secret is <Name>-secrets
+	Namespace string
+	Image     string
+	// Requests and Limits are the container's resources, by resource name
+	// (cpu, memory, ephemeral-storage) as Kubernetes quantities.
+	Requests, Limits map[string]string
+	OrganizationID   string
+	APIToken         string
+	ClientID         string // "" leaves BATON_CLIENT_ID out
+	ClientSecret     string // "" leaves BATON_CLIENT_SECRET out
+	BaseURL          string // "" (or Atlassian's) leaves BATON_BASE_URL out
 	// writeOnly: a secret came from a write-only argument, so nothing that
 	// holds the secrets (the environment, the Secret manifest) is stored.
 	writeOnly bool
@@ -88,11 +143,29 @@ func (s connectorDeploymentSpec) secretManifest() (string, error) {
 	})
 }
 
-// deploymentManifest is the guide's Deployment (baton-atlassian.yaml). The
-// guide writes the pod label `baton: true`, a YAML boolean, which the
-// Kubernetes API refuses (label values are strings); it is the string
-// "true" here.
+// deploymentManifest is the guide's Deployment (baton-atlassian.yaml),
+// hardened to the restricted Pod Security Standard (see connectorUserID and
+// the constants beside it). The guide writes the pod label `baton: true`, a
+// YAML boolean, which the Kubernetes API refuses (label values are
+// strings); it is the string "true" here.
 func (s connectorDeploymentSpec) deploymentManifest() (string, error) {
+	requests, err := resourceList(s.Requests)
+	if err != nil {
+		return "", fmt.Errorf("resource requests: %w", err)
+	}
+	limits, err := resourceList(s.Limits)
+	if err != nil {
+		return "", fmt.Errorf("resource limits: %w", err)
+	}
+	scratchLimit := resource.MustParse(connectorScratchSizeLimit)
+	probe := func(path string, periodSeconds, failureThreshold int32) *corev1.Probe {
+		return &corev1.Probe{
+			ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+				Path: path, Port: intstr.FromString(connectorHealthPortName), Scheme: corev1.URISchemeHTTP,
+			}},
+			PeriodSeconds: periodSeconds, TimeoutSeconds: 5, FailureThreshold: failureThreshold,
+		}
+	}
 	return marshalManifest(&appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: appsv1.SchemeGroupVersion.String(), Kind: "Deployment"},
 		ObjectMeta: metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: map[string]string{"app": s.Name}},
@@ -100,18 +173,72 @@ func (s connectorDeploymentSpec) deploymentManifest() (string, error) {
 			Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": s.Name}},
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": s.Name, "baton": "true", "baton-app": "atlassian"}},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name:            s.Name,
-					Image:           s.Image,
-					ImagePullPolicy: corev1.PullIfNotPresent,
-					EnvFrom: []corev1.EnvFromSource{{
-						SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: s.secretName()}},
+				Spec: corev1.PodSpec{
+					// The connector never calls the Kubernetes API.
+					AutomountServiceAccountToken: ptr(false),
+					// Nor does it read the environment variables of the
+					// namespace's services.
+					EnableServiceLinks: ptr(false),
+					SecurityContext: &corev1.PodSecurityContext{
+						RunAsNonRoot:   ptr(true),
+						RunAsUser:      ptr(int64(connectorUserID)),
+						RunAsGroup:     ptr(int64(connectorUserID)),
+						SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+					},
+					Containers: []corev1.Container{{
+						Name:            s.Name,
+						Image:           s.Image,
+						ImagePullPolicy: corev1.PullIfNotPresent,
+						Args:            connectorArgs(),
+						EnvFrom: []corev1.EnvFromSource{{
+							SecretRef: &corev1.SecretEnvSource{LocalObjectReference: corev1.LocalObjectReference{Name: s.secretName()}},
+						}},
+						Ports: []corev1.ContainerPort{{
+							Name: connectorHealthPortName, ContainerPort: connectorHealthPort, Protocol: corev1.ProtocolTCP,
+						}},
+						Resources: corev1.ResourceRequirements{Requests: requests, Limits: limits},
+						// The health server starts once the connector has
+						// said hello to ConductorOne, which the SDK retries
+						// for minutes: the startup probe gives it that long
+						// before the liveness probe counts.
+						StartupProbe:   probe(connectorLivePath, 10, 36),
+						LivenessProbe:  probe(connectorLivePath, 20, 3),
+						ReadinessProbe: probe(connectorReadyPath, 10, 3),
+						SecurityContext: &corev1.SecurityContext{
+							AllowPrivilegeEscalation: ptr(false),
+							ReadOnlyRootFilesystem:   ptr(true),
+							Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+						},
+						VolumeMounts: []corev1.VolumeMount{{Name: connectorScratchVolume, MountPath: connectorScratchDir}},
 					}},
-				}}},
+					Volumes: []corev1.Volume{{
+						Name:         connectorScratchVolume,
+						VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &scratchLimit}},
+					}},
+				},
 			},
 		},
 	})
 }
+
+// resourceList reads resource quantities by name; nil for none.
+func resourceList(quantities map[string]string) (corev1.ResourceList, error) {
+	if len(quantities) == 0 {
+		return nil, nil
+	}
+	list := corev1.ResourceList{}
+	for name, value := range quantities {
+		q, err := resource.ParseQuantity(value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a Kubernetes quantity", name, value)
+		}
+		list[corev1.ResourceName(name)] = q
+	}
+	return list, nil
+}
+
+// ptr returns a pointer to a copy of v, for the API types' optional fields.
+func ptr[T any](v T) *T { return &v }
 
 // marshalManifest writes a Kubernetes object as YAML, without the empty
 // objects its Go type cannot leave out. encoding/json never omits a struct,
@@ -121,7 +248,7 @@ func (s connectorDeploymentSpec) deploymentManifest() (string, error) {
 // `status` key, the very use the manifests are rendered for. An empty object
 // means the same to the API server as an absent one in every field these
 // two objects fill; one where it does not (an emptyDir volume) would have to
-// be kept.
+// be kept, which is why the Deployment's emptyDir has a size limit.
 func marshalManifest(object any) (string, error) {
 	encoded, err := json.Marshal(object)
 	if err != nil {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -8,6 +9,8 @@ import (
 	"go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
 	k8syaml "sigs.k8s.io/yaml"
 )
 
@@ -60,6 +63,63 @@ spec:
 `
 )
 
+// What the Deployment adds to the guide's pod and container: the restricted
+// Pod Security Standard, a read-only root filesystem with a writable
+// emptyDir where the connector writes, no service account token, and probes
+// on the SDK's health-check server. The container's resources come from the
+// spec.
+const (
+	hardenedPodSpec = `
+automountServiceAccountToken: false
+enableServiceLinks: false
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 65532
+  runAsGroup: 65532
+  seccompProfile:
+    type: RuntimeDefault
+volumes:
+- name: scratch
+  emptyDir:
+    sizeLimit: 1Gi
+`
+	hardenedContainer = `
+args:
+- --health-check
+- --health-check-port=8081
+- --health-check-bind-address=0.0.0.0
+- --c1z-temp-dir=/tmp
+- --file=/tmp/sync.c1z
+ports:
+- name: health
+  containerPort: 8081
+  protocol: TCP
+startupProbe:
+  httpGet: {path: /live, port: health, scheme: HTTP}
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 36
+livenessProbe:
+  httpGet: {path: /live, port: health, scheme: HTTP}
+  periodSeconds: 20
+  timeoutSeconds: 5
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /ready, port: health, scheme: HTTP}
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 3
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  capabilities:
+    drop: [ALL]
+volumeMounts:
+- name: scratch
+  mountPath: /tmp
+`
+)
+
 // decodeYAML decodes one YAML document into plain Go values.
 func decodeYAML(t *testing.T, doc string) map[string]any {
 	t.Helper()
@@ -71,8 +131,9 @@ func decodeYAML(t *testing.T, doc string) map[string]any {
 }
 
 // guideManifests returns the guide's manifests, decoded, with a spec's
-// values put in where the guide has placeholders or its default names, and
-// its namespace added to both objects.
+// values put in where the guide has placeholders or its default names, its
+// namespace added to both objects, and the Deployment hardened as
+// hardenedPodSpec and hardenedContainer say, with the spec's resources.
 func guideManifests(t *testing.T, s connectorDeploymentSpec) (secret, deployment map[string]any) {
 	t.Helper()
 	secret = decodeYAML(t, guideSecret)
@@ -107,18 +168,41 @@ func guideManifests(t *testing.T, s connectorDeploymentSpec) (secret, deployment
 	container := object(deployment, "spec", "template", "spec")["containers"].([]any)[0].(map[string]any)
 	container["name"], container["image"] = s.Name, s.Image
 	container["envFrom"].([]any)[0].(map[string]any)["secretRef"].(map[string]any)["name"] = s.Name + "-secrets"
+
+	for k, v := range decodeYAML(t, hardenedPodSpec) {
+		object(deployment, "spec", "template", "spec")[k] = v
+	}
+	for k, v := range decodeYAML(t, hardenedContainer) {
+		container[k] = v
+	}
+	resources := map[string]any{}
+	for kind, quantities := range map[string]map[string]string{"requests": s.Requests, "limits": s.Limits} {
+		if len(quantities) == 0 {
+			continue
+		}
+		values := map[string]any{}
+		for name, q := range quantities {
+			values[name] = q
+		}
+		resources[kind] = values
+	}
+	if len(resources) > 0 {
+		container["resources"] = resources
+	}
 	return secret, deployment
 }
 
 func TestConnectorManifestsMatchTheGuide(t *testing.T) {
 	specs := map[string]connectorDeploymentSpec{
 		"as in the guide": {
-			Name: "baton-atlassian", Namespace: "default", Image: defaultConnectorImage,
+			Name: "baton-atlassian", Namespace: "default", Image: defaultConnectorImage("1.2.3"),
+			Requests: defaultConnectorRequests, Limits: defaultConnectorLimits,
 			OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "ATATT3xFfGF0-key",
 			ClientID: "bright-otter-12345@acme.conductor.one/pcc", ClientSecret: "secret-token:conductorone.com:v1:abc",
 		},
 		"no ConductorOne credentials, a sandbox": {
 			Name: "atlassian-prod", Namespace: "connectors", Image: "registry.example/baton-atlassian@sha256:0123",
+			Requests: map[string]string{"cpu": "250m", "memory": "1Gi", "ephemeral-storage": "2Gi"}, Limits: map[string]string{"memory": "2Gi"},
 			OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "key",
 			BaseURL: "http://127.0.0.1:8080",
 		},
@@ -190,7 +274,8 @@ func TestConnectorManifestsAreStable(t *testing.T) {
 // this project's image reads, and the upstream image's.
 func TestConnectorManifestsDecodeIntoKubernetesTypes(t *testing.T) {
 	spec := connectorDeploymentSpec{
-		Name: "baton-atlassian", Namespace: "conductorone", Image: defaultConnectorImage,
+		Name: "baton-atlassian", Namespace: "conductorone", Image: defaultConnectorImage("1.2.3"),
+		Requests: defaultConnectorRequests, Limits: defaultConnectorLimits,
 		OrganizationID: "5f9c1e2a-7b3d-4c8e-9a61-2d4b8f0e7c35", APIToken: "ATATT3xFfGF0-key",
 		ClientID: "bright-otter-12345@acme.conductor.one/pcc", ClientSecret: "secret-token:conductorone.com:v1:abc",
 	}
@@ -247,6 +332,177 @@ func TestConnectorManifestsDecodeIntoKubernetesTypes(t *testing.T) {
 	}
 	if len(c.Env) != 0 {
 		t.Errorf("the Deployment carries environment values of its own (credentials belong in the Secret): %+v", c.Env)
+	}
+}
+
+// restrictedPodSecurity evaluates a pod as the admission controller of a
+// namespace labelled pod-security.kubernetes.io/enforce=restricted does,
+// with the Kubernetes release's own checks (k8s.io/pod-security-admission
+// at the release of k8s.io/api), and returns why it would refuse it.
+func restrictedPodSecurity(t *testing.T, pod corev1.PodTemplateSpec) []string {
+	t.Helper()
+	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := evaluator.EvaluatePod(api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}, &pod.ObjectMeta, &pod.Spec)
+	if len(results) == 0 {
+		t.Fatal("the evaluator ran no check")
+	}
+	var refusals []string
+	for _, r := range results {
+		if !r.Allowed {
+			refusals = append(refusals, r.ForbiddenReason+": "+r.ForbiddenDetail)
+		}
+	}
+	return refusals
+}
+
+// decodeDeployment decodes a Deployment strictly into its API type.
+func decodeDeployment(t *testing.T, manifest string) appsv1.Deployment {
+	t.Helper()
+	var deployment appsv1.Deployment
+	if err := k8syaml.UnmarshalStrict([]byte(manifest), &deployment); err != nil {
+		t.Fatalf("not a Kubernetes Deployment: %v\n%s", err, manifest)
+	}
+	return deployment
+}
+
+// TestConnectorDeploymentPassesRestrictedPodSecurity: the Deployment's pod
+// is admitted into a namespace that enforces the restricted Pod Security
+// Standard, whatever the user sets, while the guide's own Deployment is
+// not, for each of the reasons the hardening addresses.
+func TestConnectorDeploymentPassesRestrictedPodSecurity(t *testing.T) {
+	specs := map[string]connectorDeploymentSpec{
+		"defaults": {Name: defaultConnectorName, Namespace: "default", Image: defaultConnectorImage("test"),
+			Requests: defaultConnectorRequests, Limits: defaultConnectorLimits},
+		"resources of the user, an image by digest": {Name: "atlassian", Namespace: "connectors",
+			Image:    "registry.example/baton-atlassian@sha256:4f0c1e2a7b3d4c8e9a612d4b8f0e7c354f0c1e2a7b3d4c8e9a612d4b8f0e7c35",
+			Requests: map[string]string{"memory": "1Gi"}, Limits: map[string]string{}},
+	}
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			spec.OrganizationID, spec.APIToken, spec.ClientID, spec.ClientSecret = "o", "t", "c", "s"
+			_, manifest := renderManifests(t, spec)
+			if refusals := restrictedPodSecurity(t, decodeDeployment(t, manifest).Spec.Template); len(refusals) > 0 {
+				t.Errorf("the restricted Pod Security Standard refuses the Deployment:\n%s\n%s", strings.Join(refusals, "\n"), manifest)
+			}
+		})
+	}
+
+	guide := decodeDeployment(t, guideDeployment)
+	refusals := strings.Join(restrictedPodSecurity(t, guide.Spec.Template), "\n")
+	for _, reason := range []string{"allowPrivilegeEscalation != false", "unrestricted capabilities", "runAsNonRoot != true", "seccompProfile"} {
+		if !strings.Contains(refusals, reason) {
+			t.Errorf("the guide's Deployment is not refused for %q; the refusals:\n%s", reason, refusals)
+		}
+	}
+}
+
+// TestConnectorDeploymentWritesOnlyToItsScratchVolume: what the restricted
+// standard leaves out. The root filesystem is read-only, and every path the
+// connector's flags make it write to is on a mounted emptyDir; the pod has
+// no service account token; the container has its resources; the probes
+// reach the port the health-check flags open.
+func TestConnectorDeploymentWritesOnlyToItsScratchVolume(t *testing.T) {
+	spec := connectorDeploymentSpec{Name: defaultConnectorName, Namespace: "default", Image: defaultConnectorImage("test"),
+		OrganizationID: "o", APIToken: "t", Requests: defaultConnectorRequests, Limits: defaultConnectorLimits}
+	_, manifest := renderManifests(t, spec)
+	pod := decodeDeployment(t, manifest).Spec.Template.Spec
+	c := pod.Containers[0]
+
+	if c.SecurityContext == nil || c.SecurityContext.ReadOnlyRootFilesystem == nil || !*c.SecurityContext.ReadOnlyRootFilesystem {
+		t.Errorf("the root filesystem is writable: %+v", c.SecurityContext)
+	}
+	if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken {
+		t.Errorf("the pod mounts a service account token")
+	}
+	emptyDirs := map[string]bool{}
+	for _, v := range pod.Volumes {
+		if v.EmptyDir != nil {
+			emptyDirs[v.Name] = true
+		}
+	}
+	writable := func(file string) bool {
+		for _, m := range c.VolumeMounts {
+			if emptyDirs[m.Name] && !m.ReadOnly && strings.HasPrefix(file, strings.TrimSuffix(m.MountPath, "/")+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	flags := map[string]string{}
+	for _, arg := range c.Args {
+		name, value, _ := strings.Cut(strings.TrimPrefix(arg, "--"), "=")
+		flags[name] = value
+	}
+	for _, flag := range []string{"c1z-temp-dir", "file"} {
+		path, ok := flags[flag]
+		if !ok {
+			t.Errorf("--%s is not set, so the connector writes under its working directory on the read-only root: %v", flag, c.Args)
+			continue
+		}
+		if flag == "c1z-temp-dir" {
+			path += "/a-temporary-file"
+		}
+		if !writable(path) {
+			t.Errorf("--%s=%s is not on a writable emptyDir: mounts %+v, volumes %+v", flag, flags[flag], c.VolumeMounts, pod.Volumes)
+		}
+	}
+	// The SDK's HTTP cache ignores --c1z-temp-dir and uses os.TempDir().
+	if !writable("/tmp/http-cache.db") {
+		t.Errorf("/tmp is not on a writable emptyDir: mounts %+v", c.VolumeMounts)
+	}
+
+	for _, kind := range []corev1.ResourceList{c.Resources.Requests, c.Resources.Limits} {
+		if _, ok := kind[corev1.ResourceMemory]; !ok {
+			t.Errorf("the container's resources lack memory: %+v", c.Resources)
+		}
+		if _, ok := kind[corev1.ResourceCPU]; !ok {
+			t.Errorf("the container's resources lack cpu: %+v", c.Resources)
+		}
+	}
+
+	if _, on := flags["health-check"]; !on || flags["health-check-bind-address"] != "0.0.0.0" {
+		t.Errorf("the health-check server is off or unreachable from the kubelet: %v", c.Args)
+	}
+	for name, probe := range map[string]*corev1.Probe{"startup": c.StartupProbe, "liveness": c.LivenessProbe, "readiness": c.ReadinessProbe} {
+		if probe == nil || probe.HTTPGet == nil {
+			t.Errorf("no HTTP %s probe", name)
+			continue
+		}
+		port := -1
+		for _, p := range c.Ports {
+			if p.Name == probe.HTTPGet.Port.String() {
+				port = int(p.ContainerPort)
+			}
+		}
+		if fmt.Sprint(port) != flags["health-check-port"] {
+			t.Errorf("the %s probe's port %s is container port %d, the health-check server listens on %s", name, probe.HTTPGet.Port.String(), port, flags["health-check-port"])
+		}
+		if probe.HTTPGet.Path == "/health" {
+			t.Errorf("the %s probe calls /health, which validates the credentials against Atlassian on every probe", name)
+		}
+	}
+}
+
+func TestDefaultConnectorImage(t *testing.T) {
+	for version, want := range map[string]string{
+		"1.2.3":                  "baton-atlassian:1.2.3",
+		"0.4.0-rc.1":             "baton-atlassian:0.4.0-rc.1",
+		"0.0.0-SNAPSHOT-c33c775": "baton-atlassian:0.0.0-SNAPSHOT-c33c775",
+		"dev":                    "baton-atlassian:dev",
+		"test":                   "baton-atlassian:dev",
+		"":                       "baton-atlassian:dev",
+		"1.2.3+build.7":          "baton-atlassian:dev", // "+" cannot be in a tag
+	} {
+		got := defaultConnectorImage(version)
+		if got != want {
+			t.Errorf("defaultConnectorImage(%q) = %q, want %q", version, got, want)
+		}
+		if tag, _ := imagePin(got); tag == "" || tag == "latest" {
+			t.Errorf("defaultConnectorImage(%q) = %q is not pinned", version, got)
+		}
 	}
 }
 

@@ -167,7 +167,7 @@ func (p *atlassianProvider) Configure(ctx context.Context, req provider.Configur
 func (p *atlassianProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewWorkspaceRoleAssignmentResource,
-		NewConnectorResource,
+		NewConnectorResource(p.version),
 		NewGroupResource,
 		NewGroupMembershipResource,
 		NewGroupMembersResource,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -40,18 +43,58 @@ var (
 const (
 	defaultConnectorName      = "baton-atlassian"
 	defaultConnectorNamespace = "default"
-	defaultConnectorImage     = "ghcr.io/conductorone/baton-atlassian:latest"
+	// connectorImageRepository is the name the release's image tarballs
+	// (scripts/image) carry; `docker load` and `kind load image-archive`
+	// apply it. Unqualified, a registry would read it as Docker Hub's
+	// library/ namespace, which only Docker publishes to, so a cluster that
+	// has not loaded the tarball fails to pull it rather than running
+	// someone else's image.
+	connectorImageRepository = "baton-atlassian"
+	// devImageTag is what `make image` tags a build that is not a release.
+	devImageTag = "dev"
+)
+
+// releaseVersionPattern is a release version as the release build stamps
+// it (goreleaser's version, without a "v"), which is also a valid image tag.
+var releaseVersionPattern = regexp.MustCompile(`^[0-9][0-9A-Za-z_.-]{0,127}$`)
+
+// defaultConnectorImage is the image of the provider's own release: the
+// release attaches an image tarball of baton-atlassian tagged with the
+// provider's version. A build that is not a release ("dev" from go build,
+// "test" in the tests) uses the tag `make image` gives, so that the default
+// still names an image built from the same source.
+func defaultConnectorImage(version string) string {
+	if releaseVersionPattern.MatchString(version) {
+		return connectorImageRepository + ":" + version
+	}
+	return connectorImageRepository + ":" + devImageTag
+}
+
+// The container's default resources, sized from the connector's peak
+// resident memory in a full sync (BENCHMARKS.md, scenario 6 and the
+// baton-sdk v0.25 table): the request holds the two processes of the
+// connector (the SDK re-executes the binary as the connector service) at
+// that peak, and the limit leaves room for an organization larger than the
+// benchmark's before the kernel kills the pod. The sync mostly waits on
+// Atlassian, so a fraction of a core is requested, and a core is the limit.
+var (
+	defaultConnectorRequests = map[string]string{"cpu": "100m", "memory": "256Mi"}
+	defaultConnectorLimits   = map[string]string{"cpu": "1", "memory": "512Mi"}
 )
 
 // kubernetesNamePattern is a DNS-1123 label: the Deployment's name is also
 // its app label value and container name, which allow no more.
 var kubernetesNamePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
-// NewConnectorResource returns the atlassian_connector resource.
-func NewConnectorResource() resource.Resource { return &connectorResource{} }
+// NewConnectorResource returns the atlassian_connector resource of a
+// provider of version, whose image it deploys by default.
+func NewConnectorResource(version string) func() resource.Resource {
+	return func() resource.Resource { return &connectorResource{defaultImage: defaultConnectorImage(version)} }
+}
 
 type connectorResource struct {
-	data *providerData
+	data         *providerData
+	defaultImage string
 }
 
 type connectorModel struct {
@@ -68,6 +111,7 @@ type connectorModel struct {
 	// ClientSecretWOVersion triggers the use of a new client_secret_wo.
 	ClientSecretWOVersion tftypes.Int64  `tfsdk:"client_secret_wo_version"`
 	Image                 tftypes.String `tfsdk:"image"`
+	Resources             tftypes.Object `tfsdk:"resources"`
 	SyncPath              tftypes.String `tfsdk:"sync_path"`
 	OrganizationName      tftypes.String `tfsdk:"organization_name"`
 	Environment           tftypes.Map    `tfsdk:"environment"`
@@ -226,13 +270,47 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"image": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  stringdefault.StaticString(defaultConnectorImage),
-				MarkdownDescription: "The connector image. Defaults to `" + defaultConnectorImage + "`, as in the guide; pin a tag or digest in production. " +
-					"Each release of this provider also ships its own build of `baton-atlassian` as an image tarball " +
-					"(`baton-atlassian_<version>_linux_<arch>.image.tar`, see the Notes): push it to a registry the " +
-					"cluster pulls from and set `image` to that reference.",
-				Validators: []validator.String{
-					stringvalidator.RegexMatches(regexp.MustCompile(`^\S+$`), "must not be empty or contain white space"),
+				Default:  stringdefault.StaticString(r.defaultImage),
+				MarkdownDescription: "The connector image, pinned: a tag other than `latest`, or a digest " +
+					"(`registry.example/baton-atlassian@sha256:...`). Defaults to this provider's own build of " +
+					"`baton-atlassian` at the provider's version, `" + connectorImageRepository + ":<version>` " +
+					"(`" + connectorImageRepository + ":" + devImageTag + "` for a provider that is not a release build), " +
+					"the reference the release's image tarball carries " +
+					"(`baton-atlassian_<version>_linux_<arch>.image.tar`, see the Notes): `kind load image-archive` " +
+					"runs it as is; push it to a registry the cluster pulls from and set `image` to that reference, " +
+					"preferably by digest. Another image must run a baton connector of baton-sdk v0.25 or later (the " +
+					"Deployment uses its health-check flags) as a non-root user. Changing it updates the Deployment " +
+					"in place.",
+				Validators: []validator.String{pinnedImage{}},
+			},
+			"resources": schema.SingleNestedAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  objectdefault.StaticValue(connectorResourcesValue(defaultConnectorRequests, defaultConnectorLimits)),
+				MarkdownDescription: "The connector container's resource requests and limits, as in a Kubernetes " +
+					"container spec. The defaults are sized from the connector's measured memory on a full sync " +
+					"(see the provider's BENCHMARKS.md): raise the memory of both for a much larger organization. " +
+					"Setting `resources` with only one of the two keeps the default of the other.",
+				Attributes: map[string]schema.Attribute{
+					"requests": schema.MapAttribute{
+						Optional:    true,
+						Computed:    true,
+						ElementType: tftypes.StringType,
+						Default:     mapdefault.StaticValue(stringMapValue(defaultConnectorRequests)),
+						MarkdownDescription: "What the scheduler reserves, by resource: `cpu`, `memory` or " +
+							"`ephemeral-storage`, each a Kubernetes quantity such as `250m` or `512Mi`. Defaults to " +
+							defaultQuantities(defaultConnectorRequests) + ". Each must not exceed its limit.",
+						Validators: []validator.Map{resourceQuantities{}},
+					},
+					"limits": schema.MapAttribute{
+						Optional:    true,
+						Computed:    true,
+						ElementType: tftypes.StringType,
+						Default:     mapdefault.StaticValue(stringMapValue(defaultConnectorLimits)),
+						MarkdownDescription: "The most the container may use, by resource, as `requests`. Defaults to " +
+							defaultQuantities(defaultConnectorLimits) + ". `{}` sets none.",
+						Validators: []validator.Map{resourceQuantities{}},
+					},
 				},
 			},
 			"sync_path": schema.StringAttribute{
@@ -275,7 +353,17 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Computed: true,
 				MarkdownDescription: "YAML of the guide's Kubernetes Deployment `<name>`: labels `app: <name>` (pods " +
 					"also `baton: \"true\"` and `baton-app: atlassian`), the image with `imagePullPolicy: IfNotPresent`, " +
-					"and the environment from the Secret (`envFrom.secretRef`). It holds no credentials.",
+					"and the environment from the Secret (`envFrom.secretRef`). It holds no credentials. It passes the " +
+					"`restricted` Pod Security Standard: the pod runs as the image's non-root user (uid `" +
+					strconv.Itoa(connectorUserID) + "`) with the runtime's default seccomp profile, no privilege " +
+					"escalation, every capability dropped, a read-only root filesystem and a size-limited `emptyDir` at `" +
+					connectorScratchDir + "` for the connector's temporary and sync files, and no service account token. " +
+					"The container has `resources`, and the SDK's health-check server (`--health-check`, port `" +
+					strconv.Itoa(connectorHealthPort) + "`, named `" + connectorHealthPortName + "`) answers a startup " +
+					"and a liveness probe on `" + connectorLivePath + "` and a readiness probe on `" + connectorReadyPath +
+					"`. The health server runs in service mode only (with `client_id`), the mode a Deployment is for; " +
+					"it listens on the pod's addresses without authentication, so restrict the port with a " +
+					"NetworkPolicy where other pods should not reach it.",
 			},
 			"accounts":   syncResult("accounts (users)"),
 			"groups":     syncResult("groups"),
@@ -363,7 +451,8 @@ func (r *connectorResource) spec(m connectorModel, wo writeOnlySecrets) (connect
 			ok = false
 		}
 	}
-	if !ok {
+	requests, limits, known := connectorResourcesOf(m.Resources)
+	if !ok || !known {
 		return connectorDeploymentSpec{}, "", false
 	}
 	clientSecret := m.ClientSecret.ValueString()
@@ -374,6 +463,8 @@ func (r *connectorResource) spec(m connectorModel, wo writeOnlySecrets) (connect
 		Name:           m.Name.ValueString(),
 		Namespace:      m.Namespace.ValueString(),
 		Image:          m.Image.ValueString(),
+		Requests:       requests,
+		Limits:         limits,
 		OrganizationID: orgID,
 		APIToken:       token,
 		ClientID:       m.ClientID.ValueString(),
@@ -440,13 +531,21 @@ func (r *connectorResource) ValidateConfig(ctx context.Context, req resource.Val
 // resource when the organization changes, and plans a new sync when
 // anything changes and sync_path is set.
 func (r *connectorResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan connectorModel
+	var plan, config connectorModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var config connectorModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The plan holds the defaults the configuration left out, so a request
+	// is checked against a default limit too.
+	resp.Diagnostics.Append(requestsWithinLimits(plan.Resources, config.Resources)...)
+	if resp.Diagnostics.HasError() || r.data == nil {
+		return
+	}
 	var state *connectorModel
 	if !req.State.Raw.IsNull() {
 		state = &connectorModel{}
@@ -518,6 +617,7 @@ func sameInputs(plan, state connectorModel) bool {
 		plan.ClientSecret.Equal(state.ClientSecret) &&
 		plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) &&
 		plan.Image.Equal(state.Image) &&
+		plan.Resources.Equal(state.Resources) &&
 		plan.SyncPath.Equal(state.SyncPath) &&
 		plan.Environment.Equal(state.Environment) &&
 		plan.SecretManifest.Equal(state.SecretManifest) &&
@@ -649,7 +749,10 @@ func (r *connectorResource) Read(ctx context.Context, req resource.ReadRequest, 
 		state.Namespace = tftypes.StringValue(defaultConnectorNamespace)
 	}
 	if state.Image.IsNull() {
-		state.Image = tftypes.StringValue(defaultConnectorImage)
+		state.Image = tftypes.StringValue(r.defaultImage)
+	}
+	if state.Resources.IsNull() {
+		state.Resources = connectorResourcesValue(defaultConnectorRequests, defaultConnectorLimits)
 	}
 	// A refresh has no configuration, so no write-only value: an imported
 	// connector is validated with its api_token or the provider's key.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	k8syaml "sigs.k8s.io/yaml"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
@@ -114,11 +116,14 @@ func TestAccConnector_basic(t *testing.T) {
 	org := acctest.NewOrg(t, 15, 3, 3)
 	orgName := org.State().Organization.Name
 	spec := connectorDeploymentSpec{
-		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: defaultConnectorImage("test"),
+		Requests: defaultConnectorRequests, Limits: defaultConnectorLimits,
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
 	}
 	withC1 := spec
 	withC1.Namespace, withC1.Image = "connectors", "ghcr.io/conductorone/baton-atlassian:v0.1.0"
+	// Limits of its own, no CPU limit; the requests keep their defaults.
+	withC1.Limits = map[string]string{"memory": "1Gi"}
 	withC1.ClientID, withC1.ClientSecret = "bright-otter-12345@acme.conductor.one/pcc", "secret-token:conductorone.com:v1:c0ffee"
 	renamed := withC1
 	renamed.Name = "atlassian-eu"
@@ -130,6 +135,9 @@ resource "atlassian_connector" "test" {
   image         = "ghcr.io/conductorone/baton-atlassian:v0.1.0"
   client_id     = %q
   client_secret = %q
+  resources = {
+    limits = { memory = "1Gi" }
+  }
 }
 `, name, withC1.ClientID, withC1.ClientSecret))
 	}
@@ -152,7 +160,7 @@ resource "atlassian_connector" "test" {
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("id"), knownvalue.StringExact(org.OrgID+"/baton-atlassian")),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("name"), knownvalue.StringExact("baton-atlassian")),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("namespace"), knownvalue.StringExact("default")),
-					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("image"), knownvalue.StringExact(defaultConnectorImage)),
+					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("image"), knownvalue.StringExact(defaultConnectorImage("test"))),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_id"), knownvalue.StringExact(org.OrgID)),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("organization_name"), knownvalue.StringExact(orgName)),
 					statecheck.ExpectKnownValue(connectorAddr, tfjsonpath.New("api_token"), knownvalue.Null()),
@@ -176,8 +184,8 @@ resource "atlassian_connector" "test" {
 				ExpectError:   diagnostic("Malformed import id for atlassian_connector", `has no "/"`, "<organization_id>/<name>"),
 			},
 			{
-				// The ConductorOne credentials, a namespace and an image: all
-				// in place.
+				// The ConductorOne credentials, a namespace, an image and
+				// resources: all in place.
 				Config: c1Config("baton-atlassian"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(connectorAddr, plancheck.ResourceActionUpdate),
@@ -220,7 +228,8 @@ resource "atlassian_connector" "test" {
 }
 `, org.OrgID))
 	spec := connectorDeploymentSpec{
-		Name: "atlassian", Namespace: defaultConnectorNamespace, Image: defaultConnectorImage,
+		Name: "atlassian", Namespace: defaultConnectorNamespace, Image: defaultConnectorImage("test"),
+		Requests: defaultConnectorRequests, Limits: defaultConnectorLimits,
 		OrganizationID: org.OrgID, APIToken: org.Token, BaseURL: org.URL,
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -798,4 +807,64 @@ resource "atlassian_connector" "c" {
 			},
 		}},
 	})
+}
+
+// TestAccConnector_upgradeKeepsTheDeployment: a state written by an earlier
+// release (the guide's Deployment, the upstream image at latest, no
+// resources attribute) plans an in-place update to the hardened rendering,
+// never a replacement, and is stable once applied.
+func TestAccConnector_upgradeKeepsTheDeployment(t *testing.T) {
+	t.Parallel()
+	org := newTestOrg(t, 5, 2, 1)
+	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
+	cli.writeConfig(org.config(`resource "atlassian_connector" "test" {}`))
+	cli.mustApply()
+
+	// What the earlier release stored.
+	const earlierImage = "ghcr.io/conductorone/baton-atlassian:latest"
+	statePath := filepath.Join(cli.Dir(), "terraform.tfstate")
+	raw, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatal(err)
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	attrs := state["resources"].([]any)[0].(map[string]any)["instances"].([]any)[0].(map[string]any)["attributes"].(map[string]any)
+	_, deployment := guideManifests(t, connectorDeploymentSpec{Name: defaultConnectorName, Namespace: defaultConnectorNamespace, Image: earlierImage})
+	unhardened := decodeYAML(t, guideDeployment)
+	unhardened["metadata"].(map[string]any)["namespace"] = defaultConnectorNamespace
+	if reflect.DeepEqual(unhardened, deployment) {
+		t.Fatal("the earlier rendering is the current one: the test would prove nothing")
+	}
+	earlierManifest, err := k8syaml.Marshal(unhardened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs["image"], attrs["deployment_manifest"] = earlierImage, string(earlierManifest)
+	delete(attrs, "resources")
+	edited, err := json.MarshalIndent(state, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(statePath, edited, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	plan, _ := cli.plan()
+	if got := actionsByAddress(plan); !reflect.DeepEqual(got, map[string]string{connectorAddr: "update"}) {
+		t.Fatalf("the upgrade plans %v, want an in-place update of %s", got, connectorAddr)
+	}
+	for _, rc := range plan.ResourceChanges {
+		after := rc.Change.After.(map[string]any)
+		if after["image"] != defaultConnectorImage("test") || !strings.Contains(fmt.Sprint(after["deployment_manifest"]), "readOnlyRootFilesystem: true") {
+			t.Errorf("the update does not deploy the release's image hardened: image %v, manifest\n%v", after["image"], after["deployment_manifest"])
+		}
+	}
+	cli.mustApply()
+	if changes, res := cli.planChanges(); changes {
+		t.Fatalf("a plan after the upgrade still wants changes:\n%s", res)
+	}
 }
