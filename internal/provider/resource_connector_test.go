@@ -815,10 +815,10 @@ resource "atlassian_connector" "c" {
 // never a replacement, and is stable once applied.
 func TestAccConnector_upgradeKeepsTheDeployment(t *testing.T) {
 	t.Parallel()
-	org := newTestOrg(t, 5, 2, 1)
+	org := acctest.NewOrg(t, 5, 2, 1)
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.writeConfig(org.config(`resource "atlassian_connector" "test" {}`))
-	cli.mustApply()
+	cli.WriteConfig(org.Config(`resource "atlassian_connector" "test" {}`))
+	cli.MustApply()
 
 	// What the earlier release stored.
 	const earlierImage = "ghcr.io/conductorone/baton-atlassian:latest"
@@ -853,8 +853,8 @@ func TestAccConnector_upgradeKeepsTheDeployment(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	plan, _ := cli.plan()
-	if got := actionsByAddress(plan); !reflect.DeepEqual(got, map[string]string{connectorAddr: "update"}) {
+	plan, _ := cli.SavedPlan()
+	if got := acctest.ActionsByAddress(plan); !reflect.DeepEqual(got, map[string]string{connectorAddr: "update"}) {
 		t.Fatalf("the upgrade plans %v, want an in-place update of %s", got, connectorAddr)
 	}
 	for _, rc := range plan.ResourceChanges {
@@ -863,8 +863,8 @@ func TestAccConnector_upgradeKeepsTheDeployment(t *testing.T) {
 			t.Errorf("the update does not deploy the release's image hardened: image %v, manifest\n%v", after["image"], after["deployment_manifest"])
 		}
 	}
-	cli.mustApply()
-	if changes, res := cli.planChanges(); changes {
+	cli.MustApply()
+	if changes, res := cli.PlanChanges(); changes {
 		t.Fatalf("a plan after the upgrade still wants changes:\n%s", res)
 	}
 }
