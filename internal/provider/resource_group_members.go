@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -261,7 +262,9 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 // accepts membership changes, and has no members the plan would silently
 // remove; when members are added, that their accounts exist (a batched
 // lookup: about one request per hundred new members). A plan that adds no
-// member reads nothing.
+// member reads nothing. Every plan also fails for the listed accounts that
+// an atlassian_group_membership of the same configuration adds to the
+// group (see plannedMemberships).
 func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
@@ -273,6 +276,9 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	groupID := plan.GroupID.ValueString()
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), groupID)...)
+	if !plan.Members.IsUnknown() {
+		r.refuseMixedMemberships(groupID, slices.Collect(maps.Keys(memberLabels(plan.Members))), &resp.Diagnostics)
+	}
 
 	var state *groupMembersModel
 	if !req.State.Raw.IsNull() {
@@ -332,6 +338,25 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// Current members exist; only the others need a look-up.
 	r.checkMemberAccounts(ctx, keysNotIn(planned, current), &resp.Diagnostics)
+}
+
+// refuseMixedMemberships records in the process's ledger that this list
+// names accounts of group groupID, and fails the plan on members["<id>"]
+// for each of them that an atlassian_group_membership planned before adds
+// (the first ten, then a count). The membership planned after the list
+// fails instead (see plannedMemberships).
+func (r *groupMembersResource) refuseMixedMemberships(groupID string, accounts []string, diags *diag.Diagnostics) {
+	both := membershipPlanOf(r.view).planList(groupID, accounts)
+	const shown = 10
+	for i, id := range both {
+		if i == shown {
+			diags.AddAttributeError(path.Root("members"), mixedMembershipSummary,
+				fmt.Sprintf("%d more accounts of members also have an atlassian_group_membership for group %s in this "+
+					"configuration.", len(both)-shown, groupID))
+			break
+		}
+		diags.AddAttributeError(path.Root("members").AtMapKey(id), mixedMembershipSummary, mixedMembershipDetail(groupID, id, true))
+	}
 }
 
 // takeoverRefusal explains why creating the resource would strip the group,

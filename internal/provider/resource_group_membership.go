@@ -140,7 +140,9 @@ func (m groupMembershipModel) identity() groupMembershipIdentityModel {
 // ModifyPlan fills in the id and, when the membership is created or its
 // group or account changes, checks that the group exists and accepts
 // membership changes and that the account exists. A plan that changes
-// nothing reads nothing.
+// nothing reads nothing. Every plan also fails when an
+// atlassian_group_members of the same configuration lists the account in
+// the group (see plannedMemberships).
 func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
@@ -157,6 +159,11 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 		if resp.Diagnostics.HasError() {
 			return
 		}
+	}
+	if isKnownString(plan.GroupID) && isKnownString(plan.AccountID) &&
+		membershipPlanOf(r.view).planAlone(plan.GroupID.ValueString(), plan.AccountID.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), mixedMembershipSummary,
+			mixedMembershipDetail(plan.GroupID.ValueString(), plan.AccountID.ValueString(), false))
 	}
 	if isKnownString(plan.GroupID) && (state == nil || !plan.GroupID.Equal(state.GroupID)) {
 		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -192,10 +191,11 @@ type plannedAdminChanges struct {
 var adminPlans sync.Map // weak.Pointer[access.View] -> *plannedAdminChanges
 
 func adminPlanOf(d *access.View) *plannedAdminChanges {
-	v, _ := adminPlans.LoadOrStore(weak.Make(d), &plannedAdminChanges{
-		removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+	return ledgerOf(&adminPlans, d, func() *plannedAdminChanges {
+		return &plannedAdminChanges{
+			removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+		}
 	})
-	return v.(*plannedAdminChanges)
 }
 
 // ModifyPlan checks, when the assignment is created, moves to another
