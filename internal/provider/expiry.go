@@ -144,18 +144,22 @@ func planChanges(req resource.ModifyPlanRequest) bool {
 
 // expiringGrant is what a resource holding one grant tells planActive.
 type expiringGrant struct {
-	attr        path.Path    // the expiry attribute, where warnings point
-	subject     string       // the grant in words: "account X in group Y"
-	expiresAt   types.String // the planned expiry
-	priorActive types.Bool   // the state's active: null when creating, or for a state written before expiries
-	creating    bool
-	changed     bool // see planChanges
+	attr      path.Path    // the expiry attribute, where warnings point
+	subject   string       // the grant in words: "account X in group Y"
+	expiresAt types.String // the planned expiry
+	// priorExpiresAt is the state's expiry: null when creating.
+	priorExpiresAt types.String
+	priorActive    types.Bool // the state's active: null when creating, or for a state written before expiries
+	creating       bool
+	changed        bool // see planChanges
 }
 
 // planActive decides the planned `active` of a grant and adds the plan's
 // warnings: expired (revoked by this apply, or granting nothing at
-// creation) and expiring within the window.
+// creation), expiring within the window, and an expiry that the plan does
+// not know or moves later (warnUnsettledExpiry).
 func (p expiryPolicy) planActive(g expiringGrant, diags *diag.Diagnostics) types.Bool {
+	warnUnsettledExpiry(g, diags)
 	if g.expiresAt.IsUnknown() {
 		return types.BoolUnknown()
 	}

@@ -231,10 +231,17 @@ func (r *groupMembersResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-// planMemberActive plans member_active and adds the expiry warnings.
+// planMemberActive plans member_active and adds the expiry warnings, those
+// of an expiry unknown or moved later included.
 func (r *groupMembersResource) planMemberActive(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
 	plan groupMembersModel, state *groupMembersModel) {
 	activePath := path.Root("member_active")
+	// The expiries of another group's members say nothing about this one's.
+	sameGroup := state
+	if state != nil && !plan.GroupID.Equal(state.GroupID) {
+		sameGroup = nil
+	}
+	warnUnsettledMemberExpiries(memberExpiryChangesOf(plan.MemberExpiry, sameGroup), plan.GroupID.ValueString(), sameGroup == nil, &resp.Diagnostics)
 	if plan.Members.IsUnknown() || plan.MemberExpiry.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
 		return

@@ -182,10 +182,10 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	grant := expiringGrant{
 		attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
-		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(),
+		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(), priorExpiresAt: types.StringNull(),
 	}
 	if state != nil {
-		grant.priorActive = state.Active
+		grant.priorActive, grant.priorExpiresAt = state.Active, state.ExpiresAt
 	}
 	active := r.expiry.planActive(grant, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)

@@ -230,13 +230,14 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		grant := expiringGrant{
 			attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
 			creating: state == nil || replacing, changed: planChanges(req), priorActive: types.BoolNull(),
+			priorExpiresAt: types.StringNull(),
 		}
 		warnings := &resp.Diagnostics
 		if replacing {
 			// The replacement's creation is planned next and warns then.
 			warnings = &diag.Diagnostics{}
 		} else if state != nil {
-			grant.priorActive = state.Active
+			grant.priorActive, grant.priorExpiresAt = state.Active, state.ExpiresAt
 		}
 		active = r.expiry.planActive(grant, warnings)
 	}
