@@ -271,14 +271,37 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 // lookup: about one request per hundred new members). A plan that adds no
 // member reads nothing. Every plan also fails for the listed accounts that
 // an atlassian_group_membership of the same configuration adds to the
-// group (see plannedMemberships).
+// group (see plannedMemberships). A destroy, or a move to another group,
+// that empties a group whose members were there before the resource warns
+// with their count (warnEmptiedGroup).
 func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.view == nil {
-		return // destroy, or the provider is not configured yet
+	if r.view == nil {
+		return // the provider is not configured yet
+	}
+	if req.Plan.Raw.IsNull() {
+		// Destroy: it empties the group, which may have had its members
+		// long before Terraform.
+		var state groupMembersModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			warnEmptiedGroup(ctx, req.Private, state, "", &resp.Diagnostics)
+		}
+		return
 	}
 	var plan groupMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !isKnownString(plan.GroupID) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !isKnownString(plan.GroupID) {
+		if !req.State.Raw.IsNull() {
+			// Moved to a group known only at apply: the old one empties.
+			var state groupMembersModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			if !resp.Diagnostics.HasError() {
+				warnEmptiedGroup(ctx, req.Private, state, "(known after apply)", &resp.Diagnostics)
+			}
+		}
 		return
 	}
 	groupID := plan.GroupID.ValueString()
@@ -296,6 +319,9 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	creating := state == nil || !plan.GroupID.Equal(state.GroupID)
+	if state != nil && creating {
+		warnEmptiedGroup(ctx, req.Private, *state, groupID, &resp.Diagnostics)
+	}
 	r.planMemberActive(ctx, req, resp, plan, state)
 
 	if !creating {
@@ -449,6 +475,9 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
+	// Members that were there before this resource: destroying it later
+	// takes away access Terraform did not give (warnEmptiedGroup).
+	writeAdoptedMembers(ctx, resp.Private, len(current) > 0, &resp.Diagnostics)
 	// Members whose expiry has passed are not added, and removed if they
 	// are members already.
 	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
@@ -737,5 +766,6 @@ func (r *groupMembersResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+	writeAdoptedMembers(ctx, resp.Private, true, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: types.StringValue(id)}, &resp.Diagnostics)
 }
