@@ -76,7 +76,10 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"replacement: the plan warns that Atlassian's value differs and that the API cannot change it, and keeps " +
 			"the group as it is. The state keeps the configured value; set the configuration to Atlassian's value to " +
 			"silence the warning.\n\n" +
-			"A group deleted outside Terraform is removed from the state with a warning and created again by the next apply.",
+			"A group deleted outside Terraform is removed from the state with a warning and created again by the next apply.\n\n" +
+			"Atlassian refuses to delete groups synced from an identity provider and its default product access groups: " +
+			"a plan that destroys or replaces one fails, before anything that depends on the group is destroyed. To stop " +
+			"managing such a group, use a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

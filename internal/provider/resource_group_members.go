@@ -122,13 +122,17 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "The whole member list of one group. The resource is **authoritative**: every apply makes " +
 			"the group's members exactly the accounts in `members`, adding the missing ones and removing the others, " +
 			"including members added outside Terraform. Use `atlassian_group_membership` instead to add members " +
-			"without owning the list; **do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"without owning the list; **do not use both on the same group**, or each apply undoes the other's changes: a plan " +
+			"with both for the same account and group fails.\n\n" +
 			"So that a first apply can never silently strip a group, creating this resource for a group that already " +
 			"has members not in `members` fails, naming them, unless `" + removeUnlistedAttr + " = true`. " +
 			"To take over a group as it is, import it instead (import id: the group id) and edit `members` afterwards.\n\n" +
 			"Changes are applied in parallel, within the provider's `max_concurrency`. If some fail, the state records " +
 			"exactly the changes that were made, and the next apply retries the rest. Destroying the resource removes " +
-			"every member it lists from the group. A group deleted outside Terraform removes the resource from the " +
+			"every member it lists from the group; when the group had members before this resource managed it " +
+			"(imported or adopted), the plan of that destroy, or of a move to another group, warns with the number of " +
+			"accounts that lose access (a `removed` block with `destroy = false` stops managing the list and leaves " +
+			"the members). A group deleted outside Terraform removes the resource from the " +
 			"state, with a warning. The group's members are read with one listing (a page per 100 members), so even " +
 			"groups of thousands plan quickly.",
 		Attributes: map[string]schema.Attribute{
@@ -188,8 +192,8 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 					"outside Terraform, the next plan removes it again. Moving its expiry into the future adds it again; " +
 					"removing its entry makes it permanent. An account whose expiry is already past when the resource is " +
 					"created is not added (and removed if it is a member), with a warning. Plans warn about members " +
-					"expiring within the provider's `expiry_warning_window`. " + expiryDocs + " Import cannot know it " +
-					"(Atlassian keeps no expiry).",
+					"expiring within the provider's `expiry_warning_window`. " + expiryDocs + " " + expiryStaysPutDocs +
+					" Import cannot know it (Atlassian keeps no expiry).",
 			},
 			"member_active": schema.MapAttribute{
 				ElementType: types.BoolType,

@@ -85,7 +85,8 @@ func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "One account's membership of one group. The resource is **additive**: it manages this one " +
 			"membership and leaves the group's other members alone, so several configurations (or people) can add " +
 			"members to the same group. Use `atlassian_group_members` instead to own a group's whole member list; " +
-			"**do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"**do not use both on the same group**, or each apply undoes the other's changes: a plan with both for the same " +
+			"account and group fails.\n\n" +
 			"Creating it for an account that is already a member adopts that membership; destroying it removes the " +
 			"account from the group, whoever added it. A membership removed outside Terraform shows up as a planned " +
 			"re-add. A group deleted outside Terraform removes the resource from the state, with a warning.\n\n" +
