@@ -69,7 +69,7 @@ func TestAccDestroyOfUndeletableGroupsFailsAtPlan(t *testing.T) {
 	}
 	member := dflt.MemberAccountIDs[0]
 	cli := newReattachedCLI(t, New("test")(), tfdriver.Options{})
-	cli.writeConfig(org.config(trapGroupBlock("synced", synced) + trapGroupBlock("default", dflt) + fmt.Sprintf(`
+	config := trapGroupBlock("synced", synced) + trapGroupBlock("default", dflt) + fmt.Sprintf(`
 resource "atlassian_workspace_role_assignment" "synced_users" {
   workspace_id = %q
   role         = %q
@@ -80,7 +80,8 @@ resource "atlassian_group_membership" "default_member" {
   group_id   = atlassian_group.default.id
   account_id = %q
 }
-`, role.ResourceID, role.Role, member)))
+`, role.ResourceID, role.Role, member)
+	cli.writeConfig(org.config(config))
 	before := accessOf(org.State())
 	cli.mustApply()
 	if diff := before.diff(accessOf(org.State())); diff != "" {
@@ -88,7 +89,22 @@ resource "atlassian_group_membership" "default_member" {
 	}
 	managed := len(cli.state())
 
-	res := cli.destroy()
+	// A new name replaces a group, which deletes it: refused the same way,
+	// even with allow_replace.
+	cli.writeConfig(org.config(strings.Replace(config, fmt.Sprintf("name        = %q\n", synced.Name),
+		fmt.Sprintf("name          = %q\n  allow_replace = true\n", synced.Name+" renamed"), 1)))
+	res := cli.tryPlan()
+	if res.ExitCode != 1 {
+		t.Fatalf("replacing the synced group did not fail the plan:\n%s", res)
+	}
+	if re := blockError("Atlassian refuses to delete this group", "atlassian_group.synced",
+		"This change replaces the group: Terraform would delete it and create another",
+		fmt.Sprintf("group %q (%s) is synced from an identity provider", synced.Name, synced.ID)); !re.MatchString(res.Output) {
+		t.Errorf("the replacement does not fail on atlassian_group.synced:\n%s", res.Output)
+	}
+	cli.writeConfig(org.config(config))
+
+	res = cli.destroy()
 	if res.ExitCode == 0 {
 		t.Fatalf("destroying groups Atlassian refuses to delete succeeded:\n%s", res)
 	}
