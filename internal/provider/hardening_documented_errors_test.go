@@ -122,9 +122,11 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 	})
 
 	// A group Terraform created that an identity provider took over: its
-	// memberships and the group itself refuse changes (403). The refused
-	// deletes keep the resources in the state, and the plan afterwards
-	// still shows them to destroy.
+	// memberships and the group itself refuse changes (403). A plan made
+	// after the takeover refuses to delete the group (and so removes
+	// nothing); plans saved before it meet the refusals at apply. The
+	// refused deletes keep the resources in the state, and the plan
+	// afterwards still shows them to destroy.
 	t.Run("membership remove and group delete: group synced from an identity provider (403)", func(t *testing.T) {
 		t.Parallel()
 		org := newTestOrg(t, 20, 4, 1)
@@ -137,19 +139,37 @@ resource "atlassian_group_membership" "m" {
 }
 `)
 		cli.mustApply()
-		org.Update(func(st *sandbox.State) error {
-			for i := range st.Groups {
-				if st.Groups[i].Name == "tf-taken-over" {
-					st.Groups[i].ExternalSynced = true
+		cli.must(cli.tryPlan(tfexec.Destroy(true), tfexec.Out("before-takeover.tfplan")))
+		takeOver := func(synced bool) {
+			org.Update(func(st *sandbox.State) error {
+				for i := range st.Groups {
+					if st.Groups[i].Name == "tf-taken-over" {
+						st.Groups[i].ExternalSynced = synced
+					}
 				}
-			}
-			return nil
-		})
+				return nil
+			})
+		}
+		takeOver(true)
 		before := accessOf(org.State())
+
+		// Planned after the takeover: refused at plan time.
 		res := cli.ran(cli.destroy())
 		cli.expectNoCrash(res)
+		if want := blockError("Atlassian refuses to delete this group", "atlassian_group.g",
+			"is synced from an identity provider", "removed {"); res.Err == nil || !want.MatchString(res.Output) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.expectInState("atlassian_group.g", "atlassian_group_membership.m")
+		if d := before.diff(accessOf(org.State())); d != "" {
+			t.Fatalf("the refused destroy changed the organization:\n%s", d)
+		}
+
+		// Planned before it: the membership's removal is refused at apply.
 		// Terraform shows no configuration location for a destroy: the
 		// resource is named by its progress line and the detail.
+		res = cli.ran(cli.apply(tfexec.DirOrPlan("before-takeover.tfplan")))
+		cli.expectNoCrash(res)
 		want := plainError("Atlassian refused to change the group membership",
 			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
@@ -161,10 +181,14 @@ resource "atlassian_group_membership" "m" {
 			t.Fatalf("the refused destroy changed the organization:\n%s", d)
 		}
 
-		// The group alone: its delete is refused too.
+		// The group alone, taken over between its plan and its apply: its
+		// delete is refused at apply.
 		cli.must(cli.run("state", "rm", "atlassian_group_membership.m"))
 		cli.writeConfig(org.providerBlock() + groupHCL("tf-taken-over"))
-		res = cli.ran(cli.destroy())
+		takeOver(false)
+		cli.must(cli.tryPlan(tfexec.Destroy(true), tfexec.Out("group.tfplan")))
+		takeOver(true)
+		res = cli.ran(cli.apply(tfexec.DirOrPlan("group.tfplan")))
 		cli.expectNoCrash(res)
 		want = plainError("Could not delete the group", `Deleting group "tf-taken-over"`,
 			"ADMIN-UAM-403-1", "remove it from the state")
@@ -172,9 +196,12 @@ resource "atlassian_group_membership" "m" {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.expectInState("atlassian_group.g")
-		res = cli.must(cli.tryPlan(tfexec.Destroy(true)))
-		if !strings.Contains(res.Output, "atlassian_group.g will be destroyed") {
-			t.Fatalf("the destroy plan afterwards does not show the group, which is still there\n%s", res)
+		// The group is still there, and still synced: the next destroy
+		// plan refuses it again.
+		res = cli.ran(cli.tryPlan(tfexec.Destroy(true)))
+		if want := blockError("Atlassian refuses to delete this group", "atlassian_group.g",
+			"is synced from an identity provider"); res.ExitCode != 1 || !want.MatchString(res.Output) {
+			t.Fatalf("the destroy plan afterwards does not refuse the group, which is still there\n%s", res)
 		}
 	})
 }
