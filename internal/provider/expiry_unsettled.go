@@ -138,14 +138,21 @@ func warnUnsettledMemberExpiries(c memberExpiryChanges, groupID string, creating
 			unknownExpiryDetail("member_expiry", subject, creating))
 	case len(c.unknown) > 0:
 		diags.AddAttributeWarning(attr, "Expiries not known until apply: "+subject,
-			unknownExpiryDetail("member_expiry", fmt.Sprintf("%d accounts in group %s", len(c.unknown), groupID), creating)+
+			unknownExpiryDetail("member_expiry", accountsIn(len(c.unknown), groupID), creating)+
 				list(c.unknown, func(string) string { return "" }))
 	}
 	if len(c.moved) > 0 {
 		diags.AddAttributeWarning(attr, "Expiries moved later: "+subject,
-			movedExpiryDetail("member_expiry", fmt.Sprintf("the member_expiry of %d accounts in group %s later",
-				len(c.moved), groupID))+list(c.moved, func(id string) string {
+			movedExpiryDetail("member_expiry", "the member_expiry of "+accountsIn(len(c.moved), groupID)+" later")+list(c.moved, func(id string) string {
 				return ": from " + formatExpiry(c.from[id]) + " to " + formatExpiry(c.to[id])
 			}))
 	}
+}
+
+// accountsIn is "1 account in group <id>" or "<n> accounts in group <id>".
+func accountsIn(n int, groupID string) string {
+	if n == 1 {
+		return "1 account in group " + groupID
+	}
+	return fmt.Sprintf("%d accounts in group %s", n, groupID)
 }

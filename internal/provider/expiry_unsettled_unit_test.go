@@ -73,12 +73,12 @@ func TestWarnUnsettledMemberExpiries(t *testing.T) {
 		t.Fatalf("want two warnings, got %v", diags)
 	}
 	unknown, moved := diags[0], diags[1]
-	for _, phrase := range []string{"1 accounts in group G", "this apply will set it anew", "\n  a"} {
+	for _, phrase := range []string{"1 account in group G", "this apply will set it anew", "\n  a"} {
 		if !strings.Contains(unknown.Summary()+unknown.Detail(), phrase) {
 			t.Errorf("the unknown-expiry warning lacks %q:\n%s\n%s", phrase, unknown.Summary(), unknown.Detail())
 		}
 	}
-	for _, phrase := range []string{"Expiries moved later: the members of group G", "the member_expiry of 1 accounts in group G later",
+	for _, phrase := range []string{"Expiries moved later: the members of group G", "the member_expiry of 1 account in group G later",
 		"\n  b: from 2026-12-09T12:00:00Z to 2026-12-09T18:00:00Z"} {
 		if !strings.Contains(moved.Summary()+"\n"+moved.Detail(), phrase) {
 			t.Errorf("the moved-expiry warning lacks %q:\n%s\n%s", phrase, moved.Summary(), moved.Detail())

@@ -97,8 +97,17 @@ func warnEmptiedGroup(ctx context.Context, private privateGetter, state groupMem
 	if movedTo != "" {
 		what = fmt.Sprintf("Moving this atlassian_group_members to group %s first removes every member it lists", movedTo)
 	}
-	diags.AddWarning(fmt.Sprintf("%d accounts lose their membership of %s", len(held), group),
+	lose := accountsLose(len(held))
+	diags.AddWarning(fmt.Sprintf("%s their membership of %s", lose, group),
 		fmt.Sprintf("%s from %s, which had members before Terraform managed its list (it was imported or adopted): "+
-			"%d accounts lose their membership, and the product access the group gives them. The group itself "+
-			"stays, empty. %s", what, group, len(held), stopManagingAdvice("atlassian_group_members.<name>")))
+			"%s their membership, and the product access the group gives them. The group itself stays, empty. %s",
+			what, group, lose, stopManagingAdvice("atlassian_group_members.<name>")))
+}
+
+// accountsLose is "1 account loses" or "<n> accounts lose".
+func accountsLose(n int) string {
+	if n == 1 {
+		return "1 account loses"
+	}
+	return fmt.Sprintf("%d accounts lose", n)
 }

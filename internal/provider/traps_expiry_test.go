@@ -59,7 +59,7 @@ resource "atlassian_group_members" "list" {
 		"expected once when it comes from a time_static or time_offset", "timeadd(timestamp(), \"1h\")", "never ends",
 		"time_offset.<name>.rfc3339"))
 	expectOutput(t, res, attrWarning("Expiries not known until apply: "+listSubject, "atlassian_group_members.list", "member_expiry",
-		"1 accounts in group "+h.ID, newcomer))
+		"1 account in group "+h.ID, newcomer))
 	expectNoOutput(t, res, "Expiry not known until apply: account "+planned)
 	cli.mustApply()
 	first := cli.stateValues("atlassian_group_membership.jit")["expires_at"].(string)
