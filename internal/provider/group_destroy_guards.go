@@ -39,14 +39,15 @@ func (r *groupResource) refuseUndeletableGroup(ctx context.Context, id string, r
 	if g.ExternalSynced {
 		why = "is synced from an identity provider (SCIM), and only that identity provider can delete it"
 	}
-	what := "Destroying this resource deletes the group"
+	what, advice := "Destroying this resource deletes the group", stopManagingAdvice("atlassian_group.<name>")
 	if replacing {
 		what = "This change replaces the group: Terraform would delete it and create another"
+		advice = "Keep name and description as Atlassian has them. " + advice
 	}
 	diags.AddError("Atlassian refuses to delete this group",
 		fmt.Sprintf("%s, but group %q (%s) %s: the delete would fail, and only after Terraform had destroyed the "+
 			"resources that depend on the group, such as its memberships and product roles, taking that access away. "+
-			"%s", what, g.Name, g.ID, why, stopManagingAdvice("atlassian_group.<name>")))
+			"%s", what, g.Name, g.ID, why, advice))
 }
 
 // adoptedMembersKey names, in an atlassian_group_members resource's

@@ -99,7 +99,8 @@ resource "atlassian_group_membership" "default_member" {
 	}
 	if re := blockError("Atlassian refuses to delete this group", "atlassian_group.synced",
 		"This change replaces the group: Terraform would delete it and create another",
-		fmt.Sprintf("group %q (%s) is synced from an identity provider", synced.Name, synced.ID)); !re.MatchString(res.Output) {
+		fmt.Sprintf("group %q (%s) is synced from an identity provider", synced.Name, synced.ID),
+		"Keep name and description as Atlassian has them", "removed {"); !re.MatchString(res.Output) {
 		t.Errorf("the replacement does not fail on atlassian_group.synced:\n%s", res.Output)
 	}
 	cli.writeConfig(org.config(config))
