@@ -60,6 +60,9 @@ func groupFromResource(r *v2.Resource) Group {
 	g.Description = firstNonEmpty(profileString(profile, connector.ProfileDescription), g.Description)
 	g.DirectoryID = profileString(profile, connector.ProfileDirectoryID)
 	g.ExternalSynced = profileBool(profile, connector.ProfileExternalSynced)
+	if v, ok := profile.GetFields()[connector.ProfileDeletable]; ok {
+		g.Undeletable = !v.GetBoolValue()
+	}
 	return g
 }
 

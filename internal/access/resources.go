@@ -34,6 +34,11 @@ type Group struct {
 	Description    string
 	DirectoryID    string
 	ExternalSynced bool
+	// Undeletable is a group Atlassian refuses to delete (its
+	// managementAccess.deletable is false): a default product access group,
+	// one that grants admin access, or one synced from an identity
+	// provider. A group whose listing does not say is deletable.
+	Undeletable bool
 }
 
 // Workspace is a product instance (a Jira or Confluence site).

@@ -109,6 +109,13 @@ const expiryDocs = "Access ends at the **first apply after** this time, not at t
 	"UTC, and the state keeps the value as written (Terraform requires a configured value to be stored unchanged), so " +
 	"rewriting the same instant with another offset shows as an in-place change that changes nothing in Atlassian."
 
+// expiryStaysPutDocs is what every expiry attribute's description says
+// about expiries computed from the time of the run.
+const expiryStaysPutDocs = "Write a time that stays put: a literal, or one that the `hashicorp/time` provider computes " +
+	"once (`time_static`, `time_offset`). An expiry computed from the time of the run, such as " +
+	"`timeadd(timestamp(), \"1h\")`, is new at every apply, so each apply moves it later and the grant never ends: " +
+	"plans warn when an expiry is not known until apply, or moves later on a grant that is held."
+
 // expiresAtAttribute is the expires_at argument of a resource that holds
 // one grant; grant names it in the description ("the membership").
 func expiresAtAttribute(grant string) schema.StringAttribute {
@@ -121,8 +128,8 @@ func expiresAtAttribute(grant string) schema.StringAttribute {
 			"in the state as expired, so later plans are empty; if it is granted again outside Terraform, the next plan " +
 			"revokes it again. Moving the time into the future grants it again; removing it makes " + grant + " permanent. " +
 			"A resource created with a time already past grants nothing, with a warning. Plans warn about grants expiring " +
-			"within the provider's `expiry_warning_window`. " + expiryDocs + " Import cannot know it (Atlassian keeps no " +
-			"expiry): an imported resource has none until the configuration's is applied.",
+			"within the provider's `expiry_warning_window`. " + expiryDocs + " " + expiryStaysPutDocs + " Import cannot " +
+			"know it (Atlassian keeps no expiry): an imported resource has none until the configuration's is applied.",
 	}
 }
 
@@ -144,18 +151,22 @@ func planChanges(req resource.ModifyPlanRequest) bool {
 
 // expiringGrant is what a resource holding one grant tells planActive.
 type expiringGrant struct {
-	attr        path.Path    // the expiry attribute, where warnings point
-	subject     string       // the grant in words: "account X in group Y"
-	expiresAt   types.String // the planned expiry
-	priorActive types.Bool   // the state's active: null when creating, or for a state written before expiries
-	creating    bool
-	changed     bool // see planChanges
+	attr      path.Path    // the expiry attribute, where warnings point
+	subject   string       // the grant in words: "account X in group Y"
+	expiresAt types.String // the planned expiry
+	// priorExpiresAt is the state's expiry: null when creating.
+	priorExpiresAt types.String
+	priorActive    types.Bool // the state's active: null when creating, or for a state written before expiries
+	creating       bool
+	changed        bool // see planChanges
 }
 
 // planActive decides the planned `active` of a grant and adds the plan's
 // warnings: expired (revoked by this apply, or granting nothing at
-// creation) and expiring within the window.
+// creation), expiring within the window, and an expiry that the plan does
+// not know or moves later (warnUnsettledExpiry).
 func (p expiryPolicy) planActive(g expiringGrant, diags *diag.Diagnostics) types.Bool {
+	warnUnsettledExpiry(g, diags)
 	if g.expiresAt.IsUnknown() {
 		return types.BoolUnknown()
 	}

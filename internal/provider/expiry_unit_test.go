@@ -70,7 +70,7 @@ func TestPlanActive(t *testing.T) {
 		{"ahead, unchanged", expiringGrant{expiresAt: ahead, priorActive: types.BoolValue(true)}, types.BoolValue(true), 1},
 		{"ahead, changed", expiringGrant{expiresAt: ahead, changed: true, priorActive: types.BoolValue(false)}, types.BoolUnknown(), 1},
 		{"ahead, created", expiringGrant{expiresAt: ahead, creating: true, changed: true, priorActive: types.BoolNull()}, types.BoolUnknown(), 1},
-		{"unknown expiry", expiringGrant{expiresAt: types.StringUnknown(), creating: true}, types.BoolUnknown(), 0},
+		{"unknown expiry", expiringGrant{expiresAt: types.StringUnknown(), creating: true}, types.BoolUnknown(), 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var diags diagsCollector

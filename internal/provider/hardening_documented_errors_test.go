@@ -110,9 +110,11 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 	})
 
 	// A group Terraform created that an identity provider took over: its
-	// memberships and the group itself refuse changes (403). The refused
-	// deletes keep the resources in the state, and the plan afterwards
-	// still shows them to destroy.
+	// memberships and the group itself refuse changes (403). A plan made
+	// after the takeover refuses to delete the group (and so removes
+	// nothing); plans saved before it meet the refusals at apply. The
+	// refused deletes keep the resources in the state, and the plan
+	// afterwards still shows them to destroy.
 	t.Run("membership remove and group delete: group synced from an identity provider (403)", func(t *testing.T) {
 		t.Parallel()
 		org := acctest.NewOrg(t, 20, 4, 1)
@@ -125,19 +127,37 @@ resource "atlassian_group_membership" "m" {
 }
 `)
 		cli.MustApply()
-		org.Update(func(st *sandbox.State) error {
-			for i := range st.Groups {
-				if st.Groups[i].Name == "tf-taken-over" {
-					st.Groups[i].ExternalSynced = true
+		cli.Must(cli.TryPlan(tfexec.Destroy(true), tfexec.Out("before-takeover.tfplan")))
+		takeOver := func(synced bool) {
+			org.Update(func(st *sandbox.State) error {
+				for i := range st.Groups {
+					if st.Groups[i].Name == "tf-taken-over" {
+						st.Groups[i].ExternalSynced = synced
+					}
 				}
-			}
-			return nil
-		})
+				return nil
+			})
+		}
+		takeOver(true)
 		before := acctest.AccessOf(org.State())
+
+		// Planned after the takeover: refused at plan time.
 		res := cli.Ran(cli.TryDestroy())
 		cli.ExpectNoCrash(res)
+		if want := acctest.BlockError("Atlassian refuses to delete this group", "atlassian_group.g",
+			"is synced from an identity provider", "removed {"); res.Err == nil || !want.MatchString(res.Output) {
+			t.Fatalf("want %s\n%s", want, res)
+		}
+		cli.ExpectInState("atlassian_group.g", "atlassian_group_membership.m")
+		if d := before.Diff(acctest.AccessOf(org.State())); d != "" {
+			t.Fatalf("the refused destroy changed the organization:\n%s", d)
+		}
+
+		// Planned before it: the membership's removal is refused at apply.
 		// Terraform shows no configuration location for a destroy: the
 		// resource is named by its progress line and the detail.
+		res = cli.Ran(cli.TryApply(tfexec.DirOrPlan("before-takeover.tfplan")))
+		cli.ExpectNoCrash(res)
 		want := acctest.PlainError("Atlassian refused to change the group membership",
 			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
@@ -149,10 +169,14 @@ resource "atlassian_group_membership" "m" {
 			t.Fatalf("the refused destroy changed the organization:\n%s", d)
 		}
 
-		// The group alone: its delete is refused too.
+		// The group alone, taken over between its plan and its apply: its
+		// delete is refused at apply.
 		cli.Must(cli.Exec("state", "rm", "atlassian_group_membership.m"))
 		cli.WriteConfig(org.ProviderBlock() + groupHCL("tf-taken-over"))
-		res = cli.Ran(cli.TryDestroy())
+		takeOver(false)
+		cli.Must(cli.TryPlan(tfexec.Destroy(true), tfexec.Out("group.tfplan")))
+		takeOver(true)
+		res = cli.Ran(cli.TryApply(tfexec.DirOrPlan("group.tfplan")))
 		cli.ExpectNoCrash(res)
 		want = acctest.PlainError("Could not delete the group", `Deleting group "tf-taken-over"`,
 			"ADMIN-UAM-403-1", "remove it from the state")
@@ -160,9 +184,12 @@ resource "atlassian_group_membership" "m" {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.ExpectInState("atlassian_group.g")
-		res = cli.Must(cli.TryPlan(tfexec.Destroy(true)))
-		if !strings.Contains(res.Output, "atlassian_group.g will be destroyed") {
-			t.Fatalf("the destroy plan afterwards does not show the group, which is still there\n%s", res)
+		// The group is still there, and still synced: the next destroy
+		// plan refuses it again.
+		res = cli.Ran(cli.TryPlan(tfexec.Destroy(true)))
+		if want := acctest.BlockError("Atlassian refuses to delete this group", "atlassian_group.g",
+			"is synced from an identity provider"); res.ExitCode != 1 || !want.MatchString(res.Output) {
+			t.Fatalf("the destroy plan afterwards does not refuse the group, which is still there\n%s", res)
 		}
 	})
 }

@@ -76,7 +76,10 @@ func (r *groupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"replacement: the plan warns that Atlassian's value differs and that the API cannot change it, and keeps " +
 			"the group as it is. The state keeps the configured value; set the configuration to Atlassian's value to " +
 			"silence the warning.\n\n" +
-			"A group deleted outside Terraform is removed from the state with a warning and created again by the next apply.",
+			"A group deleted outside Terraform is removed from the state with a warning and created again by the next apply.\n\n" +
+			"Atlassian refuses to delete groups synced from an identity provider and its default product access groups: " +
+			"a plan that destroys or replaces one fails, before anything that depends on the group is destroyed. To stop " +
+			"managing such a group, use a `removed` block with `destroy = false`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -131,10 +134,21 @@ func (r *groupResource) IdentitySchema(_ context.Context, _ resource.IdentitySch
 // ModifyPlan decides what a change of name or description means (the API
 // can change neither, see guardReplacement), and makes a name that another
 // group already has fail the plan, on name, when the group is created or
-// renamed (one group listing). A plan that changes nothing reads nothing.
+// renamed (one group listing). A destroy or replacement of a group that
+// Atlassian refuses to delete fails (refuseUndeletableGroup). A plan that
+// changes nothing reads nothing.
 func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.view == nil {
-		return // destroy, or the provider is not configured yet
+	if r.view == nil {
+		return // the provider is not configured yet
+	}
+	if req.Plan.Raw.IsNull() {
+		// Destroy: refused for a group Atlassian will not delete.
+		var state groupResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() && isKnownString(state.ID) {
+			r.refuseUndeletableGroup(ctx, state.ID.ValueString(), false, &resp.Diagnostics)
+		}
+		return
 	}
 	var plan groupResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -150,6 +164,9 @@ func (r *groupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 			return
 		}
 		if !r.guardReplacement(ctx, req.Private, plan, state, resp) || resp.Diagnostics.HasError() {
+			return
+		}
+		if r.refuseUndeletableGroup(ctx, state.ID.ValueString(), true, &resp.Diagnostics); resp.Diagnostics.HasError() {
 			return
 		}
 		// A replacement. Terraform plans its create part with a second call

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -121,13 +122,17 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 		MarkdownDescription: "The whole member list of one group. The resource is **authoritative**: every apply makes " +
 			"the group's members exactly the accounts in `members`, adding the missing ones and removing the others, " +
 			"including members added outside Terraform. Use `atlassian_group_membership` instead to add members " +
-			"without owning the list; **do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"without owning the list; **do not use both on the same group**, or each apply undoes the other's changes: a plan " +
+			"with both for the same account and group fails.\n\n" +
 			"So that a first apply can never silently strip a group, creating this resource for a group that already " +
 			"has members not in `members` fails, naming them, unless `" + removeUnlistedAttr + " = true`. " +
 			"To take over a group as it is, import it instead (import id: the group id) and edit `members` afterwards.\n\n" +
 			"Changes are applied in parallel, within the provider's `max_concurrency`. If some fail, the state records " +
 			"exactly the changes that were made, and the next apply retries the rest. Destroying the resource removes " +
-			"every member it lists from the group. A group deleted outside Terraform removes the resource from the " +
+			"every member it lists from the group; when the group had members before this resource managed it " +
+			"(imported or adopted), the plan of that destroy, or of a move to another group, warns with the number of " +
+			"accounts that lose access (a `removed` block with `destroy = false` stops managing the list and leaves " +
+			"the members). A group deleted outside Terraform removes the resource from the " +
 			"state, with a warning. The group's members are read with one listing (a page per 100 members), so even " +
 			"groups of thousands plan quickly.",
 		Attributes: map[string]schema.Attribute{
@@ -187,8 +192,8 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 					"outside Terraform, the next plan removes it again. Moving its expiry into the future adds it again; " +
 					"removing its entry makes it permanent. An account whose expiry is already past when the resource is " +
 					"created is not added (and removed if it is a member), with a warning. Plans warn about members " +
-					"expiring within the provider's `expiry_warning_window`. " + expiryDocs + " Import cannot know it " +
-					"(Atlassian keeps no expiry).",
+					"expiring within the provider's `expiry_warning_window`. " + expiryDocs + " " + expiryStaysPutDocs +
+					" Import cannot know it (Atlassian keeps no expiry).",
 			},
 			"member_active": schema.MapAttribute{
 				ElementType: types.BoolType,
@@ -230,10 +235,17 @@ func (r *groupMembersResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-// planMemberActive plans member_active and adds the expiry warnings.
+// planMemberActive plans member_active and adds the expiry warnings, those
+// of an expiry unknown or moved later included.
 func (r *groupMembersResource) planMemberActive(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
 	plan groupMembersModel, state *groupMembersModel) {
 	activePath := path.Root("member_active")
+	// The expiries of another group's members say nothing about this one's.
+	sameGroup := state
+	if state != nil && !plan.GroupID.Equal(state.GroupID) {
+		sameGroup = nil
+	}
+	warnUnsettledMemberExpiries(memberExpiryChangesOf(plan.MemberExpiry, sameGroup), plan.GroupID.ValueString(), sameGroup == nil, &resp.Diagnostics)
 	if plan.Members.IsUnknown() || plan.MemberExpiry.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
 		return
@@ -261,18 +273,46 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 // accepts membership changes, and has no members the plan would silently
 // remove; when members are added, that their accounts exist (a batched
 // lookup: about one request per hundred new members). A plan that adds no
-// member reads nothing.
+// member reads nothing. Every plan also fails for the listed accounts that
+// an atlassian_group_membership of the same configuration adds to the
+// group (see plannedMemberships). A destroy, or a move to another group,
+// that empties a group whose members were there before the resource warns
+// with their count (warnEmptiedGroup).
 func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.view == nil {
-		return // destroy, or the provider is not configured yet
+	if r.view == nil {
+		return // the provider is not configured yet
+	}
+	if req.Plan.Raw.IsNull() {
+		// Destroy: it empties the group, which may have had its members
+		// long before Terraform.
+		var state groupMembersModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			warnEmptiedGroup(ctx, req.Private, state, "", &resp.Diagnostics)
+		}
+		return
 	}
 	var plan groupMembersModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !isKnownString(plan.GroupID) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !isKnownString(plan.GroupID) {
+		if !req.State.Raw.IsNull() {
+			// Moved to a group known only at apply: the old one empties.
+			var state groupMembersModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			if !resp.Diagnostics.HasError() {
+				warnEmptiedGroup(ctx, req.Private, state, "(known after apply)", &resp.Diagnostics)
+			}
+		}
 		return
 	}
 	groupID := plan.GroupID.ValueString()
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), groupID)...)
+	if !plan.Members.IsUnknown() {
+		r.refuseMixedMemberships(groupID, slices.Collect(maps.Keys(memberLabels(plan.Members))), &resp.Diagnostics)
+	}
 
 	var state *groupMembersModel
 	if !req.State.Raw.IsNull() {
@@ -283,6 +323,9 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	creating := state == nil || !plan.GroupID.Equal(state.GroupID)
+	if state != nil && creating {
+		warnEmptiedGroup(ctx, req.Private, *state, groupID, &resp.Diagnostics)
+	}
 	r.planMemberActive(ctx, req, resp, plan, state)
 
 	if !creating {
@@ -332,6 +375,25 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// Current members exist; only the others need a look-up.
 	r.checkMemberAccounts(ctx, keysNotIn(planned, current), &resp.Diagnostics)
+}
+
+// refuseMixedMemberships records in the process's ledger that this list
+// names accounts of group groupID, and fails the plan on members["<id>"]
+// for each of them that an atlassian_group_membership planned before adds
+// (the first ten, then a count). The membership planned after the list
+// fails instead (see plannedMemberships).
+func (r *groupMembersResource) refuseMixedMemberships(groupID string, accounts []string, diags *diag.Diagnostics) {
+	both := membershipPlanOf(r.view).planList(groupID, accounts)
+	const shown = 10
+	for i, id := range both {
+		if i == shown {
+			diags.AddAttributeError(path.Root("members"), mixedMembershipSummary,
+				fmt.Sprintf("%d more accounts of members also have an atlassian_group_membership for group %s in this "+
+					"configuration.", len(both)-shown, groupID))
+			break
+		}
+		diags.AddAttributeError(path.Root("members").AtMapKey(id), mixedMembershipSummary, mixedMembershipDetail(groupID, id, true))
+	}
 }
 
 // takeoverRefusal explains why creating the resource would strip the group,
@@ -417,6 +479,9 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 			r.takeoverRefusal(ctx, groupID, unlisted))
 		return
 	}
+	// Members that were there before this resource: destroying it later
+	// takes away access Terraform did not give (warnEmptiedGroup).
+	writeAdoptedMembers(ctx, resp.Private, len(current) > 0, &resp.Diagnostics)
 	// Members whose expiry has passed are not added, and removed if they
 	// are members already.
 	plannedActive := r.expiry.resolveMemberActive(memberActiveValues(plan.MemberActive), heldMembers(planned, nil), memberExpiries(plan.MemberExpiry))
@@ -705,5 +770,6 @@ func (r *groupMembersResource) ImportState(ctx context.Context, req resource.Imp
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_id"), id)...)
+	writeAdoptedMembers(ctx, resp.Private, true, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, groupMembersIdentityModel{GroupID: types.StringValue(id)}, &resp.Diagnostics)
 }

@@ -85,7 +85,8 @@ func (r *groupMembershipResource) Schema(_ context.Context, _ resource.SchemaReq
 		MarkdownDescription: "One account's membership of one group. The resource is **additive**: it manages this one " +
 			"membership and leaves the group's other members alone, so several configurations (or people) can add " +
 			"members to the same group. Use `atlassian_group_members` instead to own a group's whole member list; " +
-			"**do not use both on the same group**, or each apply undoes the other's changes.\n\n" +
+			"**do not use both on the same group**, or each apply undoes the other's changes: a plan with both for the same " +
+			"account and group fails.\n\n" +
 			"Creating it for an account that is already a member adopts that membership; destroying it removes the " +
 			"account from the group, whoever added it. A membership removed outside Terraform shows up as a planned " +
 			"re-add. A group deleted outside Terraform removes the resource from the state, with a warning.\n\n" +
@@ -140,7 +141,9 @@ func (m groupMembershipModel) identity() groupMembershipIdentityModel {
 // ModifyPlan fills in the id and, when the membership is created or its
 // group or account changes, checks that the group exists and accepts
 // membership changes and that the account exists. A plan that changes
-// nothing reads nothing.
+// nothing reads nothing. Every plan also fails when an
+// atlassian_group_members of the same configuration lists the account in
+// the group (see plannedMemberships).
 func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.view == nil {
 		return // destroy, or the provider is not configured yet
@@ -157,6 +160,11 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 		if resp.Diagnostics.HasError() {
 			return
 		}
+	}
+	if isKnownString(plan.GroupID) && isKnownString(plan.AccountID) &&
+		membershipPlanOf(r.view).planAlone(plan.GroupID.ValueString(), plan.AccountID.ValueString()) {
+		resp.Diagnostics.AddAttributeError(path.Root("account_id"), mixedMembershipSummary,
+			mixedMembershipDetail(plan.GroupID.ValueString(), plan.AccountID.ValueString(), false))
 	}
 	if isKnownString(plan.GroupID) && (state == nil || !plan.GroupID.Equal(state.GroupID)) {
 		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)
@@ -175,10 +183,10 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	grant := expiringGrant{
 		attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
-		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(),
+		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(), priorExpiresAt: types.StringNull(),
 	}
 	if state != nil {
-		grant.priorActive = state.Active
+		grant.priorActive, grant.priorExpiresAt = state.Active, state.ExpiresAt
 	}
 	active := r.expiry.planActive(grant, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)

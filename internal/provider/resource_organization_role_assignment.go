@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -192,10 +191,11 @@ type plannedAdminChanges struct {
 var adminPlans sync.Map // weak.Pointer[access.View] -> *plannedAdminChanges
 
 func adminPlanOf(d *access.View) *plannedAdminChanges {
-	v, _ := adminPlans.LoadOrStore(weak.Make(d), &plannedAdminChanges{
-		removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+	return ledgerOf(&adminPlans, d, func() *plannedAdminChanges {
+		return &plannedAdminChanges{
+			removed: map[string]bool{}, added: map[string]bool{}, assigned: map[string]bool{}, suspended: map[string]bool{},
+		}
 	})
-	return v.(*plannedAdminChanges)
 }
 
 // ModifyPlan checks, when the assignment is created, moves to another
@@ -230,13 +230,14 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		grant := expiringGrant{
 			attr: path.Root("expires_at"), subject: plan.grant(), expiresAt: plan.ExpiresAt,
 			creating: state == nil || replacing, changed: planChanges(req), priorActive: types.BoolNull(),
+			priorExpiresAt: types.StringNull(),
 		}
 		warnings := &resp.Diagnostics
 		if replacing {
 			// The replacement's creation is planned next and warns then.
 			warnings = &diag.Diagnostics{}
 		} else if state != nil {
-			grant.priorActive = state.Active
+			grant.priorActive, grant.priorExpiresAt = state.Active, state.ExpiresAt
 		}
 		active = r.expiry.planActive(grant, warnings)
 	}

@@ -287,13 +287,13 @@ func (r *workspaceRoleAssignmentResource) ModifyPlan(ctx context.Context, req re
 	}
 	grant := expiringGrant{
 		attr: path.Root("expires_at"), subject: id.grant(), expiresAt: plan.ExpiresAt,
-		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(),
+		creating: state == nil, changed: planChanges(req), priorActive: types.BoolNull(), priorExpiresAt: types.StringNull(),
 	}
 	if !ok {
 		grant.subject = "the role assignment"
 	}
 	if state != nil {
-		grant.priorActive = state.Active
+		grant.priorActive, grant.priorExpiresAt = state.Active, state.ExpiresAt
 	}
 	active := r.expiry.planActive(grant, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
