@@ -51,6 +51,8 @@ func Generate(opts Options) State {
 	g.generatePlatformRoles()
 	g.generateUserWorkspaceRoles()
 	generateMFA(g.st.Users)
+	generateManagementSource(&g.st)
+	generateActivity(&g.st, opts.ActivityAsOf)
 	if err := checkAndCanonicalize(&g.st); err != nil {
 		// The generator only produces consistent data; failing here is a bug.
 		panic(fmt.Sprintf("sandbox: generated state is invalid: %v", err))

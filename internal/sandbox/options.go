@@ -1,5 +1,7 @@
 package sandbox
 
+import "time"
+
 // Defaults used when an Options field is left empty. The organization id looks
 // like a real one (a UUID) so clients that validate its shape accept it.
 const (
@@ -26,6 +28,13 @@ type Options struct {
 	// Seed drives every random choice of the generator and of the server (new
 	// group ids, fault dice), so runs are reproducible.
 	Seed uint64
+
+	// ActivityAsOf is the moment the generated product activity is measured
+	// back from (last active a few days, months or years before it). Zero
+	// is activityEpoch, a fixed date, so that generated states stay
+	// byte-identical; tests that judge inactivity against the wall clock
+	// set it to now.
+	ActivityAsOf time.Time
 
 	// StatePath is optional. When it names an existing file, New loads the
 	// organization from it instead of generating one; Save("") writes to it.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -57,6 +58,15 @@ type User struct {
 	// MFAEnabled is what the users search reports as mfaEnabled; the GET
 	// forms of the user object do not carry it.
 	MFAEnabled bool `json:"mfa_enabled"`
+	// ManagementSource is how a managed account came into its directory:
+	// "invited" by an admin or "synced" from an identity provider; empty
+	// when that cannot be told (the search answers null).
+	ManagementSource string `json:"management_source,omitempty"`
+	// ProductActivity is the account's last activity per product instance:
+	// workspace id to an RFC 3339 time. A workspace the account can reach
+	// but is absent here was never used; activity kept for a workspace the
+	// account lost access to is not reported.
+	ProductActivity map[string]string `json:"product_activity,omitempty"`
 }
 
 // Group is a directory group. MemberAccountIDs is kept sorted: user listings
@@ -258,6 +268,7 @@ func (st State) clone() State {
 	out.Users = slices.Clone(st.Users)
 	for i := range out.Users {
 		out.Users[i].PlatformRoles = slices.Clone(out.Users[i].PlatformRoles)
+		out.Users[i].ProductActivity = maps.Clone(out.Users[i].ProductActivity)
 	}
 	out.Groups = slices.Clone(st.Groups)
 	for i := range out.Groups {

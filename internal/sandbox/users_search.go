@@ -93,11 +93,13 @@ func (b userSearchBody) fingerprint() string {
 // expand[] asks for them.
 type searchedUser struct {
 	apiUser
-	PlatformRoles *[]string        `json:"platformRoles,omitempty"` // nil: not expanded
-	MFAEnabled    bool             `json:"mfaEnabled"`
-	Groups        *[]userGroup     `json:"groups,omitempty"`
-	ProductAccess *[]productAccess `json:"productAccess,omitempty"`
-	Counts        *userCounts      `json:"counts,omitempty"`
+	PlatformRoles *[]string `json:"platformRoles,omitempty"` // nil: not expanded
+	MFAEnabled    bool      `json:"mfaEnabled"`
+	// ManagementSource is null when it cannot be told (unmanaged accounts).
+	ManagementSource *string          `json:"managementSource"`
+	Groups           *[]userGroup     `json:"groups,omitempty"`
+	ProductAccess    *[]productAccess `json:"productAccess,omitempty"`
+	Counts           *userCounts      `json:"counts,omitempty"`
 }
 
 // userGroup is one item of the groups expand: a group the user is a member
@@ -108,11 +110,12 @@ type userGroup struct {
 }
 
 // productAccess is one item of the productAccess expand: a workspace the
-// user holds a role on, directly or through a group. The sandbox keeps no
-// activity, so lastActiveTimestamp (optional) is never sent.
+// user holds a role on, directly or through a group, with the user's last
+// activity there; lastActiveTimestamp is left out for a product never used.
 type productAccess struct {
-	ID  string `json:"id"`
-	Key string `json:"key"`
+	ID                  string `json:"id"`
+	Key                 string `json:"key"`
+	LastActiveTimestamp string `json:"lastActiveTimestamp,omitempty"`
 }
 
 // userCounts is the counts.resources expand: how many workspaces the user
@@ -343,6 +346,10 @@ func generateMFA(users []User) {
 // render is one user of the search's answer, with what expand[] asks for.
 func (s *userSearch) render(d *store, u *User, links linker) searchedUser {
 	found := searchedUser{apiUser: renderUser(u, links), MFAEnabled: u.MFAEnabled}
+	if u.ManagementSource != "" {
+		source := u.ManagementSource
+		found.ManagementSource = &source
+	}
 	if s.expand[expandPlatformRoles] {
 		// As every user read shows them: an organization role change within
 		// its consistency delay is not visible yet.
@@ -363,7 +370,7 @@ func (s *userSearch) render(d *store, u *User, links linker) searchedUser {
 		if s.expand[expandProductAccess] {
 			access := make([]productAccess, 0, len(workspaces))
 			for _, ws := range workspaces {
-				access = append(access, productAccess{ID: ws.ID, Key: ws.TypeKey})
+				access = append(access, productAccess{ID: ws.ID, Key: ws.TypeKey, LastActiveTimestamp: u.ProductActivity[ws.ID]})
 			}
 			found.ProductAccess = &access
 		}
