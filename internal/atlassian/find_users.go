@@ -16,7 +16,7 @@ const MaxAccountIDsPerSearch = 10
 // absent from the result, which follows the order of the answers.
 func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs []string) ([]User, error) {
 	found, err := c.searchInBatches(ctx, directoryID, accountIDs, MaxAccountIDsPerSearch, func(batch []string) UserSearch {
-		return UserSearch{AccountIDs: batch, PlatformRoles: true}
+		return UserSearch{AccountIDs: batch, PlatformRoles: true, ProductAccess: true}
 	})
 	if err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func (c *Client) FindUsers(ctx context.Context, directoryID string, accountIDs [
 // id carries ten.
 func (c *Client) FindGroupMembers(ctx context.Context, directoryID string, groupIDs []string) ([]User, error) {
 	found, err := c.searchInBatches(ctx, directoryID, groupIDs, MaxGroupIDsPerSearch, func(batch []string) UserSearch {
-		return UserSearch{GroupIDs: batch, PlatformRoles: true}
+		return UserSearch{GroupIDs: batch, PlatformRoles: true, ProductAccess: true}
 	})
 	if err != nil {
 		return nil, err

@@ -36,6 +36,46 @@ type User struct {
 	// MFAEnabled is reported by the users search only; nil when the answer
 	// did not say (the GET forms).
 	MFAEnabled *bool `json:"mfaEnabled,omitempty"`
+	// ManagementSource is how a managed account came in (ManagementInvited,
+	// ManagementSynced); empty when Atlassian cannot tell or did not say.
+	ManagementSource string `json:"managementSource,omitempty"`
+	// ProductAccess is the account's product instances with its last
+	// activity on each; reported by the users search when asked for
+	// (UserSearch.ProductAccess), nil otherwise.
+	ProductAccess []ProductAccess `json:"productAccess,omitempty"`
+	// Counts is reported by the users search with ProductAccess.
+	Counts *UserCounts `json:"counts,omitempty"`
+}
+
+// Management sources of a managed account.
+const (
+	ManagementInvited = "invited" // invited by an admin
+	ManagementSynced  = "synced"  // provisioned from an identity provider
+)
+
+// ProductAccess is one product instance an account can reach.
+type ProductAccess struct {
+	ID  string `json:"id"`  // the workspace ARI
+	Key string `json:"key"` // the product key
+	// LastActive is nil when the account never used the product.
+	LastActive *time.Time `json:"lastActiveTimestamp,omitempty"`
+}
+
+// UserCounts are the sizes the users search reports alongside an account.
+type UserCounts struct {
+	Resources int `json:"resources"` // product instances the account can reach
+}
+
+// LastActive is the account's latest activity in any product; nil when it
+// never used one (or the answer did not say).
+func (u *User) LastActive() *time.Time {
+	var latest *time.Time
+	for _, p := range u.ProductAccess {
+		if p.LastActive != nil && (latest == nil || p.LastActive.After(*latest)) {
+			latest = p.LastActive
+		}
+	}
+	return latest
 }
 
 // User statuses the API reports. Only UserStatusActive counts as an enabled

@@ -21,7 +21,7 @@ const MaxGroupIDsPerSearch = 10
 // GroupMembers lists every member of a group: the users search filtered by
 // groupIds.
 func (c *Client) GroupMembers(ctx context.Context, groupID string) iter.Seq2[User, error] {
-	return c.SearchUsers(ctx, AllDirectories, UserSearch{GroupIDs: []string{groupID}})
+	return c.SearchUsers(ctx, AllDirectories, UserSearch{GroupIDs: []string{groupID}, ProductAccess: true})
 }
 
 // GetUser reads one user; an unknown account id is ErrNotFound.

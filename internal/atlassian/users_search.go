@@ -30,6 +30,10 @@ type UserSearch struct {
 	MFAEnabled   *bool
 	// PlatformRoles asks for each user's platform roles (expand[]).
 	PlatformRoles bool
+	// ProductAccess asks for each user's product instances with the last
+	// activity on each, and their count (expand[] productAccess and
+	// counts.resources): the same requests, fuller pages.
+	ProductAccess bool
 }
 
 // userSearchBody is the JSON body; the filters are sent again with every
@@ -66,7 +70,10 @@ func (c *Client) SearchUsersPage(ctx context.Context, directoryID string, search
 		MFAEnabled: search.MFAEnabled,
 	}
 	if search.PlatformRoles {
-		body.Expand = []string{"platformRoles"}
+		body.Expand = append(body.Expand, "platformRoles")
+	}
+	if search.ProductAccess {
+		body.Expand = append(body.Expand, "productAccess", "counts.resources")
 	}
 	var out listResponse[User]
 	err := c.do(ctx, request{
@@ -99,7 +106,7 @@ func (c *Client) FindUsersByEmail(ctx context.Context, directoryID string, email
 	}
 	var out []User
 	for batch := range slices.Chunk(unique, EmailsPerSearch) {
-		users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{Emails: batch, PlatformRoles: true}))
+		users, err := Collect(c.SearchUsers(ctx, directoryID, UserSearch{Emails: batch, PlatformRoles: true, ProductAccess: true}))
 		if err != nil {
 			return nil, err
 		}

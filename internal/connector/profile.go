@@ -22,6 +22,27 @@ const (
 	ProfilePlatformRoles    = "platform_roles" // comma-separated
 	ProfileAddedToOrg       = "added_to_org"   // RFC 3339, UTC; absent when unknown
 	ProfileMFAEnabled       = "mfa_enabled"    // absent when Atlassian did not say
+	// ProfileManagementSource: invited or synced; absent when Atlassian
+	// cannot tell (unmanaged accounts).
+	ProfileManagementSource = "management_source"
+	// ProfileLastActive is the latest activity in any product, RFC 3339,
+	// UTC; absent when the account never used one. The user trait's last
+	// login carries the same time.
+	ProfileLastActive = "last_active"
+	// ProfileProductAccess: a list of {ProductAccessWorkspaceID,
+	// ProductAccessKey, ProductAccessLastActive} per product instance the
+	// account can reach; absent when Atlassian did not say.
+	ProfileProductAccess = "product_access"
+	// ProfileResourceCount: how many product instances the account can reach.
+	ProfileResourceCount = "resource_count"
+)
+
+// Keys of each item of ProfileProductAccess; ProductAccessLastActive is
+// absent for a product never used.
+const (
+	ProductAccessWorkspaceID = "workspace_id"
+	ProductAccessKey         = "key"
+	ProductAccessLastActive  = "last_active"
 )
 
 // Keys of the group trait profile. directory_id is what membership writes

@@ -5,12 +5,14 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	reader_v2 "github.com/conductorone/baton-sdk/pb/c1/reader/v2"
 	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/batonsync"
 	"github.com/cureigad/terraform-provider-atlassian/internal/connector"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -158,12 +160,29 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 	_, srv := newServer(t, configFor(env))
 	ctx := ctxFor(t)
 	path := filepath.Join(t.TempDir(), "sync.c1z")
+	env.ResetStats()
 	counts, err := batonsync.Sync(ctx, srv, path, t.TempDir())
 	if err != nil {
 		t.Fatalf("Sync: %v", err)
 	}
 	st := env.State()
 	want := expectFromState(st)
+	// Activity, two-step verification and management source come with the
+	// pages of the users listing: the sync reads users in as many searches
+	// as the listings take (the users, and each group's members), and never
+	// one account at a time.
+	stats := env.Stats()
+	pages := func(n int) int { return max(1, (n+atlassian.MaxPageSize-1)/atlassian.MaxPageSize) }
+	listingFloor := pages(len(st.Users))
+	for _, g := range st.Groups {
+		listingFloor += pages(len(g.MemberAccountIDs))
+	}
+	if got := stats.ByRoute[routeUsersSearch]; got != int64(listingFloor) {
+		t.Errorf("the sync made %d users searches, want the listings' %d pages", got, listingFloor)
+	}
+	if got := stats.ByRoute[routeGetUser]; got != 0 {
+		t.Errorf("the sync read %d accounts one at a time", got)
+	}
 	if len(st.UserRoleAssignments) == 0 || len(st.GroupRoleAssignments) == 0 {
 		t.Fatalf("the sandbox state has no role assignments to compare")
 	}
@@ -229,7 +248,8 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		}
 	}
 
-	// The user mapping: status, login, email.
+	// The user mapping: status, login, email, activity.
+	withLastLogin := 0
 	for _, u := range st.Users {
 		r := resources[connector.ResourceTypeUser+"/"+u.AccountID]
 		trait, err := resource.GetUserTrait(r)
@@ -252,6 +272,13 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		if at, _ := resource.GetProfileStringValue(resource.GetProfile(r), "account_type"); at != u.AccountType {
 			t.Errorf("user %s: profile account_type %q, want %q", u.AccountID, at, u.AccountType)
 		}
+		checkUserActivity(t, st, u, r, trait)
+		if trait.GetLastLogin() != nil {
+			withLastLogin++
+		}
+	}
+	if withLastLogin == 0 || withLastLogin == len(st.Users) {
+		t.Errorf("%d of %d users have a last login: the sandbox should hold both active and never-active accounts", withLastLogin, len(st.Users))
 	}
 	for _, g := range st.Groups {
 		r := resources[connector.ResourceTypeGroup+"/"+g.ID]
@@ -261,6 +288,87 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		if d, _ := resource.GetProfileStringValue(resource.GetProfile(r), connector.ProfileDirectoryID); d != g.DirectoryID {
 			t.Errorf("group %s: profile directory_id %q, want %q", g.ID, d, g.DirectoryID)
 		}
+	}
+}
+
+// Routes of the sandbox's request counts.
+const (
+	routeUsersSearch = "POST /admin/v2/orgs/{orgId}/directories/{dirId}/users/search"
+	routeGetUser     = "GET /admin/v2/orgs/{orgId}/directories/{dirId}/users/{accountId}"
+)
+
+// reachableWorkspaces are the workspaces an account holds a role on, itself
+// or through a group, computed from the sandbox state.
+func reachableWorkspaces(st sandbox.State, accountID string) map[string]bool {
+	workspaces := map[string]bool{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = false
+	}
+	out := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if _, ok := workspaces[a.ResourceID]; ok && a.AccountID == accountID {
+			out[a.ResourceID] = true
+		}
+	}
+	for _, a := range st.GroupRoleAssignments {
+		if _, ok := workspaces[a.ResourceID]; ok && isMember(st, a.GroupID, accountID) {
+			out[a.ResourceID] = true
+		}
+	}
+	return out
+}
+
+// checkUserActivity compares a synced user's last login, two-step
+// verification, management source and product access with the sandbox.
+func checkUserActivity(t *testing.T, st sandbox.State, u sandbox.User, r *v2.Resource, trait *v2.UserTrait) {
+	t.Helper()
+	profile := resource.GetProfile(r)
+	reachable := reachableWorkspaces(st, u.AccountID)
+	var latest time.Time
+	for ws := range reachable {
+		if at, ok := u.ProductActivity[ws]; ok {
+			last, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				t.Fatalf("sandbox activity %q: %v", at, err)
+			}
+			if last.After(latest) {
+				latest = last
+			}
+		}
+	}
+	switch {
+	case latest.IsZero() && trait.GetLastLogin() != nil:
+		t.Errorf("user %s never used a product but has last login %s", u.AccountID, trait.GetLastLogin().AsTime())
+	case !latest.IsZero() && !trait.GetLastLogin().AsTime().Equal(latest):
+		t.Errorf("user %s: last login %v, want %s", u.AccountID, trait.GetLastLogin(), latest)
+	}
+	if trait.GetMfaStatus() == nil || trait.GetMfaStatus().GetMfaEnabled() != u.MFAEnabled {
+		t.Errorf("user %s: MFA status %v, want enabled=%v", u.AccountID, trait.GetMfaStatus(), u.MFAEnabled)
+	}
+	if source, _ := resource.GetProfileStringValue(profile, connector.ProfileManagementSource); source != u.ManagementSource {
+		t.Errorf("user %s: management source %q, want %q", u.AccountID, source, u.ManagementSource)
+	}
+	items := profile.GetFields()[connector.ProfileProductAccess].GetListValue().GetValues()
+	if len(items) != len(reachable) {
+		t.Errorf("user %s: %d product access items, want %d", u.AccountID, len(items), len(reachable))
+	}
+	for _, item := range items {
+		fields := item.GetStructValue().GetFields()
+		ws := fields[connector.ProductAccessWorkspaceID].GetStringValue()
+		if !reachable[ws] {
+			t.Errorf("user %s: product access on %s, which it cannot reach", u.AccountID, ws)
+		}
+		got, want := fields[connector.ProductAccessLastActive].GetStringValue(), ""
+		if at, ok := u.ProductActivity[ws]; ok {
+			last, _ := time.Parse(time.RFC3339, at)
+			want = last.UTC().Format(time.RFC3339Nano)
+		}
+		if got != want {
+			t.Errorf("user %s on %s: last active %q, want %q", u.AccountID, ws, got, want)
+		}
+	}
+	if n, _ := resource.GetProfileInt64Value(profile, connector.ProfileResourceCount); int(n) != len(reachable) {
+		t.Errorf("user %s: resource count %d, want %d", u.AccountID, n, len(reachable))
 	}
 }
 

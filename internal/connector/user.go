@@ -19,9 +19,10 @@ type userSyncer struct{ c *Connector }
 func (s *userSyncer) ResourceType(context.Context) *v2.ResourceType { return userResourceType }
 
 // userRead is the search every read of users goes through: the search is
-// the one user read that reports MFA (and, expanded, platform roles), at the
-// same cost per page as the GET listing it replaces.
-var userRead = atlassian.UserSearch{PlatformRoles: true}
+// the one user read that reports MFA (and, expanded, platform roles and the
+// last activity per product), at the same cost per page as the GET listing
+// it replaces.
+var userRead = atlassian.UserSearch{PlatformRoles: true, ProductAccess: true}
 
 // List pages through every user of every directory.
 func (s *userSyncer) List(ctx context.Context, _ *v2.ResourceId, opts resource.SyncOpAttrs) ([]*v2.Resource, *resource.SyncOpResults, error) {
@@ -122,7 +123,26 @@ func userResourceWith(u *atlassian.User, extra map[string]any) (*v2.Resource, er
 	if u.AddedToOrg != nil {
 		profile[ProfileAddedToOrg] = u.AddedToOrg.UTC().Format(time.RFC3339)
 	}
+	if u.ManagementSource != "" {
+		profile[ProfileManagementSource] = u.ManagementSource
+	}
+	if u.ProductAccess != nil {
+		profile[ProfileProductAccess] = productAccessProfile(u.ProductAccess)
+	}
+	if u.Counts != nil {
+		profile[ProfileResourceCount] = u.Counts.Resources
+	}
 	traits := []resource.UserTraitOption{resource.WithAccountType(accountType(u.AccountType))}
+	// ConductorOne shows an account's last login and two-step verification
+	// from the trait: the latest product activity is the nearest Atlassian
+	// reports to a last login.
+	if last := u.LastActive(); last != nil {
+		profile[ProfileLastActive] = last.UTC().Format(time.RFC3339Nano)
+		traits = append(traits, resource.WithLastLogin(*last))
+	}
+	if u.MFAEnabled != nil {
+		traits = append(traits, resource.WithMFAStatus(v2.UserTrait_MFAStatus_builder{MfaEnabled: *u.MFAEnabled}.Build()))
+	}
 	if u.Email != "" {
 		traits = append(traits, resource.WithEmail(u.Email, true), resource.WithUserLogin(u.Email))
 	}
@@ -131,6 +151,20 @@ func userResourceWith(u *atlassian.User, extra map[string]any) (*v2.Resource, er
 	// resource.GetProfile, which fall back to the trait for older syncs.
 	return resource.NewUserResource(firstNonEmpty(u.Name, u.Email, u.AccountID), userResourceType, u.AccountID, traits,
 		resource.WithResourceStatus(status, u.Status), resource.WithResourceProfile(profile))
+}
+
+// productAccessProfile is the product access of an account as a profile
+// list (see ProfileProductAccess).
+func productAccessProfile(access []atlassian.ProductAccess) []any {
+	out := make([]any, 0, len(access))
+	for _, p := range access {
+		item := map[string]any{ProductAccessWorkspaceID: p.ID, ProductAccessKey: p.Key}
+		if p.LastActive != nil {
+			item[ProductAccessLastActive] = p.LastActive.UTC().Format(time.RFC3339Nano)
+		}
+		out = append(out, item)
+	}
+	return out
 }
 
 // accountType maps Atlassian's account types: app accounts are service

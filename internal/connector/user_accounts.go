@@ -253,7 +253,7 @@ func (s *userSyncer) Delete(ctx context.Context, id *v2.ResourceId, _ *v2.Resour
 // readUser reads one account through the users search, which reports MFA
 // and platform roles; no match is ErrNotFound, like GET one user.
 func (c *Connector) readUser(ctx context.Context, accountID string) (*atlassian.User, error) {
-	page, err := c.client.SearchUsersPage(ctx, atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: []string{accountID}, PlatformRoles: true}, "")
+	page, err := c.client.SearchUsersPage(ctx, atlassian.AllDirectories, atlassian.UserSearch{AccountIDs: []string{accountID}, PlatformRoles: true, ProductAccess: true}, "")
 	if err != nil {
 		return nil, err
 	}
