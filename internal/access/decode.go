@@ -2,6 +2,7 @@ package access
 
 import (
 	"strings"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
@@ -48,7 +49,37 @@ func accountFromResource(r *v2.Resource) Account {
 		mfa := v.GetBoolValue()
 		a.MFAEnabled = &mfa
 	}
+	a.ManagementSource = profileString(profile, connector.ProfileManagementSource)
+	a.AddedToOrg = profileTime(profile, connector.ProfileAddedToOrg)
+	if last := trait.GetLastLogin(); last != nil {
+		t := last.AsTime().UTC()
+		a.LastActive = &t
+	} else {
+		a.LastActive = profileTime(profile, connector.ProfileLastActive)
+	}
+	if v, ok := profile.GetFields()[connector.ProfileProductAccess]; ok {
+		a.ProductAccess = []ProductAccess{}
+		for _, item := range v.GetListValue().GetValues() {
+			fields := item.GetStructValue()
+			a.ProductAccess = append(a.ProductAccess, ProductAccess{
+				WorkspaceID: profileString(fields, connector.ProductAccessWorkspaceID),
+				Product:     profileString(fields, connector.ProductAccessKey),
+				LastActive:  profileTime(fields, connector.ProductAccessLastActive),
+			})
+		}
+	}
 	return a
+}
+
+// profileTime reads an RFC 3339 profile value; nil when absent or not a
+// time.
+func profileTime(profile *structpb.Struct, key string) *time.Time {
+	t, err := time.Parse(time.RFC3339Nano, profileString(profile, key))
+	if err != nil {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 func groupFromResource(r *v2.Resource) Group {

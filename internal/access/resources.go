@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 
@@ -25,6 +26,40 @@ type Account struct {
 	// ...); MFAEnabled is nil when Atlassian did not say.
 	PlatformRoles []string
 	MFAEnabled    *bool
+	// ManagementSource is invited or synced; empty when Atlassian cannot
+	// tell (unmanaged accounts).
+	ManagementSource string
+	// AddedToOrg is nil when Atlassian did not say.
+	AddedToOrg *time.Time
+	// LastActive is the latest activity in any product; nil when never.
+	LastActive *time.Time
+	// ProductAccess is the product instances the account can reach, with
+	// its last activity on each; nil when the read did not say.
+	ProductAccess []ProductAccess
+}
+
+// ProductAccess is one product instance an account can reach.
+type ProductAccess struct {
+	WorkspaceID string
+	Product     string     // the product key
+	LastActive  *time.Time // nil when never used
+}
+
+// InactiveSince reports whether the account used no product since cutoff:
+// its latest activity is older, or it never used one.
+func (a Account) InactiveSince(cutoff time.Time) bool {
+	return a.LastActive == nil || a.LastActive.Before(cutoff)
+}
+
+// CanReach reports whether the account can reach a workspace, as its
+// product access says.
+func (a Account) CanReach(workspaceID string) bool {
+	for _, p := range a.ProductAccess {
+		if p.WorkspaceID == workspaceID {
+			return true
+		}
+	}
+	return false
 }
 
 // Group is a group as the connector syncs it.
