@@ -28,15 +28,19 @@ type accountDataSource struct {
 }
 
 type accountDataModel struct {
-	ID            types.String `tfsdk:"id"`
-	AccountID     types.String `tfsdk:"account_id"`
-	Email         types.String `tfsdk:"email"`
-	Name          types.String `tfsdk:"name"`
-	Status        types.String `tfsdk:"status"`
-	AccountType   types.String `tfsdk:"account_type"`
-	ClaimStatus   types.String `tfsdk:"claim_status"`
-	PlatformRoles types.List   `tfsdk:"platform_roles"`
-	MFAEnabled    types.Bool   `tfsdk:"mfa_enabled"`
+	ID               types.String `tfsdk:"id"`
+	AccountID        types.String `tfsdk:"account_id"`
+	Email            types.String `tfsdk:"email"`
+	Name             types.String `tfsdk:"name"`
+	Status           types.String `tfsdk:"status"`
+	AccountType      types.String `tfsdk:"account_type"`
+	ClaimStatus      types.String `tfsdk:"claim_status"`
+	PlatformRoles    types.List   `tfsdk:"platform_roles"`
+	MFAEnabled       types.Bool   `tfsdk:"mfa_enabled"`
+	LastActive       types.String `tfsdk:"last_active"`
+	ProductAccess    types.List   `tfsdk:"product_access"`
+	ManagementSource types.String `tfsdk:"management_source"`
+	AddedToOrg       types.String `tfsdk:"added_to_org"`
 }
 
 func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -49,7 +53,7 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"It is an error when no account matches, or when several accounts share the email address, so a " +
 			"configuration never grants access to the wrong person. The usual way to turn the email addresses people " +
 			"know into the account ids that memberships and role assignments need.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: withActivity(map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The same as `account_id`.",
@@ -79,7 +83,7 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"claim_status":   schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
 			"platform_roles": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: accountPlatformRoles},
 			"mfa_enabled":    schema.BoolAttribute{Computed: true, MarkdownDescription: accountMFADesc},
-		},
+		}),
 	}
 }
 
@@ -161,5 +165,10 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	model.ClaimStatus = types.StringValue(account.ClaimStatus)
 	model.PlatformRoles = platformRolesValue(account.PlatformRoles)
 	model.MFAEnabled = types.BoolPointerValue(account.MFAEnabled)
+	activity := accountActivityValues(account)
+	model.LastActive = activity["last_active"].(types.String)
+	model.ProductAccess = activity["product_access"].(types.List)
+	model.ManagementSource = activity["management_source"].(types.String)
+	model.AddedToOrg = activity["added_to_org"].(types.String)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

@@ -17,11 +17,11 @@ import (
 
 // expectAccount checks every attribute of an atlassian_account against the
 // sandbox user, id included.
-func expectAccount(address string, u sandbox.User) []statecheck.StateCheck {
+func expectAccount(st sandbox.State, address string, u sandbox.User) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(u.AccountID)),
 	}
-	for attribute, check := range expectAccountFields(u) {
+	for attribute, check := range expectAccountFields(st, u) {
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check))
 	}
 	return checks
@@ -84,12 +84,13 @@ func TestAccAccountDataSource_lookups(t *testing.T) {
 		t.Fatalf("the sandbox did not make %s an admin with MFA: %+v", staff.AccountID, staff)
 	}
 
+	st := org.State()
 	var checks []statecheck.StateCheck
-	checks = append(checks, expectAccount("data.atlassian_account.by_id", staff)...)
-	checks = append(checks, expectAccount("data.atlassian_account.app", app)...)
+	checks = append(checks, expectAccount(st, "data.atlassian_account.by_id", staff)...)
+	checks = append(checks, expectAccount(st, "data.atlassian_account.app", app)...)
 	// Looked up by email in another case: the same account, its email as
 	// Atlassian stores it.
-	checks = append(checks, expectAccount("data.atlassian_account.by_email", byEmail)...)
+	checks = append(checks, expectAccount(st, "data.atlassian_account.by_email", byEmail)...)
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -44,11 +46,18 @@ type accountsModel struct {
 	Status      types.String `tfsdk:"status"`
 	AccountType types.String `tfsdk:"account_type"`
 	Search      types.String `tfsdk:"search"`
+	ClaimStatus types.String `tfsdk:"claim_status"`
+	MFAEnabled  types.Bool   `tfsdk:"mfa_enabled"`
+	WorkspaceID types.String `tfsdk:"workspace_id"`
+	InactiveFor types.String `tfsdk:"inactive_for"`
 	Accounts    types.List   `tfsdk:"accounts"`
 }
 
+// claimStatuses are the values of an account's claim status.
+var claimStatuses = []string{"managed", "unmanaged"}
+
 // accountAttrTypes is the type of one element of accounts.
-var accountAttrTypes = map[string]attr.Type{
+var accountAttrTypes = withActivityTypes(map[string]attr.Type{
 	"account_id":     types.StringType,
 	"name":           types.StringType,
 	"email":          types.StringType,
@@ -57,6 +66,14 @@ var accountAttrTypes = map[string]attr.Type{
 	"claim_status":   types.StringType,
 	"platform_roles": types.ListType{ElemType: types.StringType},
 	"mfa_enabled":    types.BoolType,
+})
+
+// withActivityTypes adds the activity attributes' types to an account's.
+func withActivityTypes(types map[string]attr.Type) map[string]attr.Type {
+	for name, typ := range accountActivityTypes {
+		types[name] = typ
+	}
+	return types
 }
 
 // accountsValue builds accounts by hand rather than from a slice of
@@ -67,16 +84,16 @@ var accountAttrTypes = map[string]attr.Type{
 func accountsValue(accounts []access.Account) types.List {
 	elems := make([]attr.Value, len(accounts))
 	for i, a := range accounts {
-		elems[i] = types.ObjectValueMust(accountAttrTypes, map[string]attr.Value{
-			"account_id":     types.StringValue(a.ID),
-			"name":           types.StringValue(a.Name),
-			"email":          types.StringValue(a.Email),
-			"status":         types.StringValue(a.Status),
-			"account_type":   types.StringValue(a.AccountType),
-			"claim_status":   types.StringValue(a.ClaimStatus),
-			"platform_roles": platformRolesValue(a.PlatformRoles),
-			"mfa_enabled":    types.BoolPointerValue(a.MFAEnabled),
-		})
+		values := accountActivityValues(a)
+		values["account_id"] = types.StringValue(a.ID)
+		values["name"] = types.StringValue(a.Name)
+		values["email"] = types.StringValue(a.Email)
+		values["status"] = types.StringValue(a.Status)
+		values["account_type"] = types.StringValue(a.AccountType)
+		values["claim_status"] = types.StringValue(a.ClaimStatus)
+		values["platform_roles"] = platformRolesValue(a.PlatformRoles)
+		values["mfa_enabled"] = types.BoolPointerValue(a.MFAEnabled)
+		elems[i] = types.ObjectValueMust(accountAttrTypes, values)
 	}
 	return types.ListValueMust(types.ObjectType{AttrTypes: accountAttrTypes}, elems)
 }
@@ -118,6 +135,9 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"and shared by every `atlassian_accounts` and `atlassian_account` data source of the plan, so several filtered " +
 			"listings cost no more than one. `group_id` adds one listing of that group's members (one request per 100 " +
 			"members).\n\n" +
+			"`inactive_for` is judged against the time of the plan: the same configuration finds more accounts as time " +
+			"passes, so a scheduled apply that acts on it (suspending inactive accounts, say) acts on a set that grows " +
+			"between runs. Review the plan's changes before applying, and save the plan when it is applied later.\n\n" +
 			"To find a single account by email or id, and fail when there is none, use `atlassian_account`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -152,11 +172,33 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 					"(`smith` finds `Jo Smith` and `ann.smithers@example.com`).",
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
+			"claim_status": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only accounts with this claim status: `managed` or `unmanaged`.",
+				Validators:          []validator.String{stringvalidator.OneOf(claimStatuses...)},
+			},
+			"mfa_enabled": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Only accounts with two-step verification turned on (`true`) or off (`false`), as the " +
+					"admin API's users search reports it.",
+			},
+			"workspace_id": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only accounts that can reach the workspace with this ARI, through a role of their own " +
+					"or of a group (the workspace is in their `product_access`).",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"inactive_for": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "Only accounts whose latest activity in any product is older than this before the time " +
+					"of the plan, or that never used a product: a number of days (`\"90d\"`) or a Go duration (`\"2160h\"`).",
+				Validators: []validator.String{inactivityValidator{}},
+			},
 			"accounts": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The matching accounts, sorted by email (ignoring case), then by account id.",
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
+					Attributes: withActivity(map[string]schema.Attribute{
 						"account_id":     schema.StringAttribute{Computed: true, MarkdownDescription: accountIDDescription},
 						"name":           schema.StringAttribute{Computed: true, MarkdownDescription: accountNameDescription},
 						"email":          schema.StringAttribute{Computed: true, MarkdownDescription: accountEmailDesc},
@@ -165,7 +207,7 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 						"claim_status":   schema.StringAttribute{Computed: true, MarkdownDescription: accountClaimDesc},
 						"platform_roles": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: accountPlatformRoles},
 						"mfa_enabled":    schema.BoolAttribute{Computed: true, MarkdownDescription: accountMFADesc},
-					},
+					}),
 				},
 			},
 		},
@@ -180,6 +222,12 @@ type accountFilter struct {
 	Status      string
 	AccountType string
 	Search      string
+	ClaimStatus string
+	MFAEnabled  *bool
+	WorkspaceID string
+	// InactiveSince keeps the accounts that used no product since this
+	// time; zero does not filter.
+	InactiveSince time.Time
 }
 
 // match reports whether an account passes every filter but group_id, which
@@ -193,6 +241,14 @@ func (f accountFilter) match(a access.Account) bool {
 	case f.AccountType != "" && a.AccountType != f.AccountType:
 		return false
 	case f.Search != "" && !containsFold(a.Name, f.Search) && !containsFold(a.Email, f.Search):
+		return false
+	case f.ClaimStatus != "" && a.ClaimStatus != f.ClaimStatus:
+		return false
+	case f.MFAEnabled != nil && (a.MFAEnabled == nil || *a.MFAEnabled != *f.MFAEnabled):
+		return false
+	case f.WorkspaceID != "" && !a.CanReach(f.WorkspaceID):
+		return false
+	case !f.InactiveSince.IsZero() && !a.InactiveSince(f.InactiveSince):
 		return false
 	}
 	return true
@@ -227,6 +283,18 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		Status:      model.Status.ValueString(),
 		AccountType: model.AccountType.ValueString(),
 		Search:      model.Search.ValueString(),
+		ClaimStatus: model.ClaimStatus.ValueString(),
+		MFAEnabled:  model.MFAEnabled.ValueBoolPointer(),
+		WorkspaceID: model.WorkspaceID.ValueString(),
+	}
+	if text := model.InactiveFor.ValueString(); text != "" {
+		// The validator refused anything else at plan time.
+		inactivity, err := parseInactivity(text)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("inactive_for"), "Invalid inactive_for", err.Error())
+			return
+		}
+		filter.InactiveSince = time.Now().Add(-inactivity)
 	}
 
 	// A nil member set means "no group filter"; an empty one, an empty group.
@@ -264,9 +332,28 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 	model.ID = types.StringValue(filtersID("accounts",
 		"group_id", filter.GroupID, "email", strings.ToLower(filter.Email), "status", filter.Status,
-		"account_type", filter.AccountType, "search", strings.ToLower(filter.Search)))
+		"account_type", filter.AccountType, "search", strings.ToLower(filter.Search),
+		"claim_status", filter.ClaimStatus, "mfa_enabled", boolFilter(filter.MFAEnabled),
+		"workspace_id", filter.WorkspaceID, "inactive_for", model.InactiveFor.ValueString()))
 	model.Accounts = accountsValue(matched)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// boolFilter spells an optional boolean filter for filtersID: empty when
+// unset.
+func boolFilter(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
+}
+
+// withActivity adds the activity attributes to an account's attributes.
+func withActivity(attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	for name, a := range accountActivityAttributes() {
+		attributes[name] = a
+	}
+	return attributes
 }
 
 // countMembers counts the accounts of the listing that are in members.

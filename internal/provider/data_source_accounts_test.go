@@ -24,9 +24,9 @@ import (
 // for the sandbox users that pass keep: every field, in the documented
 // order (email ignoring case, then account id). It is computed from the
 // sandbox, independently of the provider's own filtering and sorting.
-func expectAccountList(users []sandbox.User, keep func(sandbox.User) bool) knownvalue.Check {
+func expectAccountList(st sandbox.State, keep func(sandbox.User) bool) knownvalue.Check {
 	var kept []sandbox.User
-	for _, u := range users {
+	for _, u := range st.Users {
 		if keep(u) {
 			kept = append(kept, u)
 		}
@@ -36,14 +36,14 @@ func expectAccountList(users []sandbox.User, keep func(sandbox.User) bool) known
 	})
 	checks := make([]knownvalue.Check, len(kept))
 	for i, u := range kept {
-		checks[i] = knownvalue.ObjectExact(expectAccountFields(u))
+		checks[i] = knownvalue.ObjectExact(expectAccountFields(st, u))
 	}
 	return knownvalue.ListExact(checks)
 }
 
 // expectAccountFields are the attributes an account is exposed with.
-func expectAccountFields(u sandbox.User) map[string]knownvalue.Check {
-	return map[string]knownvalue.Check{
+func expectAccountFields(st sandbox.State, u sandbox.User) map[string]knownvalue.Check {
+	return withExpectedActivity(st, u, map[string]knownvalue.Check{
 		"account_id":     knownvalue.StringExact(u.AccountID),
 		"name":           knownvalue.StringExact(u.Name),
 		"email":          knownvalue.StringExact(u.Email),
@@ -52,7 +52,7 @@ func expectAccountFields(u sandbox.User) map[string]knownvalue.Check {
 		"claim_status":   knownvalue.StringExact(u.ClaimStatus),
 		"platform_roles": knownvalue.ListExact(expectStrings(u.PlatformRoles)),
 		"mfa_enabled":    knownvalue.Bool(u.MFAEnabled),
-	}
+	})
 }
 
 // expectStrings checks a list of these strings, in order.
@@ -175,18 +175,18 @@ data "atlassian_accounts" "combined" {
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.atlassian_accounts.all", tfjsonpath.New("id"), knownvalue.StringExact("accounts")),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.all", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(sandbox.User) bool { return true })),
+			expectAccountList(st, func(sandbox.User) bool { return true })),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.group", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(u sandbox.User) bool { return inGroup[u.AccountID] })),
+			expectAccountList(st, func(u sandbox.User) bool { return inGroup[u.AccountID] })),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.email", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(u sandbox.User) bool { return strings.EqualFold(u.Email, probe.Email) })),
+			expectAccountList(st, func(u sandbox.User) bool { return strings.EqualFold(u.Email, probe.Email) })),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.no_such_email", tfjsonpath.New("accounts"), knownvalue.ListExact(nil)),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.search_name", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(u sandbox.User) bool { return searchMatches(u, nameSearch) })),
+			expectAccountList(st, func(u sandbox.User) bool { return searchMatches(u, nameSearch) })),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.search_domain", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(u sandbox.User) bool { return searchMatches(u, domainSearch) })),
+			expectAccountList(st, func(u sandbox.User) bool { return searchMatches(u, domainSearch) })),
 		statecheck.ExpectKnownValue("data.atlassian_accounts.combined", tfjsonpath.New("accounts"),
-			expectAccountList(users, func(u sandbox.User) bool {
+			expectAccountList(st, func(u sandbox.User) bool {
 				return inGroup[u.AccountID] && u.Status == "active" && u.AccountType == "atlassian" && searchMatches(u, domainSearch)
 			})),
 		// Filtered listings have their own ids, all different.
@@ -198,11 +198,11 @@ data "atlassian_accounts" "combined" {
 	}
 	for _, status := range accountStatuses {
 		checks = append(checks, statecheck.ExpectKnownValue("data.atlassian_accounts.status_"+status,
-			tfjsonpath.New("accounts"), expectAccountList(users, func(u sandbox.User) bool { return u.Status == status })))
+			tfjsonpath.New("accounts"), expectAccountList(st, func(u sandbox.User) bool { return u.Status == status })))
 	}
 	for _, accountType := range accountTypes {
 		checks = append(checks, statecheck.ExpectKnownValue("data.atlassian_accounts.account_type_"+accountType,
-			tfjsonpath.New("accounts"), expectAccountList(users, func(u sandbox.User) bool { return u.AccountType == accountType })))
+			tfjsonpath.New("accounts"), expectAccountList(st, func(u sandbox.User) bool { return u.AccountType == accountType })))
 	}
 
 	// The filters above are only meaningful when each selects a proper,
@@ -304,6 +304,7 @@ func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 	group := largestMixedGroup(t, org)
 	listingPages := (users + pageSize - 1) / pageSize
 	memberPages := (len(group.MemberAccountIDs) + pageSize - 1) / pageSize
+	workspaceID := org.State().Workspaces[0].ID
 
 	// measure resets the counters before the step's plan (the only command
 	// before the check that reads data sources: apply uses the saved plan)
@@ -339,7 +340,7 @@ func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 	}
 
 	allReset, allCheck := measure("every account", listingPages+3)
-	filteredReset, filteredCheck := measure("five filtered listings", listingPages+3)
+	filteredReset, filteredCheck := measure("eight filtered listings", listingPages+3)
 	groupReset, groupCheck := measure("group members", listingPages+memberPages+3)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviderFactories,
@@ -354,7 +355,7 @@ func TestAccAccountsDataSource_requestBudget(t *testing.T) {
 			},
 			{
 				PreConfig: filteredReset,
-				Config: org.Config(`
+				Config: org.Config(fmt.Sprintf(`
 data "atlassian_accounts" "active" {
   status = "active"
 }
@@ -368,8 +369,18 @@ data "atlassian_accounts" "customers" {
   account_type = "customer"
   status       = "active"
 }
+data "atlassian_accounts" "inactive" {
+  inactive_for = "90d"
+}
+data "atlassian_accounts" "without_mfa" {
+  mfa_enabled  = false
+  claim_status = "managed"
+}
+data "atlassian_accounts" "on_a_workspace" {
+  workspace_id = %q
+}
 data "atlassian_accounts" "all" {}
-`),
+`, workspaceID)),
 				Check: filteredCheck,
 			},
 			{

@@ -3,6 +3,7 @@ package acctest
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/sandboxtest"
@@ -19,6 +20,9 @@ func NewOrg(t *testing.T, users, groups, workspaces int) *Org {
 	t.Helper()
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, groups, workspaces, 42
+	// Activity is generated back from now, so inactivity judged at plan
+	// time finds the spread the generator means: recent, stale and never.
+	opts.ActivityAsOf = time.Now().UTC()
 	return &Org{Env: sandboxtest.Start(t, opts)}
 }
 

@@ -1,0 +1,142 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
+)
+
+// What an account exposes of its activity, two-step verification and how it
+// came in: the users search reports it with the pages the account listing
+// reads anyway, so none of it costs a request.
+
+// productAccessAttrTypes is the type of one element of product_access.
+var productAccessAttrTypes = map[string]attr.Type{
+	"workspace_id": types.StringType,
+	"product_key":  types.StringType,
+	"last_active":  types.StringType,
+}
+
+const (
+	accountLastActiveDesc = "The account's latest activity in any product, an RFC 3339 time; null when it never used one. " +
+		"Atlassian reports activity per product instance (see `product_access`)."
+	accountProductAccessDesc = "The product instances (workspaces) the account can reach, through a role of its own or of " +
+		"a group, sorted by workspace id, each with its last activity there; empty when it reaches none."
+	accountManagementSourceDesc = "How a managed account came into its directory: `invited` (by an admin) or `synced` (from " +
+		"an identity provider); null when Atlassian cannot tell, as for unmanaged accounts."
+	accountAddedToOrgDesc = "When the account was first added to the organization, an RFC 3339 time; null when Atlassian did not say."
+)
+
+// accountActivityAttributes are the schema attributes of accountActivityValues.
+func accountActivityAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"last_active": schema.StringAttribute{Computed: true, MarkdownDescription: accountLastActiveDesc},
+		"product_access": schema.ListNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: accountProductAccessDesc,
+			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				"workspace_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The workspace's ARI."},
+				"product_key":  schema.StringAttribute{Computed: true, MarkdownDescription: "The product key, e.g. `jira-software` or `confluence`."},
+				"last_active": schema.StringAttribute{Computed: true, MarkdownDescription: "The account's last activity on this " +
+					"workspace, an RFC 3339 time; null when it never used it."},
+			}},
+		},
+		"management_source": schema.StringAttribute{Computed: true, MarkdownDescription: accountManagementSourceDesc},
+		"added_to_org":      schema.StringAttribute{Computed: true, MarkdownDescription: accountAddedToOrgDesc},
+	}
+}
+
+// accountActivityTypes are the attribute types of accountActivityAttributes.
+var accountActivityTypes = map[string]attr.Type{
+	"last_active":       types.StringType,
+	"product_access":    types.ListType{ElemType: types.ObjectType{AttrTypes: productAccessAttrTypes}},
+	"management_source": types.StringType,
+	"added_to_org":      types.StringType,
+}
+
+// timeValue is an RFC 3339 time in UTC, or null.
+func timeValue(t *time.Time) types.String {
+	if t == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
+}
+
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// accountActivityValues are the values of accountActivityAttributes for an
+// account.
+func accountActivityValues(a access.Account) map[string]attr.Value {
+	items := slices.Clone(a.ProductAccess)
+	slices.SortFunc(items, func(x, y access.ProductAccess) int { return strings.Compare(x.WorkspaceID, y.WorkspaceID) })
+	elems := make([]attr.Value, len(items))
+	for i, p := range items {
+		elems[i] = types.ObjectValueMust(productAccessAttrTypes, map[string]attr.Value{
+			"workspace_id": types.StringValue(p.WorkspaceID),
+			"product_key":  types.StringValue(p.Product),
+			"last_active":  timeValue(p.LastActive),
+		})
+	}
+	return map[string]attr.Value{
+		"last_active":       timeValue(a.LastActive),
+		"product_access":    types.ListValueMust(types.ObjectType{AttrTypes: productAccessAttrTypes}, elems),
+		"management_source": optionalString(a.ManagementSource),
+		"added_to_org":      timeValue(a.AddedToOrg),
+	}
+}
+
+// parseInactivity reads inactive_for: a whole number of days ("90d") or a
+// Go duration ("2160h"), longer than zero.
+func parseInactivity(text string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(text, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("%q is not a whole number of days above zero, such as \"90d\"", text)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(text)
+	if err != nil {
+		return 0, fmt.Errorf("%q is neither a number of days (\"90d\") nor a Go duration (\"2160h\")", text)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q is not longer than zero", text)
+	}
+	return d, nil
+}
+
+// inactivityValidator checks inactive_for at plan time.
+type inactivityValidator struct{}
+
+func (inactivityValidator) Description(context.Context) string {
+	return `must be a number of days such as "90d" or a Go duration such as "2160h", longer than zero`
+}
+
+func (v inactivityValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (inactivityValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isKnownString(req.ConfigValue) {
+		return
+	}
+	if _, err := parseInactivity(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid inactive_for",
+			"inactive_for takes a number of days (\"90d\") or a Go duration (\"2160h\"): "+err.Error()+".")
+	}
+}
