@@ -38,7 +38,7 @@ func orgAdminGrantIDs(st sandbox.State) []string {
 func syncedOrgAdminGrantIDs(t *testing.T, path, orgID string) []string {
 	t.Helper()
 	ctx := context.Background()
-	store, err := batonsync.Open(ctx, path, t.TempDir())
+	store, err := batonsync.OpenSyncFile(ctx, path, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

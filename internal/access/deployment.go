@@ -63,16 +63,6 @@ type SyncCounts struct {
 	Duration time.Duration
 }
 
-func syncCountsOf(c connector.SyncCounts) SyncCounts {
-	return SyncCounts{
-		Accounts:   c.Resources[connector.ResourceTypeUser],
-		Groups:     c.Resources[connector.ResourceTypeGroup],
-		Workspaces: c.Resources[connector.ResourceTypeWorkspace],
-		Grants:     c.Grants,
-		Duration:   c.Duration,
-	}
-}
-
 // SyncTo runs the connector's full sync into a fresh file beside target and
 // renames it into place, so a failed sync never leaves a truncated file
 // where the last good one was. The file is the SDK's default format for a
@@ -105,5 +95,11 @@ func (d *View) SyncTo(ctx context.Context, target string) (SyncCounts, error) {
 	if err := os.Rename(tmpPath, target); err != nil {
 		return SyncCounts{}, err
 	}
-	return syncCountsOf(counts), nil
+	return SyncCounts{
+		Accounts:   counts.Resources[connector.ResourceTypeUser],
+		Groups:     counts.Resources[connector.ResourceTypeGroup],
+		Workspaces: counts.Resources[connector.ResourceTypeWorkspace],
+		Grants:     counts.Grants,
+		Duration:   counts.Duration,
+	}, nil
 }

@@ -121,9 +121,9 @@ func Sync(ctx context.Context, server types.ConnectorServer, c1zPath, tmpDir str
 	return counts, err
 }
 
-// Open opens a c1z file read-only; reads see its latest finished sync. The
+// OpenSyncFile opens a c1z file read-only; reads see its latest finished sync. The
 // caller closes the store, which removes the decompressed copy.
-func Open(ctx context.Context, c1zPath, tmpDir string) (c1zstore.Store, error) {
+func OpenSyncFile(ctx context.Context, c1zPath, tmpDir string) (c1zstore.Store, error) {
 	store, err := dotc1z.NewStore(ctx, c1zPath, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmpDir))
 	if err != nil {
 		return nil, fmt.Errorf("batonsync: opening %s: %w", c1zPath, err)
@@ -134,7 +134,7 @@ func Open(ctx context.Context, c1zPath, tmpDir string) (c1zstore.Store, error) {
 // ReadCounts counts the resources, entitlements and grants of a c1z file's
 // latest finished sync.
 func ReadCounts(ctx context.Context, c1zPath, tmpDir string) (Counts, error) {
-	store, err := Open(ctx, c1zPath, tmpDir)
+	store, err := OpenSyncFile(ctx, c1zPath, tmpDir)
 	if err != nil {
 		return Counts{}, err
 	}

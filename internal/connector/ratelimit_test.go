@@ -186,7 +186,7 @@ func TestSyncRecordsRateLimitWait(t *testing.T) {
 	if _, err := batonsync.Sync(ctx, srv, path, t.TempDir()); err != nil {
 		t.Fatalf("Sync: %v", err)
 	}
-	store, err := batonsync.Open(ctx, path, t.TempDir())
+	store, err := batonsync.OpenSyncFile(ctx, path, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

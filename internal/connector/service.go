@@ -2,7 +2,6 @@ package connector
 
 import (
 	"context"
-	"time"
 
 	"github.com/conductorone/baton-sdk/pkg/types"
 
@@ -21,7 +20,7 @@ type Service interface {
 	// Sync runs the SDK's full sync against this connector into a new
 	// .c1z file at c1zPath (which must not exist: the syncer would resume
 	// it), in the SDK's default format for a new file.
-	Sync(ctx context.Context, c1zPath string) (SyncCounts, error)
+	Sync(ctx context.Context, c1zPath string) (batonsync.Counts, error)
 	// RequestStats reports what the connector has sent so far.
 	RequestStats() RequestStats
 	// OrganizationID is the organization the connector governs.
@@ -32,14 +31,6 @@ type Service interface {
 type RequestStats struct {
 	Requests int64 // every attempt sent, retries included
 	Retries  int64 // attempts after the first
-}
-
-// SyncCounts is what a full sync wrote.
-type SyncCounts struct {
-	Resources map[string]int // by resource type id
-	Grants    int
-	// Duration is the wall time of the sync itself.
-	Duration time.Duration
 }
 
 // Open builds a connector and serves it as a Service. It sends nothing.
@@ -64,12 +55,8 @@ type service struct {
 	connector *Connector
 }
 
-func (s *service) Sync(ctx context.Context, c1zPath string) (SyncCounts, error) {
-	counts, err := batonsync.Sync(ctx, s.ConnectorServer, c1zPath, "")
-	if err != nil {
-		return SyncCounts{}, err
-	}
-	return SyncCounts{Resources: counts.Resources, Grants: counts.Grants, Duration: counts.Duration}, nil
+func (s *service) Sync(ctx context.Context, c1zPath string) (batonsync.Counts, error) {
+	return batonsync.Sync(ctx, s.ConnectorServer, c1zPath, "")
 }
 
 func (s *service) RequestStats() RequestStats { return s.connector.requestStats() }

@@ -187,7 +187,7 @@ func TestFullSyncMatchesSandbox(t *testing.T) {
 		t.Fatalf("the sandbox state has no role assignments to compare")
 	}
 
-	store, err := batonsync.Open(ctx, path, t.TempDir())
+	store, err := batonsync.OpenSyncFile(ctx, path, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
