@@ -26,6 +26,7 @@ const reportCommandName = "report"
 // never calls Atlassian.
 func newReportCommand() *cobra.Command {
 	var format, output, file, tmpDir string
+	var inactiveDays int
 	cmd := &cobra.Command{
 		Use:   reportCommandName,
 		Short: "Write the access review of a finished sync (--file) as CSV, JSON or HTML",
@@ -35,6 +36,9 @@ func newReportCommand() *cobra.Command {
 			"summary counts and a table to filter and sort. Every format names the organization, the sync it reads " +
 			"(the latest finished full sync: its id, start and end) and this binary's version: the HTML in its header, " +
 			"the JSON in a top-level \"metadata\" object, the CSV in columns after the row's own on every row. " +
+			"Product access unused for --inactive-days before the end of the sync, or never used, is a finding, " +
+			"with the seats per workspace that removing it would free; so are admins without two-step verification, " +
+			"and admins invited by hand in an organization whose accounts are synced from an identity provider. " +
 			"Atlassian is never called. An --output file is " +
 			"readable by its owner only: it lists every account's access.",
 		Args:          cobra.NoArgs,
@@ -43,6 +47,9 @@ func newReportCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(report.Formats, format) {
 				return fmt.Errorf("--format %q: use one of %s", format, strings.Join(report.Formats, ", "))
+			}
+			if inactiveDays < 1 {
+				return fmt.Errorf("--inactive-days %d: give a number of days of one or more", inactiveDays)
 			}
 			if env := os.Getenv("BATON_FILE"); env != "" && !cmd.Flags().Changed("file") {
 				file = env
@@ -58,6 +65,7 @@ func newReportCommand() *cobra.Command {
 				return err
 			}
 			rep.Metadata.ToolVersion = version
+			rep.InactiveDays = inactiveDays
 			if output == "" {
 				w := bufio.NewWriter(cmd.OutOrStdout())
 				if err := rep.Write(w, format); err != nil {
@@ -71,6 +79,7 @@ func newReportCommand() *cobra.Command {
 	cmd.Flags().StringVarP(&file, "file", "f", "sync.c1z", "The sync to report on (a .c1z written by this connector, either storage engine) (env: BATON_FILE)")
 	cmd.Flags().StringVar(&tmpDir, "c1z-temp-dir", "", "The directory for the sync's decompressed copy while it is read (default: the system's) (env: BATON_C1Z_TEMP_DIR)")
 	cmd.Flags().StringVar(&format, "format", report.FormatCSV, "The output format: "+strings.Join(report.Formats, ", "))
+	cmd.Flags().IntVar(&inactiveDays, "inactive-days", report.DefaultInactiveDays, "How many days product access may go unused before the report names it")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "The file to write (default: standard output)")
 	return cmd
 }

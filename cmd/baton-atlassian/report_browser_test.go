@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/report"
 )
 
 // Where the browser test keeps its screenshot (ignored by git), and the
@@ -98,7 +100,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatalf("the page's table has %d rows, the CSV %d", len(cells), len(rows))
 	}
 	for i, r := range rows {
-		want := []string{r[1], r[2], r[3], r[4], accessLabels[r[5]], r[7], r[8], r[9], r[0], r[6]}
+		want := []string{r[1], r[2], r[3], r[4], accessLabels[r[5]], r[7], r[8], r[9], report.LastActiveCell(r[11]), r[0], r[6]}
 		if !slices.Equal(cells[i], want) {
 			t.Fatalf("table row %d is %q, the CSV's %q", i, cells[i], want)
 		}
@@ -224,16 +226,23 @@ func checkFindingCards(t *testing.T, ctx context.Context, jsonPath string, rows 
 		t.Fatal(err)
 	}
 	var doc struct {
-		Findings map[string][]json.RawMessage `json:"findings"`
+		Findings map[string]json.RawMessage `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
-	entries := map[string]int{
-		"finding-org-admins":       len(doc.Findings["organization_admins"]),
-		"finding-inactive":         len(doc.Findings["inactive_with_access"]),
-		"finding-unmanaged-admins": len(doc.Findings["unmanaged_admins"]),
-		"finding-empty-groups":     len(doc.Findings["empty_groups"]),
+	entries := map[string]int{}
+	for card, finding := range map[string]string{
+		"finding-org-admins": "organization_admins", "finding-inactive": "inactive_with_access",
+		"finding-unmanaged-admins": "unmanaged_admins", "finding-unused-access": "unused_product_access",
+		"finding-never-used": "never_used_product_access", "finding-admins-without-two-step": "admins_without_two_step_verification",
+		"finding-hand-invited-admins": "hand_invited_admins", "finding-empty-groups": "empty_groups",
+	} {
+		var list []json.RawMessage
+		if err := json.Unmarshal(doc.Findings[finding], &list); err != nil {
+			t.Fatalf("finding %s: %v", finding, err)
+		}
+		entries[card] = len(list)
 	}
 	// An account cell names the account by its email, else its id.
 	addresses := map[string]bool{}

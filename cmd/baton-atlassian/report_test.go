@@ -25,7 +25,10 @@ import (
 // directly (two paths, one admin), and a group with no members.
 func reviewOrganization(t *testing.T) *sandboxtest.Env {
 	t.Helper()
-	env := sandboxtest.Start(t, sandbox.Options{Users: 60, Groups: 8, Workspaces: 3, Seed: 11})
+	// Activity is generated back from now, so the report, judging it
+	// against the end of its sync, finds recent, stale and never used
+	// access.
+	env := sandboxtest.Start(t, sandbox.Options{Users: 60, Groups: 8, Workspaces: 3, Seed: 11, ActivityAsOf: time.Now().UTC()})
 	env.Update(func(st *sandbox.State) error {
 		var unmanaged, suspended *sandbox.User
 		for i := range st.Users {
@@ -41,6 +44,8 @@ func reviewOrganization(t *testing.T) *sandboxtest.Env {
 			t.Fatalf("the generated organization has no unmanaged account (%v) or no grouped managed account (%v)", unmanaged, suspended)
 		}
 		suspended.Status, suspended.MembershipStatus = "suspended", "suspended"
+		// The external admin has no two-step verification.
+		unmanaged.MFAEnabled = false
 		ws0, ws1 := st.Workspaces[0], st.Workspaces[1]
 		organization := "ari:cloud:platform::org/" + st.Organization.ID
 		st.UserRoleAssignments = append(st.UserRoleAssignments,
@@ -109,7 +114,7 @@ func syncAndReport(t *testing.T, bin string, env *sandboxtest.Env) (string, sync
 
 // The CSV report's header: the row's columns, then the metadata's.
 var (
-	rowColumns      = []string{"account_id", "email", "name", "account_status", "claim_status", "access_type", "resource_id", "resource_name", "role", "path", "path_group_id"}
+	rowColumns      = []string{"account_id", "email", "name", "account_status", "claim_status", "access_type", "resource_id", "resource_name", "role", "path", "path_group_id", "last_active"}
 	metadataColumns = []string{"organization_id", "organization_name", "sync_id", "sync_started_at", "sync_ended_at", "tool_version"}
 )
 
@@ -195,6 +200,13 @@ func TestReportMatchesSandboxState(t *testing.T) {
 	got, csvMetadata := readReport(t, files["csv"])
 	checkMetadata(t, csvMetadata, st, ran)
 	want := sandboxtest.AccessRows(st)
+	for i, r := range want {
+		lastActive := ""
+		if r[5] == "workspace_role" {
+			lastActive = sandboxtest.LastActive(st, r[0], r[6])
+		}
+		want[i] = append(r, lastActive)
+	}
 	if len(got) != len(want) {
 		t.Errorf("the report has %d rows, the sandbox state gives %d", len(got), len(want))
 	}
@@ -239,6 +251,7 @@ func TestReportMatchesSandboxState(t *testing.T) {
 			InactiveWithAccess []map[string]any `json:"inactive_with_access"`
 			UnmanagedAdmins    []accountRoles   `json:"unmanaged_admins"`
 			EmptyGroups        []map[string]any `json:"empty_groups"`
+			activityFindings
 		} `json:"findings"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -314,6 +327,8 @@ func TestReportMatchesSandboxState(t *testing.T) {
 	if !slices.ContainsFunc(doc.Findings.InactiveWithAccess, func(a map[string]any) bool { return a["account_status"] == "suspended" }) {
 		t.Errorf("no suspended account among the inactive ones holding access: %v", doc.Findings.InactiveWithAccess)
 	}
+
+	checkActivityFindings(t, st, held, doc.Findings.activityFindings, 90)
 
 	var wantEmpty, gotEmpty []string
 	for _, g := range st.Groups {

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"time"
 )
 
 // Findings are what a reviewer should look at first. Each counts what its
@@ -22,6 +23,53 @@ type Findings struct {
 	UnmanagedAdmins []AccountRoles `json:"unmanaged_admins"`
 	// EmptyGroups are the groups with no members.
 	EmptyGroups []Group `json:"empty_groups"`
+
+	// InactiveDays is how long product access went unused for
+	// UnusedProductAccess to name it; AsOf is the time it is measured back
+	// from: the end of the sync.
+	InactiveDays int       `json:"inactive_days"`
+	AsOf         time.Time `json:"as_of"`
+	// UnusedProductAccess is product access last used more than
+	// InactiveDays before AsOf: one entry per account and workspace, with
+	// the roles and paths that grant it. NeverUsedProductAccess is product
+	// access the account never used. Both only where the sync carries the
+	// account's activity.
+	UnusedProductAccess    []UnusedAccess `json:"unused_product_access"`
+	NeverUsedProductAccess []UnusedAccess `json:"never_used_product_access"`
+	// ReclaimableSeats counts, per workspace, the accounts of the two
+	// findings above: the product seats removing that access would free.
+	ReclaimableSeats []WorkspaceSeats `json:"reclaimable_seats"`
+	// AdminsWithoutTwoStep are the accounts holding an administrative role
+	// (of the organization or of a product), directly or through a group,
+	// that have two-step verification turned off: one entry per account.
+	AdminsWithoutTwoStep []AccountRoles `json:"admins_without_two_step_verification"`
+	// HandInvitedAdmins are, in an organization whose accounts are synced
+	// from an identity provider, the accounts holding an administrative
+	// role that were invited by hand instead: the identity provider does not
+	// remove them when their owner leaves. Empty when no account is synced.
+	HandInvitedAdmins []AccountRoles `json:"hand_invited_admins"`
+}
+
+// UnusedAccess is an account's product access to one workspace that it
+// has not used lately, or never.
+type UnusedAccess struct {
+	AccountID     string `json:"account_id"`
+	Email         string `json:"email"`
+	Name          string `json:"name"`
+	AccountStatus string `json:"account_status"`
+	WorkspaceID   string `json:"workspace_id"`
+	WorkspaceName string `json:"workspace_name"`
+	// LastActive is null when the account never used the workspace.
+	LastActive *time.Time `json:"last_active"`
+	Roles      []HeldRole `json:"roles"`
+}
+
+// WorkspaceSeats is how many accounts' access to a workspace a finding
+// would reclaim.
+type WorkspaceSeats struct {
+	WorkspaceID   string `json:"workspace_id"`
+	WorkspaceName string `json:"workspace_name"`
+	Seats         int    `json:"seats"`
 }
 
 // AccountRoles is an account and the roles a finding names it for.
@@ -105,6 +153,7 @@ func (r *Report) Findings() Findings {
 		}
 	}
 	f.OrganizationAdmins, f.UnmanagedAdmins = orgAdmins.accounts(), unmanagedAdmins.accounts()
+	r.activityFindings(&f)
 	for _, a := range inactive {
 		f.InactiveWithAccess = append(f.InactiveWithAccess, *a)
 	}
@@ -117,6 +166,95 @@ func (r *Report) Findings() Findings {
 		}
 	}
 	return f
+}
+
+// inactiveDays is r.InactiveDays, or its default.
+func (r *Report) inactiveDays() int {
+	if r.InactiveDays > 0 {
+		return r.InactiveDays
+	}
+	return DefaultInactiveDays
+}
+
+// asOf is the time unused access is measured back from: the end of the
+// sync (its start, or now, for a sync that did not record them).
+func (r *Report) asOf() time.Time {
+	switch {
+	case !r.Metadata.SyncEndedAt.IsZero():
+		return r.Metadata.SyncEndedAt
+	case !r.Metadata.SyncStartedAt.IsZero():
+		return r.Metadata.SyncStartedAt
+	}
+	return time.Now().UTC()
+}
+
+// activityFindings fills the findings on unused product access, admins
+// without two-step verification and hand-invited admins.
+func (r *Report) activityFindings(f *Findings) {
+	f.InactiveDays, f.AsOf = r.inactiveDays(), r.asOf()
+	cutoff := f.AsOf.Add(-time.Duration(f.InactiveDays) * 24 * time.Hour)
+	synced := false
+	for _, a := range r.AccountsByID {
+		if a.ManagementSource == "synced" {
+			synced = true
+			break
+		}
+	}
+	type accessKey struct{ account, workspace string }
+	unused := map[accessKey]*UnusedAccess{}
+	var order []accessKey
+	withoutTwoStep, handInvited := accountsBuilder{}, accountsBuilder{}
+	for _, row := range r.Rows {
+		a, known := r.AccountsByID[row.AccountID]
+		if row.AccessType != AccessGroupMembership && IsAdminRole(row.Role) {
+			if known && a.MFAEnabled != nil && !*a.MFAEnabled {
+				withoutTwoStep.add(row)
+			}
+			if synced && known && a.ManagementSource == "invited" {
+				handInvited.add(row)
+			}
+		}
+		if row.AccessType != AccessWorkspaceRole || !known || a.ProductAccess == nil {
+			continue
+		}
+		last := a.ProductAccess[row.ResourceID]
+		if last != nil && !last.Before(cutoff) {
+			continue
+		}
+		k := accessKey{row.AccountID, row.ResourceID}
+		u := unused[k]
+		if u == nil {
+			u = &UnusedAccess{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus,
+				WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, LastActive: last}
+			unused[k] = u
+			order = append(order, k)
+		}
+		u.Roles = append(u.Roles, HeldRole{AccessType: row.AccessType, ResourceID: row.ResourceID, ResourceName: row.ResourceName,
+			Role: row.Role, Path: row.Path, PathGroupID: row.PathGroupID})
+	}
+	f.UnusedProductAccess, f.NeverUsedProductAccess, f.ReclaimableSeats = []UnusedAccess{}, []UnusedAccess{}, []WorkspaceSeats{}
+	seats := map[string]*WorkspaceSeats{}
+	for _, k := range order { // the rows' order: by email, then workspace
+		u := unused[k]
+		if u.LastActive == nil {
+			f.NeverUsedProductAccess = append(f.NeverUsedProductAccess, *u)
+		} else {
+			f.UnusedProductAccess = append(f.UnusedProductAccess, *u)
+		}
+		s := seats[u.WorkspaceID]
+		if s == nil {
+			s = &WorkspaceSeats{WorkspaceID: u.WorkspaceID, WorkspaceName: u.WorkspaceName}
+			seats[u.WorkspaceID] = s
+		}
+		s.Seats++
+	}
+	for _, s := range seats {
+		f.ReclaimableSeats = append(f.ReclaimableSeats, *s)
+	}
+	slices.SortFunc(f.ReclaimableSeats, func(a, b WorkspaceSeats) int {
+		return cmp.Or(cmp.Compare(a.WorkspaceName, b.WorkspaceName), cmp.Compare(a.WorkspaceID, b.WorkspaceID))
+	})
+	f.AdminsWithoutTwoStep, f.HandInvitedAdmins = withoutTwoStep.accounts(), handInvited.accounts()
 }
 
 // accountsBuilder gathers a finding's rows into one entry per account.

@@ -51,24 +51,35 @@ type Row struct {
 	// names need not be unique across directories.
 	Path        string `json:"path"`
 	PathGroupID string `json:"path_group_id"`
+	// LastActive is, on a workspace role row, the account's last activity
+	// on that workspace (RFC 3339, UTC); "" when it never used it, when the
+	// sync does not say, and on every other row.
+	LastActive string `json:"last_active"`
 }
 
 // Columns are the row's part of the CSV header, in the order of Row's
 // fields; MetadataColumns follow them.
 var Columns = []string{
 	"account_id", "email", "name", "account_status", "claim_status",
-	"access_type", "resource_id", "resource_name", "role", "path", "path_group_id",
+	"access_type", "resource_id", "resource_name", "role", "path", "path_group_id", "last_active",
 }
 
 // Record is the row as CSV fields, in the order of Columns.
 func (r Row) Record() []string {
 	return []string{r.AccountID, r.Email, r.Name, r.AccountStatus, r.ClaimStatus,
-		r.AccessType, r.ResourceID, r.ResourceName, r.Role, r.Path, r.PathGroupID}
+		r.AccessType, r.ResourceID, r.ResourceName, r.Role, r.Path, r.PathGroupID, r.LastActive}
 }
 
 // Account is a synced account, as the report names it.
 type Account struct {
 	ID, Email, Name, Status, ClaimStatus string
+	// MFAEnabled is nil when the sync does not say.
+	MFAEnabled *bool
+	// ManagementSource is invited or synced; "" when Atlassian cannot tell.
+	ManagementSource string
+	// ProductAccess is the account's last activity per workspace it can
+	// reach (a nil time: never used); nil when the sync does not say.
+	ProductAccess map[string]*time.Time
 }
 
 // Group is a synced group.
@@ -105,7 +116,17 @@ type Report struct {
 	Groups []Group
 	// Accounts counts the synced accounts.
 	Accounts int
+	// AccountsByID are the synced accounts, with what the findings on
+	// activity and two-step verification read.
+	AccountsByID map[string]Account
+	// InactiveDays is how long product access may go unused before a
+	// finding names it; 0 is DefaultInactiveDays.
+	InactiveDays int
 }
+
+// DefaultInactiveDays is the unused time after which product access is a
+// finding, when the report is not told otherwise.
+const DefaultInactiveDays = 90
 
 // Load reads the latest finished full sync of a c1z file. tmpDir holds the
 // decompressed database while it is read ("" means the system's temporary
@@ -234,10 +255,16 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader, syncID string) 
 		if pathGroupID != "" {
 			path = cmp.Or(names[resourceKey(connector.ResourceTypeGroup, pathGroupID)], pathGroupID)
 		}
+		lastActive := ""
+		if accessType == AccessWorkspaceRole {
+			if t := a.ProductAccess[resourceID]; t != nil {
+				lastActive = FormatTime(*t)
+			}
+		}
 		rows = append(rows, Row{
 			AccountID: accountID, Email: a.Email, Name: a.Name, AccountStatus: a.Status, ClaimStatus: a.ClaimStatus,
 			AccessType: accessType, ResourceID: resourceID, ResourceName: resourceName, Role: role,
-			Path: path, PathGroupID: pathGroupID,
+			Path: path, PathGroupID: pathGroupID, LastActive: lastActive,
 		})
 	}
 
@@ -287,7 +314,7 @@ func reportOfStore(ctx context.Context, r connectorstore.Reader, syncID string) 
 	}
 
 	Sort(rows)
-	rep := &Report{Metadata: meta, Rows: rows, Accounts: len(accounts)}
+	rep := &Report{Metadata: meta, Rows: rows, Accounts: len(accounts), AccountsByID: accounts}
 	for _, g := range groups {
 		rep.Groups = append(rep.Groups, *g)
 	}
@@ -332,6 +359,26 @@ func accountOf(res *v2.Resource) Account {
 	a.Name = cmp.Or(str(connector.ProfileUserName), a.Name)
 	a.Status = cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_")))
 	a.ClaimStatus = str(connector.ProfileClaimStatus)
+	a.ManagementSource = str(connector.ProfileManagementSource)
+	if mfa := trait.GetMfaStatus(); mfa != nil {
+		enabled := mfa.GetMfaEnabled()
+		a.MFAEnabled = &enabled
+	} else if v, ok := profile.GetFields()[connector.ProfileMFAEnabled]; ok {
+		enabled := v.GetBoolValue()
+		a.MFAEnabled = &enabled
+	}
+	if v, ok := profile.GetFields()[connector.ProfileProductAccess]; ok {
+		a.ProductAccess = map[string]*time.Time{}
+		for _, item := range v.GetListValue().GetValues() {
+			fields := item.GetStructValue().GetFields()
+			var last *time.Time
+			if t, err := time.Parse(time.RFC3339Nano, fields[connector.ProductAccessLastActive].GetStringValue()); err == nil {
+				t = t.UTC()
+				last = &t
+			}
+			a.ProductAccess[fields[connector.ProductAccessWorkspaceID].GetStringValue()] = last
+		}
+	}
 	return a
 }
 

@@ -44,12 +44,16 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
 	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
 	organizationType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
-	user := func(id, email, status string) *v2.Resource {
+	user := func(id, email, status string, productAccess ...any) *v2.Resource {
+		profile := map[string]any{
+			connector.ProfileEmail: email, connector.ProfileUserName: strings.Split(email, "@")[0],
+			connector.ProfileUserStatus: status, connector.ProfileClaimStatus: "managed",
+		}
+		if productAccess != nil {
+			profile[connector.ProfileProductAccess] = productAccess
+		}
 		r, err := resource.NewUserResource(email, userType, id, []resource.UserTraitOption{resource.WithEmail(email, true)},
-			resource.WithResourceProfile(map[string]any{
-				connector.ProfileEmail: email, connector.ProfileUserName: strings.Split(email, "@")[0],
-				connector.ProfileUserStatus: status, connector.ProfileClaimStatus: "managed",
-			}))
+			resource.WithResourceProfile(profile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +66,13 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 		}
 		return r
 	}
-	ada, bo := user("u-ada", "ada@example.test", "active"), user("u-bo", "bo@example.test", "suspended")
+	// ada was last active on the workspace at a known time; the sync does
+	// not say for bo.
+	ada := user("u-ada", "ada@example.test", "active", map[string]any{
+		connector.ProductAccessWorkspaceID: "ari:cloud:jira::site/1", connector.ProductAccessKey: "jira-software",
+		connector.ProductAccessLastActive: "2026-03-04T05:06:07.891Z",
+	})
+	bo := user("u-bo", "bo@example.test", "suspended")
 	admins, viewers, empty := group("g-admins", "admins"), group("g-viewers", "viewers"), group("g-empty", "empty")
 	ws, err := resource.NewResource("Jira", workspaceType, "ari:cloud:jira::site/1")
 	if err != nil {
@@ -136,11 +146,11 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	// order); every row ends with the metadata.
 	want := [][]string{
 		slices.Concat(report.Columns, report.MetadataColumns),
-		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/admin", "admins", "g-admins"}, meta),
-		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "group_membership", "g-admins", "admins", "member", "direct", ""}, meta),
-		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "direct", ""}, meta),
-		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "viewers", "g-viewers"}, meta),
-		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "group_membership", "g-viewers", "viewers", "member", "direct", ""}, meta),
+		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/admin", "admins", "g-admins", "2026-03-04T05:06:07Z"}, meta),
+		slices.Concat([]string{"u-ada", "ada@example.test", "ada", "active", "managed", "group_membership", "g-admins", "admins", "member", "direct", "", ""}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "direct", "", ""}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "workspace_role", "ari:cloud:jira::site/1", "Jira", "atlassian/user", "viewers", "g-viewers", ""}, meta),
+		slices.Concat([]string{"u-bo", "bo@example.test", "bo", "suspended", "managed", "group_membership", "g-viewers", "viewers", "member", "direct", "", ""}, meta),
 	}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("rows:\n%q\nwant\n%q", got, want)

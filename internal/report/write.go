@@ -124,7 +124,26 @@ var templates embed.FS
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"accessLabel": accessLabel,
 	"formatTime":  FormatTime,
+	"day":         day,
 }).ParseFS(templates, "report.html.tmpl"))
+
+// day is the date of a time, as the page shows last activity; "never" for
+// none.
+func day(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// LastActiveCell is the table's last-active cell of a row: the date of its
+// last activity, "" when there is none.
+func LastActiveCell(lastActive string) string {
+	if len(lastActive) < len(time.DateOnly) {
+		return ""
+	}
+	return lastActive[:len(time.DateOnly)]
+}
 
 // accessLabel is an access type as a reviewer reads it.
 func accessLabel(accessType string) string {
@@ -180,6 +199,7 @@ func (r *Report) tableRows() template.HTML {
 		cell("", row.ResourceName)
 		cell("", row.Role)
 		cell("", row.Path)
+		cell("", LastActiveCell(row.LastActive))
 		cell("id", row.AccountID)
 		cell("id", row.ResourceID)
 		b.WriteString("</tr>\n")

@@ -3,6 +3,7 @@ package sandboxtest
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
@@ -103,4 +104,21 @@ func LicensedAccounts(st sandbox.State, workspaceID string) map[string]bool {
 		}
 	}
 	return holders
+}
+
+// LastActive is an account's last activity on a workspace as the access
+// report writes it (RFC 3339, UTC, to the second), from the sandbox's
+// state: "" when it never used the workspace.
+func LastActive(st sandbox.State, accountID, workspaceID string) string {
+	for _, u := range st.Users {
+		if u.AccountID != accountID {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, u.ProductActivity[workspaceID])
+		if err != nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return ""
 }
