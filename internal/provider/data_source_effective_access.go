@@ -50,6 +50,20 @@ type effectiveAccessModel struct {
 // Path of access an account holds itself.
 const pathDirect = "direct"
 
+// workspaceLastActive is a workspace role holder's last activity on that
+// workspace, or null.
+func workspaceLastActive(h access.Holding) types.String {
+	if h.Kind != access.AccessWorkspaceRole {
+		return types.StringNull()
+	}
+	for _, p := range h.Account.ProductAccess {
+		if p.WorkspaceID == h.ResourceID {
+			return timeValue(p.LastActive)
+		}
+	}
+	return types.StringNull()
+}
+
 var accessAttrTypes = map[string]attr.Type{
 	"account_id":     types.StringType,
 	"email":          types.StringType,
@@ -62,6 +76,7 @@ var accessAttrTypes = map[string]attr.Type{
 	"role":           types.StringType,
 	"path":           types.StringType,
 	"path_group_id":  types.StringType,
+	"last_active":    types.StringType,
 }
 
 func (d *effectiveAccessDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -134,6 +149,8 @@ func (d *effectiveAccessDataSource) Schema(_ context.Context, _ datasource.Schem
 					"role":           computed("The role held, such as `atlassian/admin`; `member` for a group membership."),
 					"path":           computed("`direct` when the account holds the access itself, else the name of the group it comes through."),
 					"path_group_id":  computed("The id of the group the access comes through; empty when `path` is `direct`."),
+					"last_active": computed("For a workspace role, the account's last activity on that workspace, an RFC 3339 " +
+						"time; null when it never used it, when Atlassian did not say, and for other access."),
 				}},
 			},
 		},
@@ -212,6 +229,7 @@ func (d *effectiveAccessDataSource) Read(ctx context.Context, req datasource.Rea
 			"role":           types.StringValue(h.Role),
 			"path":           types.StringValue(via),
 			"path_group_id":  types.StringValue(viaID),
+			"last_active":    workspaceLastActive(h),
 		})
 		resp.Diagnostics.Append(diags...)
 		entries = append(entries, obj)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -24,7 +25,9 @@ import (
 var accessColumns = []string{"account_id", "email", "name", "account_status", "claim_status", "access_type", "resource_id", "resource_name", "role", "path", "path_group_id"}
 
 // expectAccess is the exact access list of the entries that pass keep.
-func expectAccess(entries [][]string, keep func(e []string) bool) (knownvalue.Check, int) {
+// A workspace role entry carries the account's last activity on the
+// workspace, from the state.
+func expectAccess(st sandbox.State, entries [][]string, keep func(e []string) bool) (knownvalue.Check, int) {
 	var checks []knownvalue.Check
 	for _, e := range entries {
 		if !keep(e) {
@@ -34,9 +37,26 @@ func expectAccess(entries [][]string, keep func(e []string) bool) (knownvalue.Ch
 		for i, c := range accessColumns {
 			fields[c] = knownvalue.StringExact(e[i])
 		}
+		fields["last_active"] = knownvalue.Null()
+		if e[5] == "workspace_role" {
+			fields["last_active"] = expectTime(lastActiveOf(st, e[0], e[6]))
+		}
 		checks = append(checks, knownvalue.ObjectExact(fields))
 	}
 	return knownvalue.ListExact(checks), len(checks)
+}
+
+// lastActiveOf is an account's last activity on a workspace in the state;
+// nil when never.
+func lastActiveOf(st sandbox.State, accountID, workspaceID string) *time.Time {
+	for _, u := range st.Users {
+		if u.AccountID == accountID {
+			if t, err := time.Parse(time.RFC3339, u.ProductActivity[workspaceID]); err == nil {
+				return &t
+			}
+		}
+	}
+	return nil
 }
 
 // accessReviewOrg is an organization with every path the data source must
@@ -91,16 +111,32 @@ func newAccessReviewOrg(t *testing.T) *accessReviewOrg {
 // group, and a workspace's holders with and without a role filter.
 func TestAccEffectiveAccessDataSource_questions(t *testing.T) {
 	org := newAccessReviewOrg(t)
-	all := sandboxtest.AccessRows(org.State())
-	suspendedAccess, n := expectAccess(all, func(e []string) bool { return e[0] == org.suspended.AccountID })
+	st := org.State()
+	all := sandboxtest.AccessRows(st)
+	suspendedAccess, n := expectAccess(st, all, func(e []string) bool { return e[0] == org.suspended.AccountID })
 	if n == 0 {
 		t.Fatal("the suspended account holds nothing: the test arranged group access")
 	}
-	twoPathAccess, _ := expectAccess(all, func(e []string) bool { return e[0] == org.twoPaths.AccountID })
-	workspaceAccess, _ := expectAccess(all, func(e []string) bool {
+	twoPathAccess, _ := expectAccess(st, all, func(e []string) bool { return e[0] == org.twoPaths.AccountID })
+	// Some holders of the workspace used it and some never did, so the
+	// entries' last_active is checked both ways.
+	used, unused := 0, 0
+	for _, e := range all {
+		if e[5] == "workspace_role" && e[6] == org.workspace.ID {
+			if lastActiveOf(st, e[0], e[6]) != nil {
+				used++
+			} else {
+				unused++
+			}
+		}
+	}
+	if used == 0 || unused == 0 {
+		t.Fatalf("of the workspace's holders, %d used it and %d never did: the test needs both", used, unused)
+	}
+	workspaceAccess, _ := expectAccess(st, all, func(e []string) bool {
 		return e[5] == "workspace_role" && e[6] == org.workspace.ID
 	})
-	adminAccess, admins := expectAccess(all, func(e []string) bool {
+	adminAccess, admins := expectAccess(st, all, func(e []string) bool {
 		return e[5] == "workspace_role" && e[6] == org.workspace.ID && e[8] == "atlassian/admin"
 	})
 	// The account with two paths to atlassian/admin appears twice: directly
