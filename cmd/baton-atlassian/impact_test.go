@@ -1,0 +1,419 @@
+package main_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/impact"
+	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
+	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
+)
+
+// impactCase is the organization and the accounts of the impact test.
+type impactCase struct {
+	org       *acctest.Org
+	workspace sandbox.Workspace
+	// roleGroup gains atlassian/admin on the workspace; alreadyAdmin, one
+	// of its members, holds that role itself.
+	roleGroup    sandbox.Group
+	alreadyAdmin string
+	// leaving is in userGroup, where the first apply adds it, and in
+	// otherUserGroup: both hold atlassian/user on the workspace. The plan
+	// takes it out of userGroup.
+	userGroup, otherUserGroup sandbox.Group
+	leaving                   string
+	// newAdmin becomes an organization admin; joining joins
+	// otherUserGroup until expiresAt; newMembers join a group the plan
+	// creates, which gains atlassian/user on the workspace.
+	newAdmin   string
+	joining    string
+	expiresAt  string
+	newMembers []string
+}
+
+// newImpactCase picks the groups and accounts of the test in a sandbox
+// organization, and gives them the access the test starts from.
+func newImpactCase(t *testing.T) *impactCase {
+	t.Helper()
+	c := &impactCase{org: acctest.NewOrg(t, 60, 8, 2)}
+	c.org.Update(func(st *sandbox.State) error { st.Settings.OrgRoleConsistencyDelayMs = 0; return nil })
+	st := c.org.State()
+	c.workspace = st.Workspaces[0]
+	var writable []sandbox.Group
+	for _, g := range st.Groups {
+		if !g.ExternalSynced && !g.Default && len(g.MemberAccountIDs) >= 3 {
+			writable = append(writable, g)
+		}
+	}
+	if len(writable) < 3 {
+		t.Fatalf("the sandbox has %d writable groups with three members, want 3", len(writable))
+	}
+	c.roleGroup, c.userGroup, c.otherUserGroup = writable[0], writable[1], writable[2]
+	c.alreadyAdmin = c.roleGroup.MemberAccountIDs[0]
+	inAny := func(id string, groups ...sandbox.Group) bool {
+		return slices.ContainsFunc(groups, func(g sandbox.Group) bool { return slices.Contains(g.MemberAccountIDs, id) })
+	}
+	var free []string // active accounts without organization roles, in none of the three groups
+	for _, u := range c.org.ActiveUsers() {
+		if len(u.PlatformRoles) == 0 && !inAny(u.AccountID, c.roleGroup, c.userGroup, c.otherUserGroup) {
+			free = append(free, u.AccountID)
+		}
+	}
+	if len(free) < 5 {
+		t.Fatalf("the sandbox has %d free active accounts, want 5", len(free))
+	}
+	c.leaving, c.newAdmin, c.joining, c.newMembers = free[0], free[1], free[2], free[3:5]
+	c.expiresAt = time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
+	c.org.Update(func(st *sandbox.State) error {
+		ws := c.workspace
+		st.UserRoleAssignments = append(st.UserRoleAssignments,
+			sandbox.UserRoleAssignment{AccountID: c.alreadyAdmin, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/admin"})
+		st.GroupRoleAssignments = append(st.GroupRoleAssignments,
+			sandbox.GroupRoleAssignment{GroupID: c.userGroup.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"},
+			sandbox.GroupRoleAssignment{GroupID: c.otherUserGroup.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user"})
+		for i := range st.Groups {
+			if st.Groups[i].ID == c.otherUserGroup.ID {
+				st.Groups[i].MemberAccountIDs = append(st.Groups[i].MemberAccountIDs, c.leaving)
+				slices.Sort(st.Groups[i].MemberAccountIDs)
+			}
+		}
+		return nil
+	})
+	return c
+}
+
+// firstConfig is the configuration applied before the plan under test:
+// the membership the plan removes.
+func (c *impactCase) firstConfig() string {
+	return c.org.Config(fmt.Sprintf(`
+resource "atlassian_group_membership" "leaving" {
+  group_id   = %q
+  account_id = %q
+}
+`, c.userGroup.ID, c.leaving))
+}
+
+// planConfig is the change under review.
+func (c *impactCase) planConfig() string {
+	return c.org.Config(fmt.Sprintf(`
+resource "atlassian_workspace_role_assignment" "group_admin" {
+  workspace_id = %[1]q
+  role         = "atlassian/admin"
+  group_id     = %[2]q
+}
+
+resource "atlassian_organization_role_assignment" "admin" {
+  account_id = %[3]q
+  role       = "atlassian/org-admin"
+}
+
+resource "atlassian_group_membership" "joining" {
+  group_id   = %[4]q
+  account_id = %[5]q
+  expires_at = %[6]q
+}
+
+resource "atlassian_group" "new" {
+  name = "impact-new-team"
+}
+
+resource "atlassian_group_members" "new" {
+  group_id = atlassian_group.new.id
+  members  = { %[7]q = "first", %[8]q = "second" }
+}
+
+resource "atlassian_workspace_role_assignment" "new_team_users" {
+  workspace_id = %[1]q
+  role         = "atlassian/user"
+  group_id     = atlassian_group.new.id
+}
+`, c.workspace.ID, c.roleGroup.ID, c.newAdmin, c.otherUserGroup.ID, c.joining, c.expiresAt, c.newMembers[0], c.newMembers[1]))
+}
+
+// accessKeys is every account's access in a sandbox state, as
+// "access|resource|role" keys: computed from the state itself, not
+// through the connector.
+func accessKeys(st sandbox.State) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	add := func(account, access, resource, role string) {
+		if out[account] == nil {
+			out[account] = map[string]bool{}
+		}
+		out[account][access+"|"+resource+"|"+role] = true
+	}
+	roleKey := func(resourceOwner, resourceID string) (string, string) {
+		if resourceOwner == "platform" {
+			return impact.AccessOrganizationRole, st.Organization.ID
+		}
+		return impact.AccessWorkspaceRole, resourceID
+	}
+	members := map[string][]string{}
+	for _, g := range st.Groups {
+		members[g.ID] = g.MemberAccountIDs
+		for _, m := range g.MemberAccountIDs {
+			add(m, impact.AccessGroupMembership, g.ID, impact.RoleMember)
+		}
+	}
+	for _, r := range st.UserRoleAssignments {
+		access, resource := roleKey(r.ResourceOwner, r.ResourceID)
+		add(r.AccountID, access, resource, r.Role)
+	}
+	for _, r := range st.GroupRoleAssignments {
+		access, resource := roleKey(r.ResourceOwner, r.ResourceID)
+		for _, m := range members[r.GroupID] {
+			add(m, access, resource, r.Role)
+		}
+	}
+	for _, u := range st.Users {
+		if u.Status == "suspended" {
+			add(u.AccountID, impact.AccessSuspension, st.Organization.ID, impact.RoleSuspended)
+		}
+	}
+	return out
+}
+
+// expectedChanges are the gains and losses between two states, as
+// "account|change|access|resource|role".
+func expectedChanges(before, after sandbox.State) []string {
+	b, a := accessKeys(before), accessKeys(after)
+	var out []string
+	for _, account := range slices.Sorted(maps.Keys(mergeKeys(a, b))) {
+		for k := range a[account] {
+			if !b[account][k] {
+				out = append(out, account+"|"+impact.ChangeGain+"|"+k)
+			}
+		}
+		for k := range b[account] {
+			if !a[account][k] {
+				out = append(out, account+"|"+impact.ChangeLoss+"|"+k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func mergeKeys(a, b map[string]map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func readImpact(t *testing.T, path string) impact.Report {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep impact.Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatalf("the impact JSON does not parse: %v\n%s", err, data)
+	}
+	return rep
+}
+
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// TestAccImpact plans a change with the real terraform CLI against the
+// sandbox, runs `baton-atlassian impact` on the saved plan, applies the
+// plan, and checks the impact's entries against the gains and losses
+// computed from the sandbox's state before and after the apply. The plan:
+// a group gains atlassian/admin (one member already holds it), an account
+// leaves a group while another group still gives it the same role, an
+// account becomes organization admin, an account joins a group until a
+// date, and a group created in the same plan gets members and a role.
+func TestAccImpact(t *testing.T) {
+	bin := buildBinary(t)
+	c := newImpactCase(t)
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+	cli.WriteConfig(c.firstConfig())
+	cli.MustApply()
+
+	cli.WriteConfig(c.planConfig())
+	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
+	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	creds := []string{"--access-token", c.org.Token, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
+	jsonPath, mdPath := filepath.Join(dir, "impact.json"), filepath.Join(dir, "impact.md")
+	args := append([]string{"impact", "--plan", planPath, "--format", "markdown", "--output", mdPath, "--json-output", jsonPath}, creds...)
+	if out, err := run(t, bin, cleanEnv(), args...); err != nil {
+		t.Fatalf("impact: %v\n%s", err, out)
+	}
+	rep := readImpact(t, jsonPath)
+
+	t.Run("--fail-on exits with status 2 when a listed flag is raised", func(t *testing.T) {
+		// Before the apply: after it the plan changes nothing the organization lacks.
+		out, err := run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--format", "json", "--fail-on", impact.FlagLastOrgAdminLost + "," + impact.FlagOrgAdminGained}, creds...)...)
+		if exitCode(err) != 2 || !strings.Contains(out, impact.FlagOrgAdminGained+" (listed in --fail-on)") || !strings.Contains(out, `"changes"`) {
+			t.Errorf("exit %d, want 2 with the report and the flag named:\n%s", exitCode(err), out)
+		}
+		out, err = run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--format", "json", "--fail-on", impact.FlagLastOrgAdminLost}, creds...)...)
+		if err != nil {
+			t.Errorf("a flag not raised fails the command: %v\n%s", err, out)
+		}
+		out, err = run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--fail-on", "admin"}, creds...)...)
+		if exitCode(err) != 1 || !strings.Contains(out, `--fail-on: unknown flag "admin"`) {
+			t.Errorf("an unknown flag: exit %d, want 1 naming it:\n%s", exitCode(err), out)
+		}
+	})
+	before := c.org.State()
+	cli.MustApply(tfexec.DirOrPlan("impact.tfplan"))
+	after := c.org.State()
+	newGroupID, _ := cli.StateValues("atlassian_group.new")["id"].(string)
+	if newGroupID == "" {
+		t.Fatal("atlassian_group.new has no id after apply")
+	}
+
+	t.Run("entries equal the sandbox's own before and after", func(t *testing.T) {
+		var got []string
+		for _, e := range rep.Changes {
+			resource := e.ResourceID
+			if resource == "atlassian_group.new" {
+				resource = newGroupID
+			}
+			got = append(got, strings.Join([]string{e.AccountID, e.Change, e.Access, resource, e.Role}, "|"))
+		}
+		slices.Sort(got)
+		want := expectedChanges(before, after)
+		if !slices.Equal(got, want) {
+			t.Errorf("impact entries differ from the sandbox's change of access\n got: %q\nwant: %q", got, want)
+		}
+	})
+
+	find := func(account, change, access, resource, role string) *impact.Entry {
+		for i, e := range rep.Changes {
+			if e.AccountID == account && e.Change == change && e.Access == access && e.ResourceID == resource && e.Role == role {
+				return &rep.Changes[i]
+			}
+		}
+		return nil
+	}
+	t.Run("a group gaining a role: every member gains, except who holds it already", func(t *testing.T) {
+		for _, m := range c.roleGroup.MemberAccountIDs {
+			e := find(m, impact.ChangeGain, impact.AccessWorkspaceRole, c.workspace.ID, "atlassian/admin")
+			if m == c.alreadyAdmin {
+				if e != nil {
+					t.Errorf("%s holds atlassian/admin itself, yet gains it: %+v", m, *e)
+				}
+				continue
+			}
+			if e == nil {
+				t.Errorf("member %s of %s does not gain atlassian/admin", m, c.roleGroup.ID)
+				continue
+			}
+			if !slices.Equal(e.Paths, []string{c.roleGroup.ID}) || !slices.Equal(e.Addresses, []string{"atlassian_workspace_role_assignment.group_admin"}) {
+				t.Errorf("member %s gains through %v by %v, want the group by its role assignment", m, e.Paths, e.Addresses)
+			}
+			if e.Email == "" || e.ResourceName != c.workspace.Name {
+				t.Errorf("the entry lacks the account's email or the workspace's name: %+v", *e)
+			}
+		}
+	})
+	t.Run("a membership removed where another group still gives the role", func(t *testing.T) {
+		if e := find(c.leaving, impact.ChangeLoss, impact.AccessGroupMembership, c.userGroup.ID, impact.RoleMember); e == nil ||
+			!slices.Equal(e.Addresses, []string{"atlassian_group_membership.leaving"}) {
+			t.Errorf("%s's membership of %s: %+v, want a loss by atlassian_group_membership.leaving", c.leaving, c.userGroup.ID, e)
+		}
+		if e := find(c.leaving, impact.ChangeLoss, impact.AccessWorkspaceRole, c.workspace.ID, "atlassian/user"); e != nil {
+			t.Errorf("%s still holds atlassian/user through %s, yet loses it: %+v", c.leaving, c.otherUserGroup.ID, *e)
+		}
+	})
+	t.Run("an organization admin added is flagged", func(t *testing.T) {
+		if e := find(c.newAdmin, impact.ChangeGain, impact.AccessOrganizationRole, c.org.OrgID, "atlassian/org-admin"); e == nil ||
+			!slices.Equal(e.Paths, []string{impact.PathDirect}) {
+			t.Errorf("%s's organization admin role: %+v, want a direct gain", c.newAdmin, e)
+		}
+		flags := map[string]impact.Flag{}
+		for _, f := range rep.Flags {
+			flags[f.Name] = f
+		}
+		if f := flags[impact.FlagOrgAdminGained]; !slices.Equal(f.Accounts, []string{c.newAdmin}) ||
+			!slices.Equal(f.Addresses, []string{"atlassian_organization_role_assignment.admin"}) {
+			t.Errorf("flag %s: %+v, want %s by its assignment", impact.FlagOrgAdminGained, f, c.newAdmin)
+		}
+		var adminGains []string
+		for _, e := range rep.Changes {
+			if e.Change == impact.ChangeGain && e.Access == impact.AccessWorkspaceRole && slices.Contains(impact.AdminWorkspaceRoles, e.Role) {
+				adminGains = append(adminGains, e.AccountID)
+			}
+		}
+		slices.Sort(adminGains)
+		if f := flags[impact.FlagAdminRoleGained]; len(adminGains) < len(c.roleGroup.MemberAccountIDs)-1 || !slices.Equal(f.Accounts, slices.Compact(adminGains)) {
+			t.Errorf("flag %s: %v, want the accounts gaining an admin role, %v", impact.FlagAdminRoleGained, f.Accounts, adminGains)
+		}
+		if _, raised := flags[impact.FlagLastOrgAdminLost]; raised {
+			t.Errorf("flag %s raised, yet no admin is lost", impact.FlagLastOrgAdminLost)
+		}
+	})
+	t.Run("an expiring grant is a gain with its end", func(t *testing.T) {
+		e := find(c.joining, impact.ChangeGain, impact.AccessGroupMembership, c.otherUserGroup.ID, impact.RoleMember)
+		if e == nil || e.ExpiresAt != c.expiresAt {
+			t.Errorf("%s joining %s: %+v, want a gain until %s", c.joining, c.otherUserGroup.ID, e, c.expiresAt)
+		}
+	})
+	t.Run("a group created in the same plan", func(t *testing.T) {
+		for _, m := range c.newMembers {
+			e := find(m, impact.ChangeGain, impact.AccessGroupMembership, "atlassian_group.new", impact.RoleMember)
+			if e == nil || e.ResourceName != "impact-new-team" || !slices.Equal(e.Addresses, []string{"atlassian_group_members.new"}) {
+				t.Errorf("%s joining the new group: %+v, want a gain named impact-new-team by atlassian_group_members.new", m, e)
+			}
+			if e := find(m, impact.ChangeGain, impact.AccessWorkspaceRole, c.workspace.ID, "atlassian/user"); e != nil &&
+				!slices.Equal(e.Paths, []string{"atlassian_group.new"}) {
+				t.Errorf("%s gains atlassian/user through %v, want the new group", m, e.Paths)
+			}
+		}
+	})
+	t.Run("the Markdown summarises first, then the people", func(t *testing.T) {
+		data, err := os.ReadFile(mdPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := string(data)
+		flagsAt, roleAt, peopleAt := strings.Index(md, "### Risk flags"), strings.Index(md, "### By role"), strings.Index(md, "### People")
+		if flagsAt < 0 || roleAt < flagsAt || peopleAt < roleAt {
+			t.Fatalf("the Markdown's sections are out of order (flags %d, roles %d, people %d):\n%s", flagsAt, roleAt, peopleAt, md)
+		}
+		if !strings.Contains(md[flagsAt:roleAt], "`"+impact.FlagOrgAdminGained+"`") {
+			t.Errorf("the flags table does not name %s:\n%s", impact.FlagOrgAdminGained, md[flagsAt:roleAt])
+		}
+		for _, e := range rep.Changes {
+			if !strings.Contains(md[peopleAt:], "`"+e.AccountID+"`") {
+				t.Errorf("the people section does not name %s", e.AccountID)
+			}
+		}
+	})
+}
