@@ -270,9 +270,12 @@ func TestAccImpact(t *testing.T) {
 	creds := []string{"--access-token", c.org.Token, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
 	jsonPath, mdPath := filepath.Join(dir, "impact.json"), filepath.Join(dir, "impact.md")
 	args := append([]string{"impact", "--plan", planPath, "--format", "markdown", "--output", mdPath, "--json-output", jsonPath}, creds...)
+	c.org.ResetStats()
 	if out, err := run(t, bin, cleanEnv(), args...); err != nil {
 		t.Fatalf("impact: %v\n%s", err, out)
 	}
+	stats := c.org.Stats()
+	t.Logf("impact: %d requests: %v", stats.Total, stats.ByRoute)
 	rep := readImpact(t, jsonPath)
 
 	t.Run("--fail-on exits with status 2 when a listed flag is raised", func(t *testing.T) {
@@ -416,4 +419,130 @@ func TestAccImpact(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAccImpactFlags plans, with the real terraform CLI against the
+// sandbox, the removal of one of two organization admins, a suspension, a
+// role for an unmanaged account and a role for a whole group; the other
+// admin then loses the role outside Terraform before the impact runs, which
+// reads the organization as it is then.
+func TestAccImpactFlags(t *testing.T) {
+	bin := buildBinary(t)
+	org := acctest.NewOrg(t, 60, 8, 2)
+	st := org.State()
+	ws := st.Workspaces[0]
+	var plain, unmanaged []string
+	for _, u := range st.Users {
+		switch {
+		case u.Status != "active" || u.AccountType != "atlassian" || len(u.PlatformRoles) > 0:
+		case u.ClaimStatus == "unmanaged":
+			unmanaged = append(unmanaged, u.AccountID)
+		default:
+			plain = append(plain, u.AccountID)
+		}
+	}
+	if len(plain) < 3 || len(unmanaged) == 0 {
+		t.Fatalf("the sandbox has %d plain managed and %d unmanaged active accounts, want 3 and 1", len(plain), len(unmanaged))
+	}
+	admin, otherAdmin, suspended := plain[0], plain[1], plain[2]
+	group := org.WritableGroup(t)
+	organization := "ari:cloud:platform::org/" + st.Organization.ID
+	// Two organization admins: admin, whom Terraform manages, and otherAdmin.
+	org.Update(func(st *sandbox.State) error {
+		st.Settings.OrgRoleConsistencyDelayMs = 0
+		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool { return a.Role == "atlassian/org-admin" })
+		for _, id := range []string{admin, otherAdmin} {
+			st.UserRoleAssignments = append(st.UserRoleAssignments,
+				sandbox.UserRoleAssignment{AccountID: id, ResourceID: organization, ResourceOwner: "platform", Role: "atlassian/org-admin"})
+		}
+		return nil
+	})
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_organization_role_assignment" "admin" {
+  account_id = %q
+  role       = "atlassian/org-admin"
+}
+`, admin)))
+	cli.MustApply()
+
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_account_suspension" "leaver" {
+  account_id = %[1]q
+}
+
+resource "atlassian_workspace_role_assignment" "contractor" {
+  workspace_id = %[2]q
+  role         = "atlassian/user-access-admin"
+  account_id   = %[3]q
+}
+
+resource "atlassian_workspace_role_assignment" "whole_group" {
+  workspace_id = %[2]q
+  role         = "atlassian/admin"
+  group_id     = %[4]q
+}
+`, suspended, ws.ID, unmanaged[0], group.ID)))
+	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
+	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	// The other admin goes outside Terraform after the plan was made.
+	org.Update(func(st *sandbox.State) error {
+		st.UserRoleAssignments = slices.DeleteFunc(st.UserRoleAssignments, func(a sandbox.UserRoleAssignment) bool {
+			return a.AccountID == otherAdmin && a.Role == "atlassian/org-admin"
+		})
+		return nil
+	})
+
+	// The plan from standard input, the credentials from the environment
+	// as the connector's own commands read them.
+	cmd := exec.Command(bin, "impact", "--plan", "-", "--format", "json", "--max-accounts", "1", "--fail-on", impact.FlagLastOrgAdminLost)
+	cmd.Env = cleanEnv("BATON_API_TOKEN="+org.Token, "BATON_ORG="+org.OrgID, "BATON_BASE_URL="+org.URL)
+	cmd.Stdin = strings.NewReader(string(planJSON))
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if exitCode(err) != 2 || !strings.Contains(stderr.String(), impact.FlagLastOrgAdminLost) {
+		t.Fatalf("exit %d, want 2 naming %s\nstderr: %s", exitCode(err), impact.FlagLastOrgAdminLost, stderr.String())
+	}
+	var rep impact.Report
+	if err := json.Unmarshal([]byte(stdout.String()), &rep); err != nil {
+		t.Fatalf("the JSON does not parse: %v\n%s", err, stdout.String())
+	}
+	flags := map[string]impact.Flag{}
+	for _, f := range rep.Flags {
+		flags[f.Name] = f
+	}
+	for name, want := range map[string][]string{
+		impact.FlagLastOrgAdminLost: {admin},
+		impact.FlagUnmanagedGained:  {unmanaged[0]},
+	} {
+		if got := flags[name].Accounts; !slices.Equal(got, want) {
+			t.Errorf("flag %s: accounts %v, want %v", name, got, want)
+		}
+	}
+	var groupGains []string
+	for _, e := range rep.Changes {
+		if slices.Contains(e.Addresses, "atlassian_workspace_role_assignment.whole_group") {
+			groupGains = append(groupGains, e.AccountID)
+		}
+	}
+	if f := flags[impact.FlagManyAccounts]; len(groupGains) < 2 || !slices.Equal(f.Addresses, []string{"atlassian_workspace_role_assignment.whole_group"}) ||
+		len(f.Accounts) != len(groupGains) {
+		t.Errorf("flag %s: %+v, want the group's assignment, which reaches %d accounts", impact.FlagManyAccounts, f, len(groupGains))
+	}
+	var sawSuspension, sawAdminLoss bool
+	for _, e := range rep.Changes {
+		switch {
+		case e.AccountID == suspended && e.Access == impact.AccessSuspension:
+			sawSuspension = e.Change == impact.ChangeGain && slices.Equal(e.Addresses, []string{"atlassian_account_suspension.leaver"})
+		case e.AccountID == admin && e.Access == impact.AccessOrganizationRole:
+			sawAdminLoss = e.Change == impact.ChangeLoss && e.Role == "atlassian/org-admin" && e.ResourceName == st.Organization.Name
+		}
+	}
+	if !sawSuspension || !sawAdminLoss {
+		t.Errorf("the suspension (%v) or the admin's loss, named after the organization (%v), is missing or wrong: %+v", sawSuspension, sawAdminLoss, rep.Changes)
+	}
 }

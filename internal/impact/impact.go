@@ -13,9 +13,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
@@ -52,6 +54,9 @@ type Entry struct {
 type Report struct {
 	Changes []Entry `json:"changes"`
 	Flags   []Flag  `json:"flags"`
+
+	// groupNames name the groups of paths, for the Markdown.
+	groupNames map[string]string
 }
 
 // Options tune the computation.
@@ -114,15 +119,45 @@ func Compute(ctx context.Context, view *access.View, orgID string, plan *tfjson.
 		return nil, err
 	}
 	rep := &Report{Changes: []Entry{}, Flags: []Flag{}}
-	for _, id := range c.touchedAccounts() {
-		entries, err := c.accountEntries(ctx, id)
-		if err != nil {
-			return nil, err
-		}
+	touched := c.touchedAccounts()
+	// The accounts in batched lookups first: each account's access then
+	// reads its groups and roles only.
+	if _, err := view.FindAccounts(ctx, touched); err != nil {
+		return nil, err
+	}
+	perAccount := make([][]Entry, len(touched))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(c.concurrency)
+	for i, id := range touched {
+		g.Go(func() error {
+			entries, err := c.accountEntries(gctx, id)
+			perAccount[i] = entries
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, entries := range perAccount {
 		rep.Changes = append(rep.Changes, entries...)
 	}
 	if err := c.fillNames(ctx, rep.Changes); err != nil {
 		return nil, err
+	}
+	rep.groupNames = map[string]string{}
+	for _, e := range rep.Changes {
+		if e.Access == AccessGroupMembership {
+			rep.groupNames[e.ResourceID] = e.ResourceName
+		}
+	}
+	for _, e := range rep.Changes {
+		for _, p := range e.Paths {
+			if _, named := rep.groupNames[p]; !named && p != PathDirect {
+				if err := c.nameGroup(ctx, p, rep.groupNames); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	sortEntries(rep.Changes)
 	flags, err := c.flags(ctx, rep.Changes, cmp.Or(opts.MaxAccounts, DefaultMaxAccounts))
@@ -147,8 +182,10 @@ type computation struct {
 	// members or roles the plan changes (empty for groups it creates).
 	liveMembers map[string][]string
 	liveRoles   map[string][]accessKey
-	groupNames  map[string]string
-	// workspaceNames and orgName are filled from the holdings read.
+	// groupNames, workspaceNames and orgName are filled from the holdings
+	// read, which accounts read concurrently (mu).
+	mu             sync.Mutex
+	groupNames     map[string]string
 	workspaceNames map[string]string
 	orgName        string
 }
@@ -291,7 +328,6 @@ func (c *computation) accountEntries(ctx context.Context, accountID string) ([]E
 		k := accessKey{h.Kind, h.ResourceID, h.Role}
 		switch {
 		case h.Kind == access.AccessGroupMembership:
-			c.groupNames[h.ResourceID] = h.ResourceName
 			groupsBefore = append(groupsBefore, k)
 			before.add(k, PathDirect)
 		case h.Via != nil:
@@ -301,13 +337,8 @@ func (c *computation) accountEntries(ctx context.Context, accountID string) ([]E
 			directBefore = append(directBefore, k)
 			before.add(k, PathDirect)
 		}
-		switch h.Kind {
-		case access.AccessWorkspaceRole:
-			c.workspaceNames[h.ResourceID] = h.ResourceName
-		case access.AccessOrganizationRole:
-			c.orgName = h.ResourceName
-		}
 	}
+	c.rememberNames(holdings)
 	if found && account.Status == access.StatusSuspended {
 		directBefore = append(directBefore, accessKey{AccessSuspension, c.orgID, RoleSuspended})
 		before.add(accessKey{AccessSuspension, c.orgID, RoleSuspended}, PathDirect)
@@ -364,6 +395,23 @@ func (c *computation) accountEntries(ctx context.Context, accountID string) ([]E
 		out = append(out, c.entry(account, ChangeLoss, k, paths))
 	}
 	return out, nil
+}
+
+// rememberNames keeps the names of the groups, workspaces and organization
+// that holdings carry, for the entries.
+func (c *computation) rememberNames(holdings []access.Holding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, h := range holdings {
+		switch h.Kind {
+		case access.AccessGroupMembership:
+			c.groupNames[h.ResourceID] = h.ResourceName
+		case access.AccessWorkspaceRole:
+			c.workspaceNames[h.ResourceID] = h.ResourceName
+		case access.AccessOrganizationRole:
+			c.orgName = h.ResourceName
+		}
+	}
 }
 
 // markRemoved records on the account's paths before the plan which grant
@@ -518,18 +566,10 @@ func (c *computation) fillNames(ctx context.Context, entries []Entry) error {
 				e.ResourceName = name
 				continue
 			}
-			name, ok := c.groupNames[e.ResourceID]
-			if !ok {
-				g, found, err := c.view.Group(ctx, e.ResourceID)
-				if err != nil {
-					return err
-				}
-				if found {
-					name = g.Name
-				}
-				c.groupNames[e.ResourceID] = name
+			if err := c.nameGroup(ctx, e.ResourceID, c.groupNames); err != nil {
+				return err
 			}
-			e.ResourceName = name
+			e.ResourceName = c.groupNames[e.ResourceID]
 		case AccessWorkspaceRole:
 			name, ok := c.workspaceNames[e.ResourceID]
 			if !ok {
@@ -544,8 +584,37 @@ func (c *computation) fillNames(ctx context.Context, entries []Entry) error {
 			}
 			e.ResourceName = name
 		default:
-			e.ResourceName = cmp.Or(c.orgName, c.orgID)
+			if c.orgName == "" {
+				org, err := c.view.Organization(ctx)
+				if err != nil {
+					return err
+				}
+				c.orgName = cmp.Or(org.Name, c.orgID)
+			}
+			e.ResourceName = c.orgName
 		}
+	}
+	return nil
+}
+
+// nameGroup puts a group's name in names: the planned name of a group the
+// plan creates (named by its address), else the name read.
+func (c *computation) nameGroup(ctx context.Context, id string, names map[string]string) error {
+	if name, ok := c.grants.newGroupNames[id]; ok {
+		names[id] = name
+		return nil
+	}
+	if name, ok := c.groupNames[id]; ok {
+		names[id] = name
+		return nil
+	}
+	g, found, err := c.view.Group(ctx, id)
+	if err != nil {
+		return err
+	}
+	if found {
+		names[id] = g.Name
+		c.groupNames[id] = g.Name
 	}
 	return nil
 }

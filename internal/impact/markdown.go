@@ -69,36 +69,31 @@ func (r *Report) Markdown(limit int) string {
 		head.WriteString("\n")
 	}
 
-	// The body's parts, each with the account it shows ("" for the role
-	// table's), added while they fit.
-	type part struct{ text, account string }
-	parts := []part{{text: "### By role\n\n| Access | Resource | Role | Gains | Losses |\n|---|---|---|---:|---:|\n"}}
-	for _, row := range r.byRole() {
-		parts = append(parts, part{text: fmt.Sprintf("| %s | %s | `%s` | %d | %d |\n", row.access, cell(row.resource), row.role, row.gains, row.losses)})
-	}
-	parts = append(parts, part{text: "\n### People\n\n"})
-	for _, p := range r.byAccount() {
-		parts = append(parts, part{text: p.text, account: p.accountID})
-	}
-
 	out := head.String()
-	// The footer that says what was left out must always fit.
+	// The role table takes at most half of what is left, so that some
+	// people always show; the rows left out are counted below it.
+	roleBudget := (limit - runeLen(out)) / 2
+	table := "### By role\n\n| Access | Resource | Role | Gains | Losses |\n|---|---|---|---:|---:|\n"
+	rows := r.byRole()
+	for i, row := range rows {
+		line := fmt.Sprintf("| %s | %s | %#q | %d | %d |\n", row.access, cell(row.resource), row.role, row.gains, row.losses)
+		if runeLen(table)+runeLen(line) > roleBudget {
+			left := len(rows) - i
+			table += fmt.Sprintf("\n_…and %d more %s of this table: the JSON (`--format json`) lists every change._\n", left, plural(left, "row", "rows"))
+			break
+		}
+		table += line
+	}
+	out += table + "\n### People\n\n"
+
+	// The footer that says who was left out must always fit.
 	const footerRoom = 300
-	for i, p := range parts {
+	people := r.byAccount()
+	for i, p := range people {
 		if runeLen(out)+runeLen(p.text)+footerRoom > limit {
-			rows, people := 0, 0
-			for _, left := range parts[i:] {
-				if left.account != "" {
-					people++
-				} else {
-					rows++
-				}
-			}
-			out += fmt.Sprintf("\n_…and %d more %s", people, plural(people, "account", "accounts"))
-			if rows > 0 {
-				out += fmt.Sprintf(" (and %d more %s of the role table)", rows, plural(rows, "row", "rows"))
-			}
-			out += " not shown here: the JSON (`--format json`) lists every change._\n"
+			left := len(people) - i
+			out += fmt.Sprintf("\n_…and %d more %s not shown here: the JSON (`--format json`) lists every change._\n",
+				left, plural(left, "account", "accounts"))
 			return truncateRunes(out, limit)
 		}
 		out += p.text
@@ -159,18 +154,18 @@ func (r *Report) byAccount() []accountSection {
 			}
 			fmt.Fprintf(&b, "**%s** %s `%s`%s\n", text(cmp.Or(e.Name, e.AccountID)), text(e.Email), e.AccountID, managed)
 		}
-		sign, verb := "+", "gains"
+		sign, verb := ":heavy_plus_sign:", "gains"
 		if e.Change == ChangeLoss {
-			sign, verb = "-", "loses"
+			sign, verb = ":heavy_minus_sign:", "loses"
 		}
-		what := fmt.Sprintf("`%s` on %s", e.Role, text(cmp.Or(e.ResourceName, e.ResourceID)))
+		what := fmt.Sprintf("%#q on %s", e.Role, text(cmp.Or(e.ResourceName, e.ResourceID)))
 		switch e.Access {
 		case AccessGroupMembership:
 			what = "membership of " + text(cmp.Or(e.ResourceName, e.ResourceID))
 		case AccessSuspension:
 			what = "a suspension from the organization"
 		}
-		fmt.Fprintf(&b, "- %s %s %s (%s), through %s", sign, verb, what, e.Access, strings.Join(e.Paths, ", "))
+		fmt.Fprintf(&b, "- %s %s %s, %s", sign, verb, what, r.pathsText(e.Paths))
 		if e.ExpiresAt != "" {
 			fmt.Fprintf(&b, ", until %s", e.ExpiresAt)
 		}
@@ -183,6 +178,23 @@ func (r *Report) byAccount() []accountSection {
 		out = append(out, accountSection{b.String(), r.Changes[len(r.Changes)-1].AccountID})
 	}
 	return out
+}
+
+// pathsText says how access comes: directly, or through groups by name.
+func (r *Report) pathsText(paths []string) string {
+	var parts []string
+	for _, p := range paths {
+		if p == PathDirect {
+			parts = append(parts, "directly")
+			continue
+		}
+		if name := r.groupNames[p]; name != "" {
+			parts = append(parts, "through group "+text(name))
+		} else {
+			parts = append(parts, "through group `"+p+"`")
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 func codeList(items []string, most int) string {
