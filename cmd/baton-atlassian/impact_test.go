@@ -42,6 +42,9 @@ type impactCase struct {
 	joining    string
 	expiresAt  string
 	newMembers []string
+	// doomed are the members of a group the first apply creates, with a
+	// role, and the plan deletes.
+	doomed []string
 }
 
 // newImpactCase picks the groups and accounts of the test in a sandbox
@@ -72,10 +75,10 @@ func newImpactCase(t *testing.T) *impactCase {
 			free = append(free, u.AccountID)
 		}
 	}
-	if len(free) < 5 {
-		t.Fatalf("the sandbox has %d free active accounts, want 5", len(free))
+	if len(free) < 7 {
+		t.Fatalf("the sandbox has %d free active accounts, want 7", len(free))
 	}
-	c.leaving, c.newAdmin, c.joining, c.newMembers = free[0], free[1], free[2], free[3:5]
+	c.leaving, c.newAdmin, c.joining, c.newMembers, c.doomed = free[0], free[1], free[2], free[3:5], free[5:7]
 	c.expiresAt = time.Now().Add(30 * 24 * time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 	c.org.Update(func(st *sandbox.State) error {
 		ws := c.workspace
@@ -96,14 +99,29 @@ func newImpactCase(t *testing.T) *impactCase {
 }
 
 // firstConfig is the configuration applied before the plan under test:
-// the membership the plan removes.
+// the membership and the group the plan removes.
 func (c *impactCase) firstConfig() string {
 	return c.org.Config(fmt.Sprintf(`
 resource "atlassian_group_membership" "leaving" {
   group_id   = %q
   account_id = %q
 }
-`, c.userGroup.ID, c.leaving))
+
+resource "atlassian_group" "doomed" {
+  name = "impact-doomed-team"
+}
+
+resource "atlassian_group_members" "doomed" {
+  group_id = atlassian_group.doomed.id
+  members  = { %q = "first", %q = "second" }
+}
+
+resource "atlassian_workspace_role_assignment" "doomed_admins" {
+  workspace_id = %q
+  role         = "atlassian/admin"
+  group_id     = atlassian_group.doomed.id
+}
+`, c.userGroup.ID, c.leaving, c.doomed[0], c.doomed[1], c.workspace.ID))
 }
 
 // planConfig is the change under review.
@@ -397,6 +415,23 @@ func TestAccImpact(t *testing.T) {
 			if e := find(m, impact.ChangeGain, impact.AccessWorkspaceRole, c.workspace.ID, "atlassian/user"); e != nil &&
 				!slices.Equal(e.Paths, []string{"atlassian_group.new"}) {
 				t.Errorf("%s gains atlassian/user through %v, want the new group", m, e.Paths)
+			}
+		}
+	})
+	t.Run("a group deleted: its members lose it and what it gave", func(t *testing.T) {
+		i := slices.IndexFunc(before.Groups, func(g sandbox.Group) bool { return g.Name == "impact-doomed-team" })
+		if i < 0 {
+			t.Fatal("the first apply created no group impact-doomed-team")
+		}
+		doomedID := before.Groups[i].ID
+		for _, m := range c.doomed {
+			e := find(m, impact.ChangeLoss, impact.AccessGroupMembership, doomedID, impact.RoleMember)
+			if e == nil || !slices.Equal(e.Addresses, []string{"atlassian_group.doomed", "atlassian_group_members.doomed"}) || e.ResourceName != "impact-doomed-team" {
+				t.Errorf("%s's membership of the deleted group: %+v, want a loss by the group and its members", m, e)
+			}
+			if e := find(m, impact.ChangeLoss, impact.AccessWorkspaceRole, c.workspace.ID, "atlassian/admin"); e != nil &&
+				!slices.Equal(e.Addresses, []string{"atlassian_group.doomed", "atlassian_group_members.doomed", "atlassian_workspace_role_assignment.doomed_admins"}) {
+				t.Errorf("%s's atlassian/admin through the deleted group ends by %v", m, e.Addresses)
 			}
 		}
 	})

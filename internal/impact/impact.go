@@ -118,6 +118,7 @@ func Compute(ctx context.Context, view *access.View, orgID string, plan *tfjson.
 	if err := c.readGroups(ctx); err != nil {
 		return nil, err
 	}
+	c.removeDeletedGroups()
 	rep := &Report{Changes: []Entry{}, Flags: []Flag{}}
 	touched := c.touchedAccounts()
 	// The accounts in batched lookups first: each account's access then
@@ -241,6 +242,12 @@ func (c *computation) readGroups(ctx context.Context) error {
 		seen[g.Group.ID] = true
 		groups = append(groups, access.Group{ID: g.Group.ID})
 	}
+	for id := range c.grants.deletedGroups {
+		if !seen[id] {
+			seen[id] = true
+			groups = append(groups, access.Group{ID: id})
+		}
+	}
 	slices.SortFunc(groups, func(a, b access.Group) int { return cmp.Compare(a.ID, b.ID) })
 	for m, err := range c.view.MembersOf(ctx, groups, c.concurrency) {
 		if err != nil {
@@ -266,6 +273,30 @@ func (c *computation) readGroups(ctx context.Context) error {
 		c.liveRoles[r.Principal.ID] = keys
 	}
 	return nil
+}
+
+// removeDeletedGroups adds to what the plan removes the memberships and
+// roles of the groups it deletes, as their listings show them.
+func (c *computation) removeDeletedGroups() {
+	for id, address := range c.grants.deletedGroups {
+		group := groupRef{ID: id}
+		var gone []grant
+		for _, member := range c.liveMembers[id] {
+			gone = append(gone, grant{Access: AccessGroupMembership, AccountID: member, Group: group, Role: RoleMember, Address: address})
+		}
+		for _, k := range c.liveRoles[id] {
+			gone = append(gone, grant{Access: k.Access, Group: group, ResourceID: k.ResourceID, Role: k.Role, Address: address})
+		}
+		for _, g := range gone {
+			if prev, ok := c.removed[g.key()]; ok {
+				if !slices.Contains(prev.addresses(), address) {
+					prev.Address += "\x00" + address
+				}
+				g = prev
+			}
+			c.removed[g.key()] = g
+		}
+	}
 }
 
 // membersAfter are a group's members once the plan is applied.

@@ -76,13 +76,17 @@ type planGrants struct {
 	// newGroupNames are the planned names of the groups the plan creates,
 	// by address.
 	newGroupNames map[string]string
+	// deletedGroups are the groups the plan deletes (destroys or
+	// replaces), by id, with the address of their atlassian_group: every
+	// member loses the membership and the roles through them.
+	deletedGroups map[string]string
 }
 
 // readPlan reads the grants of every access resource the plan changes.
 // orgID is the organization's id, the resource of organization roles; now
 // decides whether a planned expiry has passed.
 func readPlan(p *tfjson.Plan, orgID string, now time.Time) (planGrants, error) {
-	out := planGrants{newGroupNames: map[string]string{}}
+	out := planGrants{newGroupNames: map[string]string{}, deletedGroups: map[string]string{}}
 	if p == nil {
 		return out, fmt.Errorf("the plan is empty")
 	}
@@ -94,7 +98,12 @@ func readPlan(p *tfjson.Plan, orgID string, now time.Time) (planGrants, error) {
 		if rc.Change.Actions.NoOp() || rc.Change.Actions.Read() {
 			continue
 		}
-		if rc.Type == "atlassian_group" && rc.Change.Actions.Create() {
+		if rc.Type == "atlassian_group" && (rc.Change.Actions.Delete() || rc.Change.Actions.Replace()) {
+			if before, ok := rc.Change.Before.(map[string]any); ok && str(before["id"]) != "" {
+				out.deletedGroups[str(before["id"])] = rc.Address
+			}
+		}
+		if rc.Type == "atlassian_group" && (rc.Change.Actions.Create() || rc.Change.Actions.Replace()) {
 			if after, ok := rc.Change.After.(map[string]any); ok {
 				name, _ := after["name"].(string)
 				out.newGroupNames[rc.Address] = name
