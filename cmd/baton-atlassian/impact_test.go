@@ -581,3 +581,45 @@ resource "atlassian_workspace_role_assignment" "whole_group" {
 		t.Errorf("the suspension (%v) or the admin's loss, named after the organization (%v), is missing or wrong: %+v", sawSuspension, sawAdminLoss, rep.Changes)
 	}
 }
+
+// TestImpactBadInput: what the command refuses, each named, before any
+// request (the organization is a sandbox the binary never reaches unless
+// the input is good).
+func TestImpactBadInput(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	emptyPlan := write("empty-plan.json", `{"format_version":"1.2","terraform_version":"1.14.0","resource_changes":[]}`)
+	creds := []string{"--access-token", "key", "--organization-id", "org"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no plan", append([]string{"impact"}, creds...), `required flag(s) "plan" not set`},
+		{"a missing file", append([]string{"impact", "--plan", filepath.Join(dir, "absent.json")}, creds...), "--plan: open"},
+		{"an empty file", append([]string{"impact", "--plan", write("empty.json", "\n")}, creds...), "--plan: the file is empty"},
+		{"not JSON", append([]string{"impact", "--plan", write("text.txt", "Terraform will perform the following actions:")}, creds...),
+			"--plan: not a plan in Terraform's JSON form"},
+		{"JSON that is not a plan", append([]string{"impact", "--plan", write("other.json", `{"resources":[]}`)}, creds...),
+			"--plan: not a plan in Terraform's JSON form"},
+		{"an unknown format", append([]string{"impact", "--plan", emptyPlan, "--format", "html"}, creds...), `--format "html": use one of markdown, json`},
+		{"an unknown flag to fail on", append([]string{"impact", "--plan", emptyPlan, "--fail-on", "org_admin_gained,everything"}, creds...),
+			`--fail-on: unknown flag "everything"`},
+		{"no reach", append([]string{"impact", "--plan", emptyPlan, "--max-accounts", "0"}, creds...), "--max-accounts 0: must be at least 1"},
+		{"no credentials", []string{"impact", "--plan", emptyPlan}, "baton-atlassian impact:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := run(t, bin, cleanEnv(), tc.args...)
+			if exitCode(err) != 1 || !strings.Contains(out, tc.want) || strings.Contains(out, "panic") {
+				t.Errorf("exit %d, want 1 with %q:\n%s", exitCode(err), tc.want, out)
+			}
+		})
+	}
+}

@@ -230,8 +230,10 @@ func (r resourceValues) grants(value, unknown any) ([]grant, error) {
 			return nil, err
 		}
 		g := grant{Access: AccessWorkspaceRole, ResourceID: workspace, Role: role, ExpiresAt: str(values["expires_at"]), Address: address}
-		if str(values["account_id"]) != "" {
-			g.AccountID = str(values["account_id"])
+		if str(values["account_id"]) != "" || unknowns["account_id"] != nil {
+			if g.AccountID, err = r.known(values, unknowns, "account_id"); err != nil {
+				return nil, err
+			}
 		} else {
 			if g.Group, err = r.group(values, unknowns); err != nil {
 				return nil, err
