@@ -12,6 +12,8 @@
 //	    (removes the account from its directory: irreversible from the API)
 //	baton-atlassian ... --client-id ID --client-secret SECRET   (service mode)
 //	baton-atlassian report -f sync.c1z --format csv|json|html [--output FILE]
+//	baton-atlassian impact --access-token KEY --organization-id ORG --plan plan.json \
+//	    --format markdown|json [--fail-on org_admin_gained,...]
 //
 // Besides BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, the environment
 // spellings of the ConductorOne setup guide's Kubernetes Secret,
@@ -21,6 +23,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -42,15 +45,20 @@ func main() {
 	ownerOnlyFiles()
 	// config.RunConnector builds the SDK's command and executes it in one
 	// go, with no hook to add a subcommand (baton-sdk v0.25), so `report`
-	// is recognised here, as the first argument, and runs on its own.
-	if len(os.Args) > 1 && os.Args[1] == reportCommandName {
-		// Under a root of the binary's name, so that its usage reads
-		// "baton-atlassian report".
+	// and `impact` are recognised here, as the first argument, and run on
+	// their own.
+	if len(os.Args) > 1 && (os.Args[1] == reportCommandName || os.Args[1] == impactCommandName) {
+		// Under a root of the binary's name, so that their usage reads
+		// "baton-atlassian report" and "baton-atlassian impact".
 		root := &cobra.Command{Use: "baton-atlassian", Version: version, SilenceErrors: true, SilenceUsage: true}
-		root.AddCommand(newReportCommand())
+		root.AddCommand(newReportCommand(), newImpactCommand())
 		root.SetArgs(os.Args[1:])
 		if err := root.Execute(); err != nil {
 			fmt.Fprintln(os.Stderr, err.Error())
+			var raised *flagRaisedError
+			if errors.As(err, &raised) {
+				os.Exit(exitFlagRaised)
+			}
 			os.Exit(1)
 		}
 		return

@@ -72,6 +72,10 @@ func viaID(g *Group) string {
 	return g.ID
 }
 
+// Organization is the organization the View governs: its id and name,
+// read once per process.
+func (d *View) Organization(ctx context.Context) (Organization, error) { return d.organization(ctx) }
+
 // organization reads the organization resource, once per process.
 func (d *View) organization(ctx context.Context) (Organization, error) {
 	orgs, err := cachedList(ctx, d, connector.ResourceTypeOrganization, &d.orgs, func(r *v2.Resource) Organization {
