@@ -268,7 +268,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		removal := adminRemoval{attr: path.Root("account_id"), accountID: state.AccountID.ValueString()}
 		switch {
 		case plan == nil:
-			removal.attr = path.Root("role")
+			removal.attr, removal.destroying = path.Root("role"), true
 		case expiring:
 			removal.attr, removal.expiresAt = path.Root("expires_at"), plan.ExpiresAt.ValueString()
 		}
@@ -281,6 +281,31 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), orgRoleAssignmentID(plan.Role.ValueString(), plan.AccountID.ValueString()))...)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
+}
+
+// remainingAdmins records that this process's plan takes the organization
+// admin role from removed (and gives it to keeps, when not empty), and
+// counts the organization admins that remain: admins, the ones Atlassian
+// lists, minus every removal planned so far, plus every addition.
+func (p *plannedAdminChanges) remainingAdmins(admins []string, removed, keeps string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.removed[removed] = true
+	if keeps != "" {
+		p.added[keeps] = true
+	}
+	remaining := 0
+	for _, id := range admins {
+		if !p.removed[id] {
+			remaining++
+		}
+	}
+	for id := range p.added {
+		if !p.removed[id] && !slices.Contains(admins, id) {
+			remaining++
+		}
+	}
+	return remaining
 }
 
 // planSuspendsAndAssigns records that this process's plan makes the
@@ -321,6 +346,10 @@ type adminRemoval struct {
 	attr      path.Path
 	accountID string
 	expiresAt string
+	// destroying: the plan destroys the resource, rather than moving it to
+	// another account or revoking it by its expiry, so the way out may be
+	// to stop managing it.
+	destroying bool
 }
 
 // checkKeepsAnAdmin makes the plan fail when taking the organization admin
@@ -333,46 +362,36 @@ func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Conte
 		diags.AddAttributeError(removal.attr, "Could not list the organization admins", err.Error())
 		return
 	}
-	planned := adminPlanOf(r.view)
-	planned.mu.Lock()
-	defer planned.mu.Unlock()
-	planned.removed[removal.accountID] = true
-	if keeps != "" {
-		planned.added[keeps] = true
-	}
-	remaining := 0
-	for _, id := range admins {
-		if !planned.removed[id] {
-			remaining++
-		}
-	}
-	for id := range planned.added {
-		if !planned.removed[id] && !slices.Contains(admins, id) {
-			remaining++
-		}
-	}
-	if remaining > 0 {
+	if adminPlanOf(r.view).remainingAdmins(admins, removal.accountID, keeps) > 0 {
 		return
 	}
+	// Terraform never tells a provider the address of the resource it
+	// plans, so the error names it by type and identifying attributes.
 	const consequence = "nobody could administer the organization any more."
+	account := lookedUpAccount(ctx, r.view, removal.accountID)
+	resourceNamed := fmt.Sprintf("atlassian_organization_role_assignment with account_id = %q and role = %q",
+		removal.accountID, access.RoleOrgAdmin)
 	if removal.expiresAt != "" {
 		expiry := removal.expiresAt
 		if at, err := parseExpiry(expiry); err == nil {
 			expiry = formatExpiry(at)
 		}
 		diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
-			fmt.Sprintf("The expires_at %s of the organization admin role of account %s has passed, so this plan "+
-				"would revoke it, and no other account of organization %s would keep the role: %s Move expires_at "+
-				"into the future or remove it, or assign the role to another account first (another "+
+			fmt.Sprintf("The expires_at %s of the %s has passed, so this plan would revoke the organization admin "+
+				"role of account %s, and no other account of organization %s would keep the role: %s Move "+
+				"expires_at into the future or remove it, or assign the role to another account first (another "+
 				"atlassian_organization_role_assignment, applied before this change).",
-				expiry, removal.accountID, r.orgID, consequence))
+				expiry, resourceNamed, account, r.orgID, consequence))
 		return
 	}
-	diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
-		fmt.Sprintf("This plan takes the organization admin role from account %s, and no other account of "+
-			"organization %s would keep it: %s Assign the role to another account first (another "+
-			"atlassian_organization_role_assignment, applied before this change), or keep this one.",
-			removal.accountID, r.orgID, consequence))
+	detail := fmt.Sprintf("This plan takes the organization admin role from account %s (the %s), and no other "+
+		"account of organization %s would keep it: %s Assign the role to another account first (another "+
+		"atlassian_organization_role_assignment, applied before this change), or keep this one.",
+		account, resourceNamed, r.orgID, consequence)
+	if removal.destroying {
+		detail += "\n\n" + stopManagingAdvice("atlassian_organization_role_assignment.<name>")
+	}
+	diags.AddAttributeError(removal.attr, "The organization would have no organization admin", detail)
 }
 
 func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
