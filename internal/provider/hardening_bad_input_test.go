@@ -230,7 +230,7 @@ func badInputs() []badInput {
 			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + "/" + b.outsider }),
 			summary:    "Cannot import a membership that does not exist",
 			phrases: func(b *badInputOrg) []string {
-				return []string{fmt.Sprintf("Account %s is not a member of group %s", b.outsider, b.group.ID)}
+				return []string{fmt.Sprintf("Account %s is not a member of group %s", accountInMessage(b.Org, b.outsider), groupInMessage(b.group))}
 			}},
 		{name: "membership import: unknown group", config: membershipOfGroup,
 			importArgs: importOf(membership, func(b *badInputOrg) string { return absentGroup + "/" + b.member }),

@@ -67,6 +67,31 @@ func groupNamed(v *access.View, id string) string {
 	return id
 }
 
+// lookedUpGroup is groupNamed, looking the group up when the process does
+// not hold it: for an error, as lookedUpAccount.
+func lookedUpGroup(ctx context.Context, v *access.View, id string) string {
+	if v == nil {
+		return id
+	}
+	if _, held := v.HeldGroup(id); held {
+		return groupNamed(v, id)
+	}
+	g, found, err := v.Group(ctx, id)
+	if err != nil || !found || g.Name == "" {
+		return id
+	}
+	return fmt.Sprintf("%q (%s)", g.Name, id)
+}
+
+// principalNamed names the holder of a role: an account as accountNamed,
+// a group as groupNamed.
+func principalNamed(v *access.View, principalType, id string) string {
+	if principalType == access.TypeGroup {
+		return groupNamed(v, id)
+	}
+	return accountNamed(v, id)
+}
+
 // workspaceNamed is `"<name>" (<id>)`, or the id alone when the process
 // has not read the workspace listing.
 func workspaceNamed(v *access.View, id string) string {

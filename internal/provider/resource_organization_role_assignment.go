@@ -253,7 +253,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		planSuspendsAndAssigns(r.view, plan.AccountID.ValueString(), true) {
 		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
 			fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
-				"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+				"suspend an organization admin. Do one or the other.", accountNamed(r.view, plan.AccountID.ValueString())))
 	}
 	// The role is taken away when the state holds it and the plan destroys
 	// the resource, moves it, or revokes it by its expiry.
@@ -335,7 +335,7 @@ func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Cont
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
 	case a.Status != access.StatusActive:
 		diags.AddAttributeError(path.Root("account_id"), "Account is not active",
-			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", accountID, a.Status))
+			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", withAccountLabel(a, accountID), a.Status))
 	}
 }
 
@@ -423,7 +423,7 @@ func (r *organizationRoleAssignmentResource) assign(ctx context.Context, plan or
 	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
 	already, err := r.view.AssignOrganizationRole(ctx, accountID, role)
 	if err != nil {
-		addOrgRoleWriteError(diags, "give account "+accountID+" the organization role "+role, err)
+		addOrgRoleWriteError(diags, "give account "+accountNamed(r.view, accountID)+" the organization role "+role, err)
 		return
 	}
 	diags.Append(state.Set(ctx, plan)...)
@@ -442,15 +442,16 @@ func (r *organizationRoleAssignmentResource) confirm(ctx context.Context, accoun
 	if !holds {
 		verb = "revocation"
 	}
+	account := accountNamed(r.view, accountID)
 	switch {
 	case err != nil:
 		diags.AddWarning("Could not confirm the organization role "+verb,
-			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but reading it back failed: %s", verb, role, accountID, err))
+			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but reading it back failed: %s", verb, role, account, err))
 	case !confirmed:
 		diags.AddWarning("Organization role "+verb+" not visible yet",
 			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but its reads did not show it within %s. "+
 				"Atlassian applies organization role changes eventually; the next plan may still show the old value "+
-				"for a while.", verb, role, accountID, orgRoleConfirmationTimeout))
+				"for a while.", verb, role, account, orgRoleConfirmationTimeout))
 	}
 }
 
@@ -518,7 +519,7 @@ func (r *organizationRoleAssignmentResource) Update(ctx context.Context, req res
 	case revoke:
 		already, err := r.view.RevokeOrganizationRole(ctx, accountID, role)
 		if err != nil && !errors.Is(err, access.ErrNotFound) {
-			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountID, err)
+			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountNamed(r.view, accountID), err)
 			return
 		}
 		tflog.Debug(ctx, "revoked expired organization role", map[string]any{"account_id": accountID, "role": role, "already": already})
@@ -550,7 +551,7 @@ func (r *organizationRoleAssignmentResource) Delete(ctx context.Context, req res
 		return
 	}
 	if err != nil {
-		addOrgRoleWriteError(&resp.Diagnostics, "take the organization role "+role+" away from account "+accountID, err)
+		addOrgRoleWriteError(&resp.Diagnostics, "take the organization role "+role+" away from account "+accountNamed(r.view, accountID), err)
 		return
 	}
 	if !already {
@@ -585,7 +586,8 @@ func (r *organizationRoleAssignmentResource) ImportState(ctx context.Context, re
 	if !holds {
 		resp.Diagnostics.AddError("Cannot import an organization role that is not assigned",
 			fmt.Sprintf("Account %s does not hold the organization role %s in organization %s, so there is nothing to "+
-				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.", accountID, role, r.orgID))
+				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.",
+				lookedUpAccount(ctx, r.view, accountID), role, r.orgID))
 		return
 	}
 	imported := existingOrganizationRoleAssignment(role, accountID)

@@ -373,7 +373,7 @@ resource "atlassian_organization_role_assignment" "bad" {
 			},
 			{
 				Config:      roleConfig(suspended, "atlassian/org-admin"),
-				ExpectError: acctest.AttrError("Account is not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
+				ExpectError: acctest.AttrError("Account is not active", address, "account_id", "Account "+accountInMessage(org, suspended)+" is suspended: Atlassian gives organization roles to active accounts only."),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),
@@ -394,7 +394,7 @@ resource "atlassian_organization_role_assignment" "bad" {
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: plain,
-				ExpectError:   acctest.PlainError("Cannot import an organization role that is not assigned", "Account "+plain+" does not hold the organization role atlassian/org-admin"),
+				ExpectError:   acctest.PlainError("Cannot import an organization role that is not assigned", "Account "+accountInMessage(org, plain)+" does not hold the organization role atlassian/org-admin"),
 			},
 		},
 	})
