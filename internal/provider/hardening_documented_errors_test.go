@@ -159,7 +159,7 @@ resource "atlassian_group_membership" "m" {
 		res = cli.Ran(cli.TryApply(tfexec.DirOrPlan("before-takeover.tfplan")))
 		cli.ExpectNoCrash(res)
 		want := acctest.PlainError("Atlassian refused to change the group membership",
-			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
+			"Could not remove account "+member, "from group", "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
