@@ -92,6 +92,19 @@ func principalNamed(v *access.View, principalType, id string) string {
 	return accountNamed(v, id)
 }
 
+// lookedUpWorkspace is workspaceNamed, reading the workspace listing (one
+// per process) when the process has not: for an error, as lookedUpAccount.
+func lookedUpWorkspace(ctx context.Context, v *access.View, id string) string {
+	if v == nil {
+		return id
+	}
+	w, found, err := v.Workspace(ctx, id)
+	if err != nil || !found || w.Name == "" {
+		return id
+	}
+	return fmt.Sprintf("%q (%s)", w.Name, id)
+}
+
 // workspaceNamed is `"<name>" (<id>)`, or the id alone when the process
 // has not read the workspace listing.
 func workspaceNamed(v *access.View, id string) string {
