@@ -292,10 +292,18 @@ func (r *groupMembersResource) groupInWords(ctx context.Context, private private
 // as an import writes them), for messages that list members as the plan
 // diff shows them.
 func configuredLabels(members types.Map) map[string]string {
+	return labelStrings(memberLabels(members))
+}
+
+// labelStrings merges members' labels (as memberLabels reads them) into
+// strings; a later map's label wins.
+func labelStrings(labelMaps ...map[string]attr.Value) map[string]string {
 	out := map[string]string{}
-	for id, v := range memberLabels(members) {
-		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			out[id] = s.ValueString()
+	for _, labels := range labelMaps {
+		for id, v := range labels {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out[id] = s.ValueString()
+			}
 		}
 	}
 	return out
@@ -532,7 +540,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
 	if changes.incomplete() {
-		changes.report(&resp.Diagnostics, groupID, "Nothing is recorded in the Terraform state yet: the changes "+
+		changes.report(&resp.Diagnostics, groupNamed(r.view, groupID), labelStrings(planned), "Nothing is recorded in the Terraform state yet: the changes "+
 			"that were made stay, and the next apply makes the rest.")
 		return
 	}
@@ -728,7 +736,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		memberActive, diags := memberActiveMap(active, plan.MemberActive)
 		resp.Diagnostics.Append(diags...)
 		plan.MemberActive = memberActive
-		changes.report(&resp.Diagnostics, groupID, "The Terraform state records the changes that were made; "+
+		changes.report(&resp.Diagnostics, groupNamed(r.view, groupID), labelStrings(prior, planned), "The Terraform state records the changes that were made; "+
 			"the next apply retries the rest.")
 	}
 	plan.ID = types.StringValue(groupID)
@@ -781,7 +789,7 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	resp.Diagnostics.Append(diags...)
 	state.Members = members
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	changes.report(&resp.Diagnostics, groupID, "The members that could not be removed stay in the Terraform state.")
+	changes.report(&resp.Diagnostics, r.groupInWords(ctx, req.Private, groupID), labelStrings(prior), "The members that could not be removed stay in the Terraform state.")
 }
 
 // ImportState takes the group id, or an identity holding it; Read then
