@@ -401,7 +401,7 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	if !found {
@@ -512,7 +512,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil || !found {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %v", groupID, orNotFound(err)))
+			fmt.Sprintf("Listing the members of group %s failed: %v", groupNamed(r.view, groupID), orNotFound(err)))
 		return
 	}
 	planned := memberLabels(plan.Members)
@@ -591,7 +591,7 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 		current, found, err = r.view.GroupMembers(ctx, groupID)
 		if err != nil {
 			resp.Diagnostics.AddError("Could not read the group's members",
-				fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+				fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 			return
 		}
 	}
@@ -761,7 +761,7 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	if !found {

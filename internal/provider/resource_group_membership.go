@@ -268,7 +268,7 @@ func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadReq
 	member, groupFound, err := r.view.IsMember(ctx, groupID, accountID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group membership",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	switch {
@@ -368,7 +368,7 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the group membership",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	case !groupFound:
 		resp.Diagnostics.AddError("Cannot import a membership of a group that does not exist",
