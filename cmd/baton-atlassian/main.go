@@ -17,7 +17,7 @@
 //
 // Besides BATON_ACCESS_TOKEN and BATON_ORGANIZATION_ID, the environment
 // spellings of the ConductorOne setup guide's Kubernetes Secret,
-// BATON_API_TOKEN and BATON_ORG, are accepted. The hidden --base-url flag
+// BATON_API_TOKEN and BATON_ORG, are accepted. The --base-url flag
 // (BATON_BASE_URL) points the connector at the sandbox.
 package main
 

@@ -268,6 +268,31 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
+// TestBinaryHelpShowsBaseURL: --help lists --base-url, the flag the README
+// runs the binary against the sandbox organization with, says what it is for
+// and names its environment variable.
+func TestBinaryHelpShowsBaseURL(t *testing.T) {
+	bin := buildBinary(t)
+	out, err := run(t, bin, cleanEnv(), "--help")
+	if err != nil {
+		t.Fatalf("baton-atlassian --help: %v\n%s", err, out)
+	}
+	var line string
+	for l := range strings.Lines(out) {
+		if strings.Contains(l, "--base-url ") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("--help does not list --base-url:\n%s", out)
+	}
+	for _, want := range []string{"sandbox", "cmd/atlassian-sandbox", "$BATON_BASE_URL"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the --base-url line of --help lacks %q: %s", want, line)
+		}
+	}
+}
+
 // TestBinaryRefusesCleartextToAnotherHost: --base-url with http:// to a
 // host that is not this machine fails before any request, so the key never
 // crosses the network in clear text. The listener answers on one of this

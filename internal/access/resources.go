@@ -241,6 +241,52 @@ func (d *View) knownAccount(id string) (a Account, found, known bool) {
 	return Account{}, false, true
 }
 
+// HeldAccount answers from what the process already holds, never with a
+// request: the accounts found or listed before, and those the connector's
+// member listings read. Messages name an account by its email beside its
+// id with it, where a lookup per message would cost a request each.
+func (d *View) HeldAccount(id string) (Account, bool) {
+	if a, found, known := d.knownAccount(id); known {
+		return a, found
+	}
+	held := map[string]Account{}
+	d.takeListed([]string{id}, held)
+	a, found := held[id]
+	return a, found
+}
+
+// HeldGroup answers, like HeldAccount, from the groups the process already
+// holds: found, listed or created by it.
+func (d *View) HeldGroup(id string) (Group, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if g, found := d.foundGroups[id]; found {
+		return g, true
+	}
+	if g, found := d.createdGroups[id]; found {
+		return g, true
+	}
+	for _, g := range d.groups {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// HeldWorkspace answers, like HeldAccount, from the workspace listing when
+// the process has read it.
+func (d *View) HeldWorkspace(id string) (Workspace, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, w := range d.workspaces {
+		if w.ID == id {
+			return w, true
+		}
+	}
+	return Workspace{}, false
+}
+
 // FindAccounts reads the accounts among ids, keyed by id; ids that name no
 // account are absent. It answers from what the process holds, and looks up
 // the rest in batches of connector.AccountIDsPerLookup ids.

@@ -359,3 +359,50 @@ func TestListedMembersAnswerLookups(t *testing.T) {
 		t.Fatalf("after suspending %s, FindAccounts answers %+v, %v; want it suspended", member, after[member], err)
 	}
 }
+
+// The Held* answers, which messages use to name accounts, groups and
+// workspaces, never send a request: before anything is read they know
+// nothing, after a read or a listing they answer from it.
+func TestHeldAnswersWithoutRequests(t *testing.T) {
+	d, env := newView(t, 20)
+	ctx := context.Background()
+	st := env.State()
+	user, group, workspace := sandbox.ListedUsers(st)[3], st.Groups[1], st.Workspaces[0]
+
+	env.ResetStats()
+	if _, found := d.HeldAccount(user.AccountID); found {
+		t.Error("an account is held before anything was read")
+	}
+	if _, found := d.HeldGroup(group.ID); found {
+		t.Error("a group is held before anything was read")
+	}
+	if _, found := d.HeldWorkspace(workspace.ID); found {
+		t.Error("a workspace is held before anything was read")
+	}
+	if total := env.Stats().Total; total != 0 {
+		t.Fatalf("asking what is held cost %d requests", total)
+	}
+
+	if _, _, err := d.Account(ctx, user.AccountID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.Group(ctx, group.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Workspaces(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env.ResetStats()
+	if a, found := d.HeldAccount(user.AccountID); !found || a.Email != user.Email {
+		t.Errorf("held account %+v, %v; want the email %s", a, found, user.Email)
+	}
+	if g, found := d.HeldGroup(group.ID); !found || g.Name != group.Name {
+		t.Errorf("held group %+v, %v; want the name %s", g, found, group.Name)
+	}
+	if w, found := d.HeldWorkspace(workspace.ID); !found || w.Name != workspace.Name {
+		t.Errorf("held workspace %+v, %v; want the name %s", w, found, workspace.Name)
+	}
+	if total := env.Stats().Total; total != 0 {
+		t.Fatalf("answering from what was read cost %d requests", total)
+	}
+}

@@ -352,7 +352,10 @@ func (p expiryPolicy) planMemberActivity(members map[string]bool, expiries map[s
 // warn adds the member list's expiry warnings: one for the members this
 // plan revokes (or does not grant, when creating), one for those expiring
 // within the window, each listing the first members with their expiries.
-func (a memberActivity) warn(attr path.Path, groupID string, creating bool, now time.Time, diags *diag.Diagnostics) {
+//
+// group names the group in words; labels are the members' labels in the
+// configuration (their emails), shown beside their ids.
+func (a memberActivity) warn(attr path.Path, group string, labels map[string]string, creating bool, now time.Time, diags *diag.Diagnostics) {
 	list := func(ids []string, describe func(time.Time) string) string {
 		const shown = 20
 		var b strings.Builder
@@ -361,12 +364,16 @@ func (a memberActivity) warn(attr path.Path, groupID string, creating bool, now 
 				fmt.Fprintf(&b, "\n  ... and %d more", len(ids)-shown)
 				break
 			}
-			fmt.Fprintf(&b, "\n  %s: %s", id, describe(a.at[id]))
+			if label := labels[id]; label != "" {
+				fmt.Fprintf(&b, "\n  %s (%s): %s", id, label, describe(a.at[id]))
+			} else {
+				fmt.Fprintf(&b, "\n  %s: %s", id, describe(a.at[id]))
+			}
 		}
 		return b.String()
 	}
 	if len(a.revoked) > 0 {
-		summary, outcome := "Expired members of group "+groupID, "this apply removes them from the group"
+		summary, outcome := "Expired members of group "+group, "this apply removes them from the group"
 		if creating {
 			outcome = "this apply does not add them"
 		}
@@ -374,15 +381,15 @@ func (a memberActivity) warn(attr path.Path, groupID string, creating bool, now 
 			fmt.Sprintf("The grants of %d accounts in group %s have expired, so %s. They stay in members and in the "+
 				"state as expired (member_active = false): later plans are empty until the configuration changes. Move "+
 				"an expiry into the future to grant it again, or remove it to make the membership permanent.%s",
-				len(a.revoked), groupID, outcome, list(a.revoked, func(at time.Time) string {
+				len(a.revoked), group, outcome, list(a.revoked, func(at time.Time) string {
 					return "expired at " + formatExpiry(at) + " (" + since(now, at) + " ago)"
 				})))
 	}
 	if len(a.soon) > 0 {
-		diags.AddAttributeWarning(attr, "Members of group "+groupID+" expiring soon",
+		diags.AddAttributeWarning(attr, "Members of group "+group+" expiring soon",
 			fmt.Sprintf("The grants of %d accounts in group %s expire soon. Access ends at the first apply after each "+
 				"time: make sure one is scheduled, or move an expiry to extend the grant.%s",
-				len(a.soon), groupID, list(a.soon, func(at time.Time) string {
+				len(a.soon), group, list(a.soon, func(at time.Time) string {
 					return "expires at " + formatExpiry(at) + ", in " + until(now, at)
 				})))
 	}

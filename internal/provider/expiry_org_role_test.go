@@ -213,7 +213,8 @@ func TestAccExpiry_organizationRoleAssignmentLastAdmin(t *testing.T) {
 			t.Fatalf("terraform %s revoking the only admin by its expiry did not fail:\n%s", res.Command, res)
 		}
 		acctest.ExpectOutput(t, res, acctest.AttrError("The organization would have no organization admin", orgRoleAddress, "expires_at",
-			"The expires_at "+testExpiryUTCText+" of the organization admin role of account "+sole+" has passed",
+			"The expires_at "+testExpiryUTCText+" of the "+orgAdminResourceNamed(sole)+" has passed",
+			"would revoke the organization admin role of account "+sole+" ("+emailLabels(org, []string{sole})[sole]+")",
 			"Move expires_at into the future or remove it"))
 	}
 	expectOrgRoleWrites(t, org, "the refused revocations", 0, 0)
@@ -254,7 +255,8 @@ resource "atlassian_organization_role_assignment" "next" {
 		t.Fatalf("the plan expiring the last admin held did not fail:\n%s", res)
 	}
 	acctest.ExpectOutput(t, res, acctest.AttrError("The organization would have no organization admin", "atlassian_organization_role_assignment.next",
-		"expires_at", "organization admin role of account "+next+" has passed"))
+		"expires_at", "The expires_at", orgAdminResourceNamed(next)+" has passed",
+		"organization admin role of account "+next+" ("+emailLabels(org, []string{next})[next]+")"))
 }
 
 // TestAccExpiry_organizationRoleAssignmentImport: Atlassian keeps no
@@ -403,7 +405,7 @@ func TestAccExpiry_organizationRoleAssignmentSavedPlan(t *testing.T) {
 		t.Fatalf("a saved revocation of the admin left alone was applied:\n%s", res)
 	}
 	acctest.ExpectOutput(t, res, acctest.AttrError("The organization would have no organization admin", orgRoleAddress, "expires_at",
-		"organization admin role of account "+account+" has passed"))
+		orgAdminResourceNamed(account)+" has passed", "organization admin role of account "+account))
 	expectOrgRoleWrites(t, org, "a refused saved revocation", 0, 0)
 	if !isOrgAdminInSandbox(org, account) {
 		t.Fatal("the refused saved revocation took the role away")

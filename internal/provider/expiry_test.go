@@ -331,7 +331,8 @@ func TestAccExpiry_groupMembers(t *testing.T) {
 		temp: testExpiryOffset, later: "2026-12-20T00:00:00Z",
 	}))
 	res := cli.MustApply()
-	acctest.ExpectOutput(t, res, acctest.Warning("Members of group "+g.ID+" expiring soon", temp+": expires at "+testExpiryUTCText+", in 2h"))
+	acctest.ExpectOutput(t, res, acctest.Warning("Members of group "+groupInMessage(g)+" expiring soon",
+		temp+" (member "+temp+"): expires at "+testExpiryUTCText+", in 2h"))
 	if err := grpExpectMembers(org, g.ID, members); err != nil {
 		t.Fatal(err)
 	}
@@ -349,8 +350,8 @@ func TestAccExpiry_groupMembers(t *testing.T) {
 	if _, known := after[later]; known {
 		t.Fatalf("member_active of the member whose expiry is ahead is known (%v) in a plan that changes the resource", after[later])
 	}
-	acctest.ExpectOutput(t, res, acctest.Warning("Expired members of group "+g.ID, "this apply removes them from the group",
-		temp+": expired at "+testExpiryUTCText+" (1h ago)"))
+	acctest.ExpectOutput(t, res, acctest.Warning("Expired members of group "+groupInMessage(g), "this apply removes them from the group",
+		temp+" (member "+temp+"): expired at "+testExpiryUTCText+" (1h ago)"))
 	cli.MustApply()
 	if err := grpExpectMembers(org, g.ID, []string{later, permanent}); err != nil {
 		t.Fatalf("after the expiry: %v", err)
@@ -596,7 +597,7 @@ func TestAccExpiry_groupMembersSavedPlan(t *testing.T) {
 	cli.Must(cli.TryPlan(tfexec.Out("add.tfplan")))
 	clock.Set(testExpiry.Add(time.Minute))
 	res := cli.MustApply(tfexec.DirOrPlan("add.tfplan"))
-	acctest.ExpectOutput(t, res, acctest.Warning("Expired members of group "+g.ID, temp+": expired at "+testExpiryUTCText))
+	acctest.ExpectOutput(t, res, acctest.Warning("Expired members of group "+groupInMessage(g), temp+" (member "+temp+"): expired at "+testExpiryUTCText))
 	if err := grpExpectMembers(org, g.ID, []string{permanent}); err != nil {
 		t.Fatalf("a saved plan applied after the member's expiry: %v", err)
 	}

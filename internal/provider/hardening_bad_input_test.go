@@ -230,7 +230,7 @@ func badInputs() []badInput {
 			importArgs: importOf(membership, func(b *badInputOrg) string { return b.group.ID + "/" + b.outsider }),
 			summary:    "Cannot import a membership that does not exist",
 			phrases: func(b *badInputOrg) []string {
-				return []string{fmt.Sprintf("Account %s is not a member of group %s", b.outsider, b.group.ID)}
+				return []string{fmt.Sprintf("Account %s is not a member of group %s", accountInMessage(b.Org, b.outsider), groupInMessage(b.group))}
 			}},
 		{name: "membership import: unknown group", config: membershipOfGroup,
 			importArgs: importOf(membership, func(b *badInputOrg) string { return absentGroup + "/" + b.member }),
@@ -255,7 +255,7 @@ func badInputs() []badInput {
 		{name: "members: existing members left out on create", config: func(b *badInputOrg) string { return membersHCL(b.group.ID, b.outsider) },
 			summary: "Group already has members that are not in members", address: members, attribute: "members",
 			phrases: func(b *badInputOrg) []string {
-				return []string{fmt.Sprintf("Group %s has %d members that are not in members", b.group.ID, len(b.group.MemberAccountIDs)),
+				return []string{fmt.Sprintf("Group %s has %d members that are not in members", groupInMessage(b.group), len(b.group.MemberAccountIDs)),
 					"remove_unlisted_members_on_create = true"}
 			}},
 		{name: "members import: not a group id", config: func(b *badInputOrg) string { return membersHCL(b.group.ID, b.group.MemberAccountIDs...) },

@@ -96,7 +96,7 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 		res := cli.Ran(cli.TryApply())
 		cli.ExpectNoCrash(res)
 		want := acctest.BlockError("Group or account not found", "atlassian_group_membership.m",
-			fmt.Sprintf("add account %s to group %s", outsider, g.ID), "group_id and account_id",
+			fmt.Sprintf("add account %s to group %s", accountInMessage(org, outsider), groupInMessage(g)), "group_id and account_id",
 			"atlassian_group and atlassian_account data sources", "remove this resource from the configuration", "ADMIN-UAM-404-3")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)
@@ -159,7 +159,7 @@ resource "atlassian_group_membership" "m" {
 		res = cli.Ran(cli.TryApply(tfexec.DirOrPlan("before-takeover.tfplan")))
 		cli.ExpectNoCrash(res)
 		want := acctest.PlainError("Atlassian refused to change the group membership",
-			fmt.Sprintf("Could not remove account %s from group", member), "Groups synced from an identity provider",
+			"Could not remove account "+member, "from group", "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
 		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
 			t.Fatalf("want %s\n%s", want, res)

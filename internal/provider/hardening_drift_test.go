@@ -512,7 +512,9 @@ resource "atlassian_group_membership" "m" {
 	// Which of the two says so depends on whether Terraform re-planned
 	// that membership before or after the provider's first write.
 	address := fmt.Sprintf("atlassian_group_membership.m[%d]", len(ids)-1)
-	byWrite := acctest.BlockError("Group or account not found", address, fmt.Sprintf("Could not add account %s to group %s", gone, g.ID))
+	// The account and group carry their email and name beside the id when
+	// the apply's provider has read them, which depends on the same order.
+	byWrite := acctest.BlockError("Group or account not found", address, "Could not add account "+gone, "to group", g.ID)
 	byCheck := acctest.AttrError("Unknown account", address, "account_id", fmt.Sprintf("has no account %q", gone))
 	if !byWrite.MatchString(res.Output) && !byCheck.MatchString(res.Output) {
 		t.Fatalf("the failed apply does not say which membership failed and why:\n%s", res)

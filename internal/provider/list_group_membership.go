@@ -101,7 +101,8 @@ func (r *groupMembershipListResource) Metadata(_ context.Context, req resource.M
 
 func (r *groupMembershipListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = groupFilterSchema("Lists group memberships as `atlassian_group_membership` resources, one per member "+
-		"of a group, for `terraform query` (Terraform 1.14 and later). Groups synced from an identity provider are left "+
+		"of a group, for `terraform query` (Terraform 1.14 and later), each named by the member's email and the group's "+
+		"name. Groups synced from an identity provider are left "+
 		"out: only that identity provider can change their members.",
 		"Only this group's memberships: the group's id. It must not be synced from an identity provider. Without it, "+
 			"every membership of every group that accepts membership changes.")
@@ -122,6 +123,17 @@ func (r *groupMembershipListResource) List(ctx context.Context, req list.ListReq
 				}
 				// m.Found is false for a group deleted since its page was
 				// read: it has no memberships to import.
+				if len(m.AccountIDs) == 0 {
+					continue
+				}
+				// Members are labelled by email, as the other lists label
+				// accounts. The member listing just read holds the
+				// accounts, so this answers without a request.
+				accounts, err := r.view.FindAccounts(ctx, m.AccountIDs)
+				if err != nil {
+					out.fail(listError("Could not look up the members of group "+m.Group.Name, err))
+					return false
+				}
 				for _, accountID := range m.AccountIDs {
 					object := groupMembershipModel{
 						ID:        types.StringValue(membershipID(m.Group.ID, accountID)),
@@ -129,7 +141,7 @@ func (r *groupMembershipListResource) List(ctx context.Context, req list.ListReq
 						AccountID: types.StringValue(accountID),
 						Active:    types.BoolValue(true),
 					}
-					if !out.add(ctx, accountID+" in "+m.Group.Name, object.identity(), object) {
+					if !out.add(ctx, accountDisplayName(accounts[accountID], accountID)+" in "+m.Group.Name, object.identity(), object) {
 						return false
 					}
 				}

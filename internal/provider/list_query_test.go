@@ -124,10 +124,23 @@ list "atlassian_group_members" "one" {
 					"group_id": knownvalue.StringExact(writable.ID), "account_id": knownvalue.StringExact(writable.MemberAccountIDs[0]),
 				}),
 				querycheck.ExpectLength("atlassian_group_members.one", 1),
+			}
+			// Each membership is named by its member's email, as the
+			// other lists name accounts.
+			for _, id := range writable.MemberAccountIDs {
+				if labels[id] == "" {
+					t.Fatalf("member %s of %s has no email in the sandbox", id, writable.ID)
+				}
+				s.QueryResultChecks = append(s.QueryResultChecks, querycheck.ExpectResourceDisplayName("atlassian_group_membership.one",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+						"group_id": knownvalue.StringExact(writable.ID), "account_id": knownvalue.StringExact(id),
+					}),
+					knownvalue.StringExact(labels[id]+" in "+writable.Name)))
+			}
+			s.QueryResultChecks = append(s.QueryResultChecks,
 				querycheck.ExpectResourceKnownValues("atlassian_group_members.one",
 					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"group_id": knownvalue.StringExact(writable.ID)}),
-					memberChecks),
-			}
+					memberChecks))
 			return s
 		}(),
 		func() resource.TestStep {

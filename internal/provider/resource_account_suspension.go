@@ -147,7 +147,7 @@ func (r *accountSuspensionResource) ModifyPlan(ctx context.Context, req resource
 		if !resp.Diagnostics.HasError() && planSuspendsAndAssigns(r.view, accountID, false) {
 			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot suspend an organization admin",
 				fmt.Sprintf("This plan also makes account %s an organization admin (atlassian_organization_role_assignment), "+
-					"and Atlassian refuses to suspend an organization admin. Do one or the other.", accountID))
+					"and Atlassian refuses to suspend an organization admin. Do one or the other.", accountNamed(r.view, accountID)))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -167,12 +167,12 @@ func (r *accountSuspensionResource) checkSuspendable(ctx context.Context, accoun
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
 	case a.Status != access.StatusActive && a.Status != access.StatusSuspended:
 		diags.AddAttributeError(attr, "Account cannot be suspended",
-			fmt.Sprintf("Account %s is %s: only active accounts can be suspended.", accountID, a.Status))
+			fmt.Sprintf("Account %s is %s: only active accounts can be suspended.", withAccountLabel(a, accountID), a.Status))
 	case admin:
 		diags.AddAttributeError(attr, "Cannot suspend an organization admin",
 			fmt.Sprintf("Account %s is an organization admin of organization %s, and Atlassian refuses to suspend "+
 				"an organization admin. Revoke the atlassian/org-admin role first (atlassian_organization_role_assignment), "+
-				"in an earlier apply.", accountID, r.orgID))
+				"in an earlier apply.", withAccountLabel(a, accountID), r.orgID))
 	}
 }
 
@@ -188,7 +188,7 @@ func (r *accountSuspensionResource) Create(ctx context.Context, req resource.Cre
 	accountID := plan.AccountID.ValueString()
 	directoryID, err := r.view.SuspendAccount(ctx, accountID, "")
 	if err != nil {
-		addSuspensionWriteError(&resp.Diagnostics, "suspend account "+accountID, err)
+		addSuspensionWriteError(&resp.Diagnostics, "suspend account "+accountNamed(r.view, accountID), err)
 		return
 	}
 	tflog.Debug(ctx, "suspended account", map[string]any{"account_id": accountID})
@@ -234,7 +234,7 @@ func (r *accountSuspensionResource) Read(ctx context.Context, req resource.ReadR
 		resp.State.RemoveResource(ctx)
 	case a.Status != access.StatusSuspended:
 		resp.Diagnostics.AddWarning("Account no longer suspendable",
-			fmt.Sprintf("Account %s is now %s, so its suspension is removed from the Terraform state.", accountID, a.Status))
+			fmt.Sprintf("Account %s is now %s, so its suspension is removed from the Terraform state.", withAccountLabel(a, accountID), a.Status))
 		resp.State.RemoveResource(ctx)
 	default:
 		state.ID = types.StringValue(accountID)
@@ -261,7 +261,7 @@ func (r *accountSuspensionResource) Delete(ctx context.Context, req resource.Del
 	accountID := state.AccountID.ValueString()
 	_, err := r.view.RestoreAccount(ctx, accountID, readAccountDirectory(ctx, req.Private))
 	if err != nil && !errors.Is(err, access.ErrNotFound) {
-		addSuspensionWriteError(&resp.Diagnostics, "restore the access of account "+accountID, err)
+		addSuspensionWriteError(&resp.Diagnostics, "restore the access of account "+accountNamed(r.view, accountID), err)
 		return
 	}
 	tflog.Debug(ctx, "restored account", map[string]any{"account_id": accountID, "already_gone": err != nil})
@@ -298,7 +298,7 @@ func (r *accountSuspensionResource) ImportState(ctx context.Context, req resourc
 	case a.Status != access.StatusSuspended:
 		resp.Diagnostics.AddError("Cannot import the suspension of an account that is not suspended",
 			fmt.Sprintf("Account %s is %s, so there is no suspension to import: create the atlassian_account_suspension "+
-				"instead, and Terraform suspends the account.", accountID, a.Status))
+				"instead, and Terraform suspends the account.", withAccountLabel(a, accountID), a.Status))
 		return
 	}
 	imported := accountSuspensionModel{ID: types.StringValue(accountID), AccountID: types.StringValue(accountID)}

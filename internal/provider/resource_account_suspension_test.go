@@ -166,7 +166,7 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 		Steps: []tfresource.TestStep{
 			{
 				Config:      suspensionConfig(org, admin),
-				ExpectError: acctest.AttrError("Cannot suspend an organization admin", address, "account_id", "Account "+admin+" is an organization admin", "Revoke the atlassian/org-admin role first"),
+				ExpectError: acctest.AttrError("Cannot suspend an organization admin", address, "account_id", "Account "+accountInMessage(org, admin)+" is an organization admin", "Revoke the atlassian/org-admin role first"),
 			},
 			{
 				// One plan that both suspends an account and makes it an
@@ -187,7 +187,7 @@ func TestAccAccountSuspension_refusals(t *testing.T) {
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: plain,
-				ExpectError:   acctest.PlainError("Cannot import the suspension of an account that is not suspended", "Account "+plain+" is active"),
+				ExpectError:   acctest.PlainError("Cannot import the suspension of an account that is not suspended", "Account "+accountInMessage(org, plain)+" is active"),
 			},
 			{
 				Config:        suspensionConfig(org, plain),

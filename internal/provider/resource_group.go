@@ -293,8 +293,8 @@ func (r *groupResource) guardReplacement(ctx context.Context, private privateGet
 	members, roles, err := r.heldAccess(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root(changed[0].attr), "Could not count what the replacement would remove",
-			fmt.Sprintf("Changing the %s of group %s replaces it, so the plan first counts the group's members and "+
-				"roles; reading them failed: %s", changed[0].attr, id, err))
+			fmt.Sprintf("Changing the %s of group %q (%s) replaces it, so the plan first counts the group's members "+
+				"and roles; reading them failed: %s", changed[0].attr, observed.Name, id, err))
 		return false
 	}
 	if members == 0 && roles == 0 {

@@ -235,10 +235,12 @@ func (r *groupMembersResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-// planMemberActive plans member_active and adds the expiry warnings, those
-// of an expiry unknown or moved later included.
+// planMemberActive plans member_active and adds the warnings of an expiry
+// unknown or moved later. It returns what adds the other expiry warnings,
+// which ModifyPlan calls last: by then its checks have read the group, whose
+// name the warnings show.
 func (r *groupMembersResource) planMemberActive(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
-	plan groupMembersModel, state *groupMembersModel) {
+	plan groupMembersModel, state *groupMembersModel) (expiryWarnings func()) {
 	activePath := path.Root("member_active")
 	// The expiries of another group's members say nothing about this one's.
 	sameGroup := state
@@ -248,12 +250,12 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 	warnUnsettledMemberExpiries(memberExpiryChangesOf(plan.MemberExpiry, sameGroup), plan.GroupID.ValueString(), sameGroup == nil, &resp.Diagnostics)
 	if plan.Members.IsUnknown() || plan.MemberExpiry.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
-		return
+		return nil
 	}
 	for _, v := range plan.MemberExpiry.Elements() {
 		if v.IsUnknown() {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, types.MapUnknown(types.BoolType))...)
-			return
+			return nil
 		}
 	}
 	members := heldMembers(memberLabels(plan.Members), nil)
@@ -265,7 +267,46 @@ func (r *groupMembersResource) planMemberActive(ctx context.Context, req resourc
 	active, diags := memberActiveMap(act.values, fallback)
 	resp.Diagnostics.Append(diags...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, activePath, active)...)
-	act.warn(path.Root("member_expiry"), plan.GroupID.ValueString(), state == nil, r.expiry.now(), &resp.Diagnostics)
+	var private privateGetter
+	if sameGroup != nil && req.Private != nil {
+		private = req.Private // the facts of the state's group
+	}
+	return func() {
+		group := r.groupInWords(ctx, private, plan.GroupID.ValueString())
+		act.warn(path.Root("member_expiry"), group, configuredLabels(plan.Members), state == nil, r.expiry.now(), &resp.Diagnostics)
+	}
+}
+
+// groupInWords names the resource's group in a message: by the name kept in
+// its private state (private nil: none for this group), else as groupNamed.
+func (r *groupMembersResource) groupInWords(ctx context.Context, private privateGetter, groupID string) string {
+	if private != nil {
+		if facts, ok := readGroupFacts(ctx, private); ok && facts.Name != "" {
+			return fmt.Sprintf("%q (%s)", facts.Name, groupID)
+		}
+	}
+	return groupNamed(r.view, groupID)
+}
+
+// configuredLabels are the labels members gives its accounts (their emails,
+// as an import writes them), for messages that list members as the plan
+// diff shows them.
+func configuredLabels(members types.Map) map[string]string {
+	return labelStrings(memberLabels(members))
+}
+
+// labelStrings merges members' labels (as memberLabels reads them) into
+// strings; a later map's label wins.
+func labelStrings(labelMaps ...map[string]attr.Value) map[string]string {
+	out := map[string]string{}
+	for _, labels := range labelMaps {
+		for id, v := range labels {
+			if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+				out[id] = s.ValueString()
+			}
+		}
+	}
+	return out
 }
 
 // ModifyPlan fills in the id and checks what the plan will change: when the
@@ -326,7 +367,9 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if state != nil && creating {
 		warnEmptiedGroup(ctx, req.Private, *state, groupID, &resp.Diagnostics)
 	}
-	r.planMemberActive(ctx, req, resp, plan, state)
+	if warn := r.planMemberActive(ctx, req, resp, plan, state); warn != nil {
+		defer warn()
+	}
 
 	if !creating {
 		if plan.Members.IsUnknown() {
@@ -358,7 +401,7 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	if !found {
@@ -420,7 +463,7 @@ func (r *groupMembersResource) takeoverRefusal(ctx context.Context, groupID stri
 		"  - import the resource (an import block with id = %q, or `terraform import <address> %s`), to take over "+
 		"the group as it is, then edit members;\n"+
 		"  - or set %s = true, if removing them is intended.",
-		groupID, len(unlisted), list.String(), groupID, groupID, removeUnlistedAttr)
+		groupNamed(r.view, groupID), len(unlisted), list.String(), groupID, groupID, removeUnlistedAttr)
 }
 
 // checkMemberAccounts makes the plan fail on members["<id>"] for each
@@ -469,7 +512,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil || !found {
 		resp.Diagnostics.AddAttributeError(path.Root("group_id"), "Could not list the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %v", groupID, orNotFound(err)))
+			fmt.Sprintf("Listing the members of group %s failed: %v", groupNamed(r.view, groupID), orNotFound(err)))
 		return
 	}
 	planned := memberLabels(plan.Members)
@@ -497,7 +540,7 @@ func (r *groupMembersResource) Create(ctx context.Context, req resource.CreateRe
 		"group_id": groupID, "added": len(changes.added), "removed": len(changes.removed), "failed": len(changes.failures),
 	})
 	if changes.incomplete() {
-		changes.report(&resp.Diagnostics, groupID, "Nothing is recorded in the Terraform state yet: the changes "+
+		changes.report(&resp.Diagnostics, groupNamed(r.view, groupID), labelStrings(planned), "Nothing is recorded in the Terraform state yet: the changes "+
 			"that were made stay, and the next apply makes the rest.")
 		return
 	}
@@ -548,14 +591,14 @@ func (r *groupMembersResource) Read(ctx context.Context, req resource.ReadReques
 		current, found, err = r.view.GroupMembers(ctx, groupID)
 		if err != nil {
 			resp.Diagnostics.AddError("Could not read the group's members",
-				fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+				fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 			return
 		}
 	}
 	if !found {
 		resp.Diagnostics.AddWarning("Group deleted outside Terraform",
 			fmt.Sprintf("Group %s no longer exists in the organization, so its atlassian_group_members is removed "+
-				"from the Terraform state.", groupID))
+				"from the Terraform state.", r.groupInWords(ctx, req.Private, groupID)))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -693,7 +736,7 @@ func (r *groupMembersResource) Update(ctx context.Context, req resource.UpdateRe
 		memberActive, diags := memberActiveMap(active, plan.MemberActive)
 		resp.Diagnostics.Append(diags...)
 		plan.MemberActive = memberActive
-		changes.report(&resp.Diagnostics, groupID, "The Terraform state records the changes that were made; "+
+		changes.report(&resp.Diagnostics, groupNamed(r.view, groupID), labelStrings(prior, planned), "The Terraform state records the changes that were made; "+
 			"the next apply retries the rest.")
 	}
 	plan.ID = types.StringValue(groupID)
@@ -718,7 +761,7 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	current, found, err := r.view.GroupMembers(ctx, groupID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group's members",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	if !found {
@@ -746,7 +789,7 @@ func (r *groupMembersResource) Delete(ctx context.Context, req resource.DeleteRe
 	resp.Diagnostics.Append(diags...)
 	state.Members = members
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	changes.report(&resp.Diagnostics, groupID, "The members that could not be removed stay in the Terraform state.")
+	changes.report(&resp.Diagnostics, r.groupInWords(ctx, req.Private, groupID), labelStrings(prior), "The members that could not be removed stay in the Terraform state.")
 }
 
 // ImportState takes the group id, or an identity holding it; Read then

@@ -607,7 +607,7 @@ func TestAccGroupMembers_partialFailure(t *testing.T) {
 			{
 				PreConfig:   func() { grpSqueezeLicence(org, groupID, 3) },
 				Config:      grpPartialConfig(org, "tf-partial", grown),
-				ExpectError: grpErrorPattern(`Could not change all members of the group.*2 of the membership changes of group .* failed \(3 added, 0 removed\).*records the changes that were made.*adding .*licence`),
+				ExpectError: grpErrorPattern(`Could not change all members of the group.*2 of the membership changes of group .* failed \(3 added, 0 removed\).*records the changes that were made.*adding [0-9a-f]+ \([^)]*@[^)]*\): .*licence`),
 			},
 			{
 				// The plan (without refresh) starts from the state that the

@@ -223,7 +223,7 @@ func (r *groupMembershipResource) Create(ctx context.Context, req resource.Creat
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
 		already, err := r.view.AddMember(ctx, groupID, accountID)
 		if err != nil {
-			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
+			addMembershipWriteError(&resp.Diagnostics, "add account "+accountNamed(r.view, accountID)+" to group "+groupNamed(r.view, groupID), err)
 			return
 		}
 		tflog.Debug(ctx, "added group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_member": already})
@@ -268,14 +268,14 @@ func (r *groupMembershipResource) Read(ctx context.Context, req resource.ReadReq
 	member, groupFound, err := r.view.IsMember(ctx, groupID, accountID)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not read the group membership",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	}
 	switch {
 	case !groupFound:
 		resp.Diagnostics.AddWarning("Group deleted outside Terraform",
 			fmt.Sprintf("Group %s no longer exists in the organization, so the membership of account %s is removed "+
-				"from the Terraform state.", groupID, accountID))
+				"from the Terraform state.", groupNamed(r.view, groupID), accountNamed(r.view, accountID)))
 		resp.State.RemoveResource(ctx)
 	default:
 		active, keep := r.expiry.readActive(member, state.Active, state.ExpiresAt)
@@ -308,13 +308,13 @@ func (r *groupMembershipResource) Update(ctx context.Context, req resource.Updat
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
 		if _, err := r.view.AddMember(ctx, groupID, accountID); err != nil {
-			addMembershipWriteError(&resp.Diagnostics, "add account "+accountID+" to group "+groupID, err)
+			addMembershipWriteError(&resp.Diagnostics, "add account "+accountNamed(r.view, accountID)+" to group "+groupNamed(r.view, groupID), err)
 			return
 		}
 		tflog.Debug(ctx, "granted group membership again", map[string]any{"group_id": groupID, "account_id": accountID})
 	case revoke:
 		if _, err := r.view.RemoveMember(ctx, groupID, accountID); err != nil && !errors.Is(err, access.ErrNotFound) {
-			addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID+" (its membership expired)", err)
+			addMembershipWriteError(&resp.Diagnostics, "remove account "+accountNamed(r.view, accountID)+" from group "+groupNamed(r.view, groupID)+" (its membership expired)", err)
 			return
 		}
 		tflog.Debug(ctx, "revoked expired group membership", map[string]any{"group_id": groupID, "account_id": accountID})
@@ -339,7 +339,7 @@ func (r *groupMembershipResource) Delete(ctx context.Context, req resource.Delet
 	groupID, accountID := state.GroupID.ValueString(), state.AccountID.ValueString()
 	already, err := r.view.RemoveMember(ctx, groupID, accountID)
 	if err != nil && !errors.Is(err, access.ErrNotFound) {
-		addMembershipWriteError(&resp.Diagnostics, "remove account "+accountID+" from group "+groupID, err)
+		addMembershipWriteError(&resp.Diagnostics, "remove account "+accountNamed(r.view, accountID)+" from group "+groupNamed(r.view, groupID), err)
 		return
 	}
 	tflog.Debug(ctx, "removed group member", map[string]any{"group_id": groupID, "account_id": accountID, "already_gone": already || err != nil})
@@ -368,7 +368,7 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Could not read the group membership",
-			fmt.Sprintf("Listing the members of group %s failed: %s", groupID, err))
+			fmt.Sprintf("Listing the members of group %s failed: %s", groupNamed(r.view, groupID), err))
 		return
 	case !groupFound:
 		resp.Diagnostics.AddError("Cannot import a membership of a group that does not exist",
@@ -377,7 +377,8 @@ func (r *groupMembershipResource) ImportState(ctx context.Context, req resource.
 	case !member:
 		resp.Diagnostics.AddError("Cannot import a membership that does not exist",
 			fmt.Sprintf("Account %s is not a member of group %s, so there is nothing to import: create the "+
-				"atlassian_group_membership instead, and Terraform adds the account.", accountID, groupID))
+				"atlassian_group_membership instead, and Terraform adds the account.",
+				lookedUpAccount(ctx, r.view, accountID), lookedUpGroup(ctx, r.view, groupID)))
 		return
 	}
 	imported := groupMembershipModel{

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -237,7 +238,7 @@ func TestAccGroupMembership_badInputs(t *testing.T) {
 			importStep(g.ID+"/", malformed),
 			importStep(g.ID+"/"+member+"/extra", malformed),
 			importStep(g.ID+"/ "+member, malformed),
-			importStep(g.ID+"/"+outsider, `Cannot import a membership that does not exist.*`+outsider+` is not a member`),
+			importStep(g.ID+"/"+outsider, `Cannot import a membership that does not exist.*`+regexp.QuoteMeta(accountInMessage(org, outsider))+` is not a member of group `+regexp.QuoteMeta(groupInMessage(g))),
 			importStep("00000000-0000-4000-8000-000000000000/"+member, `Cannot import a membership of a group that does not exist`),
 		},
 	})

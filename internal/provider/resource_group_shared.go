@@ -260,13 +260,14 @@ func (c memberChanges) appliedSet() map[string]bool {
 func (c memberChanges) incomplete() bool { return len(c.failures) > 0 || c.skipped > 0 }
 
 // report adds one error describing the failed or skipped writes of a
-// batch, if any.
-func (c memberChanges) report(diags *diag.Diagnostics, groupID, outcome string) {
+// batch, if any: group names the group in words, labels are the members'
+// labels in the configuration, shown beside their ids.
+func (c memberChanges) report(diags *diag.Diagnostics, group string, labels map[string]string, outcome string) {
 	if !c.incomplete() {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d of the membership changes of group %s failed", len(c.failures), groupID)
+	fmt.Fprintf(&b, "%d of the membership changes of group %s failed", len(c.failures), group)
 	switch {
 	case c.skipped > 0 && len(c.failures) >= memberChangeFailureLimit:
 		fmt.Fprintf(&b, ", and %d were not attempted after %d failures", c.skipped, memberChangeFailureLimit)
@@ -284,7 +285,11 @@ func (c memberChanges) report(diags *diag.Diagnostics, groupID, outcome string) 
 		if f.add {
 			verb = "adding"
 		}
-		fmt.Fprintf(&b, "\n  %s %s: %s", verb, f.accountID, f.err)
+		account := f.accountID
+		if label := labels[f.accountID]; label != "" {
+			account += " (" + label + ")"
+		}
+		fmt.Fprintf(&b, "\n  %s %s: %s", verb, account, f.err)
 	}
 	diags.AddError("Could not change all members of the group", b.String())
 }

@@ -321,7 +321,7 @@ func (r *invitationResource) Create(ctx context.Context, req resource.CreateRequ
 	for _, f := range result.GroupFailures {
 		failedGroups[f.GroupID] = f.Reason
 	}
-	incomplete := keepGranted(&plan, roles, groups, failedRoles, failedGroups, &resp.Diagnostics)
+	incomplete := keepGranted(ctx, r.view, &plan, roles, groups, failedRoles, failedGroups, &resp.Diagnostics)
 	plan.Complete = types.BoolValue(!incomplete)
 	// Saved even with errors: what was granted must not be forgotten.
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -331,7 +331,7 @@ func (r *invitationResource) Create(ctx context.Context, req resource.CreateRequ
 // keepGranted keeps in the model the roles and groups that were granted,
 // reports each that was not as an error naming it, and says whether any is
 // missing (the invitation is then incomplete).
-func keepGranted(model *invitationModel, roles []access.Role, groups []string,
+func keepGranted(ctx context.Context, v *access.View, model *invitationModel, roles []access.Role, groups []string,
 	failedRoles map[access.Role]string, failedGroups map[string]string, diags *diag.Diagnostics,
 ) (incomplete bool) {
 	email, account := model.Email.ValueString(), model.AccountID.ValueString()
@@ -340,7 +340,8 @@ func keepGranted(model *invitationModel, roles []access.Role, groups []string,
 		if reason, failed := failedRoles[role]; failed {
 			diags.AddAttributeError(path.Root("workspace_roles"), "Workspace role not granted",
 				fmt.Sprintf("Atlassian did not grant %s on workspace %s to %s (account %s): %s. The other roles and groups "+
-					"are in the state; the next apply tries this one again.", role.Role, role.WorkspaceID, email, account, reason))
+					"are in the state; the next apply tries this one again.", role.Role, lookedUpWorkspace(ctx, v, role.WorkspaceID),
+					email, account, reason))
 			continue
 		}
 		granted = append(granted, role)
@@ -350,7 +351,7 @@ func keepGranted(model *invitationModel, roles []access.Role, groups []string,
 		if reason, failed := failedGroups[g]; failed {
 			diags.AddAttributeError(path.Root("groups"), "Group not joined",
 				fmt.Sprintf("Atlassian did not add %s (account %s) to group %s: %s. The other roles and groups are in "+
-					"the state; the next apply tries this one again.", email, account, g, reason))
+					"the state; the next apply tries this one again.", email, account, lookedUpGroup(ctx, v, g), reason))
 			continue
 		}
 		joined = append(joined, g)
@@ -437,7 +438,7 @@ func (r *invitationResource) Update(ctx context.Context, req resource.UpdateRequ
 			failedGroups[g] = err.Error()
 		}
 	}
-	incomplete := keepGranted(&plan, planRoles, planGroups, failedRoles, failedGroups, &resp.Diagnostics)
+	incomplete := keepGranted(ctx, r.view, &plan, planRoles, planGroups, failedRoles, failedGroups, &resp.Diagnostics)
 	plan.Complete = types.BoolValue(!incomplete)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	setIdentity(ctx, resp.Identity, invitationIdentityModel{AccountID: plan.AccountID}, &resp.Diagnostics)

@@ -218,7 +218,7 @@ func TestAccInvitation_partialFailure(t *testing.T) {
 				},
 				Config: config,
 				ExpectError: acctest.AttrError("Workspace role not granted", "atlassian_invitation.i", "workspace_roles",
-					"did not grant atlassian/user on workspace "+ws+" to "+email, "licence limit exceeded", "the next apply tries this one again"),
+					fmt.Sprintf("did not grant atlassian/user on workspace %q (%s) to %s", st.Workspaces[0].Name, ws, email), "licence limit exceeded", "the next apply tries this one again"),
 			},
 			{
 				PreConfig: func() {

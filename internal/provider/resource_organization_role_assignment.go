@@ -253,7 +253,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		planSuspendsAndAssigns(r.view, plan.AccountID.ValueString(), true) {
 		resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Cannot make a suspended account an organization admin",
 			fmt.Sprintf("This plan also suspends account %s (atlassian_account_suspension), and Atlassian refuses to "+
-				"suspend an organization admin. Do one or the other.", plan.AccountID.ValueString()))
+				"suspend an organization admin. Do one or the other.", accountNamed(r.view, plan.AccountID.ValueString())))
 	}
 	// The role is taken away when the state holds it and the plan destroys
 	// the resource, moves it, or revokes it by its expiry.
@@ -268,7 +268,7 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		removal := adminRemoval{attr: path.Root("account_id"), accountID: state.AccountID.ValueString()}
 		switch {
 		case plan == nil:
-			removal.attr = path.Root("role")
+			removal.attr, removal.destroying = path.Root("role"), true
 		case expiring:
 			removal.attr, removal.expiresAt = path.Root("expires_at"), plan.ExpiresAt.ValueString()
 		}
@@ -281,6 +281,31 @@ func (r *organizationRoleAssignmentResource) ModifyPlan(ctx context.Context, req
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), orgRoleAssignmentID(plan.Role.ValueString(), plan.AccountID.ValueString()))...)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("active"), active)...)
+}
+
+// remainingAdmins records that this process's plan takes the organization
+// admin role from removed (and gives it to keeps, when not empty), and
+// counts the organization admins that remain: admins, the ones Atlassian
+// lists, minus every removal planned so far, plus every addition.
+func (p *plannedAdminChanges) remainingAdmins(admins []string, removed, keeps string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.removed[removed] = true
+	if keeps != "" {
+		p.added[keeps] = true
+	}
+	remaining := 0
+	for _, id := range admins {
+		if !p.removed[id] {
+			remaining++
+		}
+	}
+	for id := range p.added {
+		if !p.removed[id] && !slices.Contains(admins, id) {
+			remaining++
+		}
+	}
+	return remaining
 }
 
 // planSuspendsAndAssigns records that this process's plan makes the
@@ -310,7 +335,7 @@ func (r *organizationRoleAssignmentResource) checkActiveAccount(ctx context.Cont
 			fmt.Sprintf("Organization %s has no account %q. The atlassian_account data source finds account ids by email.", r.orgID, accountID))
 	case a.Status != access.StatusActive:
 		diags.AddAttributeError(path.Root("account_id"), "Account is not active",
-			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", accountID, a.Status))
+			fmt.Sprintf("Account %s is %s: Atlassian gives organization roles to active accounts only. Restore the account first.", withAccountLabel(a, accountID), a.Status))
 	}
 }
 
@@ -321,6 +346,10 @@ type adminRemoval struct {
 	attr      path.Path
 	accountID string
 	expiresAt string
+	// destroying: the plan destroys the resource, rather than moving it to
+	// another account or revoking it by its expiry, so the way out may be
+	// to stop managing it.
+	destroying bool
 }
 
 // checkKeepsAnAdmin makes the plan fail when taking the organization admin
@@ -333,46 +362,36 @@ func (r *organizationRoleAssignmentResource) checkKeepsAnAdmin(ctx context.Conte
 		diags.AddAttributeError(removal.attr, "Could not list the organization admins", err.Error())
 		return
 	}
-	planned := adminPlanOf(r.view)
-	planned.mu.Lock()
-	defer planned.mu.Unlock()
-	planned.removed[removal.accountID] = true
-	if keeps != "" {
-		planned.added[keeps] = true
-	}
-	remaining := 0
-	for _, id := range admins {
-		if !planned.removed[id] {
-			remaining++
-		}
-	}
-	for id := range planned.added {
-		if !planned.removed[id] && !slices.Contains(admins, id) {
-			remaining++
-		}
-	}
-	if remaining > 0 {
+	if adminPlanOf(r.view).remainingAdmins(admins, removal.accountID, keeps) > 0 {
 		return
 	}
+	// Terraform never tells a provider the address of the resource it
+	// plans, so the error names it by type and identifying attributes.
 	const consequence = "nobody could administer the organization any more."
+	account := lookedUpAccount(ctx, r.view, removal.accountID)
+	resourceNamed := fmt.Sprintf("atlassian_organization_role_assignment with account_id = %q and role = %q",
+		removal.accountID, access.RoleOrgAdmin)
 	if removal.expiresAt != "" {
 		expiry := removal.expiresAt
 		if at, err := parseExpiry(expiry); err == nil {
 			expiry = formatExpiry(at)
 		}
 		diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
-			fmt.Sprintf("The expires_at %s of the organization admin role of account %s has passed, so this plan "+
-				"would revoke it, and no other account of organization %s would keep the role: %s Move expires_at "+
-				"into the future or remove it, or assign the role to another account first (another "+
+			fmt.Sprintf("The expires_at %s of the %s has passed, so this plan would revoke the organization admin "+
+				"role of account %s, and no other account of organization %s would keep the role: %s Move "+
+				"expires_at into the future or remove it, or assign the role to another account first (another "+
 				"atlassian_organization_role_assignment, applied before this change).",
-				expiry, removal.accountID, r.orgID, consequence))
+				expiry, resourceNamed, account, r.orgID, consequence))
 		return
 	}
-	diags.AddAttributeError(removal.attr, "The organization would have no organization admin",
-		fmt.Sprintf("This plan takes the organization admin role from account %s, and no other account of "+
-			"organization %s would keep it: %s Assign the role to another account first (another "+
-			"atlassian_organization_role_assignment, applied before this change), or keep this one.",
-			removal.accountID, r.orgID, consequence))
+	detail := fmt.Sprintf("This plan takes the organization admin role from account %s (the %s), and no other "+
+		"account of organization %s would keep it: %s Assign the role to another account first (another "+
+		"atlassian_organization_role_assignment, applied before this change), or keep this one.",
+		account, resourceNamed, r.orgID, consequence)
+	if removal.destroying {
+		detail += "\n\n" + stopManagingAdvice("atlassian_organization_role_assignment.<name>")
+	}
+	diags.AddAttributeError(removal.attr, "The organization would have no organization admin", detail)
 }
 
 func (r *organizationRoleAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -404,7 +423,7 @@ func (r *organizationRoleAssignmentResource) assign(ctx context.Context, plan or
 	accountID, role := plan.AccountID.ValueString(), plan.Role.ValueString()
 	already, err := r.view.AssignOrganizationRole(ctx, accountID, role)
 	if err != nil {
-		addOrgRoleWriteError(diags, "give account "+accountID+" the organization role "+role, err)
+		addOrgRoleWriteError(diags, "give account "+accountNamed(r.view, accountID)+" the organization role "+role, err)
 		return
 	}
 	diags.Append(state.Set(ctx, plan)...)
@@ -423,15 +442,16 @@ func (r *organizationRoleAssignmentResource) confirm(ctx context.Context, accoun
 	if !holds {
 		verb = "revocation"
 	}
+	account := accountNamed(r.view, accountID)
 	switch {
 	case err != nil:
 		diags.AddWarning("Could not confirm the organization role "+verb,
-			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but reading it back failed: %s", verb, role, accountID, err))
+			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but reading it back failed: %s", verb, role, account, err))
 	case !confirmed:
 		diags.AddWarning("Organization role "+verb+" not visible yet",
 			fmt.Sprintf("Atlassian accepted the %s of %s for account %s, but its reads did not show it within %s. "+
 				"Atlassian applies organization role changes eventually; the next plan may still show the old value "+
-				"for a while.", verb, role, accountID, orgRoleConfirmationTimeout))
+				"for a while.", verb, role, account, orgRoleConfirmationTimeout))
 	}
 }
 
@@ -499,7 +519,7 @@ func (r *organizationRoleAssignmentResource) Update(ctx context.Context, req res
 	case revoke:
 		already, err := r.view.RevokeOrganizationRole(ctx, accountID, role)
 		if err != nil && !errors.Is(err, access.ErrNotFound) {
-			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountID, err)
+			addOrgRoleWriteError(&resp.Diagnostics, "take the expired organization role "+role+" away from account "+accountNamed(r.view, accountID), err)
 			return
 		}
 		tflog.Debug(ctx, "revoked expired organization role", map[string]any{"account_id": accountID, "role": role, "already": already})
@@ -531,7 +551,7 @@ func (r *organizationRoleAssignmentResource) Delete(ctx context.Context, req res
 		return
 	}
 	if err != nil {
-		addOrgRoleWriteError(&resp.Diagnostics, "take the organization role "+role+" away from account "+accountID, err)
+		addOrgRoleWriteError(&resp.Diagnostics, "take the organization role "+role+" away from account "+accountNamed(r.view, accountID), err)
 		return
 	}
 	if !already {
@@ -566,7 +586,8 @@ func (r *organizationRoleAssignmentResource) ImportState(ctx context.Context, re
 	if !holds {
 		resp.Diagnostics.AddError("Cannot import an organization role that is not assigned",
 			fmt.Sprintf("Account %s does not hold the organization role %s in organization %s, so there is nothing to "+
-				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.", accountID, role, r.orgID))
+				"import: create the atlassian_organization_role_assignment instead, and Terraform assigns it.",
+				lookedUpAccount(ctx, r.view, accountID), role, r.orgID))
 		return
 	}
 	imported := existingOrganizationRoleAssignment(role, accountID)

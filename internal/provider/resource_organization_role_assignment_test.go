@@ -243,6 +243,12 @@ func TestAccOrganizationRoleAssignment_consistencyDelay(t *testing.T) {
 	})
 }
 
+// orgAdminResourceNamed is how the last-admin guard names the resource of
+// account's organization admin role.
+func orgAdminResourceNamed(account string) string {
+	return fmt.Sprintf("atlassian_organization_role_assignment with account_id = %q and role = %q", account, "atlassian/org-admin")
+}
+
 // The organization must keep an organization admin: removing the last one
 // fails at plan time, on the resource; moving the role to another account
 // in one change is fine.
@@ -275,8 +281,16 @@ import {
 			},
 			{
 				// Removing it would leave nobody.
-				Config:      org.Config(""),
-				ExpectError: regexp.MustCompile(`(?s)Error: The organization would have no organization admin.*` + acctest.WordsPattern("takes the organization admin role from account "+sole)),
+				Config: org.Config(""),
+				// The detail names the account by email, the resource by
+				// type and attributes (Terraform gives providers no
+				// address), and the way out the docs describe.
+				ExpectError: regexp.MustCompile(`(?s)Error: The organization would have no organization admin.*` +
+					acctest.WordsPattern("takes the organization admin role from account "+sole+" ("+emailLabels(org, []string{sole})[sole]+
+						") (the "+orgAdminResourceNamed(sole)+")") +
+					`.*` + acctest.WordsPattern("replace the resource block with a removed block") +
+					`.*` + acctest.WordsPattern("from = atlassian_organization_role_assignment.<name>") +
+					`.*` + acctest.WordsPattern("destroy = false")),
 			},
 			{
 				// Moving it to another account keeps one.
@@ -359,7 +373,7 @@ resource "atlassian_organization_role_assignment" "bad" {
 			},
 			{
 				Config:      roleConfig(suspended, "atlassian/org-admin"),
-				ExpectError: acctest.AttrError("Account is not active", address, "account_id", "Account "+suspended+" is suspended: Atlassian gives organization roles to active accounts only."),
+				ExpectError: acctest.AttrError("Account is not active", address, "account_id", "Account "+accountInMessage(org, suspended)+" is suspended: Atlassian gives organization roles to active accounts only."),
 			},
 			{
 				Config:        roleConfig(plain, "atlassian/org-admin"),
@@ -380,7 +394,7 @@ resource "atlassian_organization_role_assignment" "bad" {
 				ResourceName:  address,
 				ImportState:   true,
 				ImportStateId: plain,
-				ExpectError:   acctest.PlainError("Cannot import an organization role that is not assigned", "Account "+plain+" does not hold the organization role atlassian/org-admin"),
+				ExpectError:   acctest.PlainError("Cannot import an organization role that is not assigned", "Account "+accountInMessage(org, plain)+" does not hold the organization role atlassian/org-admin"),
 			},
 		},
 	})

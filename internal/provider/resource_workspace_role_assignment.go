@@ -388,7 +388,7 @@ func (r *workspaceRoleAssignmentResource) Create(ctx context.Context, req resour
 	if grant, _ := grantTransition(types.BoolValue(false), plan.Active); grant {
 		already, err := r.view.AssignRole(ctx, id.principal(), id.role())
 		if err != nil {
-			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
+			addRoleWriteError(&resp.Diagnostics, r.view, "assign", id, err)
 			return
 		}
 		tflog.Debug(ctx, "assigned workspace role", map[string]any{"id": id.String(), "already_held": already})
@@ -438,7 +438,8 @@ func (r *workspaceRoleAssignmentResource) Read(ctx context.Context, req resource
 		if _, found, err := r.view.Workspace(ctx, id.WorkspaceID); err == nil && !found {
 			resp.Diagnostics.AddWarning("Workspace no longer exists",
 				fmt.Sprintf("Workspace %s no longer exists in the organization, so the assignment of %s to %s %s is "+
-					"removed from the Terraform state.", id.WorkspaceID, id.Role, principalNoun(id.PrincipalType), id.PrincipalID))
+					"removed from the Terraform state.", id.WorkspaceID, id.Role, principalNoun(id.PrincipalType),
+					principalNamed(r.view, id.PrincipalType, id.PrincipalID)))
 		}
 		resp.State.RemoveResource(ctx)
 		return
@@ -500,13 +501,13 @@ func (r *workspaceRoleAssignmentResource) Update(ctx context.Context, req resour
 	switch grant, revoke := grantTransition(state.Active, plan.Active); {
 	case grant:
 		if _, err := r.view.AssignRole(ctx, id.principal(), id.role()); err != nil {
-			addRoleWriteError(&resp.Diagnostics, "assign", id, err)
+			addRoleWriteError(&resp.Diagnostics, r.view, "assign", id, err)
 			return
 		}
 		tflog.Debug(ctx, "assigned workspace role again", map[string]any{"id": id.String()})
 	case revoke:
 		if _, err := r.view.RevokeRole(ctx, id.principal(), id.role()); err != nil && !errors.Is(err, access.ErrNotFound) {
-			addRoleWriteError(&resp.Diagnostics, "revoke", id, err)
+			addRoleWriteError(&resp.Diagnostics, r.view, "revoke", id, err)
 			return
 		}
 		tflog.Debug(ctx, "revoked expired workspace role", map[string]any{"id": id.String()})
@@ -536,7 +537,7 @@ func (r *workspaceRoleAssignmentResource) Delete(ctx context.Context, req resour
 			tflog.Debug(ctx, "workspace role already gone", map[string]any{"id": id.String(), "reason": err.Error()})
 			return
 		}
-		addRoleWriteError(&resp.Diagnostics, "revoke", id, err)
+		addRoleWriteError(&resp.Diagnostics, r.view, "revoke", id, err)
 		return
 	}
 	tflog.Debug(ctx, "revoked workspace role", map[string]any{"id": id.String(), "already_revoked": already})
@@ -569,10 +570,11 @@ func (r *workspaceRoleAssignmentResource) ImportState(ctx context.Context, req r
 // addRoleWriteError explains a failed assign or revoke: the Atlassian
 // conditions a user can act on get their own summary and advice, on the
 // attribute they concern.
-func addRoleWriteError(diags *diag.Diagnostics, verb string, id roleAssignmentID, err error) {
-	what := fmt.Sprintf("%s the role %s on workspace %s to %s %s", verb, id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
+func addRoleWriteError(diags *diag.Diagnostics, v *access.View, verb string, id roleAssignmentID, err error) {
+	workspace, principal := workspaceNamed(v, id.WorkspaceID), principalNamed(v, id.PrincipalType, id.PrincipalID)
+	what := fmt.Sprintf("%s the role %s on workspace %s to %s %s", verb, id.Role, workspace, principalNoun(id.PrincipalType), principal)
 	if verb == "revoke" {
-		what = fmt.Sprintf("revoke the role %s on workspace %s from %s %s", id.Role, id.WorkspaceID, principalNoun(id.PrincipalType), id.PrincipalID)
+		what = fmt.Sprintf("revoke the role %s on workspace %s from %s %s", id.Role, workspace, principalNoun(id.PrincipalType), principal)
 	}
 	holder := diagnostics.Account
 	if id.PrincipalType == access.TypeGroup {

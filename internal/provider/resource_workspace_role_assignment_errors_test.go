@@ -93,7 +93,7 @@ func TestWorkspaceRoleWriteErrors(t *testing.T) {
 				t.Fatal("the assignment succeeded")
 			}
 			var diags diag.Diagnostics
-			addRoleWriteError(&diags, "assign", c.id, err)
+			addRoleWriteError(&diags, nil, "assign", c.id, err)
 			if len(diags) != 1 {
 				t.Fatalf("got %d diagnostics, want 1: %v", len(diags), diags)
 			}

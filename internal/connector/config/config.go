@@ -41,10 +41,12 @@ var (
 		field.WithDescription("Atlassian organization id: the UUID after /o/ in admin.atlassian.com URLs. Env BATON_ORGANIZATION_ID, or BATON_ORG as in the setup guide."),
 		field.WithStructFieldName("OrganizationID"),
 	)
+	// Shown in --help (not hidden): it is how the binary is tried against
+	// the sandbox organization (cmd/atlassian-sandbox), as the README's
+	// standalone section shows. CLI only: a deployment never sets it.
 	baseURLField = field.StringField(FieldBaseURL,
-		field.WithHidden(true),
 		field.WithExportTarget(field.ExportTargetCLIOnly),
-		field.WithDescription("Base URL of the Atlassian admin API (default "+orgconfig.DefaultBaseURL+"); for the sandbox and tests."),
+		field.WithDescription("Base URL of the Atlassian admin API (default "+orgconfig.DefaultBaseURL+"). For testing against the sandbox organization (cmd/atlassian-sandbox): its base_url; http:// only to a loopback host."),
 		field.WithStructFieldName("BaseURL"),
 	)
 	requestsPerSecondField = field.IntField(FieldRequestsPerSecond,
