@@ -91,12 +91,13 @@ const mixedMembershipSummary = "Membership managed twice"
 // mixedMembershipDetail explains the error, on whichever of the two
 // resources Terraform planned second (Terraform names that one; the
 // provider is never told the other's address, so the detail names it by
-// type, group and account).
-func mixedMembershipDetail(groupID, accountID string, onList bool) string {
-	other := fmt.Sprintf("an atlassian_group_membership of this configuration adds account %s to group %s", accountID, groupID)
+// type, group and account). account and group are the two in words, as
+// lookedUpAccount and lookedUpGroup name them.
+func mixedMembershipDetail(group, account string, onList bool) string {
+	other := fmt.Sprintf("an atlassian_group_membership of this configuration adds account %s to group %s", account, group)
 	if !onList {
 		other = fmt.Sprintf("an atlassian_group_members of this configuration lists account %s in the members of group %s",
-			accountID, groupID)
+			account, group)
 	}
 	return fmt.Sprintf("This resource and another manage the same membership: %s. atlassian_group_members owns the "+
 		"group's whole member list and atlassian_group_membership adds one member alongside others, so the two undo "+

@@ -352,7 +352,7 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 	groupID := plan.GroupID.ValueString()
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), groupID)...)
 	if !plan.Members.IsUnknown() {
-		r.refuseMixedMemberships(groupID, slices.Collect(maps.Keys(memberLabels(plan.Members))), &resp.Diagnostics)
+		r.refuseMixedMemberships(ctx, groupID, slices.Collect(maps.Keys(memberLabels(plan.Members))), &resp.Diagnostics)
 	}
 
 	var state *groupMembersModel
@@ -425,17 +425,18 @@ func (r *groupMembersResource) ModifyPlan(ctx context.Context, req resource.Modi
 // for each of them that an atlassian_group_membership planned before adds
 // (the first ten, then a count). The membership planned after the list
 // fails instead (see plannedMemberships).
-func (r *groupMembersResource) refuseMixedMemberships(groupID string, accounts []string, diags *diag.Diagnostics) {
+func (r *groupMembersResource) refuseMixedMemberships(ctx context.Context, groupID string, accounts []string, diags *diag.Diagnostics) {
 	both := membershipPlanOf(r.view).planList(groupID, accounts)
 	const shown = 10
 	for i, id := range both {
 		if i == shown {
 			diags.AddAttributeError(path.Root("members"), mixedMembershipSummary,
 				fmt.Sprintf("%d more accounts of members also have an atlassian_group_membership for group %s in this "+
-					"configuration.", len(both)-shown, groupID))
+					"configuration.", len(both)-shown, lookedUpGroup(ctx, r.view, groupID)))
 			break
 		}
-		diags.AddAttributeError(path.Root("members").AtMapKey(id), mixedMembershipSummary, mixedMembershipDetail(groupID, id, true))
+		diags.AddAttributeError(path.Root("members").AtMapKey(id), mixedMembershipSummary,
+			mixedMembershipDetail(lookedUpGroup(ctx, r.view, groupID), lookedUpAccount(ctx, r.view, id), true))
 	}
 }
 

@@ -164,7 +164,8 @@ func (r *groupMembershipResource) ModifyPlan(ctx context.Context, req resource.M
 	if isKnownString(plan.GroupID) && isKnownString(plan.AccountID) &&
 		membershipPlanOf(r.view).planAlone(plan.GroupID.ValueString(), plan.AccountID.ValueString()) {
 		resp.Diagnostics.AddAttributeError(path.Root("account_id"), mixedMembershipSummary,
-			mixedMembershipDetail(plan.GroupID.ValueString(), plan.AccountID.ValueString(), false))
+			mixedMembershipDetail(lookedUpGroup(ctx, r.view, plan.GroupID.ValueString()),
+				lookedUpAccount(ctx, r.view, plan.AccountID.ValueString()), false))
 	}
 	if isKnownString(plan.GroupID) && (state == nil || !plan.GroupID.Equal(state.GroupID)) {
 		r.checkWritableGroup(ctx, path.Root("group_id"), plan.GroupID.ValueString(), &resp.Diagnostics)

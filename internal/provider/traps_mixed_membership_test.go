@@ -19,6 +19,16 @@ func TestAccMixedMembershipResourcesFailAtPlan(t *testing.T) {
 	org := acctest.NewOrg(t, 12, 6, 1)
 	g := org.WritableGroup(t)
 	account := g.MemberAccountIDs[0]
+	var email string
+	for _, u := range org.State().Users {
+		if u.AccountID == account {
+			email = u.Email
+		}
+	}
+	// The error names the other resource's account by email and its group
+	// by name, beside their ids.
+	namedAccount := fmt.Sprintf("%s (%s)", account, email)
+	namedGroup := fmt.Sprintf("%q (%s)", g.Name, g.ID)
 	labels := make([]string, len(g.MemberAccountIDs))
 	for i, id := range g.MemberAccountIDs {
 		labels[i] = fmt.Sprintf("    %q = \"member %d\"", id, i)
@@ -50,7 +60,7 @@ resource "atlassian_group_membership" "alone" {
 	}
 	cli.ExpectNoCrash(res)
 	if want := acctest.AttrError(mixedMembershipSummary, "atlassian_group_membership.alone", "account_id",
-		"an atlassian_group_members of this configuration lists account "+account+" in the members of group "+g.ID,
+		"an atlassian_group_members of this configuration lists account "+namedAccount+" in the members of group "+namedGroup,
 		"Choose one per group"); !want.MatchString(res.Output) {
 		t.Errorf("the plan does not fail on the membership's account_id naming the list:\n%s", res.Output)
 	}
@@ -64,7 +74,7 @@ resource "atlassian_group_membership" "alone" {
 	}
 	cli.ExpectNoCrash(res)
 	if want := acctest.AttrError(mixedMembershipSummary, "atlassian_group_members.list", fmt.Sprintf("%q", account),
-		"an atlassian_group_membership of this configuration adds account "+account+" to group "+g.ID,
+		"an atlassian_group_membership of this configuration adds account "+namedAccount+" to group "+namedGroup,
 		"Choose one per group"); !want.MatchString(res.Output) {
 		t.Errorf("the plan does not fail on the list's members naming the membership:\n%s", res.Output)
 	}
