@@ -672,7 +672,7 @@ func TestAccBadInputs(t *testing.T) { //nolint:tparallel // the "cases" group is
 				if res.Err == nil {
 					t.Fatalf("terraform succeeded; want the error %s\n%s", want, res)
 				}
-				if !want.MatchString(withoutStderrNote(res.Output)) {
+				if !want.MatchString(res.Output) {
 					t.Errorf("the error does not match %s\n%s", want, res)
 				}
 				// The configuration's own lines, which diagnostics quote, may

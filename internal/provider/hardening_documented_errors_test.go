@@ -70,13 +70,13 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 		want := acctest.AttrError("Group name already taken", "atlassian_group.g", "name",
 			`Group "tf-raced" cannot be created because a group with that name already exists`,
 			"Import that group, or choose another name", "ADMIN-UAM-409-2")
-		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.ExpectInState()
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
 		res = cli.Ran(cli.TryPlan())
-		if want := acctest.AttrError("Group name already taken", "atlassian_group.g", "name", `already has a group named "tf-raced"`); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if want := acctest.AttrError("Group name already taken", "atlassian_group.g", "name", `already has a group named "tf-raced"`); res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
 		}
 	})
@@ -98,13 +98,13 @@ func TestAccDocumentedErrorsAtApply(t *testing.T) {
 		want := acctest.BlockError("Group or account not found", "atlassian_group_membership.m",
 			fmt.Sprintf("add account %s to group %s", accountInMessage(org, outsider), groupInMessage(g)), "group_id and account_id",
 			"atlassian_group and atlassian_account data sources", "remove this resource from the configuration", "ADMIN-UAM-404-3")
-		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.ExpectInState()
 		setSandboxSettings(t, org, `{"read_after_write_lag_ms": 0}`)
 		res = cli.Ran(cli.TryPlan())
-		if want := acctest.AttrError("Unknown group", "atlassian_group_membership.m", "group_id"); res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if want := acctest.AttrError("Unknown group", "atlassian_group_membership.m", "group_id"); res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("the plan afterwards: want %s\n%s", want, res)
 		}
 	})
@@ -161,7 +161,7 @@ resource "atlassian_group_membership" "m" {
 		want := acctest.PlainError("Atlassian refused to change the group membership",
 			"Could not remove account "+member, "from group", "Groups synced from an identity provider",
 			"make the change in the identity provider", "remove the resource from the state", "ADMIN-UAM-403-1")
-		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.ExpectInState("atlassian_group.g", "atlassian_group_membership.m")
@@ -180,7 +180,7 @@ resource "atlassian_group_membership" "m" {
 		cli.ExpectNoCrash(res)
 		want = acctest.PlainError("Could not delete the group", `Deleting group "tf-taken-over"`,
 			"ADMIN-UAM-403-1", "remove it from the state")
-		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if res.Err == nil || !want.MatchString(res.Output) {
 			t.Fatalf("want %s\n%s", want, res)
 		}
 		cli.ExpectInState("atlassian_group.g")

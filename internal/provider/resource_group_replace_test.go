@@ -163,7 +163,7 @@ resource "atlassian_group" "empty" {
 			fmt.Sprintf("The admin API cannot change a group's %s, so changing it from %q to %q replaces group %q (%s)", attr, from, to, "guard-team-renamed", team.ID),
 			"its 3 members and 1 product roles would be lost",
 			fmt.Sprintf("Keep %s = %q, or set allow_replace = true on this resource", attr, from))
-		if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+		if res.Err == nil || !want.MatchString(res.Output) {
 			t.Errorf("the plan does not fail on %s with %s\n%s", attr, want, res)
 		}
 	}
@@ -251,7 +251,7 @@ func TestAccGroupReplacementGuard_oneListing(t *testing.T) {
 	refused := org.Stats()
 	want := acctest.AttrError("Replacing the group would remove access", "atlassian_group.g", "description",
 		`changing it from "first" to "second" replaces group "guard-alone"`, "its 1 members and 0 product roles would be lost")
-	if res.Err == nil || !want.MatchString(withoutStderrNote(res.Output)) {
+	if res.Err == nil || !want.MatchString(res.Output) {
 		t.Fatalf("the plan does not fail with %s\n%s", want, res)
 	}
 	extra := map[string]int64{}

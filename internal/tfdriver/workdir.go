@@ -377,7 +377,7 @@ func (w *Workdir) do(ctx context.Context, json bool, run func() error) Result {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	res.Command, res.Output = w.command, w.output.String()
+	res.Command, res.Output = w.command, withPlanFailedNoteLast(w.output.String())
 	w.hideStdout = false
 	w.record(res, json)
 	return res
@@ -401,3 +401,19 @@ var _ io.Writer = writerFunc(nil)
 type printfFunc func(format string, v ...any)
 
 func (f printfFunc) Printf(format string, v ...any) { f(format, v...) }
+
+// planFailedNote is the line terraform prints to stderr when a plan fails,
+// at the same time as the plan's error diagnostics.
+const planFailedNote = "Planning failed. Terraform encountered an error while generating this plan.\n"
+
+// withPlanFailedNoteLast moves planFailedNote to the end of output. Merged
+// with the other stream, it may land inside a diagnostic (between the
+// summary and its "with <address>" line), where it would split what a
+// reader, and a test, reads as one block.
+func withPlanFailedNoteLast(output string) string {
+	before, after, found := strings.Cut(output, planFailedNote)
+	if !found {
+		return output
+	}
+	return before + after + planFailedNote
+}
