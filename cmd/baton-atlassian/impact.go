@@ -63,6 +63,9 @@ func newImpactCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if planFile == "" {
+				return errors.New(`required flag(s) "plan" not set: give the saved plan's JSON file, or - for standard input`)
+			}
 			if !slices.Contains(impact.Formats, format) {
 				return fmt.Errorf("--format %q: use one of %s", format, strings.Join(impact.Formats, ", "))
 			}
@@ -135,9 +138,7 @@ func newImpactCommand() *cobra.Command {
 	cmd.Flags().IntVar(&maxAccounts, "max-accounts", impact.DefaultMaxAccounts, "Flag a resource change that reaches more accounts than this ("+impact.FlagManyAccounts+")")
 	cmd.Flags().StringVar(creds["access-token"], "access-token", "", "The organization's API key (env: BATON_ACCESS_TOKEN or BATON_API_TOKEN)")
 	cmd.Flags().StringVar(creds["organization-id"], "organization-id", "", "The organization's id (env: BATON_ORGANIZATION_ID or BATON_ORG)")
-	cmd.Flags().StringVar(creds["base-url"], "base-url", "", "The admin API's host (env: BATON_BASE_URL)")
-	_ = cmd.Flags().MarkHidden("base-url")
-	_ = cmd.MarkFlagRequired("plan")
+	cmd.Flags().StringVar(creds["base-url"], "base-url", "", "The admin API's host, for testing against the sandbox organization (cmd/atlassian-sandbox); http:// only for a loopback host (env: BATON_BASE_URL)")
 	return cmd
 }
 

@@ -76,14 +76,14 @@ func TestMarkdownFitsAPullRequestComment(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no \"and N more\" line at the end:\n%s", md[max(0, len(md)-500):])
 			}
-			more, _ := strconv.Atoi(m[1])
+			more := atoi(t, m[1])
 			if shown := shownAccounts(md); shown+more != tc.accounts {
 				t.Errorf("%d accounts shown and %d more, want %d in all", shown, more, tc.accounts)
 			}
 			rows := strings.Count(md, "\n| workspace_role |") + strings.Count(md, "\n| group_membership |")
 			moreRows := 0
 			if m := moreRowsLine.FindStringSubmatch(md); m != nil {
-				moreRows, _ = strconv.Atoi(m[1])
+				moreRows = atoi(t, m[1])
 			}
 			if shown := shownAccounts(md); shown < 50 {
 				t.Errorf("only %d accounts shown: the role table crowds out the people", shown)
@@ -120,4 +120,14 @@ func TestMarkdownOfNoChange(t *testing.T) {
 	if md != "## Access impact of this plan\n\nNo account gains or loses access.\n" {
 		t.Errorf("the Markdown of no change is %q", md)
 	}
+}
+
+// atoi reads a count the Markdown printed; the patterns match digits only.
+func atoi(t *testing.T, digits string) int {
+	t.Helper()
+	n, err := strconv.Atoi(digits)
+	if err != nil {
+		t.Fatalf("count %q: %v", digits, err)
+	}
+	return n
 }
