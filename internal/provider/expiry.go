@@ -357,20 +357,12 @@ func (p expiryPolicy) planMemberActivity(members map[string]bool, expiries map[s
 // configuration (their emails), shown beside their ids.
 func (a memberActivity) warn(attr path.Path, group string, labels map[string]string, creating bool, now time.Time, diags *diag.Diagnostics) {
 	list := func(ids []string, describe func(time.Time) string) string {
-		const shown = 20
-		var b strings.Builder
-		for i, id := range ids {
-			if i == shown {
-				fmt.Fprintf(&b, "\n  ... and %d more", len(ids)-shown)
-				break
-			}
+		return listedFirst(ids, membersShownInWarnings, func(id string) string {
 			if label := labels[id]; label != "" {
-				fmt.Fprintf(&b, "\n  %s (%s): %s", id, label, describe(a.at[id]))
-			} else {
-				fmt.Fprintf(&b, "\n  %s: %s", id, describe(a.at[id]))
+				return fmt.Sprintf("%s (%s): %s", id, label, describe(a.at[id]))
 			}
-		}
-		return b.String()
+			return fmt.Sprintf("%s: %s", id, describe(a.at[id]))
+		})
 	}
 	if len(a.revoked) > 0 {
 		summary, outcome := "Expired members of group "+group, "this apply removes them from the group"
@@ -424,4 +416,22 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// membersShownInWarnings is how many accounts a member list's warning
+// lists before it says how many more there are.
+const membersShownInWarnings = 20
+
+// listedFirst is a diagnostic's list: a line for each of the first shown
+// items, as line writes it, then how many more there are.
+func listedFirst[T any](items []T, shown int, line func(T) string) string {
+	var b strings.Builder
+	for i, item := range items {
+		if i == shown {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(items)-shown)
+			break
+		}
+		b.WriteString("\n  " + line(item))
+	}
+	return b.String()
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -121,16 +120,7 @@ func warnUnsettledMemberExpiries(c memberExpiryChanges, groupID string, creating
 	attr := path.Root("member_expiry")
 	subject := "the members of group " + groupID
 	list := func(ids []string, describe func(id string) string) string {
-		const shown = 20
-		var b strings.Builder
-		for i, id := range ids {
-			if i == shown {
-				fmt.Fprintf(&b, "\n  ... and %d more", len(ids)-shown)
-				break
-			}
-			fmt.Fprintf(&b, "\n  %s%s", id, describe(id))
-		}
-		return b.String()
+		return listedFirst(ids, membersShownInWarnings, func(id string) string { return id + describe(id) })
 	}
 	switch {
 	case c.allUnknown:

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -448,23 +447,19 @@ func (r *groupMembersResource) takeoverRefusal(ctx context.Context, groupID stri
 	const shown = 10
 	named := sorted[:min(shown, len(sorted))]
 	emails := r.accountEmails(ctx, named)
-	var list strings.Builder
-	for _, id := range named {
-		fmt.Fprintf(&list, "\n  %s", id)
+	list := listedFirst(sorted, shown, func(id string) string {
 		if e := emails[id]; e != "" {
-			fmt.Fprintf(&list, " (%s)", e)
+			return id + " (" + e + ")"
 		}
-	}
-	if len(sorted) > shown {
-		fmt.Fprintf(&list, "\n  ... and %d more", len(sorted)-shown)
-	}
+		return id
+	})
 	return fmt.Sprintf("Group %s has %d members that are not in members:%s\n\n"+
 		"Creating atlassian_group_members for it would remove them, and a first apply never does that unless asked. Either:\n"+
 		"  - add them to members, to keep them;\n"+
 		"  - import the resource (an import block with id = %q, or `terraform import <address> %s`), to take over "+
 		"the group as it is, then edit members;\n"+
 		"  - or set %s = true, if removing them is intended.",
-		groupNamed(r.view, groupID), len(unlisted), list.String(), groupID, groupID, removeUnlistedAttr)
+		groupNamed(r.view, groupID), len(unlisted), list, groupID, groupID, removeUnlistedAttr)
 }
 
 // checkMemberAccounts makes the plan fail on members["<id>"] for each

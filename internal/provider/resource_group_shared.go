@@ -275,12 +275,7 @@ func (c memberChanges) report(diags *diag.Diagnostics, group string, labels map[
 		fmt.Fprintf(&b, ", and %d were not attempted because the operation was cancelled", c.skipped)
 	}
 	fmt.Fprintf(&b, " (%d added, %d removed). %s\n", len(c.added), len(c.removed), outcome)
-	const shown = 10
-	for i, f := range c.failures {
-		if i == shown {
-			fmt.Fprintf(&b, "\n  ... and %d more", len(c.failures)-shown)
-			break
-		}
+	b.WriteString(listedFirst(c.failures, 10, func(f memberChangeFailure) string {
 		verb := "removing"
 		if f.add {
 			verb = "adding"
@@ -289,7 +284,7 @@ func (c memberChanges) report(diags *diag.Diagnostics, group string, labels map[
 		if label := labels[f.accountID]; label != "" {
 			account += " (" + label + ")"
 		}
-		fmt.Fprintf(&b, "\n  %s %s: %s", verb, account, f.err)
-	}
+		return fmt.Sprintf("%s %s: %s", verb, account, f.err)
+	}))
 	diags.AddError("Could not change all members of the group", b.String())
 }
