@@ -37,8 +37,8 @@ func lookedUpAccount(ctx context.Context, v *access.View, id string) string {
 	if v == nil {
 		return id
 	}
-	if _, held := v.HeldAccount(id); held {
-		return accountNamed(v, id)
+	if a, held := v.HeldAccount(id); held {
+		return withAccountLabel(a, id)
 	}
 	a, found, err := v.Account(ctx, id)
 	if err != nil || !found {
@@ -61,10 +61,17 @@ func groupNamed(v *access.View, id string) string {
 	if v == nil {
 		return id
 	}
-	if g, found := v.HeldGroup(id); found && g.Name != "" {
-		return fmt.Sprintf("%q (%s)", g.Name, id)
+	if g, found := v.HeldGroup(id); found {
+		return withGroupName(g, id)
 	}
 	return id
+}
+
+func withGroupName(g access.Group, id string) string {
+	if g.Name == "" {
+		return id
+	}
+	return fmt.Sprintf("%q (%s)", g.Name, id)
 }
 
 // lookedUpGroup is groupNamed, looking the group up when the process does
@@ -73,14 +80,14 @@ func lookedUpGroup(ctx context.Context, v *access.View, id string) string {
 	if v == nil {
 		return id
 	}
-	if _, held := v.HeldGroup(id); held {
-		return groupNamed(v, id)
+	if g, held := v.HeldGroup(id); held {
+		return withGroupName(g, id)
 	}
 	g, found, err := v.Group(ctx, id)
-	if err != nil || !found || g.Name == "" {
+	if err != nil || !found {
 		return id
 	}
-	return fmt.Sprintf("%q (%s)", g.Name, id)
+	return withGroupName(g, id)
 }
 
 // principalNamed names the holder of a role: an account as accountNamed,
