@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -13,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/plugindefaults"
 )
 
 // The no-op provider isolates what a plugin costs Terraform per resource:
@@ -29,6 +33,9 @@ import (
 const noopAddress = "registry.terraform.io/bench/noop"
 
 func serveNoopProvider() error {
+	// The provider's own process defaults, so that the difference between
+	// the two is the provider's work.
+	plugindefaults.Apply()
 	return providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
 		providerserver.ServeOpts{Address: noopAddress, Debug: true})
 }
@@ -53,6 +60,8 @@ func (noopProvider) Resources(context.Context) []func() resource.Resource {
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
 
 type noopItem struct{}
+
+var _ resource.ResourceWithImportState = noopItem{}
 
 type noopItemModel struct {
 	ID        types.String `tfsdk:"id"`
@@ -83,6 +92,20 @@ func (noopItem) Create(ctx context.Context, req resource.CreateRequest, resp *re
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
 	m.ID = types.StringValue(m.GroupID.ValueString() + "/" + m.AccountID.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// ImportState takes the id a membership's import block gives,
+// "<group_id>/<account_id>", so that a plan of imports costs the no-op
+// provider what it costs the Atlassian provider's plugin stack.
+func (noopItem) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	groupID, accountID, ok := strings.Cut(req.ID, "/")
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("want <group_id>/<account_id>, got %q", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, noopItemModel{
+		ID: types.StringValue(req.ID), GroupID: types.StringValue(groupID), AccountID: types.StringValue(accountID),
+	})...)
 }
 
 // Read leaves the state as it is: resp.State starts as the prior state.

@@ -84,6 +84,13 @@ type adoptionVariant struct {
 	memoryBudget int64
 	imports      int64
 	refresh      int64
+	// wallPercentOfNoop bounds the plan's wall time, as a percentage of
+	// the larger of the no-op provider's plan and the refresh's request
+	// floor (0: reported only).
+	wallPercentOfNoop int64
+	// ownMemoryBudget bounds the provider's peak RSS less the no-op
+	// provider's on the same plan (0: reported only).
+	ownMemoryBudget int64
 	// refreshNote explains refresh in the plan's notes (empty: none).
 	refreshNote string
 }
@@ -108,7 +115,8 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 	variants := []adoptionVariant{{
 		queryID: "8a", planID: "8b", workspaces: "8", query: adoptionQuery,
 		lists: "groups, member lists, role assignments", planOf: "the generated configuration", requestsPercent: 100,
-		imports: want.groups + want.memberLists + roles,
+		wallPercentOfNoop: 150,
+		imports:           want.groups + want.memberLists + roles,
 		// What a refresh of the same resources may read: the refresh of
 		// memberships below, and one email lookup per member list (members
 		// are at most a page).
@@ -116,7 +124,7 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 	}, {
 		queryID: "8c", planID: "8d", workspaces: "8c", query: membershipAdoptionQuery,
 		lists: "groups, memberships, role assignments", planOf: "8c's generated configuration",
-		requestsPercent: 105, memoryBudget: memoryBudget,
+		requestsPercent: 105, memoryBudget: memoryBudget, ownMemoryBudget: 150 << 20,
 		imports: want.groups + want.memberships + roles,
 		refresh: want.refreshReads(),
 		refreshNote: fmt.Sprintf("The refresh budget: %d group lookups before the process lists the groups instead, %d group pages, "+
@@ -187,16 +195,16 @@ func (b *bench) adoptByQuery(ctx context.Context, st sandbox.State, want adoptio
 	// The listing floor: every page the connector must read, once. Both
 	// variants read the same listings: a group's members, whether listed as
 	// a member list or membership by membership, come from its one listing.
-	floor := want.groupPages + want.accountPages + 1 + want.groupListingPages + int64(len(st.Users))
+	floor := want.groupPages + want.accountPages + 1 + want.groupListingPages + want.listedAccounts
 	allowed := floor * v.requestsPercent / 100
 	// The latency floor: the walks' pages one after another, the listings
 	// max_concurrency (8) at a time.
 	const concurrency = 8
 	latencyFloor := time.Duration(want.groupPages+want.accountPages+1)*b.latency() +
-		time.Duration((want.groupListingPages+int64(len(st.Users))+concurrency-1)/concurrency)*b.latency()
+		time.Duration((want.groupListingPages+want.listedAccounts+concurrency-1)/concurrency)*b.latency()
 	qr := &result{id: v.queryID, m: query, ratioTo: latencyFloor,
 		ratioNote: fmt.Sprintf("floor: %d listing pages in sequence, %d listings %d at a time, at %d ms",
-			want.groupPages+want.accountPages+1, want.groupListingPages+int64(len(st.Users)), concurrency, b.latencyMS),
+			want.groupPages+want.accountPages+1, want.groupListingPages+want.listedAccounts, concurrency, b.latencyMS),
 		title: fmt.Sprintf("`terraform query -generate-config-out` of %s users, %d groups, %s memberships, %d group roles: %s",
 			thousands(len(st.Users)), len(st.Groups), thousands(int(want.memberships)), want.groupRoles, v.lists)}
 	if v.requestsPercent == 100 {
@@ -258,19 +266,57 @@ func (b *bench) planAdoption(ctx context.Context, v adoptionVariant, generated [
 		return nil, err
 	}
 
-	pr := &result{id: v.planID, m: plan, baseline: baseline.wall, ratioTo: baseline.wall, ratioNote: "baseline",
+	// The same plan on the no-op provider: as many import blocks, each
+	// with its resource block, and nothing behind them but the plugin stack.
+	noop, err := b.workspace(v.workspaces + "-noop")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeAll(noop, map[string]string{"main.tf": noopRequiredProviders, "generated.tf": noopImports(v.imports)}, nil); err != nil {
+		return nil, err
+	}
+	noopPlan, err := b.measure(ctx, noop, noopPlugin, exitImports, planCmd)
+	if err != nil {
+		return nil, err
+	}
+
+	// The refresh's floor: its reads max_concurrency (8) at a time.
+	const concurrency = 8
+	requestFloor := time.Duration((v.refresh+concurrency-1)/concurrency) * b.latency()
+	against, againstNote := noopPlan.wall, "no-op provider"
+	if requestFloor > against {
+		against, againstNote = requestFloor, fmt.Sprintf("the refresh's %d reads %d at a time", v.refresh, concurrency)
+	}
+	pr := &result{id: v.planID, m: plan, baseline: baseline.wall, ratioTo: against, ratioNote: againstNote,
 		baselineNote: fmt.Sprintf("`terraform plan` of %s `terraform_data`", thousands(int(v.imports))),
 		title:        fmt.Sprintf("plan of %s: %s imports", v.planOf, thousands(int(v.imports)))}
 	pr.budget = fmt.Sprintf("≤ %d requests (a refresh); 0 to add, change or destroy", v.refresh)
 	summary := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", v.imports)
 	pr.expect(strings.Contains(plan.out.Output, summary), "the plan says %q", summary)
+	pr.expect(strings.Contains(noopPlan.out.Output, summary), "the no-op provider's plan says %q", summary)
 	pr.expect(plan.requests <= v.refresh, "%d admin API requests, the refresh budget %d", plan.requests, v.refresh)
+	if v.wallPercentOfNoop > 0 {
+		pr.budget += fmt.Sprintf("; ≤ %.1f × max(no-op provider, request floor)", float64(v.wallPercentOfNoop)/100)
+		pr.expect(plan.wall*100 <= against*time.Duration(v.wallPercentOfNoop), "wall %.2f s, budget %.1f × %.2f s (%s)",
+			plan.wall.Seconds(), float64(v.wallPercentOfNoop)/100, against.Seconds(), againstNote)
+	}
+	own := plan.peakRSS - noopPlan.peakRSS
+	if v.ownMemoryBudget > 0 {
+		pr.budget += fmt.Sprintf("; provider peak − no-op peak ≤ %s", mib(v.ownMemoryBudget))
+		pr.expect(plan.peakRSS > 0 && noopPlan.peakRSS > 0 && own <= v.ownMemoryBudget,
+			"the provider's own memory %s (peak %s − the no-op provider's %s), budget %s",
+			mib(own), mib(plan.peakRSS), mib(noopPlan.peakRSS), mib(v.ownMemoryBudget))
+	}
 	pr.note("Requests by route: %s.", routes(plan))
 	if v.refreshNote != "" {
 		pr.note("%s", v.refreshNote)
 	}
-	pr.note("Wall %.2f s against %.2f s for a refresh-plan of as many `terraform_data` (%.1f ×); peak RSS of the provider %s.",
-		plan.wall.Seconds(), baseline.wall.Seconds(), plan.wall.Seconds()/baseline.wall.Seconds(), mib(plan.peakRSS))
+	pr.note("Wall %.2f s against %.2f s for the same imports on the no-op provider (%.1f ×), %.2f s for the refresh's "+
+		"request floor, and %.2f s for a refresh-plan of as many `terraform_data` (%.1f ×).",
+		plan.wall.Seconds(), noopPlan.wall.Seconds(), plan.wall.Seconds()/noopPlan.wall.Seconds(), requestFloor.Seconds(),
+		baseline.wall.Seconds(), plan.wall.Seconds()/baseline.wall.Seconds())
+	pr.note("Peak RSS of the provider %s, of the no-op provider on the same imports %s: the provider's own memory is %s.",
+		mib(plan.peakRSS), mib(noopPlan.peakRSS), mib(own))
 	return pr, nil
 }
 
@@ -278,7 +324,10 @@ func (b *bench) planAdoption(ctx context.Context, v adoptionVariant, generated [
 // pages reading it takes.
 type adoptionTally struct {
 	groups, memberLists, memberships, groupRoles, userRoles, roleHolders int64
-	groupPages, accountPages, groupListingPages                          int64
+	// listedAccounts are the accounts the directory API shows, each with
+	// its role listing.
+	listedAccounts                              int64
+	groupPages, accountPages, groupListingPages int64
 }
 
 func adoptionCounts(st sandbox.State) adoptionTally {
@@ -290,7 +339,15 @@ func adoptionCounts(st sandbox.State) adoptionTally {
 	}
 	var t adoptionTally
 	t.groups = int64(len(st.Groups))
-	t.groupPages, t.accountPages = pages(len(st.Groups)), pages(len(st.Users))
+	// The directory API shows only some accounts (customers and apps are
+	// left out as Atlassian's document says): the others' roles cannot be
+	// listed, so neither they nor their roles count.
+	listed := map[string]bool{}
+	for _, u := range sandbox.ListedUsers(st) {
+		listed[u.AccountID] = true
+	}
+	t.listedAccounts = int64(len(listed))
+	t.groupPages, t.accountPages = pages(len(st.Groups)), pages(len(listed))
 	for _, g := range st.Groups {
 		// A group's listing: its member pages, then its role page.
 		t.groupListingPages += pages(len(g.MemberAccountIDs)) + 1
@@ -309,7 +366,7 @@ func adoptionCounts(st sandbox.State) adoptionTally {
 	}
 	holders := map[string]bool{}
 	for _, a := range st.UserRoleAssignments {
-		if held(a.ResourceID, a.Role) {
+		if listed[a.AccountID] && held(a.ResourceID, a.Role) {
 			t.userRoles++
 			holders[a.AccountID] = true
 		}
@@ -324,4 +381,15 @@ func adoptionCounts(st sandbox.State) adoptionTally {
 // listing per account holding a role directly, and the workspace listing.
 func (t adoptionTally) refreshReads() int64 {
 	return int64(access.IndividualLookups) + t.groupPages + t.groupListingPages + t.roleHolders + 1
+}
+
+// noopImports is a generated configuration of n no-op resources, each with
+// the import block that adopts it, shaped as terraform query writes them.
+func noopImports(n int64) string {
+	var sb strings.Builder
+	for i := range n {
+		fmt.Fprintf(&sb, "resource \"noop_item\" \"r%[1]d\" {\n  group_id   = \"g%[1]d\"\n  account_id = \"a%[1]d\"\n}\n\n"+
+			"import {\n  to = noop_item.r%[1]d\n  id = \"g%[1]d/a%[1]d\"\n}\n\n", i)
+	}
+	return sb.String()
 }

@@ -111,14 +111,16 @@ resource "terraform_data" "m" {
 }
 `
 
-const noopMembershipResource = `terraform {
+const noopRequiredProviders = `terraform {
   required_providers {
     noop = {
       source = "bench/noop"
     }
   }
 }
+`
 
+const noopMembershipResource = noopRequiredProviders + `
 resource "noop_item" "m" {
   for_each   = local.memberships
   group_id   = each.value.group_id
