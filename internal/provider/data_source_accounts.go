@@ -137,7 +137,11 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"members).\n\n" +
 			"`inactive_for` is judged against the time of the plan: the same configuration finds more accounts as time " +
 			"passes, so a scheduled apply that acts on it (suspending inactive accounts, say) acts on a set that grows " +
-			"between runs. Review the plan's changes before applying, and save the plan when it is applied later.\n\n" +
+			"between runs. Review the plan's changes before applying, and save the plan when it is applied later: " +
+			"`baton-atlassian impact` reads a saved plan and lists who gains and who loses what access if it is applied. " +
+			"The documentation of `atlassian_account_suspension` and of `atlassian_workspace_role_assignment` has examples " +
+			"that act on activity: suspending the accounts inactive for a time, and taking a product away from the people " +
+			"who never used it.\n\n" +
 			"To find a single account by email or id, and fail when there is none, use `atlassian_account`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -23,12 +23,14 @@ import (
 
 func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 	users, groups, workspaces := b.n(5000), b.n(100), 5
-	st := generatedOrg(users, groups, workspaces, 16)
+	// Product activity spread back from now, as the report judges it
+	// against the end of the sync: recent, stale and never-used access.
+	st := generatedOrgActiveAsOf(users, groups, workspaces, 16, time.Now().UTC())
 	if err := b.sb.load(st); err != nil {
 		return nil, err
 	}
 	wantRows := reviewRows(listedView(st))
-	scope := fmt.Sprintf("%s users, %d groups, %d workspaces", thousands(len(st.Users)), len(st.Groups), len(st.Workspaces))
+	scope := fmt.Sprintf("%s users, %d groups, %d workspaces, with product activity", thousands(len(st.Users)), len(st.Groups), len(st.Workspaces))
 	fmt.Printf("   %s: %d access rows\n", scope, wantRows)
 
 	// The syncs the reports read, one in each storage format, taken without
@@ -55,7 +57,7 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 			return nil, err
 		}
 		for i, format := range []string{"csv", "json", "html"} {
-			r, err := b.reportOf(ctx, dir, c1z, format, engine.ids[i], scope+engine.label, wantRows)
+			r, err := b.reportOf(ctx, dir, c1z, format, engine.ids[i], scope+engine.label, listedView(st), wantRows)
 			if err != nil {
 				return nil, err
 			}
@@ -72,7 +74,7 @@ func accessReview(ctx context.Context, b *bench) ([]*result, error) {
 }
 
 // reportOf measures baton-atlassian report of a sync in one format.
-func (b *bench) reportOf(ctx context.Context, dir *workspace, c1z, format, id, scope string, wantRows int) (*result, error) {
+func (b *bench) reportOf(ctx context.Context, dir *workspace, c1z, format, id, scope string, st sandbox.State, wantRows int) (*result, error) {
 	file := dir.path(id + "-report." + format)
 	m, err := b.runBaton(ctx, dir.dir, dir.path(id+"-report.log"), "report", "-f", c1z, "--format", format, "--output", file)
 	if err != nil {
@@ -91,7 +93,94 @@ func (b *bench) reportOf(ctx context.Context, dir *workspace, c1z, format, id, s
 		return nil, err
 	}
 	r.note("%d rows, %s written; peak RSS is baton-atlassian's (the report runs in the command's own process).", rows, mib(info.Size()))
+	if format == "json" {
+		if err := expectActivityFindings(r, file, st); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
+}
+
+// expectActivityFindings checks the findings on unused and never-used
+// product access of a JSON report against the organization's state: one
+// per account and workspace it holds a workspace role on, directly or
+// through a group, that it never used, or last used before the report's
+// cut-off.
+func expectActivityFindings(r *result, file string, st sandbox.State) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		Findings struct {
+			InactiveDays int               `json:"inactive_days"`
+			AsOf         time.Time         `json:"as_of"`
+			Unused       []json.RawMessage `json:"unused_product_access"`
+			NeverUsed    []json.RawMessage `json:"never_used_product_access"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	f := doc.Findings
+	cutoff := f.AsOf.Add(-time.Duration(f.InactiveDays) * 24 * time.Hour)
+	unused, neverUsed, err := unusedAccess(st, cutoff)
+	if err != nil {
+		return err
+	}
+	r.expect(len(f.Unused) == unused && unused > 0, "%d findings of product access unused for %d days, the organization's state gives %d",
+		len(f.Unused), f.InactiveDays, unused)
+	r.expect(len(f.NeverUsed) == neverUsed && neverUsed > 0, "%d findings of product access never used, the organization's state gives %d",
+		len(f.NeverUsed), neverUsed)
+	return nil
+}
+
+// unusedAccess counts the accounts' access to workspaces, through any
+// workspace role held directly or through a group, last used before
+// cutoff, and never used.
+func unusedAccess(st sandbox.State, cutoff time.Time) (unused, neverUsed int, err error) {
+	workspaces := map[string]bool{}
+	for _, w := range st.Workspaces {
+		workspaces[w.ID] = true
+	}
+	type accessKey struct{ account, workspace string }
+	held := map[accessKey]bool{}
+	hold := func(accountID, workspaceID, role string) {
+		if workspaces[workspaceID] && slices.Contains(access.WorkspaceRoles, role) {
+			held[accessKey{accountID, workspaceID}] = true
+		}
+	}
+	for _, a := range st.UserRoleAssignments {
+		hold(a.AccountID, a.ResourceID, a.Role)
+	}
+	members := map[string][]string{}
+	for _, g := range st.Groups {
+		members[g.ID] = g.MemberAccountIDs
+	}
+	for _, a := range st.GroupRoleAssignments {
+		for _, id := range members[a.GroupID] {
+			hold(id, a.ResourceID, a.Role)
+		}
+	}
+	activity := map[string]map[string]string{}
+	for _, u := range st.Users {
+		activity[u.AccountID] = u.ProductActivity
+	}
+	for k := range held {
+		at, ok := activity[k.account][k.workspace]
+		if !ok {
+			neverUsed++
+			continue
+		}
+		last, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return 0, 0, fmt.Errorf("account %s's activity on %s: %w", k.account, k.workspace, err)
+		}
+		if last.Before(cutoff) {
+			unused++
+		}
+	}
+	return unused, neverUsed, nil
 }
 
 // runBaton runs baton-atlassian to its end and measures it: wall time,

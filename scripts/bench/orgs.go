@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 )
@@ -19,8 +20,18 @@ func (b *bench) n(size int) int {
 
 // generatedOrg is a sandbox organization from the generator.
 func generatedOrg(users, groups, workspaces int, seed uint64) sandbox.State {
+	return generatedOrgActiveAsOf(users, groups, workspaces, seed, time.Time{})
+}
+
+// generatedOrgActiveAsOf is a generated organization whose product
+// activity is spread back from asOf (the sandbox's fixed date when zero):
+// the scenarios that judge inactivity against the wall clock generate it
+// back from now, so that their organizations have as much recent, stale
+// and never-used access as a real one has today.
+func generatedOrgActiveAsOf(users, groups, workspaces int, seed uint64, asOf time.Time) sandbox.State {
 	opts := sandbox.DefaultOptions()
 	opts.Users, opts.Groups, opts.Workspaces, opts.Seed = users, groups, workspaces, seed
+	opts.ActivityAsOf = asOf
 	return sandbox.Generate(opts)
 }
 

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,12 +29,13 @@ var scenarios = []scenario{
 	{"1", "refresh-plan of 2,000 atlassian_group_membership in 20 groups of 100, org of 5,000 users", refreshMemberships},
 	{"2", "refresh-plan of one atlassian_group_members holding 5,000 accounts; 3: apply adding 1,000 members to it", groupMembersScenarios},
 	{"4", "atlassian_accounts over a 50,000-user org", accountsListing},
+	{"4b", "atlassian_accounts with inactive_for = \"90d\" over a 50,000-user org with product activity", inactiveAccountsListing},
 	{"5", "apply of 1,000 new atlassian_group_membership, sandbox limited to 50 requests/s", rateLimitedApply},
 	{"6", "full sync of 5,000 users, 100 groups, 5 workspaces", fullSync},
 	{"7", "apply of a member list of 1,000 to 5,000 strings as a set, a list, a map and atlassian_group_members", shapes},
 	{"8", "terraform query -generate-config-out of 5,000 users, 300 groups, 20,000 memberships, 500 group roles; plan of the generated configuration", adoption},
 	{"9", "just-in-time access: refresh-plan of 1,000 memberships with `expires_at`; one apply revoking 1,000 expiring at once at 50 requests/s", expiringGrants},
-	{"10", "access reviews of 5,000 users, 100 groups, 5 workspaces: baton-atlassian report in each format; atlassian_effective_access for one workspace", accessReview},
+	{"10", "access reviews of 5,000 users, 100 groups, 5 workspaces, with product activity: baton-atlassian report in each format; atlassian_effective_access for one workspace", accessReview},
 }
 
 // Terraform's exit codes: plan -detailed-exitcode answers 0 for no
@@ -448,6 +451,97 @@ func accountsListing(ctx context.Context, b *bench) ([]*result, error) {
 	r.expect(m.peakRSS > 0 && m.peakRSS < memoryBudget, "provider peak RSS %s, budget %s", mib(m.peakRSS), memoryBudgetText)
 	r.note("Measured: `terraform plan` (the data source is read while planning). Requests by route: %s.", routes(m))
 	return []*result{r}, nil
+}
+
+// ---- 4b: atlassian_accounts with an inactivity filter ----
+
+const inactiveAccountsConfig = `
+data "atlassian_accounts" "inactive" {
+  inactive_for = "90d"
+}
+
+output "inactive_accounts" {
+  value = length(data.atlassian_accounts.inactive.accounts)
+}
+`
+
+var inactiveAccountsOutput = regexp.MustCompile(`inactive_accounts\s*=\s*(\d+)`)
+
+// inactiveAccountsListing is scenario 4's organization, its activity
+// generated back from now, read through inactive_for. Atlassian's users
+// search has no filter on activity, so the provider filters the same
+// listing: the budgets are scenario 4's.
+func inactiveAccountsListing(ctx context.Context, b *bench) ([]*result, error) {
+	users := b.n(50000)
+	const inactiveFor = 90 * 24 * time.Hour
+	st := generatedOrgActiveAsOf(users, 0, 3, 13, time.Now().UTC())
+	if err := b.sb.load(st); err != nil {
+		return nil, err
+	}
+	ws, err := b.workspace("4b-atlassian")
+	if err != nil {
+		return nil, err
+	}
+	if err := ws.write("main.tf", b.providerBlock("")+inactiveAccountsConfig); err != nil {
+		return nil, err
+	}
+	b.sb.SetFaults(b.latencyFaults())
+	// The plan judges inactivity at its own time, between these two: the
+	// set only grows with time, so its size lies between the counts at
+	// each end.
+	planFrom := time.Now()
+	m, err := b.measure(ctx, ws, atlassianPlugin, exitChanges, planCmd)
+	if err != nil {
+		return nil, err
+	}
+	planTo := time.Now()
+	listed := listedView(st)
+	low, err := inactiveAccounts(listed, planFrom.Add(-inactiveFor))
+	if err != nil {
+		return nil, err
+	}
+	high, err := inactiveAccounts(listed, planTo.Add(-inactiveFor))
+	if err != nil {
+		return nil, err
+	}
+	got := -1
+	if match := inactiveAccountsOutput.FindStringSubmatch(m.out.Output); match != nil {
+		if got, err = strconv.Atoi(match[1]); err != nil {
+			return nil, fmt.Errorf("the plan's inactive_accounts: %w", err)
+		}
+	}
+	r := &result{m: m, title: fmt.Sprintf("`atlassian_accounts` with `inactive_for = \"90d\"` over a %s-user org with product activity", thousands(users))}
+	budget := int64(users/100 + 10)
+	r.budget = fmt.Sprintf("≤ %d requests (the listing floor: no server-side filter on activity); provider < %s", budget, memoryBudgetText)
+	r.expect(got >= low && got <= high, "the plan shows %d inactive accounts, the organization's state gives %d to %d over the plan's time", got, low, high)
+	r.expect(m.requests <= budget, "%d admin API requests, budget %d", m.requests, budget)
+	r.expect(m.peakRSS > 0 && m.peakRSS < memoryBudget, "provider peak RSS %s, budget %s", mib(m.peakRSS), memoryBudgetText)
+	r.note("Measured: `terraform plan`. Scenario 4's organization, its activity generated back from the time of the run: %d of %d "+
+		"listed accounts used no product in the last 90 days or never used one (it has no groups, so most of its accounts reach no "+
+		"product, which counts as never active). Atlassian's users search (the listing's source) takes no activity filter, so "+
+		"`inactive_for` filters the one listing every `atlassian_accounts` of a plan shares. Requests by route: %s.",
+		got, len(listed.Users), routes(m))
+	return []*result{r}, nil
+}
+
+// inactiveAccounts counts, from the state, the accounts whose latest
+// product activity is before cutoff, or that have none.
+func inactiveAccounts(st sandbox.State, cutoff time.Time) (int, error) {
+	n := 0
+	for _, u := range st.Users {
+		active := false
+		for workspace, at := range u.ProductActivity {
+			last, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				return 0, fmt.Errorf("account %s's activity on %s: %w", u.AccountID, workspace, err)
+			}
+			active = active || !last.Before(cutoff)
+		}
+		if !active {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // ---- 5: 1,000 new memberships at 50 requests/s ----
