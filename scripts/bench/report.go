@@ -54,13 +54,15 @@ func (b *bench) report() report {
 		"into the state directly, and the measured plans must find no changes. The baseline of a plan is `terraform plan` " +
 		"of the same number of `terraform_data` resources (built into Terraform: no plugin, no gRPC), timed in the same " +
 		"run; commands compared with a baseline run twice, interleaved with it, and the fastest run of each is kept, " +
-		"since the machine may be shared (the notes list every run).\n\n")
+		"since the machine may be shared (the notes list every run). Where a plan is compared with the no-op provider " +
+		"(`scripts/bench/noop.go`: the same resources on a plugin that does nothing, with the provider's process defaults), " +
+		"the gap is the provider's own work.\n\n")
 	fmt.Fprintf(&md, "Machine: %s.\n\n", b.machine())
 	if b.scale != 1 {
 		fmt.Fprintf(&md, "**Scaled run: every size × %g** (budgets scale with the sizes).\n\n", b.scale)
 	}
 	md.WriteString(t.String())
-	md.WriteString("\n¹ Ratio to a computed floor instead of a baseline: see the scenario's notes.\n")
+	md.WriteString("\n¹ Ratio to the no-op provider on the same plan, or to a computed floor, instead of the baseline: see the scenario's notes.\n")
 	md.WriteString("\n## Scenarios\n")
 	for _, r := range b.results {
 		fmt.Fprintf(&md, "\n### %s. %s\n\n", r.id, r.title)

@@ -233,11 +233,16 @@ func refreshMemberships(ctx context.Context, b *bench) ([]*result, error) {
 	r := &result{m: m, baseline: baseline.wall, baselineNote: fmt.Sprintf("`terraform plan` of %d `terraform_data`", len(edges)),
 		title: fmt.Sprintf("refresh-plan of %s `atlassian_group_membership` in %d groups of %d, org of %s users",
 			thousands(len(edges)), groupCount, perGroup, thousands(users)),
-		ratioTo: baseline.wall, ratioNote: "baseline"}
+		ratioTo: noopPlan.wall, ratioNote: "no-op provider"}
 	budget := int64(groupCount*5) / 2 // 50 for 20 groups
-	r.budget = fmt.Sprintf("≤ %d requests; ≤ 2× baseline", budget)
+	// The wall budget holds against the no-op provider on the same plan:
+	// since Terraform 1.14 runs built-in resources much faster than plugin
+	// ones, a budget against terraform_data measures the plugin protocol,
+	// which every provider pays, more than this provider's own work.
+	r.budget = fmt.Sprintf("≤ %d requests; ≤ 1.5 × the no-op provider", budget)
 	r.expect(m.requests <= budget, "%d admin API requests, budget %d (%d groups)", m.requests, budget, groupCount)
-	r.expect(m.wall <= 2*baseline.wall, "wall %.2f s, budget 2 × %.2f s (terraform_data)", m.wall.Seconds(), baseline.wall.Seconds())
+	r.expect(m.wall*2 <= noopPlan.wall*3, "wall %.2f s, budget 1.5 × %.2f s (the no-op provider; terraform_data %.2f s)",
+		m.wall.Seconds(), noopPlan.wall.Seconds(), baseline.wall.Seconds())
 	r.note("Requests by route: %s.", routes(m))
 	gap := m.wall - baseline.wall
 	plugin := noopPlan.wall - baseline.wall
