@@ -161,6 +161,90 @@ resource "atlassian_workspace_role_assignment" "new_team_users" {
 `, c.workspace.ID, c.roleGroup.ID, c.newAdmin, c.otherUserGroup.ID, c.joining, c.expiresAt, c.newMembers[0], c.newMembers[1]))
 }
 
+// listingFloor is what the impact of planConfig needs to read of the
+// organization in st, and why: the workspace listing and the organization
+// (the names of the entries); the listing (members, then roles) of each
+// group whose members or roles the plan changes, or which it deletes; on
+// each workspace where the plan changes a role or a changed group holds
+// one, the groups search (every group holding a role there, each one's
+// listing) and the users search (the accounts holding one themselves);
+// the role listing of each touched account the users searches find, and
+// of the account whose organization role changes; a lookup by id, ten at
+// a time, of the touched accounts no listing carried; and a read of each
+// changed group no search named. Nothing per touched account beyond that.
+func (c *impactCase) listingFloor(st sandbox.State) (int64, string) {
+	pagesOf := func(n int) int64 { return int64(max(1, (n+99)/100)) }
+	groups := map[string]sandbox.Group{}
+	for _, g := range st.Groups {
+		groups[g.ID] = g
+	}
+	i := slices.IndexFunc(st.Groups, func(g sandbox.Group) bool { return g.Name == "impact-doomed-team" })
+	if i < 0 {
+		return 0, "no group impact-doomed-team"
+	}
+	changed := []string{c.roleGroup.ID, c.userGroup.ID, c.otherUserGroup.ID, st.Groups[i].ID}
+	workspaces := map[string]bool{c.workspace.ID: true}
+	for _, a := range st.GroupRoleAssignments {
+		if slices.Contains(changed, a.GroupID) && a.ResourceOwner != "platform" {
+			workspaces[a.ResourceID] = true
+		}
+	}
+	read, named := map[string]bool{}, map[string]bool{}
+	for _, id := range changed {
+		read[id] = true
+	}
+	ownRole := map[string]bool{}
+	var searches int64
+	for w := range workspaces {
+		holders, holdersOwn := 0, 0
+		for _, a := range st.GroupRoleAssignments {
+			if a.ResourceID == w {
+				read[a.GroupID], named[a.GroupID] = true, true
+				holders++
+			}
+		}
+		for _, a := range st.UserRoleAssignments {
+			if a.ResourceID == w {
+				ownRole[a.AccountID] = true
+				holdersOwn++
+			}
+		}
+		searches += pagesOf(holders) + pagesOf(holdersOwn)
+	}
+	listed := map[string]bool{}
+	var listings int64
+	for id := range read {
+		listings += pagesOf(len(groups[id].MemberAccountIDs)) + 1
+		for _, m := range groups[id].MemberAccountIDs {
+			listed[m] = true
+		}
+	}
+	touched := append([]string{c.leaving, c.newAdmin, c.joining}, c.newMembers...)
+	touched = append(touched, c.roleGroup.MemberAccountIDs...)
+	touched = append(touched, st.Groups[i].MemberAccountIDs...)
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	roleListings, unlisted := int64(0), 0
+	for _, id := range touched {
+		if ownRole[id] || id == c.newAdmin {
+			roleListings++
+		}
+		if !listed[id] && !ownRole[id] {
+			unlisted++
+		}
+	}
+	lookups := int64((unlisted + 9) / 10)
+	var groupReads int64
+	for _, id := range changed {
+		if !named[id] {
+			groupReads++
+		}
+	}
+	floor := 2 + listings + searches + roleListings + lookups + groupReads
+	return floor, fmt.Sprintf("2 names, %d group listing pages of %d groups, %d search pages on %d workspaces, %d role listings of %d touched accounts, %d lookups, %d group reads",
+		listings, len(read), searches, len(workspaces), roleListings, len(touched), lookups, groupReads)
+}
+
 // accessKeys is every account's access in a sandbox state, as
 // "access|resource|role" keys: computed from the state itself, not
 // through the connector.
@@ -319,6 +403,13 @@ func TestAccImpact(t *testing.T) {
 		t.Fatal("atlassian_group.new has no id after apply")
 	}
 
+	t.Run("requests: no more than the listings the changed resources need", func(t *testing.T) {
+		floor, explained := c.listingFloor(before)
+		t.Logf("listing floor %d: %s", floor, explained)
+		if stats.Total > floor {
+			t.Errorf("%d requests, the listing floor is %d (%s): %v", stats.Total, floor, explained, stats.ByRoute)
+		}
+	})
 	t.Run("entries equal the sandbox's own before and after", func(t *testing.T) {
 		var got []string
 		for _, e := range rep.Changes {
