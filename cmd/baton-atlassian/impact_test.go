@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -712,5 +713,127 @@ func TestImpactBadInput(t *testing.T) {
 				t.Errorf("exit %d, want 1 with %q:\n%s", exitCode(err), tc.want, out)
 			}
 		})
+	}
+}
+
+// TestAccImpactInvitation plans, with the real terraform CLI against the
+// sandbox, an invitation of a person not yet in the organization, one of an
+// email that already has an account (which the invitation adopts), and the
+// destroy of an invitation with remove_on_destroy, which removes its
+// account from the directory; the impact's entries must equal the gains
+// and losses of the apply, the invited person named by email.
+func TestAccImpactInvitation(t *testing.T) {
+	bin := buildBinary(t)
+	org := acctest.NewOrg(t, 60, 8, 2)
+	st := org.State()
+	ws := st.Workspaces[0]
+	group := org.WritableGroup(t)
+	var existing *sandbox.User
+	for _, u := range org.ActiveUsers() {
+		if u.AccountType == "atlassian" && len(u.PlatformRoles) == 0 && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
+			existing = &u
+			break
+		}
+	}
+	if existing == nil {
+		t.Fatal("the sandbox has no active account outside the group")
+	}
+	const leaverEmail, newcomerEmail = "leaver@contractor.example", "newcomer@contractor.example"
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_invitation" "leaver" {
+  email             = %q
+  groups            = [%q]
+  workspace_roles   = [{ workspace_id = %q, role = "atlassian/user" }]
+  send_notification = false
+  remove_on_destroy = true
+}
+`, leaverEmail, group.ID, ws.ID)))
+	cli.MustApply()
+	leaverID, _ := cli.StateValues("atlassian_invitation.leaver")["account_id"].(string)
+	if leaverID == "" {
+		t.Fatal("atlassian_invitation.leaver has no account_id after apply")
+	}
+
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_invitation" "newcomer" {
+  email             = %[1]q
+  groups            = [%[2]q]
+  workspace_roles   = [{ workspace_id = %[3]q, role = "atlassian/guest" }]
+  send_notification = false
+}
+
+resource "atlassian_invitation" "adopted" {
+  email  = %[4]q
+  groups = [%[2]q]
+}
+`, newcomerEmail, group.ID, ws.ID, existing.Email)))
+	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
+	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jsonPath := filepath.Join(dir, "impact.json")
+	out, err := run(t, bin, cleanEnv(), "impact", "--plan", planPath, "--format", "json", "--output", jsonPath,
+		"--access-token", org.Token, "--organization-id", org.OrgID, "--base-url", org.URL)
+	if err != nil {
+		t.Fatalf("impact: %v\n%s", err, out)
+	}
+	rep := readImpact(t, jsonPath)
+	before := org.State()
+	cli.MustApply(tfexec.DirOrPlan("impact.tfplan"))
+	after := org.State()
+	newcomer, found := "", false
+	for _, u := range after.Users {
+		if strings.EqualFold(u.Email, newcomerEmail) {
+			newcomer, found = u.AccountID, true
+		}
+	}
+	if !found {
+		t.Fatalf("the apply created no account for %s", newcomerEmail)
+	}
+
+	var got []string
+	for _, e := range rep.Changes {
+		account := e.AccountID
+		if account == "" {
+			if !strings.EqualFold(e.Email, newcomerEmail) {
+				t.Errorf("an entry without an account id is not the invited person's: %+v", e)
+			}
+			account = newcomer
+		}
+		got = append(got, strings.Join([]string{account, e.Change, e.Access, e.ResourceID, e.Role}, "|"))
+	}
+	slices.Sort(got)
+	if want := expectedChanges(before, after); !slices.Equal(got, want) {
+		t.Errorf("impact entries differ from the sandbox's change of access\n got: %q\nwant: %q", got, want)
+	}
+	seen := map[string]int{}
+	for _, e := range rep.Changes {
+		seen[cmp.Or(e.AccountID, e.Email)]++
+		switch {
+		case e.AccountID == "" && e.Access == impact.AccessWorkspaceRole && e.Role == "atlassian/guest":
+			if !slices.Equal(e.Addresses, []string{"atlassian_invitation.newcomer"}) || e.Change != impact.ChangeGain {
+				t.Errorf("the invited person's role: %+v, want a gain by atlassian_invitation.newcomer", e)
+			}
+		case e.AccountID == existing.AccountID:
+			if e.Change != impact.ChangeGain || !slices.Equal(e.Addresses, []string{"atlassian_invitation.adopted"}) {
+				t.Errorf("the adopted account's entry: %+v, want a gain by atlassian_invitation.adopted", e)
+			}
+		case e.AccountID == leaverID:
+			if e.Change != impact.ChangeLoss || !slices.Equal(e.Addresses, []string{"atlassian_invitation.leaver"}) {
+				t.Errorf("the removed account's entry: %+v, want a loss by atlassian_invitation.leaver", e)
+			}
+		}
+	}
+	// The newcomer gains the membership, the role and the group's roles;
+	// the adopted account, the membership; the leaver loses its own.
+	if seen[newcomerEmail] < 2 || seen[existing.AccountID] < 1 || seen[leaverID] < 2 {
+		t.Errorf("entries by account: %v, want at least 2 for %s, 1 for %s, 2 for %s", seen, newcomerEmail, existing.AccountID, leaverID)
 	}
 }

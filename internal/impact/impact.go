@@ -112,7 +112,13 @@ func Compute(ctx context.Context, view *access.View, orgID string, plan *tfjson.
 	}
 	c := &computation{view: view, orgID: orgID, grants: grants, concurrency: max(1, opts.Concurrency),
 		groupNames: map[string]string{}, workspaceNames: map[string]string{}}
+	if err := c.resolveInvited(ctx); err != nil {
+		return nil, err
+	}
 	c.diff()
+	if err := c.removeAccounts(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.readGroups(ctx); err != nil {
 		return nil, err
 	}
@@ -124,7 +130,7 @@ func Compute(ctx context.Context, view *access.View, orgID string, plan *tfjson.
 	}
 	// The accounts in batched lookups, those the group listings carried
 	// costing nothing.
-	accounts, err := view.FindAccounts(ctx, touched)
+	accounts, err := view.FindAccounts(ctx, slices.DeleteFunc(slices.Clone(touched), func(id string) bool { return invitedEmail(id) != "" }))
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +216,61 @@ func (c *computation) diff() {
 			c.removed[k] = g
 		}
 	}
+}
+
+// resolveInvited gives the grants of an invitation whose account the plan
+// does not know the account its email already has, if any (the
+// invitation adopts it); the others stand for a person not yet in the
+// organization.
+func (c *computation) resolveInvited(ctx context.Context) error {
+	for _, email := range slices.Sorted(maps.Keys(c.grants.invitedEmails)) {
+		a, found, err := c.view.FindAccountByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		if !found {
+			continue
+		}
+		for _, grants := range [][]grant{c.grants.before, c.grants.after} {
+			for i := range grants {
+				if grants[i].AccountID == invitedAccount(email) {
+					grants[i].AccountID = a.ID
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// removeAccounts adds to what the plan removes every group membership and
+// role the accounts it removes from the directory hold themselves (the
+// roles through their groups end with the memberships).
+func (c *computation) removeAccounts(ctx context.Context) error {
+	for _, id := range slices.Sorted(maps.Keys(c.grants.removedAccounts)) {
+		address := c.grants.removedAccounts[id]
+		holdings, _, err := c.view.AccountAccess(ctx, id, c.concurrency)
+		if err != nil {
+			return err
+		}
+		for _, h := range holdings {
+			if h.Via != nil {
+				continue
+			}
+			g := grant{Access: h.Kind, AccountID: id, ResourceID: h.ResourceID, Role: h.Role, Address: address}
+			if h.Kind == AccessGroupMembership {
+				g.Group, g.ResourceID, g.Role = groupRef{ID: h.ResourceID}, "", RoleMember
+				c.groupNames[h.ResourceID] = h.ResourceName
+			}
+			if prev, ok := c.removed[g.key()]; ok {
+				if !slices.Contains(prev.addresses(), address) {
+					prev.Address += "\x00" + address
+				}
+				g = prev
+			}
+			c.removed[g.key()] = g
+		}
+	}
+	return nil
 }
 
 func (g grant) addresses() []string { return strings.Split(g.Address, "\x00") }
@@ -404,6 +465,9 @@ func (c *computation) readOtherPaths(ctx context.Context, touched []string) erro
 	}
 	principals := make([]access.Principal, 0, len(direct))
 	for _, id := range slices.Sorted(maps.Keys(direct)) {
+		if invitedEmail(id) != "" {
+			continue // no account yet, so no roles
+		}
 		principals = append(principals, access.Principal{Type: access.TypeUser, ID: id})
 	}
 	c.directRoles = map[string][]accessKey{}
@@ -443,6 +507,10 @@ func roleKeys(r access.Roles) []accessKey {
 func (c *computation) accountEntries(accountID string, account access.Account, found bool) []Entry {
 	if !found {
 		account = access.Account{ID: accountID}
+		if email := invitedEmail(accountID); email != "" {
+			// A person the invitation brings: no account id yet.
+			account = access.Account{Email: email}
+		}
 	}
 	before := accountAccess{}
 	var groupsBefore, directBefore []accessKey
