@@ -114,8 +114,9 @@ func (c *computation) flags(ctx context.Context, entries []Entry, maxAccounts in
 		}
 	}
 	if len(orgAdminLosses) > 0 && len(orgAdminGains) == 0 {
-		// Only then is the organization's admin listing worth reading.
-		admins, err := c.view.OrganizationAdmins(ctx)
+		// Only then are the organization's admins worth reading: the
+		// holders of the role, which only accounts can hold.
+		admins, err := c.view.FindOrganizationAdmins(ctx)
 		if err != nil {
 			return nil, err
 		}
