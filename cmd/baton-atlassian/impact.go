@@ -53,9 +53,10 @@ func newImpactCommand() *cobra.Command {
 		Short: "Write who gains and who loses what access if a saved Terraform plan is applied",
 		Long: "Reads a saved plan in Terraform's JSON form (terraform show -json tfplan > plan.json; --plan - reads standard " +
 			"input), reads the live organization through the connector (the listings of the groups whose members or roles " +
-			"change, and the access of each account the plan touches) and writes, for every account, the access it gains " +
-			"or loses: group memberships, workspace roles and organization roles, held directly or through groups, and " +
-			"suspensions. A gain is reported only when the account held the access no other way, a loss only when no path " +
+			"change, and on each workspace where a role changes, the groups and accounts holding one there) and writes, for " +
+			"every account, the access it gains or loses: group memberships, workspace roles and organization roles, held " +
+			"directly or through groups, suspensions, and invitations (a person not yet in the organization is named by " +
+			"email; an invitation destroyed with remove_on_destroy loses its account everything). A gain is reported only when the account held the access no other way, a loss only when no path " +
 			"remains. Risk flags (" + strings.Join(impact.Flags, ", ") + ") come first; --fail-on lists those that make " +
 			"the command exit with status 2 once the report is written. The Markdown fits a GitHub pull request comment; " +
 			"--json-output writes the full JSON beside it.",

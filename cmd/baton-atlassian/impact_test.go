@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,6 +162,90 @@ resource "atlassian_workspace_role_assignment" "new_team_users" {
 `, c.workspace.ID, c.roleGroup.ID, c.newAdmin, c.otherUserGroup.ID, c.joining, c.expiresAt, c.newMembers[0], c.newMembers[1]))
 }
 
+// listingFloor is what the impact of planConfig needs to read of the
+// organization in st, and why: the workspace listing and the organization
+// (the names of the entries); the listing (members, then roles) of each
+// group whose members or roles the plan changes, or which it deletes; on
+// each workspace where the plan changes a role or a changed group holds
+// one, the groups search (every group holding a role there, each one's
+// listing) and the users search (the accounts holding one themselves);
+// the role listing of each touched account the users searches find, and
+// of the account whose organization role changes; a lookup by id, ten at
+// a time, of the touched accounts no listing carried; and a read of each
+// changed group no search named. Nothing per touched account beyond that.
+func (c *impactCase) listingFloor(st sandbox.State) (int64, string) {
+	pagesOf := func(n int) int64 { return int64(max(1, (n+99)/100)) }
+	groups := map[string]sandbox.Group{}
+	for _, g := range st.Groups {
+		groups[g.ID] = g
+	}
+	i := slices.IndexFunc(st.Groups, func(g sandbox.Group) bool { return g.Name == "impact-doomed-team" })
+	if i < 0 {
+		return 0, "no group impact-doomed-team"
+	}
+	changed := []string{c.roleGroup.ID, c.userGroup.ID, c.otherUserGroup.ID, st.Groups[i].ID}
+	workspaces := map[string]bool{c.workspace.ID: true}
+	for _, a := range st.GroupRoleAssignments {
+		if slices.Contains(changed, a.GroupID) && a.ResourceOwner != "platform" {
+			workspaces[a.ResourceID] = true
+		}
+	}
+	read, named := map[string]bool{}, map[string]bool{}
+	for _, id := range changed {
+		read[id] = true
+	}
+	ownRole := map[string]bool{}
+	var searches int64
+	for w := range workspaces {
+		holders, holdersOwn := 0, 0
+		for _, a := range st.GroupRoleAssignments {
+			if a.ResourceID == w {
+				read[a.GroupID], named[a.GroupID] = true, true
+				holders++
+			}
+		}
+		for _, a := range st.UserRoleAssignments {
+			if a.ResourceID == w {
+				ownRole[a.AccountID] = true
+				holdersOwn++
+			}
+		}
+		searches += pagesOf(holders) + pagesOf(holdersOwn)
+	}
+	listed := map[string]bool{}
+	var listings int64
+	for id := range read {
+		listings += pagesOf(len(groups[id].MemberAccountIDs)) + 1
+		for _, m := range groups[id].MemberAccountIDs {
+			listed[m] = true
+		}
+	}
+	touched := append([]string{c.leaving, c.newAdmin, c.joining}, c.newMembers...)
+	touched = append(touched, c.roleGroup.MemberAccountIDs...)
+	touched = append(touched, st.Groups[i].MemberAccountIDs...)
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	roleListings, unlisted := int64(0), 0
+	for _, id := range touched {
+		if ownRole[id] || id == c.newAdmin {
+			roleListings++
+		}
+		if !listed[id] && !ownRole[id] {
+			unlisted++
+		}
+	}
+	lookups := int64((unlisted + 9) / 10)
+	var groupReads int64
+	for _, id := range changed {
+		if !named[id] {
+			groupReads++
+		}
+	}
+	floor := 2 + listings + searches + roleListings + lookups + groupReads
+	return floor, fmt.Sprintf("2 names, %d group listing pages of %d groups, %d search pages on %d workspaces, %d role listings of %d touched accounts, %d lookups, %d group reads",
+		listings, len(read), searches, len(workspaces), roleListings, len(touched), lookups, groupReads)
+}
+
 // accessKeys is every account's access in a sandbox state, as
 // "access|resource|role" keys: computed from the state itself, not
 // through the connector.
@@ -319,6 +404,13 @@ func TestAccImpact(t *testing.T) {
 		t.Fatal("atlassian_group.new has no id after apply")
 	}
 
+	t.Run("requests: no more than the listings the changed resources need", func(t *testing.T) {
+		floor, explained := c.listingFloor(before)
+		t.Logf("listing floor %d: %s", floor, explained)
+		if stats.Total > floor {
+			t.Errorf("%d requests, the listing floor is %d (%s): %v", stats.Total, floor, explained, stats.ByRoute)
+		}
+	})
 	t.Run("entries equal the sandbox's own before and after", func(t *testing.T) {
 		var got []string
 		for _, e := range rep.Changes {
@@ -621,5 +713,127 @@ func TestImpactBadInput(t *testing.T) {
 				t.Errorf("exit %d, want 1 with %q:\n%s", exitCode(err), tc.want, out)
 			}
 		})
+	}
+}
+
+// TestAccImpactInvitation plans, with the real terraform CLI against the
+// sandbox, an invitation of a person not yet in the organization, one of an
+// email that already has an account (which the invitation adopts), and the
+// destroy of an invitation with remove_on_destroy, which removes its
+// account from the directory; the impact's entries must equal the gains
+// and losses of the apply, the invited person named by email.
+func TestAccImpactInvitation(t *testing.T) {
+	bin := buildBinary(t)
+	org := acctest.NewOrg(t, 60, 8, 2)
+	st := org.State()
+	ws := st.Workspaces[0]
+	group := org.WritableGroup(t)
+	var existing *sandbox.User
+	for _, u := range org.ActiveUsers() {
+		if u.AccountType == "atlassian" && len(u.PlatformRoles) == 0 && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
+			existing = &u
+			break
+		}
+	}
+	if existing == nil {
+		t.Fatal("the sandbox has no active account outside the group")
+	}
+	const leaverEmail, newcomerEmail = "leaver@contractor.example", "newcomer@contractor.example"
+	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_invitation" "leaver" {
+  email             = %q
+  groups            = [%q]
+  workspace_roles   = [{ workspace_id = %q, role = "atlassian/user" }]
+  send_notification = false
+  remove_on_destroy = true
+}
+`, leaverEmail, group.ID, ws.ID)))
+	cli.MustApply()
+	leaverID, _ := cli.StateValues("atlassian_invitation.leaver")["account_id"].(string)
+	if leaverID == "" {
+		t.Fatal("atlassian_invitation.leaver has no account_id after apply")
+	}
+
+	cli.WriteConfig(org.Config(fmt.Sprintf(`
+resource "atlassian_invitation" "newcomer" {
+  email             = %[1]q
+  groups            = [%[2]q]
+  workspace_roles   = [{ workspace_id = %[3]q, role = "atlassian/guest" }]
+  send_notification = false
+}
+
+resource "atlassian_invitation" "adopted" {
+  email  = %[4]q
+  groups = [%[2]q]
+}
+`, newcomerEmail, group.ID, ws.ID, existing.Email)))
+	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
+	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "plan.json")
+	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jsonPath := filepath.Join(dir, "impact.json")
+	out, err := run(t, bin, cleanEnv(), "impact", "--plan", planPath, "--format", "json", "--output", jsonPath,
+		"--access-token", org.Token, "--organization-id", org.OrgID, "--base-url", org.URL)
+	if err != nil {
+		t.Fatalf("impact: %v\n%s", err, out)
+	}
+	rep := readImpact(t, jsonPath)
+	before := org.State()
+	cli.MustApply(tfexec.DirOrPlan("impact.tfplan"))
+	after := org.State()
+	newcomer, found := "", false
+	for _, u := range after.Users {
+		if strings.EqualFold(u.Email, newcomerEmail) {
+			newcomer, found = u.AccountID, true
+		}
+	}
+	if !found {
+		t.Fatalf("the apply created no account for %s", newcomerEmail)
+	}
+
+	var got []string
+	for _, e := range rep.Changes {
+		account := e.AccountID
+		if account == "" {
+			if !strings.EqualFold(e.Email, newcomerEmail) {
+				t.Errorf("an entry without an account id is not the invited person's: %+v", e)
+			}
+			account = newcomer
+		}
+		got = append(got, strings.Join([]string{account, e.Change, e.Access, e.ResourceID, e.Role}, "|"))
+	}
+	slices.Sort(got)
+	if want := expectedChanges(before, after); !slices.Equal(got, want) {
+		t.Errorf("impact entries differ from the sandbox's change of access\n got: %q\nwant: %q", got, want)
+	}
+	seen := map[string]int{}
+	for _, e := range rep.Changes {
+		seen[cmp.Or(e.AccountID, e.Email)]++
+		switch {
+		case e.AccountID == "" && e.Access == impact.AccessWorkspaceRole && e.Role == "atlassian/guest":
+			if !slices.Equal(e.Addresses, []string{"atlassian_invitation.newcomer"}) || e.Change != impact.ChangeGain {
+				t.Errorf("the invited person's role: %+v, want a gain by atlassian_invitation.newcomer", e)
+			}
+		case e.AccountID == existing.AccountID:
+			if e.Change != impact.ChangeGain || !slices.Equal(e.Addresses, []string{"atlassian_invitation.adopted"}) {
+				t.Errorf("the adopted account's entry: %+v, want a gain by atlassian_invitation.adopted", e)
+			}
+		case e.AccountID == leaverID:
+			if e.Change != impact.ChangeLoss || !slices.Equal(e.Addresses, []string{"atlassian_invitation.leaver"}) {
+				t.Errorf("the removed account's entry: %+v, want a loss by atlassian_invitation.leaver", e)
+			}
+		}
+	}
+	// The newcomer gains the membership, the role and the group's roles;
+	// the adopted account, the membership; the leaver loses its own.
+	if seen[newcomerEmail] < 2 || seen[existing.AccountID] < 1 || seen[leaverID] < 2 {
+		t.Errorf("entries by account: %v, want at least 2 for %s, 1 for %s, 2 for %s", seen, newcomerEmail, existing.AccountID, leaverID)
 	}
 }

@@ -267,15 +267,39 @@ func (d *View) WorkspaceAccess(ctx context.Context, workspaceID, role string, co
 // groupsWithRoleOn are the groups whose listings a workspace question
 // reads: those Atlassian finds holding a role on the workspace.
 func (d *View) groupsWithRoleOn(ctx context.Context, workspaceID string) (iter.Seq2[[]Group, error], error) {
+	found, err := d.GroupsWithRoleOn(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	return func(yield func([]Group, error) bool) { yield(found, nil) }, nil
+}
+
+// GroupsWithRoleOn are the groups Atlassian's groups search finds holding
+// some role on a workspace, each remembered as a group found (a later
+// Group of the same id costs nothing). Which roles each holds is in its
+// listing (RolesOf).
+func (d *View) GroupsWithRoleOn(ctx context.Context, workspaceID string) ([]Group, error) {
 	resources, err := d.conn.FindGroupsWithRoleOn(ctx, workspaceID)
 	if err != nil {
 		return nil, describe(err)
 	}
 	found := make([]Group, len(resources))
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	for i, r := range resources {
 		found[i] = groupFromResource(r)
+		d.foundGroups[found[i].ID] = found[i]
 	}
-	return func(yield func([]Group, error) bool) { yield(found, nil) }, nil
+	return found, nil
+}
+
+// AccountsWithRoleOn are the accounts Atlassian's users search finds
+// holding some role on a workspace: at least every account that holds one
+// there itself, and perhaps those holding one only through a group (the
+// document does not say), so a set of candidates whose own roles are in
+// their role listings (RolesOf). Each is remembered as an account found.
+func (d *View) AccountsWithRoleOn(ctx context.Context, workspaceID string) ([]Account, error) {
+	return d.accountsWithRoleOn(ctx, workspaceID)
 }
 
 // directHolders are the roles on a workspace that accounts hold themselves

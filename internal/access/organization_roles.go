@@ -91,6 +91,38 @@ func (d *View) OrganizationAdmins(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
+// FindOrganizationAdmins returns the account ids that hold the
+// organization admin role, sorted: from the organization admins listing
+// when the process has it, else from the pages of Atlassian's users
+// search for the role's holders (a few admins, not every account), each
+// kept only when its platform roles name the role. Only an account can
+// hold it: Atlassian's document lets no group hold an organization role.
+// Its reads lag behind its writes, as OrganizationAdmins' do.
+func (d *View) FindOrganizationAdmins(ctx context.Context) ([]string, error) {
+	d.orgRoles.mu.Lock()
+	listed := d.orgRoles.admins != nil
+	d.orgRoles.mu.Unlock()
+	if listed {
+		return d.OrganizationAdmins(ctx)
+	}
+	resources, err := d.conn.FindUsersWithRole(ctx, RoleOrgAdmin)
+	if err != nil {
+		return nil, describe(err)
+	}
+	var out []string
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range resources {
+		a := accountFromResource(r)
+		d.found[a.ID] = a
+		if slices.Contains(platformRoles(r), RoleOrgAdmin) {
+			out = append(out, a.ID)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 // AccountAndAdmin reads one account afresh and whether it holds the
 // organization admin role, with one request; found is false when there is
 // no such account. The account is remembered like Account's.

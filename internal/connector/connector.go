@@ -98,6 +98,14 @@ type Lookups interface {
 	// the answer is a set of candidates: each one's own roles are in its
 	// role listing. The protocol lists role holders per principal only.
 	FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error)
+	// FindUsersWithRole reads, as user resources, the accounts Atlassian's
+	// users search finds holding a role (its roleIds filter), on whatever
+	// resource: for an organization role such as atlassian/org-admin, its
+	// holders, in the pages of that search instead of every account's.
+	// Each resource carries the account's platform roles, which say
+	// whether it holds an organization role. The protocol finds a role's
+	// holders only by listing every account.
+	FindUsersWithRole(ctx context.Context, role string) ([]*v2.Resource, error)
 	// FindGroupsOf reads the groups an account is a member of, as group
 	// resources. The protocol lists a group's members, never an account's
 	// groups.

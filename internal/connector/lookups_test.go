@@ -34,7 +34,8 @@ func sortedKeys(set map[string]bool) []string {
 
 // TestLookupsByHolder: the lookups the effective access questions use find
 // what the organization's state says: the accounts and the groups holding a
-// role on a workspace (every page of them), and the groups of an account.
+// role on a workspace (every page of them), the holders of the organization
+// admin role, and the groups of an account.
 func TestLookupsByHolder(t *testing.T) {
 	env := startOrg(t, 150, 12, 2)
 	var ws string
@@ -80,6 +81,23 @@ func TestLookupsByHolder(t *testing.T) {
 	}
 	if got, want := resourceIDs(t, foundGroups, connector.ResourceTypeGroup), sortedKeys(groups); !slices.Equal(got, want) {
 		t.Errorf("FindGroupsWithRoleOn found %v, the state has %v", got, want)
+	}
+
+	admins := map[string]bool{}
+	for _, a := range st.UserRoleAssignments {
+		if a.ResourceOwner == "platform" && a.Role == "atlassian/org-admin" {
+			admins[a.AccountID] = true
+		}
+	}
+	if len(admins) == 0 {
+		t.Fatal("the arranged org has no organization admin")
+	}
+	foundAdmins, err := lookups.FindUsersWithRole(ctx, "atlassian/org-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := resourceIDs(t, foundAdmins, connector.ResourceTypeUser), sortedKeys(admins); !slices.Equal(got, want) {
+		t.Errorf("FindUsersWithRole(atlassian/org-admin) found %v, the state has %v", got, want)
 	}
 
 	account := st.Groups[0].MemberAccountIDs[0]

@@ -247,6 +247,25 @@ func (c *Connector) FindUsersWithRoleOn(ctx context.Context, resourceID string) 
 	return out, nil
 }
 
+// FindUsersWithRole reads the accounts the users search finds holding a
+// role (its roleIds filter, nothing else), as user resources.
+func (c *Connector) FindUsersWithRole(ctx context.Context, role string) ([]*v2.Resource, error) {
+	search := userRead
+	search.RoleIDs = []string{role}
+	var out []*v2.Resource
+	for u, err := range c.client.SearchUsers(ctx, atlassian.AllDirectories, search) {
+		if err != nil {
+			return nil, wrapError(err, "finding the accounts holding %s", role)
+		}
+		r, err := userResource(&u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // userResources turns accounts into user resources, as a sync emits them.
 func userResources(users []atlassian.User) ([]*v2.Resource, error) {
 	out := make([]*v2.Resource, 0, len(users))

@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -59,11 +60,15 @@ func (s flagSet) raise(name string, e Entry) {
 	if s[name] == nil {
 		s[name] = &struct{ accounts, addresses map[string]bool }{map[string]bool{}, map[string]bool{}}
 	}
-	s[name].accounts[e.AccountID] = true
+	s[name].accounts[accountOf(e)] = true
 	for _, a := range e.Addresses {
 		s[name].addresses[a] = true
 	}
 }
+
+// accountOf names an entry's account: its id, or the email of a person an
+// invitation brings, who has no id yet.
+func accountOf(e Entry) string { return cmp.Or(e.AccountID, e.Email) }
 
 func (c *computation) flags(ctx context.Context, entries []Entry, maxAccounts int) ([]Flag, error) {
 	set := flagSet{}
@@ -75,7 +80,7 @@ func (c *computation) flags(ctx context.Context, entries []Entry, maxAccounts in
 			if reach[a] == nil {
 				reach[a] = map[string]bool{}
 			}
-			reach[a][e.AccountID] = true
+			reach[a][accountOf(e)] = true
 		}
 		orgAdmin := e.Access == AccessOrganizationRole && e.Role == access.RoleOrgAdmin
 		if e.Change == ChangeLoss {
@@ -95,20 +100,23 @@ func (c *computation) flags(ctx context.Context, entries []Entry, maxAccounts in
 		if e.Access == AccessWorkspaceRole && slices.Contains(AdminWorkspaceRoles, e.Role) {
 			set.raise(FlagAdminRoleGained, e)
 		}
-		if !e.Managed {
+		if !e.Managed && e.AccountID != "" {
+			// A person not yet in the organization is neither: the
+			// invitation's account is claimed, or not, once accepted.
 			set.raise(FlagUnmanagedGained, e)
 		}
 	}
 	for _, e := range entries {
 		for _, a := range e.Addresses {
 			if len(reach[a]) > maxAccounts {
-				set.raise(FlagManyAccounts, Entry{AccountID: e.AccountID, Addresses: []string{a}})
+				set.raise(FlagManyAccounts, Entry{AccountID: accountOf(e), Addresses: []string{a}})
 			}
 		}
 	}
 	if len(orgAdminLosses) > 0 && len(orgAdminGains) == 0 {
-		// Only then is the organization's admin listing worth reading.
-		admins, err := c.view.OrganizationAdmins(ctx)
+		// Only then are the organization's admins worth reading: the
+		// holders of the role, which only accounts can hold.
+		admins, err := c.view.FindOrganizationAdmins(ctx)
 		if err != nil {
 			return nil, err
 		}

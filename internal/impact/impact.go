@@ -13,11 +13,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
@@ -114,33 +112,31 @@ func Compute(ctx context.Context, view *access.View, orgID string, plan *tfjson.
 	}
 	c := &computation{view: view, orgID: orgID, grants: grants, concurrency: max(1, opts.Concurrency),
 		groupNames: map[string]string{}, workspaceNames: map[string]string{}}
+	if err := c.resolveInvited(ctx); err != nil {
+		return nil, err
+	}
 	c.diff()
+	if err := c.removeAccounts(ctx); err != nil {
+		return nil, err
+	}
 	if err := c.readGroups(ctx); err != nil {
 		return nil, err
 	}
 	c.removeDeletedGroups()
 	rep := &Report{Changes: []Entry{}, Flags: []Flag{}}
 	touched := c.touchedAccounts()
-	// The accounts in batched lookups first: each account's access then
-	// reads its groups and roles only.
-	if _, err := view.FindAccounts(ctx, touched); err != nil {
+	if err := c.readOtherPaths(ctx, touched); err != nil {
 		return nil, err
 	}
-	perAccount := make([][]Entry, len(touched))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(c.concurrency)
-	for i, id := range touched {
-		g.Go(func() error {
-			entries, err := c.accountEntries(gctx, id)
-			perAccount[i] = entries
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
+	// The accounts in batched lookups, those the group listings carried
+	// costing nothing.
+	accounts, err := view.FindAccounts(ctx, slices.DeleteFunc(slices.Clone(touched), func(id string) bool { return invitedEmail(id) != "" }))
+	if err != nil {
 		return nil, err
 	}
-	for _, entries := range perAccount {
-		rep.Changes = append(rep.Changes, entries...)
+	for _, id := range touched {
+		a, found := accounts[id]
+		rep.Changes = append(rep.Changes, c.accountEntries(id, a, found)...)
 	}
 	if err := c.fillNames(ctx, rep.Changes); err != nil {
 		return nil, err
@@ -179,13 +175,17 @@ type computation struct {
 	// after is every grant the changed resources hold after it.
 	added, removed, after map[string]grant
 
-	// liveMembers and liveRoles are the listings of the groups whose
-	// members or roles the plan changes (empty for groups it creates).
+	// liveMembers and liveRoles are the listings of the groups read: those
+	// whose members or roles the plan changes (none for groups it
+	// creates), then those holding a role where the plan changes one.
 	liveMembers map[string][]string
 	liveRoles   map[string][]accessKey
-	// groupNames, workspaceNames and orgName are filled from the holdings
-	// read, which accounts read concurrently (mu).
-	mu             sync.Mutex
+	// directRoles are the roles the accounts whose role listing was read
+	// hold themselves; groupsOf, the groups read that each touched
+	// account is in.
+	directRoles map[string][]accessKey
+	groupsOf    map[string][]string
+	// groupNames, workspaceNames and orgName name the entries' resources.
 	groupNames     map[string]string
 	workspaceNames map[string]string
 	orgName        string
@@ -218,6 +218,61 @@ func (c *computation) diff() {
 	}
 }
 
+// resolveInvited gives the grants of an invitation whose account the plan
+// does not know the account its email already has, if any (the
+// invitation adopts it); the others stand for a person not yet in the
+// organization.
+func (c *computation) resolveInvited(ctx context.Context) error {
+	for _, email := range slices.Sorted(maps.Keys(c.grants.invitedEmails)) {
+		a, found, err := c.view.FindAccountByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		if !found {
+			continue
+		}
+		for _, grants := range [][]grant{c.grants.before, c.grants.after} {
+			for i := range grants {
+				if grants[i].AccountID == invitedAccount(email) {
+					grants[i].AccountID = a.ID
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// removeAccounts adds to what the plan removes every group membership and
+// role the accounts it removes from the directory hold themselves (the
+// roles through their groups end with the memberships).
+func (c *computation) removeAccounts(ctx context.Context) error {
+	for _, id := range slices.Sorted(maps.Keys(c.grants.removedAccounts)) {
+		address := c.grants.removedAccounts[id]
+		holdings, _, err := c.view.AccountAccess(ctx, id, c.concurrency)
+		if err != nil {
+			return err
+		}
+		for _, h := range holdings {
+			if h.Via != nil {
+				continue
+			}
+			g := grant{Access: h.Kind, AccountID: id, ResourceID: h.ResourceID, Role: h.Role, Address: address}
+			if h.Kind == AccessGroupMembership {
+				g.Group, g.ResourceID, g.Role = groupRef{ID: h.ResourceID}, "", RoleMember
+				c.groupNames[h.ResourceID] = h.ResourceName
+			}
+			if prev, ok := c.removed[g.key()]; ok {
+				if !slices.Contains(prev.addresses(), address) {
+					prev.Address += "\x00" + address
+				}
+				g = prev
+			}
+			c.removed[g.key()] = g
+		}
+	}
+	return nil
+}
+
 func (g grant) addresses() []string { return strings.Split(g.Address, "\x00") }
 
 // changed yields the grants the plan adds and removes.
@@ -227,7 +282,7 @@ func (c *computation) changed() []grant {
 }
 
 // readGroups reads the one listing (members and roles) of each existing
-// group whose members or roles the plan changes.
+// group whose members or roles the plan changes, or which it deletes.
 func (c *computation) readGroups(ctx context.Context) error {
 	c.liveMembers, c.liveRoles = map[string][]string{}, map[string][]accessKey{}
 	seen := map[string]bool{}
@@ -249,6 +304,11 @@ func (c *computation) readGroups(ctx context.Context) error {
 		}
 	}
 	slices.SortFunc(groups, func(a, b access.Group) int { return cmp.Compare(a.ID, b.ID) })
+	return c.readListings(ctx, groups)
+}
+
+// readListings reads the one listing (members and roles) of each group.
+func (c *computation) readListings(ctx context.Context, groups []access.Group) error {
 	for m, err := range c.view.MembersOf(ctx, groups, c.concurrency) {
 		if err != nil {
 			return err
@@ -263,14 +323,7 @@ func (c *computation) readGroups(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var keys []accessKey
-		for _, role := range r.Roles {
-			keys = append(keys, accessKey{AccessWorkspaceRole, role.WorkspaceID, role.Role})
-		}
-		for _, role := range r.OrganizationRoles {
-			keys = append(keys, accessKey{AccessOrganizationRole, role.WorkspaceID, role.Role})
-		}
-		c.liveRoles[r.Principal.ID] = keys
+		c.liveRoles[r.Principal.ID] = roleKeys(r)
 	}
 	return nil
 }
@@ -338,38 +391,143 @@ func (c *computation) touchedAccounts() []string {
 	return slices.Sorted(maps.Keys(touched))
 }
 
-// accountEntries compares an account's access before and after the plan.
-func (c *computation) accountEntries(ctx context.Context, accountID string) ([]Entry, error) {
-	holdings, found, err := c.view.AccountAccess(ctx, accountID, c.concurrency)
-	if err != nil {
-		return nil, err
+// readOtherPaths reads, for the touched accounts, every other path to the
+// access the plan changes, and no more: the workspaces concerned are those
+// of the roles the plan changes and of the roles the changed groups hold;
+// on each, the groups the groups search finds holding a role there (their
+// listings: members and roles) and the accounts holding one themselves.
+// An account's own roles are in its role listing only; the users search
+// on each workspace picks whose listings are read when that costs fewer
+// requests than reading every touched account's. The organization's roles
+// are held directly only (the document lets no group hold one), so only
+// the accounts whose organization role the plan changes have their
+// listing read for them.
+func (c *computation) readOtherPaths(ctx context.Context, touched []string) error {
+	workspaces := map[string]bool{}
+	direct := map[string]bool{} // accounts whose own roles are read
+	for _, g := range c.changed() {
+		switch {
+		case g.Access == AccessWorkspaceRole:
+			workspaces[g.ResourceID] = true
+		case g.Access == AccessOrganizationRole && g.AccountID != "":
+			direct[g.AccountID] = true
+		}
 	}
-	account := access.Account{ID: accountID}
-	if found {
-		if account, _, err = c.view.Account(ctx, accountID); err != nil {
-			return nil, err
+	groupOrgRoles := false
+	for _, keys := range c.liveRoles {
+		for _, k := range keys {
+			if k.Access == AccessWorkspaceRole {
+				workspaces[k.ResourceID] = true
+			} else {
+				groupOrgRoles = true
+			}
+		}
+	}
+	var holders []access.Group
+	for _, w := range slices.Sorted(maps.Keys(workspaces)) {
+		groups, err := c.view.GroupsWithRoleOn(ctx, w)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			c.groupNames[g.ID] = g.Name
+			if _, read := c.liveMembers[g.ID]; !read {
+				c.liveMembers[g.ID] = nil
+				holders = append(holders, g)
+			}
+		}
+	}
+	if err := c.readListings(ctx, holders); err != nil {
+		return err
+	}
+	isTouched := map[string]bool{}
+	for _, id := range touched {
+		isTouched[id] = true
+	}
+	switch {
+	case groupOrgRoles || len(workspaces) >= len(touched):
+		// As many listings as searches, or fewer: every touched account's.
+		for _, id := range touched {
+			direct[id] = true
+		}
+	default:
+		for _, w := range slices.Sorted(maps.Keys(workspaces)) {
+			candidates, err := c.view.AccountsWithRoleOn(ctx, w)
+			if err != nil {
+				return err
+			}
+			for _, a := range candidates {
+				if isTouched[a.ID] {
+					direct[a.ID] = true
+				}
+			}
+		}
+	}
+	principals := make([]access.Principal, 0, len(direct))
+	for _, id := range slices.Sorted(maps.Keys(direct)) {
+		if invitedEmail(id) != "" {
+			continue // no account yet, so no roles
+		}
+		principals = append(principals, access.Principal{Type: access.TypeUser, ID: id})
+	}
+	c.directRoles = map[string][]accessKey{}
+	for r, err := range c.view.RolesOf(ctx, principals, c.concurrency) {
+		if err != nil {
+			return err
+		}
+		c.directRoles[r.Principal.ID] = roleKeys(r)
+	}
+	// Which of the groups read each touched account is in.
+	c.groupsOf = map[string][]string{}
+	for _, group := range slices.Sorted(maps.Keys(c.liveMembers)) {
+		for _, id := range c.liveMembers[group] {
+			if isTouched[id] {
+				c.groupsOf[id] = append(c.groupsOf[id], group)
+			}
+		}
+	}
+	return nil
+}
+
+// roleKeys are the workspace and organization roles of a listing.
+func roleKeys(r access.Roles) []accessKey {
+	var keys []accessKey
+	for _, role := range r.Roles {
+		keys = append(keys, accessKey{AccessWorkspaceRole, role.WorkspaceID, role.Role})
+	}
+	for _, role := range r.OrganizationRoles {
+		keys = append(keys, accessKey{AccessOrganizationRole, role.WorkspaceID, role.Role})
+	}
+	return keys
+}
+
+// accountEntries compares an account's access before and after the plan,
+// as far as the listings read show it: every path to what the plan
+// changes. found is false when the account does not exist.
+func (c *computation) accountEntries(accountID string, account access.Account, found bool) []Entry {
+	if !found {
+		account = access.Account{ID: accountID}
+		if email := invitedEmail(accountID); email != "" {
+			// A person the invitation brings: no account id yet.
+			account = access.Account{Email: email}
 		}
 	}
 	before := accountAccess{}
-	// groupRoles are the roles of the groups the account is in, as its
-	// holdings show them, for the groups read no other way.
-	groupRoles := map[string][]accessKey{}
 	var groupsBefore, directBefore []accessKey
-	for _, h := range holdings {
-		k := accessKey{h.Kind, h.ResourceID, h.Role}
-		switch {
-		case h.Kind == access.AccessGroupMembership:
-			groupsBefore = append(groupsBefore, k)
-			before.add(k, PathDirect)
-		case h.Via != nil:
-			groupRoles[h.Via.ID] = append(groupRoles[h.Via.ID], k)
-			before.add(k, h.Via.ID)
-		default:
+	for _, group := range c.groupsOf[accountID] {
+		k := accessKey{AccessGroupMembership, group, RoleMember}
+		groupsBefore = append(groupsBefore, k)
+		before.add(k, PathDirect)
+		for _, role := range c.liveRoles[group] {
+			before.add(role, group)
+		}
+	}
+	if found {
+		for _, k := range c.directRoles[accountID] {
 			directBefore = append(directBefore, k)
 			before.add(k, PathDirect)
 		}
 	}
-	c.rememberNames(holdings)
 	if found && account.Status == access.StatusSuspended {
 		directBefore = append(directBefore, accessKey{AccessSuspension, c.orgID, RoleSuspended})
 		before.add(accessKey{AccessSuspension, c.orgID, RoleSuspended}, PathDirect)
@@ -408,7 +566,7 @@ func (c *computation) accountEntries(ctx context.Context, accountID string) ([]E
 		}
 	}
 	for group := range groupsAfter {
-		c.addGroupPaths(after, accountID, group, groupRoles)
+		c.addGroupPaths(after, group)
 	}
 	c.markAdded(after, accountID)
 
@@ -425,24 +583,7 @@ func (c *computation) accountEntries(ctx context.Context, accountID string) ([]E
 		}
 		out = append(out, c.entry(account, ChangeLoss, k, paths))
 	}
-	return out, nil
-}
-
-// rememberNames keeps the names of the groups, workspaces and organization
-// that holdings carry, for the entries.
-func (c *computation) rememberNames(holdings []access.Holding) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, h := range holdings {
-		switch h.Kind {
-		case access.AccessGroupMembership:
-			c.groupNames[h.ResourceID] = h.ResourceName
-		case access.AccessWorkspaceRole:
-			c.workspaceNames[h.ResourceID] = h.ResourceName
-		case access.AccessOrganizationRole:
-			c.orgName = h.ResourceName
-		}
-	}
+	return out
 }
 
 // markRemoved records on the account's paths before the plan which grant
@@ -478,14 +619,10 @@ func markAddresses(p *path, g grant) {
 
 // addGroupPaths adds the membership of a group the account is in after the
 // plan, and the roles the group holds after it.
-func (c *computation) addGroupPaths(after accountAccess, accountID, group string, groupRoles map[string][]accessKey) {
+func (c *computation) addGroupPaths(after accountAccess, group string) {
 	after.add(accessKey{AccessGroupMembership, group, RoleMember}, PathDirect)
 	roles := map[accessKey]bool{}
-	live, read := c.liveRoles[group]
-	if !read {
-		live = groupRoles[group]
-	}
-	for _, k := range live {
+	for _, k := range c.liveRoles[group] {
 		roles[k] = true
 	}
 	for _, g := range c.removed {

@@ -46,7 +46,7 @@ func (r *Report) Markdown(limit int) string {
 	gains, losses := 0, 0
 	accounts := map[string]bool{}
 	for _, e := range r.Changes {
-		accounts[e.AccountID] = true
+		accounts[accountOf(e)] = true
 		if e.Change == ChangeGain {
 			gains++
 		} else {
@@ -143,16 +143,19 @@ func (r *Report) byAccount() []accountSection {
 	var out []accountSection
 	var b strings.Builder
 	for i, e := range r.Changes {
-		if i == 0 || r.Changes[i-1].AccountID != e.AccountID {
+		if i == 0 || accountOf(r.Changes[i-1]) != accountOf(e) {
 			if b.Len() > 0 {
-				out = append(out, accountSection{b.String() + "\n", r.Changes[i-1].AccountID})
+				out = append(out, accountSection{b.String() + "\n", accountOf(r.Changes[i-1])})
 				b.Reset()
 			}
-			managed := ""
-			if !e.Managed {
-				managed = " (unmanaged)"
+			switch {
+			case e.AccountID == "":
+				fmt.Fprintf(&b, "**%s** (invited: no account yet)\n", text(e.Email))
+			case e.Managed:
+				fmt.Fprintf(&b, "**%s** %s `%s`\n", text(cmp.Or(e.Name, e.AccountID)), text(e.Email), e.AccountID)
+			default:
+				fmt.Fprintf(&b, "**%s** %s `%s` (unmanaged)\n", text(cmp.Or(e.Name, e.AccountID)), text(e.Email), e.AccountID)
 			}
-			fmt.Fprintf(&b, "**%s** %s `%s`%s\n", text(cmp.Or(e.Name, e.AccountID)), text(e.Email), e.AccountID, managed)
 		}
 		sign, verb := ":heavy_plus_sign:", "gains"
 		if e.Change == ChangeLoss {
@@ -175,7 +178,7 @@ func (r *Report) byAccount() []accountSection {
 		b.WriteString("\n")
 	}
 	if b.Len() > 0 {
-		out = append(out, accountSection{b.String(), r.Changes[len(r.Changes)-1].AccountID})
+		out = append(out, accountSection{b.String(), accountOf(r.Changes[len(r.Changes)-1])})
 	}
 	return out
 }

@@ -80,13 +80,39 @@ type planGrants struct {
 	// replaces), by id, with the address of their atlassian_group: every
 	// member loses the membership and the roles through them.
 	deletedGroups map[string]string
+	// removedAccounts are the accounts the plan removes from the
+	// directory (an atlassian_invitation destroyed with remove_on_destroy),
+	// by id, with its address: they lose every group and role.
+	removedAccounts map[string]string
+	// invitedEmails are the emails of the invitations whose account the
+	// plan knows only after apply, as their grants name them
+	// (invitedAccount).
+	invitedEmails map[string]bool
+}
+
+// invitedPrefix names, in a grant, the account an invitation leads to
+// when the plan does not know its id: Compute looks the email up, and an
+// email without an account is a person not yet in the organization.
+const invitedPrefix = "invited:"
+
+func invitedAccount(email string) string { return invitedPrefix + strings.ToLower(email) }
+
+// invitedEmail is the email of an account key that stands for a person an
+// invitation brings, or "".
+func invitedEmail(account string) string {
+	email, _ := strings.CutPrefix(account, invitedPrefix)
+	if email == account {
+		return ""
+	}
+	return email
 }
 
 // readPlan reads the grants of every access resource the plan changes.
 // orgID is the organization's id, the resource of organization roles; now
 // decides whether a planned expiry has passed.
 func readPlan(p *tfjson.Plan, orgID string, now time.Time) (planGrants, error) {
-	out := planGrants{newGroupNames: map[string]string{}, deletedGroups: map[string]string{}}
+	out := planGrants{newGroupNames: map[string]string{}, deletedGroups: map[string]string{},
+		removedAccounts: map[string]string{}, invitedEmails: map[string]bool{}}
 	if p == nil {
 		return out, fmt.Errorf("the plan is empty")
 	}
@@ -110,6 +136,10 @@ func readPlan(p *tfjson.Plan, orgID string, now time.Time) (planGrants, error) {
 				out.newGroupNames[configAddress(rc)] = name
 			}
 		}
+		if rc.Type == "atlassian_invitation" {
+			out.readInvitation(rc)
+			continue
+		}
 		r := resourceValues{rc: rc, orgID: orgID, now: now, references: references[configAddress(rc)]}
 		before, err := r.grants(rc.Change.Before, nil)
 		if err != nil {
@@ -123,6 +153,69 @@ func readPlan(p *tfjson.Plan, orgID string, now time.Time) (planGrants, error) {
 		out.after = append(out.after, after...)
 	}
 	return out, nil
+}
+
+// readInvitation reads an atlassian_invitation's change. An invitation
+// grants its groups and workspace roles and never revokes them: what it
+// held before stays after (an update, or a destroy), unless a destroy with
+// remove_on_destroy, of an invitation that granted everything, removes the
+// account from the directory. Its account is account_id, or, when the plan
+// knows that only after apply, the email (invitedAccount).
+func (p *planGrants) readInvitation(rc *tfjson.ResourceChange) {
+	before, _ := rc.Change.Before.(map[string]any)
+	after, _ := rc.Change.After.(map[string]any)
+	held := invitationGrants(before, rc.Address)
+	if before != nil && (rc.Change.Actions.Delete() || rc.Change.Actions.Replace()) {
+		complete, known := before["complete"].(bool)
+		if remove, _ := before["remove_on_destroy"].(bool); remove && (complete || !known) && str(before["account_id"]) != "" {
+			p.removedAccounts[str(before["account_id"])] = rc.Address
+		}
+		if rc.Change.Actions.Delete() {
+			return
+		}
+		// A replacement invites another email: the old one's grants stay
+		// its own.
+		held = nil
+	}
+	granted := invitationGrants(after, rc.Address)
+	if after != nil && str(after["account_id"]) == "" {
+		if email := str(after["email"]); email != "" {
+			p.invitedEmails[strings.ToLower(email)] = true
+		}
+	}
+	p.before = append(p.before, held...)
+	p.after = append(p.after, append(held, granted...)...)
+}
+
+// invitationGrants are the memberships and workspace roles of an
+// invitation's values, held by its account.
+func invitationGrants(values map[string]any, address string) []grant {
+	if values == nil {
+		return nil
+	}
+	account := str(values["account_id"])
+	if account == "" {
+		email := str(values["email"])
+		if email == "" {
+			return nil
+		}
+		account = invitedAccount(email)
+	}
+	var out []grant
+	groups, _ := values["groups"].([]any)
+	for _, g := range groups {
+		if id := str(g); id != "" {
+			out = append(out, grant{Access: AccessGroupMembership, AccountID: account, Group: groupRef{ID: id}, Role: RoleMember, Address: address})
+		}
+	}
+	roles, _ := values["workspace_roles"].([]any)
+	for _, r := range roles {
+		role, _ := r.(map[string]any)
+		if str(role["workspace_id"]) != "" && str(role["role"]) != "" {
+			out = append(out, grant{Access: AccessWorkspaceRole, AccountID: account, ResourceID: str(role["workspace_id"]), Role: str(role["role"]), Address: address})
+		}
+	}
+	return out
 }
 
 // configAddress is a resource's address in the configuration: without its
