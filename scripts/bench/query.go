@@ -95,7 +95,18 @@ type adoptionVariant struct {
 	refreshNote string
 }
 
-func adoption(ctx context.Context, b *bench) ([]*result, error) {
+// adoptMemberLists is scenario 8 (8a and 8b): the adoption with member
+// lists. adoptMemberships is scenario 8c (8c and 8d): with one resource per
+// membership, whose plan takes Terraform many minutes, so that it can be
+// run on its own.
+func adoptMemberLists(ctx context.Context, b *bench) ([]*result, error) {
+	return adoption(ctx, b, "8a")
+}
+func adoptMemberships(ctx context.Context, b *bench) ([]*result, error) {
+	return adoption(ctx, b, "8c")
+}
+
+func adoption(ctx context.Context, b *bench, queryID string) ([]*result, error) {
 	if v, err := version.NewVersion(b.terraformVersion); err != nil {
 		return nil, err
 	} else if v.LessThan(version.Must(version.NewVersion("1.14.0"))) {
@@ -135,6 +146,9 @@ func adoption(ctx context.Context, b *bench) ([]*result, error) {
 	}}
 	var out []*result
 	for _, v := range variants {
+		if v.queryID != queryID {
+			continue
+		}
 		qr, generated, err := b.adoptByQuery(ctx, st, want, v)
 		if err != nil {
 			return nil, err
