@@ -458,9 +458,10 @@ func (b *bench) largeOrgQuery(ctx context.Context, st sandbox.State, tally large
 	wantImports := 2 * len(st.Groups)
 	imports := strings.Count(string(generated), "\nimport {")
 	r.expect(imports == wantImports, "%d import blocks generated, want %d (a group and its member list each)", imports, wantImports)
-	missing, extra := generatedMembersAgainst(st, generated)
-	r.expect(missing == 0 && extra == 0, "the generated member lists hold every membership of the organization and nothing else "+
-		"(%d missing, %d not in the organization)", missing, extra)
+	missing, extra, mislabelled := generatedMembersAgainst(st, generated)
+	r.expect(missing == 0 && extra == 0 && mislabelled == 0, "the generated member lists hold every membership of the organization, "+
+		"each labelled with its account's email, and nothing else (%d missing, %d not in the organization, %d labelled otherwise)",
+		missing, extra, mislabelled)
 	r.note("Requests by route: %s.", routes(m))
 	r.note("The floor: %d group pages and each group's listing (%d pages: its members, then its roles): %d. No account "+
 		"listing: the member lists' labels (emails) come with the members.", tally.groupPages, tally.groupListingPages, floor)
@@ -475,11 +476,12 @@ func (b *bench) largeOrgQuery(ctx context.Context, st sandbox.State, tally large
 }
 
 // generatedMembersAgainst compares the generated member lists with the
-// organization's groups: memberships missing from them, and entries that
-// are no membership. It reads the file line by line, as Terraform writes
+// organization's groups: memberships missing from them, entries that are
+// no membership, and entries not labelled with their account's email. It reads the file line by line, as Terraform writes
 // it: a resource block's attributes one a line, a map's entries one a line
 // up to its closing brace.
-func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra int) {
+func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra, mislabelled int) {
+	labels := emails(st)
 	want := map[string]map[string]bool{}
 	for _, g := range st.Groups {
 		want[g.ID] = map[string]bool{}
@@ -490,7 +492,7 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 	seen := map[string]map[string]bool{}
 	var inBlock, inMembers bool
 	var group string
-	var entries []string
+	var entries [][2]string // account id, label
 	for _, line := range strings.Split(string(generated), "\n") {
 		trimmed := strings.TrimSpace(line)
 		switch {
@@ -501,7 +503,7 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 			inMembers = false
 		case inMembers:
 			if match := generatedAssignment.FindStringSubmatch(line); match != nil {
-				entries = append(entries, match[1])
+				entries = append(entries, [2]string{match[1], match[2]})
 			}
 		case strings.HasPrefix(trimmed, "members") && strings.HasSuffix(trimmed, "{"):
 			inMembers = true
@@ -509,11 +511,15 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 			if seen[group] == nil {
 				seen[group] = map[string]bool{}
 			}
-			for _, id := range entries {
+			for _, entry := range entries {
+				id := entry[0]
 				if want[group][id] {
 					seen[group][id] = true
 				} else {
 					extra++
+				}
+				if entry[1] != labels[id] {
+					mislabelled++
 				}
 			}
 			inBlock = false
@@ -526,7 +532,7 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 	for group, members := range want {
 		missing += len(members) - len(seen[group])
 	}
-	return missing, extra
+	return missing, extra, mislabelled
 }
 
 // terraformWithPeak runs `terraform args...` as Workdir.Run does, and
