@@ -54,7 +54,10 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return noopItem{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return noopItem{} },
+		func() resource.Resource { return noopMembers{} }, // large_org.go
+	}
 }
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

@@ -38,6 +38,7 @@ var scenarios = []scenario{
 	{"9", "just-in-time access: refresh-plan of 1,000 memberships with `expires_at`; one apply revoking 1,000 expiring at once at 50 requests/s", expiringGrants},
 	{"10", "access reviews of 5,000 users, 100 groups, 5 workspaces, with product activity: baton-atlassian report in each format; atlassian_effective_access for one workspace", accessReview},
 	{"11", "baton-atlassian impact of a plan giving a group of every listed account (about 5,000) a workspace role and destroying 100 memberships, org of 5,000 users: requests against the listing floor, seconds, peak memory", impactOfPlan},
+	{"12", "50,000 accounts, 1,000 groups, 200,000 memberships, 10 workspaces: full sync, its report in each format, terraform query of the groups and member lists, refresh-plan of 20 member lists of 2,500", largeOrgScenario},
 }
 
 // Terraform's exit codes: plan -detailed-exitcode answers 0 for no
