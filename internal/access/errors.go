@@ -87,7 +87,7 @@ func describe(err error) error {
 	if !ok || s.Code() == codes.Unknown {
 		return err
 	}
-	described := &describedError{msg: connector.Message(err)}
+	described := &describedError{msg: connector.Message(err), scope: connector.Scope(err)}
 	switch {
 	case isNotFound(err):
 		described.msg = ErrNotFound.Error() + ": " + described.msg
@@ -108,6 +108,22 @@ func describe(err error) error {
 type describedError struct {
 	msg    string
 	causes []error
+	scope  string // the scope the refused call needs; see MissingScope
+}
+
+// RequiredScope is the scope the refused call needs.
+func (e *describedError) RequiredScope() string { return e.scope }
+
+// MissingScope returns the scope an API key with scopes needs for the call
+// that failed with err (ErrForbidden or ErrUnauthenticated), or "" when
+// none is known: the scope to add to the key. It reads any error of the
+// chain that says its RequiredScope.
+func MissingScope(err error) string {
+	var scoped interface{ RequiredScope() string }
+	if errors.As(err, &scoped) {
+		return scoped.RequiredScope()
+	}
+	return ""
 }
 
 func (e *describedError) Error() string   { return e.msg }

@@ -95,16 +95,43 @@ type statusError struct{ st *status.Status }
 func (e *statusError) Error() string              { return e.st.Message() }
 func (e *statusError) GRPCStatus() *status.Status { return e.st }
 
+// scopeMetadata is the ErrorInfo metadata key of the scope a refused call
+// needs (see Scope).
+const scopeMetadata = "scope"
+
 // newStatusError builds an error with an explicit code, and the reason of
-// cause (the client's error) when there is one.
+// cause (the client's error) when there is one, with the scope a refused
+// call needs when the client named one.
 func newStatusError(code codes.Code, cause error, format string, args ...any) error {
 	st := status.New(code, fmt.Sprintf(format, args...))
 	if reason := reasonOf(cause); reason != "" {
-		if detailed, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); err == nil {
+		info := &errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}
+		var apiErr *atlassian.APIError
+		if errors.As(cause, &apiErr) && apiErr.Scope != "" {
+			info.Metadata = map[string]string{scopeMetadata: apiErr.Scope}
+		}
+		if detailed, err := st.WithDetails(info); err == nil {
 			st = detailed
 		}
 	}
 	return &statusError{st: st}
+}
+
+// Scope returns the scope a refused call (reason UNAUTHENTICATED or
+// FORBIDDEN) needs, which an API key with scopes may lack, or "" when the
+// call needs none the connector knows of. Like the reason, it survives the
+// trip through the SDK's server.
+func Scope(err error) string {
+	s, ok := status.FromError(err)
+	if !ok {
+		return ""
+	}
+	for _, d := range s.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
+			return info.GetMetadata()[scopeMetadata]
+		}
+	}
+	return ""
 }
 
 // invalidArgument is a caller mistake found before any call is sent.

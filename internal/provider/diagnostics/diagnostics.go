@@ -146,10 +146,15 @@ func keyRejected(w Write, err error) diag.Diagnostic {
 	if w.Credentials.TokenAttribute != "" {
 		attr = path.Root(w.Credentials.TokenAttribute)
 	}
+	advice := "Use a current organization API key (admin.atlassian.com > Settings > API keys): one without scopes, " +
+		"or one with the scopes the configuration needs (see the provider's documentation, API key scopes)."
+	if scope := access.MissingScope(err); scope != "" {
+		advice = fmt.Sprintf("If the key has scopes, add the scope %s, which this needs, or use a key without scopes. "+
+			"Otherwise use a current organization API key (admin.atlassian.com > Settings > API keys).", scope)
+	}
 	return newError(attr, "Invalid API key", fmt.Sprintf(
-		"Atlassian rejected the API key (%s) for %s: %s\n\n"+
-			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).",
-		w.Credentials.tokenSource(), w.Credentials.organization(), err))
+		"Atlassian rejected the API key (%s) for %s: %s\n\n%s",
+		w.Credentials.tokenSource(), w.Credentials.organization(), err, advice))
 }
 
 func unknownOrganization(w Write, err error) diag.Diagnostic {
@@ -188,7 +193,23 @@ func refused(w Write, err error) diag.Diagnostic {
 	if w.Refusal.Explanation != "" {
 		why = "Atlassian refused it (403). " + w.Refusal.Explanation + " The API key must also belong to an organization admin."
 	}
-	return newError(w.Refusal.Attribute, summary, explained(w, why, err))
+	attr := w.Refusal.Attribute
+	if scope := access.MissingScope(err); scope != "" {
+		// A key with scopes is refused what its scopes do not cover, with
+		// the same 403: the scope comes first, as the likelier cause of a
+		// refusal of a key that works elsewhere.
+		why = fmt.Sprintf("Atlassian refused it (403). If the API key (%s) has scopes, it lacks the scope %s, which "+
+			"this change needs: add the scope to the key (admin.atlassian.com > Settings > API keys), or apply with a key "+
+			"that has it. Otherwise: %s", w.Credentials.tokenSource(), scope, strings.TrimPrefix(why, "Atlassian refused it (403). "))
+		// The key is the likelier cause: its attribute when the resource
+		// has one, else the whole block (the provider's key is no
+		// attribute of the resource).
+		attr = path.Path{}
+		if w.Credentials.TokenAttribute != "" {
+			attr = path.Root(w.Credentials.TokenAttribute)
+		}
+	}
+	return newError(attr, summary, explained(w, why, err))
 }
 
 func invalidRole(w Write, err error) diag.Diagnostic {

@@ -133,7 +133,7 @@ func TestCredentialErrors(t *testing.T) {
 	}{
 		{name: "key of an attribute", write: connectorCheck, kind: access.ErrUnauthenticated,
 			summary: "Invalid API key", attr: path.Root("api_token"),
-			phrases: []string{"Atlassian rejected the API key (api_token) for organization o1: ", connectorMessage, "organization API key without scopes"}},
+			phrases: []string{"Atlassian rejected the API key (api_token) for organization o1: ", connectorMessage, "organization API key (admin.atlassian.com > Settings > API keys): one without scopes"}},
 		{name: "the provider's key", write: suspension, kind: access.ErrUnauthenticated,
 			summary: "Invalid API key",
 			phrases: []string{"Atlassian rejected the API key (the provider's api_token) for the organization: ", connectorMessage}},
@@ -170,4 +170,35 @@ func checkDiagnostic(t *testing.T, d diag.Diagnostic, summary string, attr path.
 			t.Errorf("detail lacks %q:\n%s", p, d.Detail())
 		}
 	}
+}
+
+// scopedRefusal is an access error whose call needs a scope, as the access
+// layer's errors say it.
+type scopedRefusal struct {
+	kind  error
+	scope string
+}
+
+func (e scopedRefusal) Error() string         { return connectorMessage }
+func (e scopedRefusal) Unwrap() error         { return e.kind }
+func (e scopedRefusal) RequiredScope() string { return e.scope }
+
+// A refusal of a call that needs a scope names the scope to add, on the
+// attribute of the key when the resource has one (else on the block, not
+// on the attribute of the other causes), and keeps those causes as the
+// alternative.
+func TestRefusalNamesTheScope(t *testing.T) {
+	t.Parallel()
+	d := WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin"})
+	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Path{}, []string{
+		"If the API key (the provider's api_token) has scopes, it lacks the scope write:group:admin, which this change needs",
+		"Otherwise: Groups synced from an identity provider accept no changes here.",
+	})
+	keyed := membershipAdd
+	keyed.Credentials = Credentials{TokenAttribute: "api_token"}
+	d = WriteFailed(keyed, scopedRefusal{access.ErrForbidden, "write:group:admin"})
+	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Root("api_token"), []string{
+		"If the API key (api_token) has scopes, it lacks the scope write:group:admin"})
+	d = WriteFailed(suspension, scopedRefusal{access.ErrUnauthenticated, "read:org:admin"})
+	checkDiagnostic(t, d, "Invalid API key", path.Path{}, []string{"If the key has scopes, add the scope read:org:admin"})
 }
