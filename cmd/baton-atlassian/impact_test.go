@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/impact"
 	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -285,7 +286,11 @@ func TestAccImpact(t *testing.T) {
 	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	creds := []string{"--access-token", c.org.Token, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
+	// The impact reads only: a pull request's job runs it with a key that
+	// has the read scopes alone.
+	const readOnlyKey = "read-only-scoped-key"
+	c.org.Server.AddScopedKey(readOnlyKey, atlassian.ReadScopes...)
+	creds := []string{"--access-token", readOnlyKey, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
 	jsonPath, mdPath := filepath.Join(dir, "impact.json"), filepath.Join(dir, "impact.md")
 	args := append([]string{"impact", "--plan", planPath, "--format", "markdown", "--output", mdPath, "--json-output", jsonPath}, creds...)
 	c.org.ResetStats()

@@ -67,7 +67,7 @@ resource "atlassian_group_membership" "second" {
 			{Config: org.Config(managed)}, // the write key creates them
 			{
 				// Refresh and plan with the read-only key: nothing to do.
-				Config: readOnlyProviderBlock(org, readOnlyKey) + managed,
+				Config:           readOnlyProviderBlock(org, readOnlyKey) + managed,
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
