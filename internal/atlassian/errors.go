@@ -53,9 +53,13 @@ type APIError struct {
 	Hint       string // what the caller can do about it
 	// Scope is the scope the call needs, set on a refusal (401, 403) of a
 	// call a key with scopes may have been refused for want of it.
-	Scope    string
-	Attempts int // how many times the call was sent
-	kinds    []error
+	Scope string
+	// ScopeRefused is true when the refusal itself says it is about a
+	// scope (a 403 whose answer mentions one): the key lacks Scope. Else
+	// Scope is one possible cause among others.
+	ScopeRefused bool
+	Attempts     int // how many times the call was sent
+	kinds        []error
 }
 
 func (e *APIError) Error() string {
@@ -205,9 +209,13 @@ func newAPIError(method, route string, status int, body []byte, header http.Head
 	}
 	e.kinds, e.Hint = classify(route, status, code)
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		if hint := scopeHint(method, route); hint != "" {
-			e.Scope = RequiredScope(method, route)
-			e.Hint = hint + " Otherwise: " + e.Hint
+		if scope := RequiredScope(method, route); scope != "" {
+			e.Scope = scope
+			// Atlassian's gateway says "scope does not match" on a 401 for
+			// a wrong key too, so only a 403 that speaks of a scope is sure.
+			e.ScopeRefused = status == http.StatusForbidden &&
+				strings.Contains(strings.ToLower(title+" "+detail), "scope")
+			e.Hint = scopeHint(method, route, e.ScopeRefused, e.Hint)
 		}
 	}
 	return e

@@ -1,6 +1,9 @@
 package atlassian
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Organizations may give an API key scopes (an "API key with scopes"): such
 // a key calls only the operations its scopes cover, and Atlassian refuses
@@ -78,13 +81,15 @@ func OperationScopes() map[string]string {
 	return out
 }
 
-// scopeHint is the advice on a refusal of an operation a key with scopes
-// may lack the scope of; "" for an operation of no known scope.
-func scopeHint(method, route string) string {
-	s, ok := operationScopes[method+" "+route]
-	if !ok {
-		return ""
+// scopeHint is the advice on a refusal of an operation of a known scope:
+// when the refusal says it is about a scope, the scope to add instead of
+// the other advice; else the other advice, then the scope a key with
+// scopes also needs.
+func scopeHint(method, route string, refused bool, otherwise string) string {
+	s := operationScopes[method+" "+route]
+	if refused {
+		return "The API key lacks the scope " + s.scope + ", which " + s.doing +
+			" needs: add it to the key (admin.atlassian.com > Settings > API keys) or use a key without scopes."
 	}
-	return "If the API key has scopes, it lacks the scope " + s.scope + ", which " + s.doing +
-		" needs: add it to the key (admin.atlassian.com > Settings > API keys) or use a key without scopes."
+	return strings.TrimSpace(otherwise + " If the API key has scopes, it needs the scope " + s.scope + ", which " + s.doing + " needs.")
 }

@@ -79,13 +79,13 @@ resource "atlassian_group_membership" "second" {
 			},
 			{
 				Config: readOnlyProviderBlock(org, readOnlyKey) + managed + secondMember,
-				ExpectError: acctest.BlockError("Atlassian refused to change the group membership", "atlassian_group_membership.second",
-					"lacks the scope write:group:admin, which this change needs"),
+				ExpectError: acctest.BlockError("API key lacks the scope write:group:admin", "atlassian_group_membership.second",
+					"the API key (the provider's api_token) lacks the scope write:group:admin, which this change needs"),
 			},
 			{
 				Config: readOnlyProviderBlock(org, readOnlyKey) + managed + orgAdmin,
-				ExpectError: acctest.BlockError("Atlassian refused to change the organization role", "atlassian_organization_role_assignment.admin",
-					"lacks the scope write:org:admin"),
+				ExpectError: acctest.BlockError("API key lacks the scope write:org:admin", "atlassian_organization_role_assignment.admin",
+					"lacks the scope write:org:admin, which this change needs"),
 			},
 			{
 				// A key with the scopes the API key scopes guide lists for

@@ -175,30 +175,36 @@ func checkDiagnostic(t *testing.T, d diag.Diagnostic, summary string, attr path.
 // scopedRefusal is an access error whose call needs a scope, as the access
 // layer's errors say it.
 type scopedRefusal struct {
-	kind  error
-	scope string
+	kind    error
+	scope   string
+	certain bool
 }
 
-func (e scopedRefusal) Error() string         { return connectorMessage }
-func (e scopedRefusal) Unwrap() error         { return e.kind }
-func (e scopedRefusal) RequiredScope() string { return e.scope }
+func (e scopedRefusal) Error() string                 { return connectorMessage }
+func (e scopedRefusal) Unwrap() error                 { return e.kind }
+func (e scopedRefusal) RequiredScope() (string, bool) { return e.scope, e.certain }
 
-// A refusal of a call that needs a scope names the scope to add, on the
-// attribute of the key when the resource has one (else on the block, not
-// on the attribute of the other causes), and keeps those causes as the
-// alternative.
+// A refusal Atlassian said was for want of a scope names the scope to add,
+// on the attribute of the key when the resource has one, else on the block
+// (not on the attribute of the write's other causes). A refusal that may
+// have another cause keeps its words and attribute, and names the scope a
+// key with scopes needs after them; so does a rejected key.
 func TestRefusalNamesTheScope(t *testing.T) {
 	t.Parallel()
-	d := WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin"})
-	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Path{}, []string{
-		"If the API key (the provider's api_token) has scopes, it lacks the scope write:group:admin, which this change needs",
-		"Otherwise: Groups synced from an identity provider accept no changes here.",
+	d := WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin", true})
+	checkDiagnostic(t, d, "API key lacks the scope write:group:admin", path.Path{}, []string{
+		"Could not add account a1 to group g1: Atlassian refused it (403): the API key (the provider's api_token) lacks the scope write:group:admin, which this change needs",
 	})
 	keyed := membershipAdd
 	keyed.Credentials = Credentials{TokenAttribute: "api_token"}
-	d = WriteFailed(keyed, scopedRefusal{access.ErrForbidden, "write:group:admin"})
-	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Root("api_token"), []string{
-		"If the API key (api_token) has scopes, it lacks the scope write:group:admin"})
-	d = WriteFailed(suspension, scopedRefusal{access.ErrUnauthenticated, "read:org:admin"})
-	checkDiagnostic(t, d, "Invalid API key", path.Path{}, []string{"If the key has scopes, add the scope read:org:admin"})
+	d = WriteFailed(keyed, scopedRefusal{access.ErrForbidden, "write:group:admin", true})
+	checkDiagnostic(t, d, "API key lacks the scope write:group:admin", path.Root("api_token"), []string{
+		"the API key (api_token) lacks the scope write:group:admin"})
+
+	d = WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin", false})
+	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Root("group_id"), []string{
+		"Groups synced from an identity provider accept no changes here. The API key must also belong to an organization admin. " +
+			"If the key has scopes, it needs the scope write:group:admin for this change."})
+	d = WriteFailed(suspension, scopedRefusal{access.ErrUnauthenticated, "read:org:admin", false})
+	checkDiagnostic(t, d, "Invalid API key", path.Path{}, []string{"one without scopes", "A key with scopes needs the scope read:org:admin for this."})
 }
