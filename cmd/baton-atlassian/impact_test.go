@@ -316,6 +316,29 @@ func TestAccImpact(t *testing.T) {
 			t.Errorf("an unknown flag: exit %d, want 1 naming it:\n%s", exitCode(err), out)
 		}
 	})
+	t.Run("--markdown-limit leaves room in the comment for the plan", func(t *testing.T) {
+		limited := filepath.Join(dir, "limited.md")
+		if out, err := run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--markdown-limit", "600", "--output", limited}, creds...)...); err != nil {
+			t.Fatalf("impact --markdown-limit 600: %v\n%s", err, out)
+		}
+		md, err := os.ReadFile(limited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len([]rune(string(md))); n > 600 || !strings.HasPrefix(string(md), "## Access impact of this plan") {
+			t.Errorf("%d characters, want the summary within 600:\n%s", n, md)
+		}
+		full, err := os.ReadFile(mdPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full) <= 600 {
+			t.Fatalf("the full Markdown has %d characters: the case does not test the limit", len(full))
+		}
+		if out, err := run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--markdown-limit", "0"}, creds...)...); exitCode(err) != 1 || !strings.Contains(out, "--markdown-limit 0") {
+			t.Errorf("--markdown-limit 0: exit %d, want 1 naming the flag:\n%s", exitCode(err), out)
+		}
+	})
 	before := c.org.State()
 	cli.MustApply(tfexec.DirOrPlan("impact.tfplan"))
 	after := c.org.State()
