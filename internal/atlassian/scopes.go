@@ -8,8 +8,11 @@ import (
 // Organizations may give an API key scopes (an "API key with scopes"): such
 // a key calls only the operations its scopes cover, and Atlassian refuses
 // the others (403, or the gateway's 401 where an operation documents no
-// 403). Neither answer names the scope that was missing, so the client
-// knows the scope of each operation it sends and names it in the error.
+// 403). The document's error envelopes have no field for the missing
+// scope, so the client knows the scope of each operation it sends and
+// names it in the error; a refusal whose text speaks of a scope says the
+// key lacks it (APIError.ScopeRefused), any other leaves it one possible
+// cause.
 // The map is checked against the scopes of Atlassian's document
 // (internal/sandbox/contract, TestClientScopesMatchTheDocument).
 
