@@ -5,13 +5,14 @@
 // It prints one JSON line with the base URL, organization id and API token,
 // then serves until SIGINT or SIGTERM:
 //
-//	atlassian-sandbox --addr 127.0.0.1:0 --users 200 --groups 12 --workspaces 3 --seed 1 [--state org.json] [--api-only]
+//	atlassian-sandbox --addr 127.0.0.1:0 --users 200 --groups 12 --workspaces 3 --seed 1 [--state org.json] [--api-only] [--scoped-key TOKEN=SCOPE,...]
 //	{"base_url": "http://127.0.0.1:40123", "organization_id": "...", "api_token": "..."}
 //
 // With --state, the organization is loaded from the file when it exists and
 // saved back to it on shutdown. With --api-only, the /_sandbox/ control
 // endpoints are off (they answer 404 like any unknown path), so the process
-// stands in for Atlassian: the provider's live tests run against it. On
+// stands in for Atlassian: the provider's live tests run against it. Each
+// --scoped-key adds an API key with scopes beside the unscoped --token. On
 // shutdown it writes to stderr how many admin API requests it served, by
 // route, since nothing else can read them then.
 package main
@@ -28,6 +29,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -74,6 +76,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags.Uint64Var(&opts.Seed, "seed", opts.Seed, "generator seed (same seed, same organization)")
 	flags.StringVar(&opts.StatePath, "state", "", "state file: loaded at start when it exists, saved on shutdown")
 	apiOnly := flags.Bool("api-only", false, "serve the admin API alone: the /_sandbox/ control endpoints answer 404, as at Atlassian")
+	scopedKeys := map[string][]string{}
+	flags.Func("scoped-key", "an API key with scopes, TOKEN=SCOPE,SCOPE (repeatable): refused the operations its scopes do not cover, "+
+		"e.g. read-key=read:directories:admin,read:group:admin,read:org:admin", func(v string) error {
+		token, scopes, ok := strings.Cut(v, "=")
+		if !ok || token == "" {
+			return errors.New("want TOKEN=SCOPE,SCOPE")
+		}
+		if token == opts.Token {
+			return errors.New("the token is the organization's unscoped key (--token)")
+		}
+		scopedKeys[token] = strings.FieldsFunc(scopes, func(r rune) bool { return r == ',' })
+		return nil
+	})
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -87,6 +102,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := sandbox.New(opts)
 	if err != nil {
 		return err
+	}
+	for token, scopes := range scopedKeys {
+		srv.AddScopedKey(token, scopes...)
 	}
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -292,3 +292,43 @@ func TestRunServesControlEndpoints(t *testing.T) {
 		t.Fatalf("GET /_sandbox/state answered %d: %v", status, body)
 	}
 }
+
+// --scoped-key adds a key that reads with its read scopes and is refused a
+// write, while --token stays unscoped.
+func TestRunScopedKey(t *testing.T) {
+	a, stop := startRun(t, "--scoped-key", "read-key=read:directories:admin,read:group:admin,read:org:admin")
+	defer stop()
+	call := func(token, method, path string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+path, strings.NewReader(`{"name":"scoped-key-test"}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := resp.Body.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode
+	}
+	if status := call("read-key", http.MethodGet, "/directories/-/users"); status != http.StatusOK {
+		t.Errorf("a read with the read key answered %d", status)
+	}
+	status, state := get(t, a.BaseURL+"/_sandbox/state")
+	directories, _ := state["directories"].([]any)
+	if status != http.StatusOK || len(directories) == 0 {
+		t.Fatalf("state: %d, %v", status, state)
+	}
+	directoryID, _ := directories[0].(map[string]any)["id"].(string)
+	groups := "/directories/" + directoryID + "/groups"
+	if status := call("read-key", http.MethodPost, groups); status != http.StatusForbidden {
+		t.Errorf("a group create with the read key answered %d, want 403", status)
+	}
+	if status := call(a.APIToken, http.MethodPost, groups); status != http.StatusCreated {
+		t.Errorf("a group create with the unscoped key answered %d, want 201", status)
+	}
+	if err := run(context.Background(), []string{"--scoped-key", "no-equals-sign"}, io.Discard, io.Discard); err == nil {
+		t.Error("a --scoped-key without TOKEN= was accepted")
+	}
+}

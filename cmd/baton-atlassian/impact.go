@@ -46,7 +46,7 @@ var credentialEnv = map[string][]string{
 // what if a saved Terraform plan is applied.
 func newImpactCommand() *cobra.Command {
 	var planFile, format, output, jsonOutput, failOn string
-	var maxAccounts int
+	var maxAccounts, markdownLimit int
 	creds := map[string]*string{"access-token": new(string), "organization-id": new(string), "base-url": new(string)}
 	cmd := &cobra.Command{
 		Use:   impactCommandName,
@@ -76,6 +76,9 @@ func newImpactCommand() *cobra.Command {
 			}
 			if maxAccounts < 1 {
 				return fmt.Errorf("--max-accounts %d: must be at least 1", maxAccounts)
+			}
+			if markdownLimit < 1 || markdownLimit > impact.MarkdownLimit {
+				return fmt.Errorf("--markdown-limit %d: must be between 1 and %d", markdownLimit, impact.MarkdownLimit)
 			}
 			for name, value := range creds {
 				if cmd.Flags().Changed(name) {
@@ -114,15 +117,22 @@ func newImpactCommand() *cobra.Command {
 					return fmt.Errorf("--json-output: %w", err)
 				}
 			}
+			write := func(w io.Writer) error {
+				if format == impact.FormatMarkdown {
+					_, err := io.WriteString(w, rep.Markdown(markdownLimit))
+					return err
+				}
+				return rep.Write(w, format)
+			}
 			if output == "" {
 				w := bufio.NewWriter(cmd.OutOrStdout())
-				if err := rep.Write(w, format); err != nil {
+				if err := write(w); err != nil {
 					return err
 				}
 				if err := w.Flush(); err != nil {
 					return err
 				}
-			} else if err := writeFile(output, func(w io.Writer) error { return rep.Write(w, format) }); err != nil {
+			} else if err := writeFile(output, write); err != nil {
 				return err
 			}
 			if raised := rep.Raised(failOnFlags); len(raised) > 0 {
@@ -136,6 +146,8 @@ func newImpactCommand() *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "", "The file to write (default: standard output)")
 	cmd.Flags().StringVar(&jsonOutput, "json-output", "", "Also write the full JSON to this file (for a CI artifact beside the Markdown comment)")
 	cmd.Flags().StringVar(&failOn, "fail-on", "", "Exit with status 2 when one of these flags is raised, comma-separated: "+strings.Join(impact.Flags, ", "))
+	cmd.Flags().IntVar(&markdownLimit, "markdown-limit", impact.MarkdownLimit, "The most characters the Markdown may have, "+
+		"for a comment that carries more beside it (the default is GitHub's limit on a comment)")
 	cmd.Flags().IntVar(&maxAccounts, "max-accounts", impact.DefaultMaxAccounts, "Flag a resource change that reaches more accounts than this ("+impact.FlagManyAccounts+")")
 	cmd.Flags().StringVar(creds["access-token"], "access-token", "", "The organization's API key (env: BATON_ACCESS_TOKEN or BATON_API_TOKEN)")
 	cmd.Flags().StringVar(creds["organization-id"], "organization-id", "", "The organization's id (env: BATON_ORGANIZATION_ID or BATON_ORG)")

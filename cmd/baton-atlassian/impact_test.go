@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/impact"
 	"github.com/cureigad/terraform-provider-atlassian/internal/provider/acctest"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -370,7 +371,11 @@ func TestAccImpact(t *testing.T) {
 	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	creds := []string{"--access-token", c.org.Token, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
+	// The impact reads only: a pull request's job runs it with a key that
+	// has the read scopes alone.
+	const readOnlyKey = "read-only-scoped-key"
+	c.org.Server.AddScopedKey(readOnlyKey, atlassian.ReadScopes...)
+	creds := []string{"--access-token", readOnlyKey, "--organization-id", c.org.OrgID, "--base-url", c.org.URL}
 	jsonPath, mdPath := filepath.Join(dir, "impact.json"), filepath.Join(dir, "impact.md")
 	args := append([]string{"impact", "--plan", planPath, "--format", "markdown", "--output", mdPath, "--json-output", jsonPath}, creds...)
 	c.org.ResetStats()
@@ -394,6 +399,29 @@ func TestAccImpact(t *testing.T) {
 		out, err = run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--fail-on", "admin"}, creds...)...)
 		if exitCode(err) != 1 || !strings.Contains(out, `--fail-on: unknown flag "admin"`) {
 			t.Errorf("an unknown flag: exit %d, want 1 naming it:\n%s", exitCode(err), out)
+		}
+	})
+	t.Run("--markdown-limit leaves room in the comment for the plan", func(t *testing.T) {
+		limited := filepath.Join(dir, "limited.md")
+		if out, err := run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--markdown-limit", "600", "--output", limited}, creds...)...); err != nil {
+			t.Fatalf("impact --markdown-limit 600: %v\n%s", err, out)
+		}
+		md, err := os.ReadFile(limited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len([]rune(string(md))); n > 600 || !strings.HasPrefix(string(md), "## Access impact of this plan") {
+			t.Errorf("%d characters, want the summary within 600:\n%s", n, md)
+		}
+		full, err := os.ReadFile(mdPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(full) <= 600 {
+			t.Fatalf("the full Markdown has %d characters: the case does not test the limit", len(full))
+		}
+		if out, err := run(t, bin, cleanEnv(), append([]string{"impact", "--plan", planPath, "--markdown-limit", "0"}, creds...)...); exitCode(err) != 1 || !strings.Contains(out, "--markdown-limit 0") {
+			t.Errorf("--markdown-limit 0: exit %d, want 1 naming the flag:\n%s", exitCode(err), out)
 		}
 	})
 	before := c.org.State()

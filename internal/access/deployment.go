@@ -45,6 +45,7 @@ func (d *View) CheckCredentials(ctx context.Context) (organizationName string, e
 // without gRPC or SDK framing) and says which credential is wrong.
 func credentialError(err error) error {
 	described := &describedError{msg: connector.Message(err)}
+	described.scope, described.scopeRefused = connector.Scope(err)
 	switch status.Code(err) {
 	case codes.Unauthenticated:
 		described.causes = append(described.causes, ErrUnauthenticated)

@@ -88,6 +88,7 @@ func describe(err error) error {
 		return err
 	}
 	described := &describedError{msg: connector.Message(err)}
+	described.scope, described.scopeRefused = connector.Scope(err)
 	switch {
 	case isNotFound(err):
 		described.msg = ErrNotFound.Error() + ": " + described.msg
@@ -108,6 +109,28 @@ func describe(err error) error {
 type describedError struct {
 	msg    string
 	causes []error
+	// scope is the scope the refused call needs, and scopeRefused whether
+	// Atlassian said the key lacks it; see MissingScope.
+	scope        string
+	scopeRefused bool
+}
+
+// RequiredScope is the scope the refused call needs, and whether the
+// refusal was for want of it.
+func (e *describedError) RequiredScope() (string, bool) { return e.scope, e.scopeRefused }
+
+// MissingScope returns the scope an API key with scopes needs for the call
+// that failed with err (ErrForbidden or ErrUnauthenticated), or "" when
+// none is known: the scope to add to the key. certain is true when
+// Atlassian's refusal said the key lacks it; else it is one possible cause
+// among the others of the error. It reads any error of the chain that says
+// its RequiredScope.
+func MissingScope(err error) (scope string, certain bool) {
+	var scoped interface{ RequiredScope() (string, bool) }
+	if errors.As(err, &scoped) {
+		return scoped.RequiredScope()
+	}
+	return "", false
 }
 
 func (e *describedError) Error() string   { return e.msg }

@@ -51,8 +51,15 @@ type APIError struct {
 	Detail     string
 	RequestID  string
 	Hint       string // what the caller can do about it
-	Attempts   int    // how many times the call was sent
-	kinds      []error
+	// Scope is the scope the call needs, set on a refusal (401, 403) of a
+	// call a key with scopes may have been refused for want of it.
+	Scope string
+	// ScopeRefused is true when the refusal itself says it is about a
+	// scope (a 403 whose answer mentions one): the key lacks Scope. Else
+	// Scope is one possible cause among others.
+	ScopeRefused bool
+	Attempts     int // how many times the call was sent
+	kinds        []error
 }
 
 func (e *APIError) Error() string {
@@ -201,6 +208,16 @@ func newAPIError(method, route string, status int, body []byte, header http.Head
 		RequestID:  redact(truncate(requestID, 100)),
 	}
 	e.kinds, e.Hint = classify(route, status, code)
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		if scope := RequiredScope(method, route); scope != "" {
+			e.Scope = scope
+			// Atlassian's gateway says "scope does not match" on a 401 for
+			// a wrong key too, so only a 403 that speaks of a scope is sure.
+			e.ScopeRefused = status == http.StatusForbidden &&
+				strings.Contains(strings.ToLower(title+" "+detail), "scope")
+			e.Hint = scopeHint(method, route, e.ScopeRefused, e.Hint)
+		}
+	}
 	return e
 }
 
@@ -227,7 +244,7 @@ func classify(route string, status int, code string) ([]error, string) {
 		}
 		return []error{ErrBadRequest}, ""
 	case status == http.StatusUnauthorized:
-		return []error{ErrUnauthenticated}, "The API key was rejected: check that it is a current organization API key (admin.atlassian.com > Settings > API keys, \"API key without scopes\")."
+		return []error{ErrUnauthenticated}, "The API key was rejected: check that it is a current organization API key (admin.atlassian.com > Settings > API keys)."
 	case status == http.StatusForbidden:
 		if roleRoute {
 			return []error{ErrForbidden}, "The API key may not manage roles here: workspace role endpoints must be enabled for the organization by Atlassian support, and the key must belong to an organization admin."
@@ -235,7 +252,7 @@ func classify(route string, status int, code string) ([]error, string) {
 		if strings.Contains(route, "/groups/") {
 			return []error{ErrForbidden}, "The group refuses changes: groups synced from an identity provider and default groups must be managed at their source."
 		}
-		return []error{ErrForbidden}, "The API key lacks permission for this call: it must be an organization admin's key without scopes."
+		return []error{ErrForbidden}, "The API key lacks permission for this call: it must be an organization admin's key."
 	case status == http.StatusNotFound:
 		if strings.HasSuffix(code, "-404-2") {
 			return []error{ErrOrganizationNotFound, ErrNotFound}, "Check the organization id: it is the UUID after /o/ in admin.atlassian.com URLs, and the API key must belong to that organization."

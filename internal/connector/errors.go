@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -95,16 +96,47 @@ type statusError struct{ st *status.Status }
 func (e *statusError) Error() string              { return e.st.Message() }
 func (e *statusError) GRPCStatus() *status.Status { return e.st }
 
+// The ErrorInfo metadata keys of the scope a refused call needs, and
+// whether Atlassian's refusal said it was for want of it (see Scope).
+const (
+	scopeMetadata        = "scope"
+	scopeRefusedMetadata = "scope_refused"
+)
+
 // newStatusError builds an error with an explicit code, and the reason of
-// cause (the client's error) when there is one.
+// cause (the client's error) when there is one, with the scope a refused
+// call needs when the client named one.
 func newStatusError(code codes.Code, cause error, format string, args ...any) error {
 	st := status.New(code, fmt.Sprintf(format, args...))
 	if reason := reasonOf(cause); reason != "" {
-		if detailed, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); err == nil {
+		info := &errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}
+		var apiErr *atlassian.APIError
+		if errors.As(cause, &apiErr) && apiErr.Scope != "" {
+			info.Metadata = map[string]string{scopeMetadata: apiErr.Scope, scopeRefusedMetadata: strconv.FormatBool(apiErr.ScopeRefused)}
+		}
+		if detailed, err := st.WithDetails(info); err == nil {
 			st = detailed
 		}
 	}
 	return &statusError{st: st}
+}
+
+// Scope returns the scope a refused call (reason UNAUTHENTICATED or
+// FORBIDDEN) needs, which an API key with scopes may lack, or "" when the
+// call needs none the connector knows of; refused is true when Atlassian's
+// refusal said the key lacks it, false when it is one possible cause among
+// others. Like the reason, it survives the trip through the SDK's server.
+func Scope(err error) (scope string, refused bool) {
+	s, ok := status.FromError(err)
+	if !ok {
+		return "", false
+	}
+	for _, d := range s.Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetDomain() == ErrorDomain {
+			return info.GetMetadata()[scopeMetadata], info.GetMetadata()[scopeRefusedMetadata] == "true"
+		}
+	}
+	return "", false
 }
 
 // invalidArgument is a caller mistake found before any call is sent.

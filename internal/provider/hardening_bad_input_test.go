@@ -360,7 +360,7 @@ func badInputs() []badInput {
 			phrases: phraseList("The memory request 256Mi is above the memory limit 64Mi", "Lower the request or raise the limit")},
 		{name: "connector: wrong API key (401)", apply: true, config: fixed("\nresource \"atlassian_connector\" \"c\" {\n  api_token = \"not-the-key\"\n}\n"),
 			summary: "Invalid API key", address: connector, attribute: "api_token",
-			phrases: phraseList("Atlassian rejected the API key (api_token)", "401", "organization API key without scopes")},
+			phrases: phraseList("Atlassian rejected the API key (api_token)", "401", "organization API key (admin.atlassian.com > Settings > API keys): one without scopes")},
 		{name: "connector: organization the key does not reach (404)", apply: true,
 			config:  fixed(fmt.Sprintf("\nresource \"atlassian_connector\" \"c\" {\n  organization_id = %q\n}\n", absentOrg)),
 			summary: "Unknown organization id", address: connector, attribute: "organization_id",

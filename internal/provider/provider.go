@@ -69,8 +69,10 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"workspace (product) roles and the deployment of the ConductorOne Atlassian connector. Every read and write " +
 			"goes through an embedded [baton](https://github.com/conductorone/baton-sdk) connector, so Terraform sees " +
 			"exactly what an identity-governance sync sees.\n\n" +
-			"Credentials come from an organization admin: an **API key without scopes** (admin.atlassian.com > " +
-			"Settings > API keys) and the **organization id** (the UUID after `/o/` in admin.atlassian.com URLs).",
+			"Credentials come from an organization admin: an **API key** (admin.atlassian.com > Settings > API keys) " +
+			"and the **organization id** (the UUID after `/o/` in admin.atlassian.com URLs). A key without scopes " +
+			"does everything; a key with the read scopes alone plans, refreshes and reads the data sources, which " +
+			"is the key a pull request's plan should hold (see the guide API key scopes for what each resource needs).",
 		Attributes: map[string]schema.Attribute{
 			"organization_id": schema.StringAttribute{
 				Optional: true,
@@ -80,7 +82,9 @@ func (p *atlassianProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"api_token": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "An organization API key without scopes, created by an organization admin. " +
+				MarkdownDescription: "An organization API key, created by an organization admin: without scopes, or with " +
+					"the scopes of what the configuration does (the guide API key scopes lists them; reads need " +
+					"`read:directories:admin`, `read:group:admin` and `read:org:admin`). " +
 					"Defaults to the first of the environment variables `" + envList(envAPIToken) + "` that is set. " +
 					"It is never logged; prefer the environment over writing it in configuration.",
 			},

@@ -204,7 +204,8 @@ func (r *connectorResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "The organization API key the connector uses (`BATON_API_TOKEN`): an API key " +
-					"without scopes. Defaults to the provider's. Give the connector a key of its own, so that it can " +
+					"without scopes, or with the scopes of what ConductorOne provisions through it (its sync reads " +
+					"with the read scopes alone). Defaults to the provider's. Give the connector a key of its own, so that it can " +
 					"be rotated without touching Terraform's.",
 				Validators: []validator.String{secretShape{}},
 			},

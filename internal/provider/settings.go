@@ -81,7 +81,7 @@ func resolveSettings(m providerModel, lookup func(string) (string, bool), versio
 		case errors.Is(err, orgconfig.ErrMissing):
 			diags.AddAttributeError(path.Root("api_token"), "Missing api_token",
 				fmt.Sprintf("Set api_token in the provider block or one of the environment variables %s: "+
-					"an organization API key without scopes (admin.atlassian.com > Settings > API keys).", strings.Join(envAPIToken, ", ")))
+					"an organization API key (admin.atlassian.com > Settings > API keys).", strings.Join(envAPIToken, ", ")))
 		case err != nil:
 			// The value itself is never echoed.
 			diags.AddAttributeError(path.Root("api_token"), "Malformed api_token",

@@ -2,6 +2,8 @@ package sandbox_test
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -149,4 +151,44 @@ func TestErrorStatusIsAStringAsDocumentedOrANumberBySetting(t *testing.T) {
 	if marked := groupRead().header.Get(sandbox.UndocumentedAnswersHeader); marked != "numeric_error_status" {
 		t.Fatalf("%s = %q, want the setting named", sandbox.UndocumentedAnswersHeader, marked)
 	}
+}
+
+// A key with scopes calls what they cover; an operation whose scope it
+// lacks is refused, with a 403 in the operation's envelope where the
+// document gives the operation one, else with the gateway's 401. A key
+// with no scope at all calls nothing; the organization's own key stays
+// unscoped.
+func TestScopedKeys(t *testing.T) {
+	h := start(t, nil)
+	const readOnly, groupsOnly, none = "read-only-key", "group-writer-key", "no-scope-key"
+	h.env.Server.AddScopedKey(readOnly, "read:directories:admin", "read:group:admin", "read:user:admin", "read:org:admin")
+	h.env.Server.AddScopedKey(groupsOnly, "write:group:admin")
+	h.env.Server.AddScopedKey(none)
+
+	st := h.env.Server.State()
+	group := pickGroup(t, st, ordinaryGroup)
+	member := nonMember(t, st, group)
+	add := map[string]any{"accountId": member.AccountID}
+
+	h.callWithToken(readOnly, "GET", h.usersPath("-"), nil).wantStatus(t, http.StatusOK)
+	h.callWithToken(readOnly, "GET", "/admin/v1/orgs/"+h.env.OrgID, nil).wantStatus(t, http.StatusOK)
+	refusal := h.callWithToken(readOnly, "POST", h.membershipsPath(h.dirID, group.ID), add).wantError(t, http.StatusForbidden, "ADMIN-UAM-403-1")
+	if !strings.Contains(refusal.Detail, "write:group:admin") {
+		t.Errorf("the refusal's detail does not name the missing scope: %q", refusal.Detail)
+	}
+	// The v1 role writes document ADMIN-UAM-403-1 in their own envelope.
+	h.callWithToken(readOnly, "POST", h.v1UserRolesPath(member.AccountID, "assign"), map[string]any{"role": "atlassian/user", "resource": st.Workspaces[0].ID}).
+		wantError(t, http.StatusForbidden, "ADMIN-UAM-403-1")
+	if slices.Contains(pickGroup(t, h.env.Server.State(), func(g sandbox.Group) bool { return g.ID == group.ID }).MemberAccountIDs, member.AccountID) {
+		t.Fatal("a refused membership add was carried out")
+	}
+
+	// The user listing documents a 403; the organization read does not, so
+	// a key without read:org:admin gets the gateway's 401 there.
+	h.callWithToken(groupsOnly, "GET", h.usersPath("-"), nil).wantError(t, http.StatusForbidden, "ADMIN-UAM-403-1")
+	h.callWithToken(groupsOnly, "GET", "/admin/v1/orgs/"+h.env.OrgID, nil).wantStatus(t, http.StatusUnauthorized)
+	h.callWithToken(groupsOnly, "POST", h.membershipsPath(h.dirID, group.ID), add).wantStatus(t, http.StatusNoContent)
+
+	h.callWithToken(none, "GET", h.usersPath("-"), nil).wantError(t, http.StatusForbidden, "ADMIN-UAM-403-1")
+	h.call("GET", h.usersPath("-"), nil).wantStatus(t, http.StatusOK)
 }

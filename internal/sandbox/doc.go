@@ -15,7 +15,10 @@
 // A Server serves two families of paths on one listener:
 //
 //   - /admin/...    the admin API, bearer-token protected, counted in Stats
-//     and subject to injected Faults;
+//     and subject to injected Faults; besides the organization's unscoped
+//     token, API keys with scopes (AddScopedKey) call only the operations
+//     their scopes cover, by the scope the contract's extract of the
+//     document gives each operation;
 //   - /_sandbox/... control endpoints (state, settings, faults, stats), open and
 //     never counted, so test harnesses can steer the fake without disturbing
 //     what they measure.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/contract"
 )
 
 // Server is the sandbox organization behind an http.Handler. It is safe for
@@ -17,6 +19,13 @@ import (
 type Server struct {
 	token     string
 	statePath string
+
+	// scopes is the scope each admin operation needs (the contract's map);
+	// keys holds the scoped API keys; routeErr is a route registered without
+	// a scope in that map, which New reports.
+	scopes   map[string]contract.Requirement
+	keys     scopedKeys
+	routeErr error
 
 	mu   sync.RWMutex
 	data *store
@@ -44,8 +53,13 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: invalid state: %w", err)
 	}
+	scopes, err := contract.RequiredScopes()
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	s := &Server{
 		token:      opts.Token,
+		scopes:     scopes,
 		statePath:  opts.StatePath,
 		data:       data,
 		faults:     newFaultInjector(opts.Seed),
@@ -56,6 +70,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.registerAdminRoutes()
 	s.registerControlRoutes()
+	if s.routeErr != nil {
+		return nil, s.routeErr
+	}
 	return s, nil
 }
 
@@ -140,6 +157,11 @@ type apiHandler func(w http.ResponseWriter, r *http.Request) error
 // checked, and only then does the handler run: so an injected failure never
 // leaves a half-applied mutation behind.
 func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
+	method, route, _ := strings.Cut(pattern, " ")
+	needs, ok := s.scopes[contract.OperationKey(method, route)]
+	if !ok && s.routeErr == nil {
+		s.routeErr = fmt.Errorf("sandbox: the route %s is no operation with a scope in Atlassian's document", pattern)
+	}
 	s.apiMux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		requestID := s.newRequestID()
 		s.stats.record(pattern)
@@ -151,7 +173,7 @@ func (s *Server) handle(pattern string, envelope envelopeKind, h apiHandler) {
 		if s.faults.intercept(w, r, pattern, style, requestID) {
 			return
 		}
-		if !s.admit(w, r, style, requestID) {
+		if !s.admit(w, r, style, requestID, needs) {
 			return
 		}
 		if s.faults.loseAnswer(pattern) {

@@ -47,6 +47,9 @@ var roleID = regexp.MustCompile(`atlassian/[a-z][a-z-]*`)
 // correctProse applies the corrections that read the document's prose, so
 // before it is dropped.
 func correctProse(doc map[string]any) error {
+	if err := correctScopes(doc); err != nil {
+		return err
+	}
 	for _, at := range proseEnums {
 		prop, _ := dig(doc, at...).(map[string]any)
 		desc, _ := prop["description"].(string)

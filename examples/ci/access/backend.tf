@@ -17,5 +17,6 @@ terraform {
 }
 
 # ATLASSIAN_ORGANIZATION_ID and ATLASSIAN_API_TOKEN come from the
-# environment (repository secrets).
+# environment: the read-only key in pull requests, the write key of the
+# atlassian-write environment on main.
 provider "atlassian" {}

@@ -33,7 +33,7 @@ var (
 		field.WithRequired(true),
 		field.WithIsSecret(true),
 		field.WithDisplayName("Access token"),
-		field.WithDescription("Atlassian organization API key (admin.atlassian.com > Settings > API keys, \"API key without scopes\"). Env BATON_ACCESS_TOKEN, or BATON_API_TOKEN as in the setup guide."),
+		field.WithDescription("Atlassian organization API key (admin.atlassian.com > Settings > API keys): without scopes, or with the scopes of what it does (a sync and an impact read with read:directories:admin, read:group:admin and read:org:admin; grants need the write scopes). Env BATON_ACCESS_TOKEN, or BATON_API_TOKEN as in the setup guide."),
 	)
 	organizationIDField = field.StringField(FieldOrganizationID,
 		field.WithRequired(true),

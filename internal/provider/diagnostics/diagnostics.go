@@ -146,10 +146,16 @@ func keyRejected(w Write, err error) diag.Diagnostic {
 	if w.Credentials.TokenAttribute != "" {
 		attr = path.Root(w.Credentials.TokenAttribute)
 	}
+	// Atlassian's gateway refuses a wrong key and a key without the call's
+	// scope with the same 401: the wrong key, the likelier, comes first.
+	advice := "Use a current organization API key (admin.atlassian.com > Settings > API keys): one without scopes, " +
+		"or one with the scopes the configuration needs (see the provider's documentation, API key scopes)."
+	if scope, _ := access.MissingScope(err); scope != "" {
+		advice += fmt.Sprintf(" A key with scopes needs the scope %s for this.", scope)
+	}
 	return newError(attr, "Invalid API key", fmt.Sprintf(
-		"Atlassian rejected the API key (%s) for %s: %s\n\n"+
-			"Use a current organization API key without scopes (admin.atlassian.com > Settings > API keys).",
-		w.Credentials.tokenSource(), w.Credentials.organization(), err))
+		"Atlassian rejected the API key (%s) for %s: %s\n\n%s",
+		w.Credentials.tokenSource(), w.Credentials.organization(), err, advice))
 }
 
 func unknownOrganization(w Write, err error) diag.Diagnostic {
@@ -180,6 +186,10 @@ func licenceLimit(w Write, err error) diag.Diagnostic {
 }
 
 func refused(w Write, err error) diag.Diagnostic {
+	scope, certain := access.MissingScope(err)
+	if certain {
+		return scopeMissing(w, scope, err)
+	}
 	summary := w.Refusal.Summary
 	if summary == "" {
 		summary = fmt.Sprintf("Atlassian refused to %s the %s", w.Verb, w.Subject)
@@ -188,7 +198,25 @@ func refused(w Write, err error) diag.Diagnostic {
 	if w.Refusal.Explanation != "" {
 		why = "Atlassian refused it (403). " + w.Refusal.Explanation + " The API key must also belong to an organization admin."
 	}
+	if scope != "" {
+		why += fmt.Sprintf(" If the key has scopes, it needs the scope %s for this change.", scope)
+	}
 	return newError(w.Refusal.Attribute, summary, explained(w, why, err))
+}
+
+// scopeMissing is a refusal Atlassian said was for want of a scope: the key
+// is the cause, so the diagnostic is on its attribute when the resource has
+// one, else on the whole block (the provider's key is no attribute of the
+// resource).
+func scopeMissing(w Write, scope string, err error) diag.Diagnostic {
+	var attr path.Path
+	if w.Credentials.TokenAttribute != "" {
+		attr = path.Root(w.Credentials.TokenAttribute)
+	}
+	return newError(attr, "API key lacks the scope "+scope, explained(w, fmt.Sprintf(
+		"Atlassian refused it (403): the API key (%s) lacks the scope %s, which this change needs. Add the scope "+
+			"to the key (admin.atlassian.com > Settings > API keys), or apply with a key that has it.",
+		w.Credentials.tokenSource(), scope), err))
 }
 
 func invalidRole(w Write, err error) diag.Diagnostic {

@@ -133,7 +133,7 @@ func TestCredentialErrors(t *testing.T) {
 	}{
 		{name: "key of an attribute", write: connectorCheck, kind: access.ErrUnauthenticated,
 			summary: "Invalid API key", attr: path.Root("api_token"),
-			phrases: []string{"Atlassian rejected the API key (api_token) for organization o1: ", connectorMessage, "organization API key without scopes"}},
+			phrases: []string{"Atlassian rejected the API key (api_token) for organization o1: ", connectorMessage, "organization API key (admin.atlassian.com > Settings > API keys): one without scopes"}},
 		{name: "the provider's key", write: suspension, kind: access.ErrUnauthenticated,
 			summary: "Invalid API key",
 			phrases: []string{"Atlassian rejected the API key (the provider's api_token) for the organization: ", connectorMessage}},
@@ -170,4 +170,41 @@ func checkDiagnostic(t *testing.T, d diag.Diagnostic, summary string, attr path.
 			t.Errorf("detail lacks %q:\n%s", p, d.Detail())
 		}
 	}
+}
+
+// scopedRefusal is an access error whose call needs a scope, as the access
+// layer's errors say it.
+type scopedRefusal struct {
+	kind    error
+	scope   string
+	certain bool
+}
+
+func (e scopedRefusal) Error() string                 { return connectorMessage }
+func (e scopedRefusal) Unwrap() error                 { return e.kind }
+func (e scopedRefusal) RequiredScope() (string, bool) { return e.scope, e.certain }
+
+// A refusal Atlassian said was for want of a scope names the scope to add,
+// on the attribute of the key when the resource has one, else on the block
+// (not on the attribute of the write's other causes). A refusal that may
+// have another cause keeps its words and attribute, and names the scope a
+// key with scopes needs after them; so does a rejected key.
+func TestRefusalNamesTheScope(t *testing.T) {
+	t.Parallel()
+	d := WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin", true})
+	checkDiagnostic(t, d, "API key lacks the scope write:group:admin", path.Path{}, []string{
+		"Could not add account a1 to group g1: Atlassian refused it (403): the API key (the provider's api_token) lacks the scope write:group:admin, which this change needs",
+	})
+	keyed := membershipAdd
+	keyed.Credentials = Credentials{TokenAttribute: "api_token"}
+	d = WriteFailed(keyed, scopedRefusal{access.ErrForbidden, "write:group:admin", true})
+	checkDiagnostic(t, d, "API key lacks the scope write:group:admin", path.Root("api_token"), []string{
+		"the API key (api_token) lacks the scope write:group:admin"})
+
+	d = WriteFailed(membershipAdd, scopedRefusal{access.ErrForbidden, "write:group:admin", false})
+	checkDiagnostic(t, d, "Atlassian refused to change the group membership", path.Root("group_id"), []string{
+		"Groups synced from an identity provider accept no changes here. The API key must also belong to an organization admin. " +
+			"If the key has scopes, it needs the scope write:group:admin for this change."})
+	d = WriteFailed(suspension, scopedRefusal{access.ErrUnauthenticated, "read:org:admin", false})
+	checkDiagnostic(t, d, "Invalid API key", path.Path{}, []string{"one without scopes", "A key with scopes needs the scope read:org:admin for this."})
 }

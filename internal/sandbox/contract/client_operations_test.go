@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cureigad/terraform-provider-atlassian/internal/atlassian"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox/contract"
 )
 
@@ -218,5 +219,29 @@ func TestContractCoversEveryClientOperation(t *testing.T) {
 func TestExtractIsCommittedWhereTheMakeTargetsWriteIt(t *testing.T) {
 	if _, err := os.Stat(filepath.Join("..", "..", "..", contract.ExtractPath)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The client names the scope a refused call lacks from its own map, since
+// Atlassian's refusal does not: every operation it sends must be in that
+// map, with the scope the document (as extracted) gives it.
+func TestClientScopesMatchTheDocument(t *testing.T) {
+	documented, err := contract.RequiredScopes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes := atlassian.OperationScopes()
+	for _, op := range clientOperations(t) {
+		name := op.method + " " + op.route
+		want := documented[contract.OperationKey(op.method, op.route)].Scope
+		switch got, ok := scopes[name]; {
+		case !ok:
+			t.Errorf("the client sends %s but names no scope for it (internal/atlassian/scopes.go); the document's is %q", name, want)
+		case got != want:
+			t.Errorf("the client says %s needs %s; the document says %q", name, got, want)
+		}
+	}
+	if len(scopes) != len(clientOperations(t)) {
+		t.Errorf("the client names the scope of %d operations but sends %d: drop the ones it no longer sends", len(scopes), len(clientOperations(t)))
 	}
 }
