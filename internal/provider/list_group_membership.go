@@ -173,19 +173,6 @@ func (r *groupMembersListResource) ListResourceConfigSchema(_ context.Context, _
 func (r *groupMembersListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var config groupFilterConfig
 	r.stream(ctx, req, stream, &config, func(out *results) {
-		if req.IncludeResource && config.GroupID.IsNull() {
-			// Every group's members are labelled with their emails: one
-			// walk of the accounts costs less than looking members up group
-			// by group, every lookup below answers from the listing it
-			// leaves, and it is the walk the role assignments' list makes
-			// (shared when both run).
-			for _, err := range r.view.AccountPages(ctx) {
-				if err != nil {
-					out.fail(listError("Could not list the organization's accounts", err))
-					return
-				}
-			}
-		}
 		r.writableGroups(ctx, config, func(groups []access.Group, diags diag.Diagnostics) bool {
 			if diags.HasError() {
 				out.fail(diags)
@@ -230,6 +217,12 @@ func (r *groupMembersListResource) membersObject(ctx context.Context, m access.M
 	if !include {
 		return object, nil
 	}
+	// The member listing just read carries the members' accounts, which
+	// the access layer keeps: the labels cost no request, and no walk of
+	// every account is needed for them (a walk costs a request per page
+	// of the whole organization). A member whose account it did not keep
+	// is looked up by id, in batches, group by group: a group's members at
+	// a time keep the accounts held in memory at once few.
 	found, err := r.view.FindAccounts(ctx, m.AccountIDs)
 	if err != nil {
 		return object, listError("Could not look up the members of group "+m.Group.Name, err)
