@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -49,6 +52,20 @@ list "atlassian_workspace_role_assignment" "all" {
 }
 `
 
+// memberListsQuery lists the groups and their member lists, and nothing
+// that needs every account.
+const memberListsQuery = `
+list "atlassian_group" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+
+list "atlassian_group_members" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
 // membershipQuery lists every membership instead of member lists.
 const membershipQuery = `
 list "atlassian_group_membership" "all" {
@@ -78,17 +95,26 @@ func expectedAdoption(st sandbox.State) map[string]int {
 			roles++
 		}
 	}
-	writable := 0
-	for _, g := range st.Groups {
-		if !g.ExternalSynced {
-			writable++
-		}
-	}
 	return map[string]int{
 		"atlassian_group":                     len(st.Groups),
-		"atlassian_group_members":             writable,
+		"atlassian_group_members":             writableGroupCount(st),
 		"atlassian_workspace_role_assignment": roles,
 	}
+}
+
+func expectedMemberLists(st sandbox.State) map[string]int {
+	return map[string]int{"atlassian_group": len(st.Groups), "atlassian_group_members": writableGroupCount(st)}
+}
+
+// writableGroupCount is how many groups of st accept membership changes.
+func writableGroupCount(st sandbox.State) int {
+	n := 0
+	for _, g := range st.Groups {
+		if !g.ExternalSynced {
+			n++
+		}
+	}
+	return n
 }
 
 func expectedMemberships(st sandbox.State) map[string]int {
@@ -121,7 +147,8 @@ func adoptionFloor(st sandbox.State) int64 {
 }
 
 // membershipFloor: the group listing and the listing of every group that
-// accepts membership changes.
+// accepts membership changes. It is memberListsQuery's floor too: the
+// member listings carry the members' accounts, which label them.
 func membershipFloor(st sandbox.State) int64 {
 	n := pages(len(st.Groups))
 	for _, g := range st.Groups {
@@ -142,9 +169,13 @@ func TestAccListResources_generateConfig(t *testing.T) {
 		query    string
 		expected func(sandbox.State) map[string]int
 		floor    func(sandbox.State) int64
+		// exact: the query reads its floor and nothing else, every member
+		// list labelled from the member listings (no walk of the accounts).
+		exact bool
 	}{
-		"member lists": {adoptionQuery, expectedAdoption, adoptionFloor},
-		"memberships":  {membershipQuery, expectedMemberships, membershipFloor},
+		"member lists":       {adoptionQuery, expectedAdoption, adoptionFloor, false},
+		"member lists alone": {memberListsQuery, expectedMemberLists, membershipFloor, true},
+		"memberships":        {membershipQuery, expectedMemberships, membershipFloor, false},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -165,6 +196,10 @@ func TestAccListResources_generateConfig(t *testing.T) {
 			generated, err := os.ReadFile(filepath.Join(cli.Dir(), "generated.tf"))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.exact {
+				expectFloorOnly(t, org, org.Stats(), tc.floor(org.State()))
+				expectEmailLabels(t, org.State(), generated)
 			}
 
 			plan, res := cli.SavedPlan()
@@ -208,6 +243,103 @@ func TestAccListResources_generateConfig(t *testing.T) {
 				t.Errorf("the plan after the imports wants changes:\n%s", tfdriver.LastLines(res.Output, 40))
 			}
 		})
+	}
+}
+
+// expectFloorOnly checks that a query of member lists sent exactly floor
+// requests, and that its users searches were the member listings' pages:
+// a walk of the organization's accounts goes through the same search.
+func expectFloorOnly(t *testing.T, org *acctest.Org, stats sandbox.Stats, floor int64) {
+	t.Helper()
+	if stats.Total != floor {
+		t.Errorf("the query sent %d requests, want its floor %d: %v", stats.Total, floor, stats.ByRoute)
+	}
+	var memberPages int64
+	for _, g := range org.State().Groups {
+		if !g.ExternalSynced {
+			memberPages += pages(len(g.MemberAccountIDs))
+		}
+	}
+	if got := stats.ByRoute[routeSearchUsers]; got != memberPages {
+		t.Errorf("the query sent %d users searches, want the %d pages of the member listings (%d account pages over)",
+			got, memberPages, got-memberPages)
+	}
+}
+
+// expectEmailLabels checks the generated member lists: one per group that
+// accepts membership changes, each holding the group's members (the
+// accounts the directory API shows), each labelled with its account's
+// email.
+func expectEmailLabels(t *testing.T, st sandbox.State, generated []byte) {
+	t.Helper()
+	emails := map[string]string{}
+	for _, u := range sandbox.ListedUsers(st) {
+		emails[u.AccountID] = u.Email
+	}
+	want := map[string]map[string]string{}
+	labelled := 0
+	for _, g := range st.Groups {
+		if g.ExternalSynced {
+			continue
+		}
+		want[g.ID] = map[string]string{}
+		for _, id := range g.MemberAccountIDs {
+			if email, listed := emails[id]; listed {
+				want[g.ID][id] = email
+				if email != "" {
+					labelled++
+				}
+			}
+		}
+	}
+	if labelled == 0 {
+		t.Fatal("no member of a group that accepts membership changes has an email in the sandbox")
+	}
+	file, diags := hclparse.NewParser().ParseHCL(generated, "generated.tf")
+	if diags.HasErrors() {
+		t.Fatalf("generated.tf: %s", diags.Error())
+	}
+	got := map[string]map[string]string{}
+	for _, block := range file.Body.(*hclsyntax.Body).Blocks {
+		if block.Type != "resource" || block.Labels[0] != "atlassian_group_members" {
+			continue
+		}
+		var groupID string
+		members := map[string]string{}
+		for _, name := range []string{"group_id", "members"} {
+			attr, set := block.Body.Attributes[name]
+			if !set {
+				continue
+			}
+			v, diags := attr.Expr.Value(nil)
+			if diags.HasErrors() {
+				t.Fatalf("%s.%s: %s", block.Labels[1], name, diags.Error())
+			}
+			switch {
+			case v.IsNull():
+			case name == "group_id":
+				groupID = v.AsString()
+			default:
+				for id, label := range v.AsValueMap() {
+					members[id] = label.AsString()
+				}
+			}
+		}
+		got[groupID] = members
+	}
+	for groupID, members := range want {
+		if _, found := got[groupID]; !found {
+			t.Errorf("no member list generated for group %s", groupID)
+			continue
+		}
+		if !maps.Equal(got[groupID], members) {
+			t.Errorf("group %s: generated members %v, want %v", groupID, got[groupID], members)
+		}
+	}
+	for groupID := range got {
+		if want[groupID] == nil {
+			t.Errorf("a member list generated for %s, which is no group accepting membership changes", groupID)
+		}
 	}
 }
 
