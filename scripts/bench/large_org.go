@@ -465,11 +465,6 @@ func (b *bench) largeOrgQuery(ctx context.Context, st sandbox.State, tally large
 	r.note("Requests by route: %s.", routes(m))
 	r.note("The floor: %d group pages and each group's listing (%d pages: its members, then its roles): %d. No account "+
 		"listing: the member lists' labels (emails) come with the members.", tally.groupPages, tally.groupListingPages, floor)
-	if over := m.requests - floor; over > 0 && over == tally.accountPages {
-		r.note("The %d requests over the floor are as many as the account pages: the member lists' list walks every account "+
-			"before listing the groups (to label members with their emails), which the accounts the member listings read "+
-			"already do.", over)
-	}
 	r.note("Peak RSS: the provider %s, Terraform %s; generated.tf is %s for %d resources holding %s members.",
 		mib(m.peakRSS), mib(terraformPeak), mib(int64(len(generated))), imports, thousands(tally.memberships))
 	return r, nil
