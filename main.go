@@ -23,18 +23,21 @@ func main() {
 	flag.Parse()
 	plugindefaults.Apply()
 
-	stopProfiling, err := heapprofile.StartFromEnv(context.Background())
-	if err != nil {
+	if err := serve(debug); err != nil {
 		log.Fatal(err)
 	}
-	defer stopProfiling()
+}
 
-	err = providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+// serve serves the provider until Terraform is done with it; a function of
+// its own so that its deferred calls run before main exits on an error.
+func serve(debug bool) error {
+	stopProfiling, err := heapprofile.StartFromEnv(context.Background())
+	if err != nil {
+		return err
+	}
+	defer stopProfiling()
+	return providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: provider.Address,
 		Debug:   debug,
 	})
-	if err != nil {
-		stopProfiling()
-		log.Fatal(err)
-	}
 }

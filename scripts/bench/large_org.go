@@ -519,7 +519,7 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 			}
 			inBlock = false
 		default:
-			if match := generatedAssignment.FindStringSubmatch(line); match != nil && match[1] == "group_id" {
+			if match := generatedAssignment.FindStringSubmatch(line); len(match) == 3 && match[1] == "group_id" {
 				group = match[2]
 			}
 		}
