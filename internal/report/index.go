@@ -36,7 +36,7 @@ type syncIndex struct {
 
 	accounts map[string]Account
 	groups   map[string]*Group
-	names    map[string]string // resource key -> display name
+	names    map[string]string // resource key -> display name, but for accounts
 	// groupRoles are the roles each group holds, which each of its
 	// members holds through it.
 	groupRoles map[string][]heldRole
@@ -68,10 +68,14 @@ func indexSync(ctx context.Context, r connectorstore.Reader, syncID string) (*sy
 		return resp.GetList(), resp.GetNextPageToken(), err
 	}, func(res *v2.Resource) error {
 		id := res.GetId()
+		if id.GetResourceType() == connector.ResourceTypeUser {
+			// Rows name an account by its own fields, never by its
+			// resource's name.
+			s.accounts[id.GetResource()] = accountOf(res)
+			return nil
+		}
 		s.names[resourceKey(id.GetResourceType(), id.GetResource())] = res.GetDisplayName()
 		switch id.GetResourceType() {
-		case connector.ResourceTypeUser:
-			s.accounts[id.GetResource()] = accountOf(res)
 		case connector.ResourceTypeGroup:
 			s.groups[id.GetResource()] = &Group{ID: id.GetResource(), Name: res.GetDisplayName()}
 		case connector.ResourceTypeOrganization:

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
@@ -238,9 +239,9 @@ func accountOf(res *v2.Resource) Account {
 		a.Email = trait.GetEmails()[0].GetAddress()
 	}
 	a.Name = cmp.Or(str(connector.ProfileUserName), a.Name)
-	a.Status = cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_")))
-	a.ClaimStatus = str(connector.ProfileClaimStatus)
-	a.ManagementSource = str(connector.ProfileManagementSource)
+	a.Status = intern(cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_"))))
+	a.ClaimStatus = intern(str(connector.ProfileClaimStatus))
+	a.ManagementSource = intern(str(connector.ProfileManagementSource))
 	if mfa := trait.GetMfaStatus(); mfa != nil {
 		enabled := mfa.GetMfaEnabled()
 		a.MFAEnabled = &enabled
@@ -257,11 +258,17 @@ func accountOf(res *v2.Resource) Account {
 				t = t.UTC()
 				last = &t
 			}
-			a.ProductAccess[fields[connector.ProductAccessWorkspaceID].GetStringValue()] = last
+			// Every account names the same few workspaces: one copy of
+			// each id serves them all.
+			a.ProductAccess[intern(fields[connector.ProductAccessWorkspaceID].GetStringValue())] = last
 		}
 	}
 	return a
 }
+
+// intern is the one copy of a string many accounts share (a status, a
+// workspace id).
+func intern(s string) string { return unique.Make(s).Value() }
 
 func resourceKey(resourceType, id string) string { return resourceType + "\x00" + id }
 
