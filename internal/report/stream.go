@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"os"
 	"slices"
@@ -23,30 +24,25 @@ type Options struct {
 }
 
 // WriteSync writes the report of the latest finished full sync of a c1z
-// file in one of Formats, as Load then Write would, byte for byte. CSV and
-// JSON are written as the rows are read, account by account, so their
-// memory grows with the accounts and groups of the organization (what it
-// knows of each), never with its rows: the CSV reads the sync once, the
-// JSON twice (its summary and findings come before its rows), spooling
-// the findings that list an entry per account and workspace to files in
-// tmpDir. The HTML page is one document of the whole organization and is
-// built in memory.
+// file in one of Formats, as Load then Write would, byte for byte, without
+// holding its rows: they are read account by account and written as they
+// are read, so memory grows with the accounts and groups of the
+// organization (what the report knows of each), never with its rows. The
+// CSV reads the sync once. The JSON and the HTML page read it twice, since
+// their summary and findings come before the rows: the JSON spools the
+// findings that list an entry per account and workspace to files in
+// tmpDir, the page holds them (it lists them all).
 func WriteSync(ctx context.Context, c1zPath, tmpDir string, w io.Writer, format string, opts Options) error {
 	if !slices.Contains(Formats, format) {
 		return fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 	}
-	if format == FormatHTML {
-		rep, err := Load(ctx, c1zPath, tmpDir)
-		if err != nil {
-			return err
-		}
-		rep.Metadata.ToolVersion, rep.InactiveDays = opts.ToolVersion, opts.InactiveDays
-		return rep.WriteHTML(w)
-	}
 	return withLatestFullSync(ctx, c1zPath, tmpDir, func(s *syncIndex) error {
 		s.meta.ToolVersion = opts.ToolVersion
-		if format == FormatCSV {
+		switch format {
+		case FormatCSV:
 			return s.writeCSV(ctx, w)
+		case FormatHTML:
+			return s.writeHTML(ctx, w, opts.InactiveDays)
 		}
 		return s.writeJSON(ctx, w, tmpDir, opts.InactiveDays)
 	})
@@ -73,7 +69,11 @@ func (s *syncIndex) writeCSV(ctx context.Context, w io.Writer) error {
 	return cw.Error()
 }
 
-func (s *syncIndex) writeJSON(ctx context.Context, w io.Writer, tmpDir string, inactiveDays int) (err error) {
+// readFindings is the first reading of the sync: the summary, and the
+// findings, each email's findings taken as its rows end. The findings that
+// list an entry per account and workspace are handed to unused and
+// neverUsed as they are found, and left empty in the findings returned.
+func (s *syncIndex) readFindings(ctx context.Context, inactiveDays int, unused, neverUsed func(UnusedAccess) error) (Summary, Findings, error) {
 	if inactiveDays <= 0 {
 		inactiveDays = DefaultInactiveDays
 	}
@@ -88,20 +88,7 @@ func (s *syncIndex) writeJSON(ctx context.Context, w io.Writer, tmpDir string, i
 	summary := newSummaryBuilder(groups)
 	findings := newFindingsBuilder(inactiveDays, asOf(s.meta), synced, s.account)
 	f := findings.findings(groups)
-	unused, err := newSpool(tmpDir)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, unused.remove()) }()
-	neverUsed, err := newSpool(tmpDir)
-	if err != nil {
-		return err
-	}
-	defer func() { err = errors.Join(err, neverUsed.remove()) }()
-
-	// The first reading: the summary and findings, each email's findings
-	// taken as its rows end.
-	err = s.eachEmail(ctx, func(rows []Row) error {
+	err := s.eachEmail(ctx, func(rows []Row) error {
 		for _, row := range rows {
 			summary.add(row)
 			findings.add(row)
@@ -114,27 +101,46 @@ func (s *syncIndex) writeJSON(ctx context.Context, w io.Writer, tmpDir string, i
 		f.AdminsWithoutTwoStep = append(f.AdminsWithoutTwoStep, batch.adminsWithoutTwoStep...)
 		f.HandInvitedAdmins = append(f.HandInvitedAdmins, batch.handInvitedAdmins...)
 		for _, u := range batch.unused {
-			if err := unused.add(u); err != nil {
+			if err := unused(u); err != nil {
 				return err
 			}
 		}
 		for _, u := range batch.neverUsed {
-			if err := neverUsed.add(u); err != nil {
+			if err := neverUsed(u); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return Summary{}, Findings{}, err
 	}
 	f.ReclaimableSeats = findings.reclaimableSeats()
+	return summary.summary(len(s.accounts)), f, nil
+}
+
+func (s *syncIndex) writeJSON(ctx context.Context, w io.Writer, tmpDir string, inactiveDays int) (err error) {
+	unused, err := newSpool(tmpDir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, unused.remove()) }()
+	neverUsed, err := newSpool(tmpDir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, neverUsed.remove()) }()
+	summaryOf, f, err := s.readFindings(ctx, inactiveDays,
+		func(u UnusedAccess) error { return unused.add(u) }, func(u UnusedAccess) error { return neverUsed.add(u) })
+	if err != nil {
+		return err
+	}
 
 	metadata, err := json.Marshal(s.meta)
 	if err != nil {
 		return err
 	}
-	summaryJSON, err := json.Marshal(summary.summary(len(s.accounts)))
+	summaryJSON, err := json.Marshal(summaryOf)
 	if err != nil {
 		return err
 	}
@@ -186,6 +192,72 @@ func (s *syncIndex) writeJSON(ctx context.Context, w io.Writer, tmpDir string, i
 		return err
 	}
 	return bw.Flush()
+}
+
+// tableMarker stands for the table in the page while its template runs:
+// no text the template writes holds a NUL (it escapes every one).
+const tableMarker = "\x00table\x00"
+
+// writeHTML writes the page as WriteHTML does, reading the sync twice:
+// the summary and findings first (the page lists every entry of the
+// findings), then the table's rows, written in the place of tableMarker.
+func (s *syncIndex) writeHTML(ctx context.Context, w io.Writer, inactiveDays int) error {
+	unused, neverUsed := []UnusedAccess{}, []UnusedAccess{}
+	summary, f, err := s.readFindings(ctx, inactiveDays,
+		func(u UnusedAccess) error { unused = append(unused, u); return nil },
+		func(u UnusedAccess) error { neverUsed = append(neverUsed, u); return nil })
+	if err != nil {
+		return err
+	}
+	f.UnusedProductAccess, f.NeverUsedProductAccess = unused, neverUsed
+	tw := &tableWriter{w: w, table: func(w io.Writer) error {
+		var b strings.Builder
+		return s.eachEmail(ctx, func(rows []Row) error {
+			b.Reset()
+			for _, row := range rows {
+				appendTableRow(&b, row)
+			}
+			_, err := io.WriteString(w, b.String())
+			return err
+		})
+	}}
+	if err := page.Execute(tw, pageData{s.meta, summary, f, summary.Rows, template.HTML(tableMarker)}); err != nil {
+		return err
+	}
+	if !tw.written {
+		return errors.New("the page's template shows no table")
+	}
+	return nil
+}
+
+// tableWriter passes the page through, writing the table where the
+// template wrote tableMarker (in one write: the template writes each
+// action's value at once).
+type tableWriter struct {
+	w       io.Writer
+	table   func(io.Writer) error
+	written bool
+}
+
+func (t *tableWriter) Write(p []byte) (int, error) {
+	at := -1
+	if !t.written {
+		at = bytes.Index(p, []byte(tableMarker))
+	}
+	if at < 0 {
+		return t.w.Write(p)
+	}
+	t.written = true
+	if _, err := t.w.Write(p[:at]); err != nil {
+		return 0, err
+	}
+	if err := t.table(t.w); err != nil {
+		return 0, err
+	}
+	if _, err := t.w.Write(p[at+len(tableMarker):]); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // spliceSpools writes doc with each empty list in it that spools name
