@@ -414,7 +414,7 @@ func memoryGrowth(peak, floor, refPeak, refFloor int64, rows, refRows int, refSc
 	verdict := "bounded: the report's own memory does not grow with the organization"
 	if added > refPeak/10 {
 		verdict = fmt.Sprintf("NOT bounded: the report's own memory grows with the organization, by %.1f KiB for each row "+
-			"added (the report holds the review in memory)", float64(added)/1024/float64(max(1, rows-refRows)))
+			"added", float64(added)/1024/float64(max(1, rows-refRows)))
 	}
 	return fmt.Sprintf("Memory: peak RSS %s against %s for the same report of %s (%d rows): %.1f × the memory for %.1f × "+
 		"the rows. The store alone, making the same reads, peaks at %s here and %s there: the report's own memory above it "+
