@@ -60,20 +60,16 @@ func newReportCommand() *cobra.Command {
 			if _, err := os.Stat(file); err != nil {
 				return fmt.Errorf("--file: %w (run a sync first: baton-atlassian --access-token ... --organization-id ... -f %s)", err, file)
 			}
-			rep, err := report.Load(cmd.Context(), file, tmpDir)
-			if err != nil {
-				return err
-			}
-			rep.Metadata.ToolVersion = version
-			rep.InactiveDays = inactiveDays
+			opts := report.Options{ToolVersion: version, InactiveDays: inactiveDays}
+			write := func(w io.Writer) error { return report.WriteSync(cmd.Context(), file, tmpDir, w, format, opts) }
 			if output == "" {
 				w := bufio.NewWriter(cmd.OutOrStdout())
-				if err := rep.Write(w, format); err != nil {
+				if err := write(w); err != nil {
 					return err
 				}
 				return w.Flush()
 			}
-			return writeFile(output, func(w io.Writer) error { return rep.Write(w, format) })
+			return writeFile(output, write)
 		},
 	}
 	cmd.Flags().StringVarP(&file, "file", "f", "sync.c1z", "The sync to report on (a .c1z written by this connector, either storage engine) (env: BATON_FILE)")

@@ -133,38 +133,26 @@ type Summary struct {
 
 // Findings computes the findings of the report.
 func (r *Report) Findings() Findings {
-	f := Findings{InactiveWithAccess: []AccountAccess{}, EmptyGroups: []Group{}}
-	orgAdmins, unmanagedAdmins := accountsBuilder{}, accountsBuilder{}
-	inactive := map[string]*AccountAccess{}
-	for _, row := range r.Rows {
-		if row.AccessType == AccessOrganizationRole && row.Role == "atlassian/org-admin" {
-			orgAdmins.add(row)
-		}
-		if row.AccountStatus != "active" {
-			a := inactive[row.AccountID]
-			if a == nil {
-				a = &AccountAccess{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus, ClaimStatus: row.ClaimStatus}
-				inactive[row.AccountID] = a
-			}
-			a.Rows++
-		}
-		if row.ClaimStatus != "managed" && row.AccessType != AccessGroupMembership && IsAdminRole(row.Role) {
-			unmanagedAdmins.add(row)
+	synced := false
+	for _, a := range r.AccountsByID {
+		if a.ManagementSource == "synced" {
+			synced = true
+			break
 		}
 	}
-	f.OrganizationAdmins, f.UnmanagedAdmins = orgAdmins.accounts(), unmanagedAdmins.accounts()
-	r.activityFindings(&f)
-	for _, a := range inactive {
-		f.InactiveWithAccess = append(f.InactiveWithAccess, *a)
-	}
-	slices.SortFunc(f.InactiveWithAccess, func(a, b AccountAccess) int {
-		return cmp.Or(cmp.Compare(a.Email, b.Email), cmp.Compare(a.AccountID, b.AccountID))
+	b := newFindingsBuilder(r.inactiveDays(), r.asOf(), synced, func(id string) (Account, bool) {
+		a, ok := r.AccountsByID[id]
+		return a, ok
 	})
-	for _, g := range r.Groups {
-		if g.Members == 0 {
-			f.EmptyGroups = append(f.EmptyGroups, g)
-		}
+	for _, row := range r.Rows {
+		b.add(row)
 	}
+	f := b.findings(r.Groups)
+	batch := b.take()
+	f.OrganizationAdmins, f.InactiveWithAccess, f.UnmanagedAdmins = batch.organizationAdmins, batch.inactiveWithAccess, batch.unmanagedAdmins
+	f.UnusedProductAccess, f.NeverUsedProductAccess = batch.unused, batch.neverUsed
+	f.AdminsWithoutTwoStep, f.HandInvitedAdmins = batch.adminsWithoutTwoStep, batch.handInvitedAdmins
+	f.ReclaimableSeats = b.reclaimableSeats()
 	return f
 }
 
@@ -178,83 +166,163 @@ func (r *Report) inactiveDays() int {
 
 // asOf is the time unused access is measured back from: the end of the
 // sync (its start, or now, for a sync that did not record them).
-func (r *Report) asOf() time.Time {
+func (r *Report) asOf() time.Time { return asOf(r.Metadata) }
+
+func asOf(m Metadata) time.Time {
 	switch {
-	case !r.Metadata.SyncEndedAt.IsZero():
-		return r.Metadata.SyncEndedAt
-	case !r.Metadata.SyncStartedAt.IsZero():
-		return r.Metadata.SyncStartedAt
+	case !m.SyncEndedAt.IsZero():
+		return m.SyncEndedAt
+	case !m.SyncStartedAt.IsZero():
+		return m.SyncStartedAt
 	}
 	return time.Now().UTC()
 }
 
-// activityFindings fills the findings on unused product access, admins
-// without two-step verification and hand-invited admins.
-func (r *Report) activityFindings(f *Findings) {
-	f.InactiveDays, f.AsOf = r.inactiveDays(), r.asOf()
-	cutoff := f.AsOf.Add(-time.Duration(f.InactiveDays) * 24 * time.Hour)
-	synced := false
-	for _, a := range r.AccountsByID {
-		if a.ManagementSource == "synced" {
-			synced = true
-			break
+// findingsBuilder gathers the findings row by row. take hands over the
+// findings of the rows added since the last take, in the report's order
+// when every account's rows were added between two takes and the takes
+// follow the rows' order: so a report read account by account holds the
+// findings of one email's accounts at a time, and the counts of seats.
+type findingsBuilder struct {
+	inactiveDays int
+	asOf, cutoff time.Time
+	// synced tells whether any account is synced from an identity
+	// provider.
+	synced  bool
+	account func(id string) (Account, bool)
+
+	orgAdmins, unmanagedAdmins, withoutTwoStep, handInvited accountsBuilder
+	inactive                                                map[string]*AccountAccess
+	unused                                                  map[accessKey]*UnusedAccess
+	order                                                   []accessKey // unused's keys in the rows' order
+	seats                                                   map[string]*WorkspaceSeats
+}
+
+type accessKey struct{ account, workspace string }
+
+func newFindingsBuilder(inactiveDays int, asOf time.Time, synced bool, account func(id string) (Account, bool)) *findingsBuilder {
+	return &findingsBuilder{
+		inactiveDays: inactiveDays, asOf: asOf, cutoff: asOf.Add(-time.Duration(inactiveDays) * 24 * time.Hour),
+		synced: synced, account: account,
+		orgAdmins: accountsBuilder{}, unmanagedAdmins: accountsBuilder{}, withoutTwoStep: accountsBuilder{}, handInvited: accountsBuilder{},
+		inactive: map[string]*AccountAccess{}, unused: map[accessKey]*UnusedAccess{}, seats: map[string]*WorkspaceSeats{},
+	}
+}
+
+// add reads one row into the findings.
+func (b *findingsBuilder) add(row Row) {
+	if row.AccessType == AccessOrganizationRole && row.Role == "atlassian/org-admin" {
+		b.orgAdmins.add(row)
+	}
+	if row.AccountStatus != "active" {
+		a := b.inactive[row.AccountID]
+		if a == nil {
+			a = &AccountAccess{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus, ClaimStatus: row.ClaimStatus}
+			b.inactive[row.AccountID] = a
+		}
+		a.Rows++
+	}
+	isAdmin := row.AccessType != AccessGroupMembership && IsAdminRole(row.Role)
+	if row.ClaimStatus != "managed" && isAdmin {
+		b.unmanagedAdmins.add(row)
+	}
+	a, known := b.account(row.AccountID)
+	if isAdmin {
+		if known && a.MFAEnabled != nil && !*a.MFAEnabled {
+			b.withoutTwoStep.add(row)
+		}
+		if b.synced && known && a.ManagementSource == "invited" {
+			b.handInvited.add(row)
 		}
 	}
-	type accessKey struct{ account, workspace string }
-	unused := map[accessKey]*UnusedAccess{}
-	var order []accessKey
-	withoutTwoStep, handInvited := accountsBuilder{}, accountsBuilder{}
-	for _, row := range r.Rows {
-		a, known := r.AccountsByID[row.AccountID]
-		if row.AccessType != AccessGroupMembership && IsAdminRole(row.Role) {
-			if known && a.MFAEnabled != nil && !*a.MFAEnabled {
-				withoutTwoStep.add(row)
-			}
-			if synced && known && a.ManagementSource == "invited" {
-				handInvited.add(row)
-			}
-		}
-		if row.AccessType != AccessWorkspaceRole || !known || a.ProductAccess == nil {
-			continue
-		}
-		last := a.ProductAccess[row.ResourceID]
-		if last != nil && !last.Before(cutoff) {
-			continue
-		}
-		k := accessKey{row.AccountID, row.ResourceID}
-		u := unused[k]
-		if u == nil {
-			u = &UnusedAccess{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus,
-				WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, LastActive: last}
-			unused[k] = u
-			order = append(order, k)
-		}
-		u.Roles = append(u.Roles, HeldRole{AccessType: row.AccessType, ResourceID: row.ResourceID, ResourceName: row.ResourceName,
-			Role: row.Role, Path: row.Path, PathGroupID: row.PathGroupID})
+	if row.AccessType != AccessWorkspaceRole || !known || a.ProductAccess == nil {
+		return
 	}
-	f.UnusedProductAccess, f.NeverUsedProductAccess, f.ReclaimableSeats = []UnusedAccess{}, []UnusedAccess{}, []WorkspaceSeats{}
-	seats := map[string]*WorkspaceSeats{}
-	for _, k := range order { // the rows' order: by email, then workspace
-		u := unused[k]
+	last := a.ProductAccess[row.ResourceID]
+	if last != nil && !last.Before(b.cutoff) {
+		return
+	}
+	k := accessKey{row.AccountID, row.ResourceID}
+	u := b.unused[k]
+	if u == nil {
+		u = &UnusedAccess{AccountID: row.AccountID, Email: row.Email, Name: row.Name, AccountStatus: row.AccountStatus,
+			WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, LastActive: last}
+		b.unused[k] = u
+		b.order = append(b.order, k)
+	}
+	u.Roles = append(u.Roles, HeldRole{AccessType: row.AccessType, ResourceID: row.ResourceID, ResourceName: row.ResourceName,
+		Role: row.Role, Path: row.Path, PathGroupID: row.PathGroupID})
+}
+
+// findingsBatch is the findings of the rows added between two takes.
+type findingsBatch struct {
+	organizationAdmins, unmanagedAdmins, adminsWithoutTwoStep, handInvitedAdmins []AccountRoles
+	inactiveWithAccess                                                           []AccountAccess
+	unused, neverUsed                                                            []UnusedAccess
+}
+
+// take hands over the findings of the rows added since the last take and
+// starts anew, but for the seats, which count on.
+func (b *findingsBuilder) take() findingsBatch {
+	batch := findingsBatch{
+		organizationAdmins: b.orgAdmins.accounts(), unmanagedAdmins: b.unmanagedAdmins.accounts(),
+		adminsWithoutTwoStep: b.withoutTwoStep.accounts(), handInvitedAdmins: b.handInvited.accounts(),
+		inactiveWithAccess: make([]AccountAccess, 0, len(b.inactive)),
+		unused:             []UnusedAccess{}, neverUsed: []UnusedAccess{},
+	}
+	for _, a := range b.inactive {
+		batch.inactiveWithAccess = append(batch.inactiveWithAccess, *a)
+	}
+	slices.SortFunc(batch.inactiveWithAccess, func(a, b AccountAccess) int {
+		return cmp.Or(cmp.Compare(a.Email, b.Email), cmp.Compare(a.AccountID, b.AccountID))
+	})
+	for _, k := range b.order { // the rows' order: by email, then workspace
+		u := b.unused[k]
 		if u.LastActive == nil {
-			f.NeverUsedProductAccess = append(f.NeverUsedProductAccess, *u)
+			batch.neverUsed = append(batch.neverUsed, *u)
 		} else {
-			f.UnusedProductAccess = append(f.UnusedProductAccess, *u)
+			batch.unused = append(batch.unused, *u)
 		}
-		s := seats[u.WorkspaceID]
+		s := b.seats[u.WorkspaceID]
 		if s == nil {
 			s = &WorkspaceSeats{WorkspaceID: u.WorkspaceID, WorkspaceName: u.WorkspaceName}
-			seats[u.WorkspaceID] = s
+			b.seats[u.WorkspaceID] = s
 		}
 		s.Seats++
 	}
-	for _, s := range seats {
-		f.ReclaimableSeats = append(f.ReclaimableSeats, *s)
+	b.orgAdmins, b.unmanagedAdmins, b.withoutTwoStep, b.handInvited = accountsBuilder{}, accountsBuilder{}, accountsBuilder{}, accountsBuilder{}
+	b.inactive, b.unused, b.order = map[string]*AccountAccess{}, map[accessKey]*UnusedAccess{}, nil
+	return batch
+}
+
+// findings are the findings that are not lists of accounts: the empty
+// groups and the measure of unused access, with every list empty.
+func (b *findingsBuilder) findings(groups []Group) Findings {
+	f := Findings{
+		OrganizationAdmins: []AccountRoles{}, InactiveWithAccess: []AccountAccess{}, UnmanagedAdmins: []AccountRoles{},
+		EmptyGroups: []Group{}, InactiveDays: b.inactiveDays, AsOf: b.asOf,
+		UnusedProductAccess: []UnusedAccess{}, NeverUsedProductAccess: []UnusedAccess{}, ReclaimableSeats: []WorkspaceSeats{},
+		AdminsWithoutTwoStep: []AccountRoles{}, HandInvitedAdmins: []AccountRoles{},
 	}
-	slices.SortFunc(f.ReclaimableSeats, func(a, b WorkspaceSeats) int {
+	for _, g := range groups {
+		if g.Members == 0 {
+			f.EmptyGroups = append(f.EmptyGroups, g)
+		}
+	}
+	return f
+}
+
+// reclaimableSeats are the seats counted so far, by workspace name then
+// id.
+func (b *findingsBuilder) reclaimableSeats() []WorkspaceSeats {
+	out := make([]WorkspaceSeats, 0, len(b.seats))
+	for _, s := range b.seats {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b WorkspaceSeats) int {
 		return cmp.Or(cmp.Compare(a.WorkspaceName, b.WorkspaceName), cmp.Compare(a.WorkspaceID, b.WorkspaceID))
 	})
-	f.AdminsWithoutTwoStep, f.HandInvitedAdmins = withoutTwoStep.accounts(), handInvited.accounts()
+	return out
 }
 
 // accountsBuilder gathers a finding's rows into one entry per account.
@@ -285,47 +353,75 @@ func (b accountsBuilder) accounts() []AccountRoles {
 
 // Summary computes the counts of the report.
 func (r *Report) Summary() Summary {
-	s := Summary{Accounts: r.Accounts, Rows: len(r.Rows), WorkspaceRoles: []RoleCount{}, Groups: []GroupCount{}}
-	type roleKey struct{ workspace, role string }
-	roles := map[roleKey]*RoleCount{}
-	// The accounts holding each role, and whether directly and through a
-	// group.
-	type holding struct{ direct, throughGroup bool }
-	holders := map[roleKey]map[string]*holding{}
-	groups := map[string]*GroupCount{}
-	for _, g := range r.Groups {
-		groups[g.ID] = &GroupCount{GroupID: g.ID, GroupName: g.Name, Members: g.Members}
-	}
+	b := newSummaryBuilder(r.Groups)
 	for _, row := range r.Rows {
-		if row.PathGroupID != "" {
-			if g := groups[row.PathGroupID]; g != nil {
-				g.RoleRows++
-			}
-		}
-		if row.AccessType != AccessWorkspaceRole {
-			continue
-		}
-		k := roleKey{row.ResourceID, row.Role}
-		rc := roles[k]
-		if rc == nil {
-			rc = &RoleCount{WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, Role: row.Role}
-			roles[k] = rc
-			holders[k] = map[string]*holding{}
-		}
-		h := holders[k][row.AccountID]
-		if h == nil {
-			h = &holding{}
-			holders[k][row.AccountID] = h
-		}
-		if row.PathGroupID == "" {
-			h.direct = true
-		} else {
-			h.throughGroup = true
+		b.add(row)
+	}
+	return b.summary(r.Accounts)
+}
+
+type roleKey struct{ workspace, role string }
+
+// holding is how an account holds a role: directly, through a group, or
+// both.
+type holding struct{ direct, throughGroup bool }
+
+// summaryBuilder counts the summary row by row. The accounts holding each
+// role are held until settle, which counts them: settling after each
+// email's rows, when the rows come in the report's order, holds the
+// accounts of one email at a time.
+type summaryBuilder struct {
+	groupOrder []Group
+	rows       int
+	groups     map[string]*GroupCount
+	roles      map[roleKey]*RoleCount
+	holders    map[roleKey]map[string]*holding
+}
+
+func newSummaryBuilder(groups []Group) *summaryBuilder {
+	b := &summaryBuilder{groupOrder: groups, groups: map[string]*GroupCount{}, roles: map[roleKey]*RoleCount{}, holders: map[roleKey]map[string]*holding{}}
+	for _, g := range groups {
+		b.groups[g.ID] = &GroupCount{GroupID: g.ID, GroupName: g.Name, Members: g.Members}
+	}
+	return b
+}
+
+func (b *summaryBuilder) add(row Row) {
+	b.rows++
+	if row.PathGroupID != "" {
+		if g := b.groups[row.PathGroupID]; g != nil {
+			g.RoleRows++
 		}
 	}
-	for k, rc := range roles {
-		rc.Accounts = len(holders[k])
-		for _, h := range holders[k] {
+	if row.AccessType != AccessWorkspaceRole {
+		return
+	}
+	k := roleKey{row.ResourceID, row.Role}
+	if b.roles[k] == nil {
+		b.roles[k] = &RoleCount{WorkspaceID: row.ResourceID, WorkspaceName: row.ResourceName, Role: row.Role}
+	}
+	if b.holders[k] == nil {
+		b.holders[k] = map[string]*holding{}
+	}
+	h := b.holders[k][row.AccountID]
+	if h == nil {
+		h = &holding{}
+		b.holders[k][row.AccountID] = h
+	}
+	if row.PathGroupID == "" {
+		h.direct = true
+	} else {
+		h.throughGroup = true
+	}
+}
+
+// settle counts the accounts holding each role since the last settle: no
+// account's rows may come on both sides of it.
+func (b *summaryBuilder) settle() {
+	for k, holders := range b.holders {
+		rc := b.roles[k]
+		rc.Accounts += len(holders)
+		for _, h := range holders {
 			if h.direct {
 				rc.Direct++
 			}
@@ -333,13 +429,21 @@ func (r *Report) Summary() Summary {
 				rc.ThroughGroups++
 			}
 		}
+	}
+	clear(b.holders)
+}
+
+func (b *summaryBuilder) summary(accounts int) Summary {
+	b.settle()
+	s := Summary{Accounts: accounts, Rows: b.rows, WorkspaceRoles: []RoleCount{}, Groups: []GroupCount{}}
+	for _, rc := range b.roles {
 		s.WorkspaceRoles = append(s.WorkspaceRoles, *rc)
 	}
 	slices.SortFunc(s.WorkspaceRoles, func(a, b RoleCount) int {
 		return cmp.Or(cmp.Compare(a.WorkspaceName, b.WorkspaceName), cmp.Compare(a.WorkspaceID, b.WorkspaceID), cmp.Compare(a.Role, b.Role))
 	})
-	for _, g := range r.Groups {
-		s.Groups = append(s.Groups, *groups[g.ID])
+	for _, g := range b.groupOrder {
+		s.Groups = append(s.Groups, *b.groups[g.ID])
 	}
 	return s
 }

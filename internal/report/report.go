@@ -13,11 +13,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unique"
 
-	c1zpb "github.com/conductorone/baton-sdk/pb/c1/c1z/v1"
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/annotations"
-	"github.com/conductorone/baton-sdk/pkg/connectorstore"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 	"github.com/conductorone/baton-sdk/pkg/dotc1z/c1zstore"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
@@ -130,28 +128,49 @@ const DefaultInactiveDays = 90
 
 // Load reads the latest finished full sync of a c1z file. tmpDir holds the
 // decompressed database while it is read ("" means the system's temporary
-// directory).
+// directory). The report holds every row in memory: WriteSync writes CSV
+// and JSON without holding them.
 func Load(ctx context.Context, c1zPath, tmpDir string) (*Report, error) {
-	store, err := dotc1z.NewStore(ctx, c1zPath, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmpDir))
+	var rep *Report
+	err := withLatestFullSync(ctx, c1zPath, tmpDir, func(s *syncIndex) error {
+		rep = &Report{Metadata: s.meta, Groups: s.sortedGroups(), Accounts: len(s.accounts), AccountsByID: s.accounts}
+		return s.eachEmail(ctx, func(rows []Row) error {
+			rep.Rows = append(rep.Rows, rows...)
+			return nil
+		})
+	})
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", c1zPath, err)
-	}
-	rep, err := reportOfLatestFullSync(ctx, store)
-	closeErr := store.Close(context.WithoutCancel(ctx))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", c1zPath, err)
-	}
-	if closeErr != nil {
-		return nil, fmt.Errorf("closing %s: %w", c1zPath, closeErr)
+		return nil, err
 	}
 	return rep, nil
 }
 
-// reportOfLatestFullSync reads the file's latest finished full sync, and
+// withLatestFullSync opens a c1z file, indexes its latest finished full
+// sync and hands the index to read while the file is open.
+func withLatestFullSync(ctx context.Context, c1zPath, tmpDir string, read func(*syncIndex) error) error {
+	store, err := dotc1z.NewStore(ctx, c1zPath, dotc1z.WithReadOnly(true), dotc1z.WithTmpDir(tmpDir))
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", c1zPath, err)
+	}
+	s, err := indexLatestFullSync(ctx, store)
+	if err == nil {
+		err = read(s)
+	}
+	closeErr := store.Close(context.WithoutCancel(ctx))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", c1zPath, err)
+	}
+	if closeErr != nil {
+		return fmt.Errorf("closing %s: %w", c1zPath, closeErr)
+	}
+	return nil
+}
+
+// indexLatestFullSync reads the file's latest finished full sync, and
 // only it: every listing names that sync, so the rows are of the run the
 // metadata names on either storage engine (left to themselves, SQLite's
 // listings read the latest full sync and Pebble's the latest of any type).
-func reportOfLatestFullSync(ctx context.Context, store c1zstore.Store) (*Report, error) {
+func indexLatestFullSync(ctx context.Context, store c1zstore.Store) (*syncIndex, error) {
 	run, err := store.SyncMeta().LatestFullSync(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sync run: %w", err)
@@ -159,18 +178,18 @@ func reportOfLatestFullSync(ctx context.Context, store c1zstore.Store) (*Report,
 	if run == nil {
 		return nil, errors.New("the file holds no finished full sync")
 	}
-	rep, err := reportOfStore(ctx, store, run.ID)
+	s, err := indexSync(ctx, store, run.ID)
 	if err != nil {
 		return nil, err
 	}
-	rep.Metadata.SyncID = run.ID
+	s.meta.SyncID = run.ID
 	if run.StartedAt != nil {
-		rep.Metadata.SyncStartedAt = run.StartedAt.UTC()
+		s.meta.SyncStartedAt = run.StartedAt.UTC()
 	}
 	if run.EndedAt != nil {
-		rep.Metadata.SyncEndedAt = run.EndedAt.UTC()
+		s.meta.SyncEndedAt = run.EndedAt.UTC()
 	}
-	return rep, nil
+	return s, nil
 }
 
 // adminRoles are the roles a finding about unmanaged accounts looks for.
@@ -184,143 +203,6 @@ var adminRoles = map[string]bool{
 // IsAdminRole reports whether a role administers its workspace or the
 // organization.
 func IsAdminRole(role string) bool { return adminRoles[role] }
-
-// held is one entitlement held by one account through one path: the key
-// that keeps a grant seen twice (directly and as the SDK's expansion of a
-// group grant) to one row.
-type held struct {
-	accountID, entitlementID, pathGroupID string
-}
-
-func reportOfStore(ctx context.Context, r connectorstore.Reader, syncID string) (*Report, error) {
-	ofSync := annotations.New(c1zpb.SyncDetails_builder{Id: syncID}.Build())
-	accounts := map[string]Account{}
-	groups := map[string]*Group{}
-	names := map[string]string{} // resource key -> display name
-	var meta Metadata
-	err := eachPage(ctx, func(token string) ([]*v2.Resource, string, error) {
-		resp, err := r.ListResources(ctx, v2.ResourcesServiceListResourcesRequest_builder{PageToken: token, Annotations: ofSync}.Build())
-		return resp.GetList(), resp.GetNextPageToken(), err
-	}, func(res *v2.Resource) error {
-		id := res.GetId()
-		names[resourceKey(id.GetResourceType(), id.GetResource())] = res.GetDisplayName()
-		switch id.GetResourceType() {
-		case connector.ResourceTypeUser:
-			accounts[id.GetResource()] = accountOf(res)
-		case connector.ResourceTypeGroup:
-			groups[id.GetResource()] = &Group{ID: id.GetResource(), Name: res.GetDisplayName()}
-		case connector.ResourceTypeOrganization:
-			meta.OrganizationID, meta.OrganizationName = id.GetResource(), res.GetDisplayName()
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("resources: %w", err)
-	}
-
-	members := map[string][]string{} // group id -> member account ids
-	var roleGrants []*v2.Grant       // grants of role entitlements
-	err = eachPage(ctx, func(token string) ([]*v2.Grant, string, error) {
-		resp, err := r.ListGrants(ctx, v2.GrantsServiceListGrantsRequest_builder{PageToken: token, Annotations: ofSync}.Build())
-		return resp.GetList(), resp.GetNextPageToken(), err
-	}, func(g *v2.Grant) error {
-		on := g.GetEntitlement().GetResource().GetId()
-		principal := g.GetPrincipal().GetId()
-		if on.GetResourceType() == connector.ResourceTypeGroup {
-			if principal.GetResourceType() == connector.ResourceTypeUser {
-				members[on.GetResource()] = append(members[on.GetResource()], principal.GetResource())
-			}
-			return nil
-		}
-		roleGrants = append(roleGrants, g)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("grants: %w", err)
-	}
-
-	seen := map[held]bool{}
-	var rows []Row
-	add := func(accountID, accessType, resourceID, resourceName, role, entitlementID, pathGroupID string) {
-		k := held{accountID, entitlementID, pathGroupID}
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		a, ok := accounts[accountID]
-		if !ok {
-			a = Account{ID: accountID}
-		}
-		path := PathDirect
-		if pathGroupID != "" {
-			path = cmp.Or(names[resourceKey(connector.ResourceTypeGroup, pathGroupID)], pathGroupID)
-		}
-		lastActive := ""
-		if accessType == AccessWorkspaceRole {
-			if t := a.ProductAccess[resourceID]; t != nil {
-				lastActive = FormatTime(*t)
-			}
-		}
-		rows = append(rows, Row{
-			AccountID: accountID, Email: a.Email, Name: a.Name, AccountStatus: a.Status, ClaimStatus: a.ClaimStatus,
-			AccessType: accessType, ResourceID: resourceID, ResourceName: resourceName, Role: role,
-			Path: path, PathGroupID: pathGroupID, LastActive: lastActive,
-		})
-	}
-
-	for groupID, ids := range members {
-		name := cmp.Or(names[resourceKey(connector.ResourceTypeGroup, groupID)], groupID)
-		entitlementID := connector.GroupMemberEntitlementID(groupID)
-		for _, id := range ids {
-			add(id, AccessGroupMembership, groupID, name, connector.MemberSlug, entitlementID, "")
-		}
-		if g := groups[groupID]; g != nil {
-			g.Members = len(ids)
-		}
-	}
-
-	for _, g := range roleGrants {
-		ent := g.GetEntitlement()
-		ref, err := connector.ParseEntitlementID(ent.GetId())
-		if err != nil || ref.Role() == "" {
-			return nil, fmt.Errorf("grant %s: entitlement %q is not a role of this connector", g.GetId(), ent.GetId())
-		}
-		accessType := AccessWorkspaceRole
-		if ref.ResourceType == connector.ResourceTypeOrganization {
-			accessType = AccessOrganizationRole
-		}
-		resourceName := cmp.Or(names[resourceKey(ref.ResourceType, ref.ResourceID)], ref.ResourceID)
-		principal := g.GetPrincipal().GetId()
-		switch principal.GetResourceType() {
-		case connector.ResourceTypeGroup:
-			// A group's role is held by each of its members, through it.
-			for _, id := range members[principal.GetResource()] {
-				add(id, accessType, ref.ResourceID, resourceName, ref.Role(), ent.GetId(), principal.GetResource())
-			}
-		case connector.ResourceTypeUser:
-			// A grant the SDK expanded from a group's names that group's
-			// membership among its sources; one the user holds itself has
-			// no sources, or its own entitlement among them.
-			sources := g.GetSources().GetSources()
-			if len(sources) == 0 || sources[ent.GetId()] != nil {
-				add(principal.GetResource(), accessType, ref.ResourceID, resourceName, ref.Role(), ent.GetId(), "")
-			}
-			for source := range sources {
-				if src, err := connector.ParseEntitlementID(source); err == nil && src.ResourceType == connector.ResourceTypeGroup && src.Slug == connector.MemberSlug {
-					add(principal.GetResource(), accessType, ref.ResourceID, resourceName, ref.Role(), ent.GetId(), src.ResourceID)
-				}
-			}
-		}
-	}
-
-	Sort(rows)
-	rep := &Report{Metadata: meta, Rows: rows, Accounts: len(accounts), AccountsByID: accounts}
-	for _, g := range groups {
-		rep.Groups = append(rep.Groups, *g)
-	}
-	slices.SortFunc(rep.Groups, func(a, b Group) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
-	return rep, nil
-}
 
 // Sort orders rows stably by email, then resource (name, then id), then
 // access type, role and path, and the account id last so that accounts
@@ -357,9 +239,9 @@ func accountOf(res *v2.Resource) Account {
 		a.Email = trait.GetEmails()[0].GetAddress()
 	}
 	a.Name = cmp.Or(str(connector.ProfileUserName), a.Name)
-	a.Status = cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_")))
-	a.ClaimStatus = str(connector.ProfileClaimStatus)
-	a.ManagementSource = str(connector.ProfileManagementSource)
+	a.Status = intern(cmp.Or(str(connector.ProfileUserStatus), strings.ToLower(strings.TrimPrefix(resource.GetStatus(res).GetStatus().String(), "RESOURCE_STATUS_"))))
+	a.ClaimStatus = intern(str(connector.ProfileClaimStatus))
+	a.ManagementSource = intern(str(connector.ProfileManagementSource))
 	if mfa := trait.GetMfaStatus(); mfa != nil {
 		enabled := mfa.GetMfaEnabled()
 		a.MFAEnabled = &enabled
@@ -376,11 +258,17 @@ func accountOf(res *v2.Resource) Account {
 				t = t.UTC()
 				last = &t
 			}
-			a.ProductAccess[fields[connector.ProductAccessWorkspaceID].GetStringValue()] = last
+			// Every account names the same few workspaces: one copy of
+			// each id serves them all.
+			a.ProductAccess[intern(fields[connector.ProductAccessWorkspaceID].GetStringValue())] = last
 		}
 	}
 	return a
 }
+
+// intern is the one copy of a string many accounts share (a status, a
+// workspace id).
+func intern(s string) string { return unique.Make(s).Value() }
 
 func resourceKey(resourceType, id string) string { return resourceType + "\x00" + id }
 

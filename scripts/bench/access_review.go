@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -187,7 +185,8 @@ func unusedAccess(st sandbox.State, cutoff time.Time) (unused, neverUsed int, er
 // peak RSS of its largest process, and the sandbox's requests.
 func (b *bench) runBaton(ctx context.Context, dir, logPath string, args ...string) (measurement, error) {
 	b.sb.resetCounters()
-	cmd := exec.CommandContext(ctx, b.batonBin, args...)
+	rssFile := logPath + ".rss"
+	cmd := b.measuredCommand(ctx, rssFile, b.batonBin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "BATON_ACCESS_TOKEN="+b.sb.Token, "BATON_ORGANIZATION_ID="+b.sb.OrgID, "BATON_LOG_LEVEL=warn")
 	logFile, err := os.Create(logPath)
@@ -204,8 +203,8 @@ func (b *bench) runBaton(ctx context.Context, dir, logPath string, args ...strin
 	}
 	stats := b.sb.Stats()
 	m := measurement{requests: stats.Total, byRoute: stats.ByRoute, wall: wall}
-	if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.peakRSS = usage.Maxrss * 1024 // kB on Linux
+	if m.peakRSS, err = measuredPeak(rssFile); err != nil {
+		return measurement{}, err
 	}
 	return m, nil
 }

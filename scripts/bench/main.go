@@ -48,8 +48,20 @@ func main() {
 	serveNoop := flag.Bool("serve-noop", false, "internal: serve the no-op provider in debug mode")
 	shapeSizes := flag.String("shape-sizes", "1000,2000,5000", "scenario 7: the sizes of the member lists, comma-separated (scaled by -scale)")
 	shapeKinds := flag.String("shape-kinds", "set,list,map,real", "scenario 7: the shapes to measure: set, list and map (framework and CLI alone), real (atlassian_group_members)")
+	readSyncFile := flag.String("read-sync", "", "internal: read a sync as the report does, holding nothing (scenario 12's store floor)")
+	measureRSS := flag.String("measure-rss", "", "internal: run the command after -- and write its peak RSS in bytes to this file")
 	flag.Parse()
 
+	if *measureRSS != "" {
+		os.Exit(measureChild(*measureRSS, flag.Args()))
+	}
+	if *readSyncFile != "" {
+		if err := readSync(*readSyncFile); err != nil {
+			fmt.Fprintln(os.Stderr, "bench: reading the sync:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *serveNoop {
 		if err := serveNoopProvider(); err != nil {
 			fmt.Fprintln(os.Stderr, "bench: no-op provider:", err)
