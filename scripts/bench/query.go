@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
@@ -55,6 +56,15 @@ list "atlassian_workspace_role_assignment" "all" {
   limit    = 1000000
 }
 `
+
+// widePlanCmd is planCmd with Terraform running wideParallelism operations
+// at once instead of its default.
+const wideParallelism = 40
+
+var widePlanCmd = command{"plan", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+	_, res, err := w.Plan(ctx, tfexec.Parallelism(wideParallelism))
+	return res, err
+}}
 
 // queryCmd writes the configuration of what the query files list.
 var queryCmd = command{"query", func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
@@ -295,6 +305,15 @@ func (b *bench) planAdoption(ctx context.Context, v adoptionVariant, generated [
 	}
 
 	// The refresh's floor: its reads max_concurrency (8) at a time.
+	// The same plan with Terraform running more operations at once: how
+	// much of the wall is Terraform's concurrency rather than the provider.
+	var wider measurement
+	if v.wallPercentOfNoop > 0 {
+		if wider, err = b.measure(ctx, p, atlassianPlugin, exitImports, widePlanCmd); err != nil {
+			return nil, err
+		}
+	}
+
 	// The reads counted are those the plan sent, when within the refresh
 	// budget (an upper bound: it allows for lookups a plan may not need).
 	const concurrency = 8
@@ -342,6 +361,11 @@ func (b *bench) planAdoption(ctx context.Context, v adoptionVariant, generated [
 		"the plugin's work and the reads' latency add up: the no-op provider's %.2f s plus %d reads %d at a time at %d ms "+
 		"is %.2f s, and the plan took %.2f × that.", terraformParallelism, noopPlan.wall.Seconds(), reads, terraformParallelism,
 		b.latencyMS, serialFloor.Seconds(), plan.wall.Seconds()/serialFloor.Seconds())
+	if wider.wall > 0 {
+		pr.note("With `-parallelism=%d` (Terraform's default is %d), the same plan took %.2f s (%d requests): %.1f × the no-op "+
+			"provider's plan at the default.", wideParallelism, terraformParallelism, wider.wall.Seconds(), wider.requests,
+			wider.wall.Seconds()/noopPlan.wall.Seconds())
+	}
 	pr.note("Peak RSS of the provider %s, of the no-op provider on the same imports %s: the provider's own memory is %s.",
 		mib(plan.peakRSS), mib(noopPlan.peakRSS), mib(own))
 	return pr, nil
