@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,16 +59,8 @@ func TestAccImpact_neverUsedExample(t *testing.T) {
 	}
 	cli := acctest.NewPluginCLI(t, tfdriver.Options{})
 	cli.WriteConfig(org.Config(string(source)))
-	cli.Must(cli.TryPlan(tfexec.Out("never-used.tfplan")))
-	planJSON, err := cli.Command(context.Background(), "show", "-json", "never-used.tfplan").Output()
-	if err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
-	dir := t.TempDir()
-	planPath, jsonPath := filepath.Join(dir, "plan.json"), filepath.Join(dir, "impact.json")
-	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	planPath := savedPlanJSON(t, cli)
+	jsonPath := filepath.Join(t.TempDir(), "impact.json")
 	if out, err := run(t, bin, cleanEnv(), "impact", "--plan", planPath, "--format", "json", "--output", jsonPath,
 		"--access-token", org.Token, "--organization-id", org.OrgID, "--base-url", org.URL); err != nil {
 		t.Fatalf("impact: %v\n%s", err, out)
@@ -77,7 +68,7 @@ func TestAccImpact_neverUsedExample(t *testing.T) {
 	rep := readImpact(t, jsonPath)
 
 	before := org.State()
-	cli.MustApply(tfexec.DirOrPlan("never-used.tfplan"))
+	cli.MustApply(tfexec.DirOrPlan("impact.tfplan"))
 	want := expectedChanges(before, org.State())
 	if len(want) == 0 {
 		t.Fatal("the apply took nothing away: the example would prove nothing")

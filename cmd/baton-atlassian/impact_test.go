@@ -361,16 +361,8 @@ func TestAccImpact(t *testing.T) {
 	cli.MustApply()
 
 	cli.WriteConfig(c.planConfig())
-	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
-	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
-	if err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
+	planPath := savedPlanJSON(t, cli)
 	dir := t.TempDir()
-	planPath := filepath.Join(dir, "plan.json")
-	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	// The impact reads only: a pull request's job runs it with a key that
 	// has the read scopes alone.
 	const readOnlyKey = "read-only-scoped-key"
@@ -796,16 +788,8 @@ resource "atlassian_invitation" "adopted" {
   groups = [%[2]q]
 }
 `, newcomerEmail, group.ID, ws.ID, existing.Email)))
-	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
-	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
-	if err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
+	planPath := savedPlanJSON(t, cli)
 	dir := t.TempDir()
-	planPath := filepath.Join(dir, "plan.json")
-	if err := os.WriteFile(planPath, planJSON, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	jsonPath := filepath.Join(dir, "impact.json")
 	out, err := run(t, bin, cleanEnv(), "impact", "--plan", planPath, "--format", "json", "--output", jsonPath,
 		"--access-token", org.Token, "--organization-id", org.OrgID, "--base-url", org.URL)
@@ -864,4 +848,21 @@ resource "atlassian_invitation" "adopted" {
 	if seen[newcomerEmail] < 2 || seen[existing.AccountID] < 1 || seen[leaverID] < 2 {
 		t.Errorf("entries by account: %v, want at least 2 for %s, 1 for %s, 2 for %s", seen, newcomerEmail, existing.AccountID, leaverID)
 	}
+}
+
+// savedPlanJSON saves the plan of the CLI's configuration as impact.tfplan
+// in the CLI's directory, and writes its JSON form (terraform show -json) to a file, as a pull request's job hands
+// it to impact; it returns the file's path.
+func savedPlanJSON(t *testing.T, cli *acctest.CLI) string {
+	t.Helper()
+	cli.Must(cli.TryPlan(tfexec.Out("impact.tfplan")))
+	planJSON, err := cli.Command(context.Background(), "show", "-json", "impact.tfplan").Output()
+	if err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(path, planJSON, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

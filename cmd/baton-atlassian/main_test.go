@@ -98,20 +98,7 @@ func TestBinarySyncGrantRevoke(t *testing.T) {
 	}
 
 	// Grant a membership with the CLI flags against the prior sync.
-	var group sandbox.Group
-	for _, g := range st.Groups {
-		if !g.ExternalSynced && !g.Default {
-			group = g
-			break
-		}
-	}
-	var user sandbox.User
-	for _, u := range st.Users {
-		if u.Status == "active" && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
-			user = u
-			break
-		}
-	}
+	group, user := writableGroupAndOutsider(st)
 	entitlementID := connector.GroupMemberEntitlementID(group.ID)
 	out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath,
 		"--grant-entitlement", entitlementID, "--grant-principal", user.AccountID, "--grant-principal-type", "user")...)
@@ -322,4 +309,22 @@ func TestBinaryRefusesCleartextToAnotherHost(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the listener at %s received %d requests; want none", addr, n)
 	}
+}
+
+// writableGroupAndOutsider picks a group the connector may change and an
+// active account that is not its member: a grant a test can make.
+func writableGroupAndOutsider(st sandbox.State) (sandbox.Group, sandbox.User) {
+	var group sandbox.Group
+	for _, g := range st.Groups {
+		if !g.ExternalSynced && !g.Default {
+			group = g
+			break
+		}
+	}
+	for _, u := range st.Users {
+		if u.Status == "active" && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
+			return group, u
+		}
+	}
+	return group, sandbox.User{}
 }

@@ -3,7 +3,6 @@ package main_test
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -40,20 +39,7 @@ func TestBinaryReadOnlyScopedKey(t *testing.T) {
 		t.Fatalf("report of the read-only sync: %v\n%s", err, lastLines(out, 20))
 	}
 
-	var group sandbox.Group
-	for _, g := range st.Groups {
-		if !g.ExternalSynced && !g.Default {
-			group = g
-			break
-		}
-	}
-	var user sandbox.User
-	for _, u := range st.Users {
-		if u.Status == "active" && !slices.Contains(group.MemberAccountIDs, u.AccountID) {
-			user = u
-			break
-		}
-	}
+	group, user := writableGroupAndOutsider(st)
 	out, err := run(t, bin, cleanEnv(), append(flags, "-f", syncPath,
 		"--grant-entitlement", connector.GroupMemberEntitlementID(group.ID), "--grant-principal", user.AccountID, "--grant-principal-type", "user")...)
 	if err == nil {

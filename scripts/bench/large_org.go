@@ -432,17 +432,7 @@ func mibSigned(n int64) string {
 
 // ---- 12e: terraform query of the groups and their member lists ----
 
-const largeOrgQuery = `
-list "atlassian_group" "all" {
-  provider = atlassian
-  limit    = 1000000
-}
-
-list "atlassian_group_members" "all" {
-  provider = atlassian
-  limit    = 1000000
-}
-`
+const largeOrgQuery = groupsAndMemberListsQuery
 
 // generatedAssignment is one `name = "value"` line of the generated
 // configuration, a map entry's key being quoted.

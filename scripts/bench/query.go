@@ -18,9 +18,8 @@ import (
 
 // ---- 8: adopting an organization with terraform query ----
 
-// adoptionQuery lists what an adoption with member lists takes: every
-// group, every member list, every workspace role.
-const adoptionQuery = `
+// groupsAndMemberListsQuery lists every group and every member list.
+const groupsAndMemberListsQuery = `
 list "atlassian_group" "all" {
   provider = atlassian
   limit    = 1000000
@@ -30,7 +29,11 @@ list "atlassian_group_members" "all" {
   provider = atlassian
   limit    = 1000000
 }
+`
 
+// adoptionQuery lists what an adoption with member lists takes: every
+// group, every member list, every workspace role.
+const adoptionQuery = groupsAndMemberListsQuery + `
 list "atlassian_workspace_role_assignment" "all" {
   provider = atlassian
   limit    = 1000000
