@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
@@ -98,6 +99,55 @@ func accountActivityValues(a access.Account) map[string]attr.Value {
 		"management_source": optionalString(a.ManagementSource),
 		"added_to_org":      timeValue(a.AddedToOrg),
 	}
+}
+
+// accountActivityTerraformValues are accountActivityValues as Terraform's
+// values, for an element of the given account object type.
+func accountActivityTerraformValues(account tftypes.Object, a access.Account) map[string]tftypes.Value {
+	listType := account.AttributeTypes["product_access"].(tftypes.List)
+	itemType := listType.ElementType.(tftypes.Object)
+	items := slices.Clone(a.ProductAccess)
+	slices.SortFunc(items, func(x, y access.ProductAccess) int { return strings.Compare(x.WorkspaceID, y.WorkspaceID) })
+	elems := make([]tftypes.Value, len(items))
+	for i, p := range items {
+		elems[i] = tftypes.NewValue(itemType, map[string]tftypes.Value{
+			"workspace_id": tfString(p.WorkspaceID),
+			"product_key":  tfString(p.Product),
+			"last_active":  tfTime(p.LastActive),
+		})
+	}
+	values := make(map[string]tftypes.Value, len(account.AttributeTypes))
+	values["last_active"] = tfTime(a.LastActive)
+	values["product_access"] = tftypes.NewValue(listType, elems)
+	values["management_source"] = tfOptionalString(a.ManagementSource)
+	values["added_to_org"] = tfTime(a.AddedToOrg)
+	return values
+}
+
+// tfString, tfOptionalString, tfTime and tfBoolPointer are the string,
+// optional string, time and optional bool values timeValue and its kin
+// give, as Terraform's values.
+func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+
+func tfOptionalString(s string) tftypes.Value {
+	if s == "" {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tfString(s)
+}
+
+func tfTime(t *time.Time) tftypes.Value {
+	if t == nil {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tfString(t.UTC().Format(time.RFC3339Nano))
+}
+
+func tfBoolPointer(b *bool) tftypes.Value {
+	if b == nil {
+		return tftypes.NewValue(tftypes.Bool, nil)
+	}
+	return tftypes.NewValue(tftypes.Bool, *b)
 }
 
 // parseInactivity reads inactive_for: a whole number of days ("90d") or a

@@ -12,9 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cureigad/terraform-provider-atlassian/internal/access"
@@ -50,7 +54,7 @@ type accountsModel struct {
 	MFAEnabled  types.Bool   `tfsdk:"mfa_enabled"`
 	WorkspaceID types.String `tfsdk:"workspace_id"`
 	InactiveFor types.String `tfsdk:"inactive_for"`
-	Accounts    types.List   `tfsdk:"accounts"`
+	Accounts    accountsList `tfsdk:"accounts"`
 }
 
 // claimStatuses are the values of an account's claim status.
@@ -76,26 +80,145 @@ func withActivityTypes(types map[string]attr.Type) map[string]attr.Type {
 	return types
 }
 
-// accountsValue builds accounts by hand rather than from a slice of
-// structs: the framework's reflection compiles a regular expression for
-// every field of every element, which for a large organization made most
-// of the data source's allocations and time. By hand costs a fraction of
-// both (BENCHMARKS.md, the changes made for scenario 4, has the figures).
-func accountsValue(accounts []access.Account) types.List {
-	elems := make([]attr.Value, len(accounts))
+// accountsTerraformValue builds accounts as Terraform's own values, of the
+// list type the schema gives, rather than as the framework's attribute
+// values: the framework's reflection compiles a regular expression for
+// every field of every element, and converting attribute values builds each
+// element's object type anew (a map per account) while both forms are held
+// at once. For a large organization those made most of the data source's
+// allocations, time and peak memory (BENCHMARKS.md, the changes made for
+// scenario 4, has the figures).
+func accountsTerraformValue(listType tftypes.List, accounts []access.Account) tftypes.Value {
+	account := listType.ElementType.(tftypes.Object)
+	rolesType := account.AttributeTypes["platform_roles"].(tftypes.List)
+	elems := make([]tftypes.Value, len(accounts))
 	for i, a := range accounts {
-		values := accountActivityValues(a)
-		values["account_id"] = types.StringValue(a.ID)
-		values["name"] = types.StringValue(a.Name)
-		values["email"] = types.StringValue(a.Email)
-		values["status"] = types.StringValue(a.Status)
-		values["account_type"] = types.StringValue(a.AccountType)
-		values["claim_status"] = types.StringValue(a.ClaimStatus)
-		values["platform_roles"] = platformRolesValue(a.PlatformRoles)
-		values["mfa_enabled"] = types.BoolPointerValue(a.MFAEnabled)
-		elems[i] = types.ObjectValueMust(accountAttrTypes, values)
+		values := accountActivityTerraformValues(account, a)
+		values["account_id"] = tfString(a.ID)
+		values["name"] = tfString(a.Name)
+		values["email"] = tfString(a.Email)
+		values["status"] = tfString(a.Status)
+		values["account_type"] = tfString(a.AccountType)
+		values["claim_status"] = tfString(a.ClaimStatus)
+		values["platform_roles"] = platformRolesTerraformValue(rolesType, a.PlatformRoles)
+		values["mfa_enabled"] = tfBoolPointer(a.MFAEnabled)
+		elems[i] = tftypes.NewValue(account, values)
 	}
-	return types.ListValueMust(types.ObjectType{AttrTypes: accountAttrTypes}, elems)
+	return tftypes.NewValue(listType, elems)
+}
+
+// accountsListType is the type of accounts. The framework, after Read,
+// turns every attribute of the new state into its attribute values to
+// compare it with the configuration's (semantic equality), and for a large
+// organization that conversion alone held about a quarter of the provider's
+// peak memory (BENCHMARKS.md, the changes made for scenario 4). accounts is
+// computed: the configuration's is always null, so nothing is compared. Its
+// values keep Terraform's value as it is, and convert only when asked for
+// the framework's list.
+type accountsListType struct {
+	basetypes.ListType
+}
+
+var _ basetypes.ListTypable = accountsListType{}
+
+func (t accountsListType) Equal(o attr.Type) bool {
+	other, ok := o.(accountsListType)
+	return ok && t.ListType.Equal(other.ListType)
+}
+
+func (t accountsListType) String() string { return "accountsListType" }
+
+func (t accountsListType) ValueFromTerraform(_ context.Context, in tftypes.Value) (attr.Value, error) {
+	return accountsList{raw: in}, nil
+}
+
+func (t accountsListType) ValueFromList(ctx context.Context, in basetypes.ListValue) (basetypes.ListValuable, diag.Diagnostics) {
+	raw, err := in.ToTerraformValue(ctx)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not read accounts", err.Error())
+		return nil, diags
+	}
+	return accountsList{raw: raw}, nil
+}
+
+func (t accountsListType) ValueType(context.Context) attr.Value { return accountsList{} }
+
+// accountsList is a value of accountsListType: Terraform's value of the
+// list, or null when it holds none.
+type accountsList struct {
+	raw tftypes.Value
+}
+
+var _ basetypes.ListValuable = accountsList{}
+
+func (v accountsList) listType() basetypes.ListType {
+	return basetypes.ListType{ElemType: types.ObjectType{AttrTypes: accountAttrTypes}}
+}
+
+func (v accountsList) Type(context.Context) attr.Type {
+	return accountsListType{ListType: v.listType()}
+}
+
+func (v accountsList) ToTerraformValue(ctx context.Context) (tftypes.Value, error) {
+	if v.raw.Type() == nil {
+		return tftypes.NewValue(v.listType().TerraformType(ctx), nil), nil
+	}
+	return v.raw, nil
+}
+
+func (v accountsList) Equal(o attr.Value) bool {
+	other, ok := o.(accountsList)
+	if !ok {
+		return false
+	}
+	if v.raw.Type() == nil || other.raw.Type() == nil {
+		return v.raw.Type() == nil && other.raw.Type() == nil
+	}
+	return v.raw.Equal(other.raw)
+}
+
+func (v accountsList) IsNull() bool { return v.raw.Type() == nil || v.raw.IsNull() }
+
+func (v accountsList) IsUnknown() bool { return v.raw.Type() != nil && !v.raw.IsKnown() }
+
+func (v accountsList) String() string {
+	if v.IsNull() {
+		return "<null>"
+	}
+	return v.raw.String()
+}
+
+func (v accountsList) ToListValue(ctx context.Context) (basetypes.ListValue, diag.Diagnostics) {
+	if v.raw.Type() == nil {
+		return basetypes.NewListNull(v.listType().ElemType), nil
+	}
+	value, err := v.listType().ValueFromTerraform(ctx, v.raw)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Could not read accounts", err.Error())
+		return basetypes.ListValue{}, diags
+	}
+	return value.(basetypes.ListValue), nil
+}
+
+// withAccounts is the data source's state with its accounts attribute
+// replaced by accounts.
+func withAccounts(ctx context.Context, state tfsdk.State, accounts []access.Account) (tftypes.Value, error) {
+	stateType, ok := state.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the data source's schema is not an object")
+	}
+	listType, ok := stateType.AttributeTypes["accounts"].(tftypes.List)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("the schema's accounts attribute is not a list")
+	}
+	var attributes map[string]tftypes.Value
+	if err := state.Raw.As(&attributes); err != nil {
+		return tftypes.Value{}, err
+	}
+	attributes["accounts"] = accountsTerraformValue(listType, accounts)
+	return tftypes.NewValue(stateType, attributes), nil
 }
 
 // Descriptions shared by the plural and the singular data source.
@@ -109,6 +232,17 @@ const (
 	accountPlatformRoles   = "The account's organization-level (platform) roles, such as `atlassian/org-admin`, sorted; empty when it has none."
 	accountMFADesc         = "Whether the account has two-step verification (MFA) turned on, as the admin API's users search reports it; null when Atlassian did not say."
 )
+
+// platformRolesTerraformValue is platformRolesValue as Terraform's value.
+func platformRolesTerraformValue(listType tftypes.List, roles []string) tftypes.Value {
+	sorted := slices.Clone(roles)
+	slices.Sort(sorted)
+	elems := make([]tftypes.Value, len(sorted))
+	for i, r := range sorted {
+		elems[i] = tfString(r)
+	}
+	return tftypes.NewValue(listType, elems)
+}
 
 // platformRolesValue is the platform_roles list of an account, sorted and
 // never null.
@@ -200,6 +334,7 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 			"accounts": schema.ListNestedAttribute{
 				Computed:            true,
+				CustomType:          accountsListType{ListType: basetypes.ListType{ElemType: types.ObjectType{AttrTypes: accountAttrTypes}}},
 				MarkdownDescription: "The matching accounts, sorted by email (ignoring case), then by account id.",
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: withActivity(map[string]schema.Attribute{
@@ -339,8 +474,17 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		"account_type", filter.AccountType, "search", strings.ToLower(filter.Search),
 		"claim_status", filter.ClaimStatus, "mfa_enabled", boolFilter(filter.MFAEnabled),
 		"workspace_id", filter.WorkspaceID, "inactive_for", model.InactiveFor.ValueString()))
-	model.Accounts = accountsValue(matched)
+	model.Accounts = accountsList{}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state, err := withAccounts(ctx, resp.State, matched)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not build the accounts", err.Error())
+		return
+	}
+	resp.State.Raw = state
 }
 
 // boolFilter spells an optional boolean filter for filtersID: empty when
