@@ -103,7 +103,7 @@ func accountActivityValues(a access.Account) map[string]attr.Value {
 
 // accountActivityTerraformValues are accountActivityValues as Terraform's
 // values, for an element of the given account object type.
-func accountActivityTerraformValues(account tftypes.Object, a access.Account) map[string]tftypes.Value {
+func accountActivityTerraformValues(account tftypes.Object, a access.Account, shared sharedStrings) map[string]tftypes.Value {
 	listType := account.AttributeTypes["product_access"].(tftypes.List)
 	itemType := listType.ElementType.(tftypes.Object)
 	items := slices.Clone(a.ProductAccess)
@@ -111,15 +111,15 @@ func accountActivityTerraformValues(account tftypes.Object, a access.Account) ma
 	elems := make([]tftypes.Value, len(items))
 	for i, p := range items {
 		elems[i] = tftypes.NewValue(itemType, map[string]tftypes.Value{
-			"workspace_id": tfString(p.WorkspaceID),
-			"product_key":  tfString(p.Product),
+			"workspace_id": shared.value(p.WorkspaceID),
+			"product_key":  shared.value(p.Product),
 			"last_active":  tfTime(p.LastActive),
 		})
 	}
 	values := make(map[string]tftypes.Value, len(account.AttributeTypes))
 	values["last_active"] = tfTime(a.LastActive)
 	values["product_access"] = tftypes.NewValue(listType, elems)
-	values["management_source"] = tfOptionalString(a.ManagementSource)
+	values["management_source"] = tfOptionalString(a.ManagementSource, shared)
 	values["added_to_org"] = tfTime(a.AddedToOrg)
 	return values
 }
@@ -129,11 +129,27 @@ func accountActivityTerraformValues(account tftypes.Object, a access.Account) ma
 // give, as Terraform's values.
 func tfString(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 
-func tfOptionalString(s string) tftypes.Value {
+func tfOptionalString(s string, shared sharedStrings) tftypes.Value {
 	if s == "" {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return tfString(s)
+	return shared.value(s)
+}
+
+// sharedStrings gives one Terraform value per distinct string, for the
+// attributes that repeat across accounts (statuses, account types, product
+// keys, workspace ids): a value is immutable, and one string boxed once
+// instead of once per account keeps the data source's peak down for a large
+// organization.
+type sharedStrings map[string]tftypes.Value
+
+func (s sharedStrings) value(text string) tftypes.Value {
+	if v, ok := s[text]; ok {
+		return v
+	}
+	v := tfString(text)
+	s[text] = v
+	return v
 }
 
 func tfTime(t *time.Time) tftypes.Value {

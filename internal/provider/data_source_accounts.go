@@ -91,16 +91,21 @@ func withActivityTypes(types map[string]attr.Type) map[string]attr.Type {
 func accountsTerraformValue(listType tftypes.List, accounts []access.Account) tftypes.Value {
 	account := listType.ElementType.(tftypes.Object)
 	rolesType := account.AttributeTypes["platform_roles"].(tftypes.List)
+	shared := sharedStrings{}
+	noRoles := tftypes.NewValue(rolesType, []tftypes.Value{})
 	elems := make([]tftypes.Value, len(accounts))
 	for i, a := range accounts {
-		values := accountActivityTerraformValues(account, a)
+		values := accountActivityTerraformValues(account, a, shared)
 		values["account_id"] = tfString(a.ID)
 		values["name"] = tfString(a.Name)
 		values["email"] = tfString(a.Email)
-		values["status"] = tfString(a.Status)
-		values["account_type"] = tfString(a.AccountType)
-		values["claim_status"] = tfString(a.ClaimStatus)
-		values["platform_roles"] = platformRolesTerraformValue(rolesType, a.PlatformRoles)
+		values["status"] = shared.value(a.Status)
+		values["account_type"] = shared.value(a.AccountType)
+		values["claim_status"] = shared.value(a.ClaimStatus)
+		values["platform_roles"] = noRoles
+		if len(a.PlatformRoles) > 0 {
+			values["platform_roles"] = platformRolesTerraformValue(rolesType, a.PlatformRoles, shared)
+		}
 		values["mfa_enabled"] = tfBoolPointer(a.MFAEnabled)
 		elems[i] = tftypes.NewValue(account, values)
 	}
@@ -234,12 +239,12 @@ const (
 )
 
 // platformRolesTerraformValue is platformRolesValue as Terraform's value.
-func platformRolesTerraformValue(listType tftypes.List, roles []string) tftypes.Value {
+func platformRolesTerraformValue(listType tftypes.List, roles []string, shared sharedStrings) tftypes.Value {
 	sorted := slices.Clone(roles)
 	slices.Sort(sorted)
 	elems := make([]tftypes.Value, len(sorted))
 	for i, r := range sorted {
-		elems[i] = tfString(r)
+		elems[i] = shared.value(r)
 	}
 	return tftypes.NewValue(listType, elems)
 }
