@@ -73,32 +73,23 @@ func timeValue(t *time.Time) types.String {
 	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
-
 // accountActivityValues are the values of accountActivityAttributes for an
-// account.
-func accountActivityValues(a access.Account) map[string]attr.Value {
-	items := slices.Clone(a.ProductAccess)
-	slices.SortFunc(items, func(x, y access.ProductAccess) int { return strings.Compare(x.WorkspaceID, y.WorkspaceID) })
-	elems := make([]attr.Value, len(items))
-	for i, p := range items {
-		elems[i] = types.ObjectValueMust(productAccessAttrTypes, map[string]attr.Value{
-			"workspace_id": types.StringValue(p.WorkspaceID),
-			"product_key":  types.StringValue(p.Product),
-			"last_active":  timeValue(p.LastActive),
-		})
+// account, as the framework's values: accountActivityTerraformValues'
+// converted, so that both data sources say the same.
+func accountActivityValues(ctx context.Context, a access.Account) (map[string]attr.Value, error) {
+	objectType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+	for name, typ := range accountActivityTypes {
+		objectType.AttributeTypes[name] = typ.TerraformType(ctx)
 	}
-	return map[string]attr.Value{
-		"last_active":       timeValue(a.LastActive),
-		"product_access":    types.ListValueMust(types.ObjectType{AttrTypes: productAccessAttrTypes}, elems),
-		"management_source": optionalString(a.ManagementSource),
-		"added_to_org":      timeValue(a.AddedToOrg),
+	values := map[string]attr.Value{}
+	for name, value := range accountActivityTerraformValues(objectType, a, sharedStrings{}) {
+		converted, err := accountActivityTypes[name].ValueFromTerraform(ctx, value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		values[name] = converted
 	}
+	return values, nil
 }
 
 // accountActivityTerraformValues are accountActivityValues as Terraform's

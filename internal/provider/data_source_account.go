@@ -165,7 +165,11 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	model.ClaimStatus = types.StringValue(account.ClaimStatus)
 	model.PlatformRoles = platformRolesValue(account.PlatformRoles)
 	model.MFAEnabled = types.BoolPointerValue(account.MFAEnabled)
-	activity := accountActivityValues(account)
+	activity, err := accountActivityValues(ctx, account)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not build the account's activity", err.Error())
+		return
+	}
 	model.LastActive = activity["last_active"].(types.String)
 	model.ProductAccess = activity["product_access"].(types.List)
 	model.ManagementSource = activity["management_source"].(types.String)
