@@ -7,6 +7,8 @@ import (
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/cureigad/terraform-provider-atlassian/internal/access"
 )
 
 // What a plan grants and revokes. A saved plan carries, for every resource
@@ -16,11 +18,12 @@ import (
 // before that are missing after are what the plan revokes, and the other
 // way round; a resource replaced with the same grant revokes nothing.
 
-// Kinds of access, as entries name them.
+// Kinds of access, as entries name them: the access layer's, and the
+// suspension of an account, which it does not count as access held.
 const (
-	AccessGroupMembership  = "group_membership"
-	AccessWorkspaceRole    = "workspace_role"
-	AccessOrganizationRole = "organization_role"
+	AccessGroupMembership  = access.AccessGroupMembership
+	AccessWorkspaceRole    = access.AccessWorkspaceRole
+	AccessOrganizationRole = access.AccessOrganizationRole
 	AccessSuspension       = "suspension"
 )
 
