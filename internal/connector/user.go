@@ -233,18 +233,7 @@ func (c *Connector) FindGroupMembers(ctx context.Context, groupIDs []string) ([]
 func (c *Connector) FindUsersWithRoleOn(ctx context.Context, resourceID string) ([]*v2.Resource, error) {
 	search := userRead
 	search.ResourceIDs = []string{resourceID}
-	var out []*v2.Resource
-	for u, err := range c.client.SearchUsers(ctx, atlassian.AllDirectories, search) {
-		if err != nil {
-			return nil, wrapError(err, "finding the accounts with a role on %s", resourceID)
-		}
-		r, err := userResource(&u)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
+	return c.searchedUsers(ctx, search, "finding the accounts with a role on "+resourceID)
 }
 
 // FindUsersWithRole reads the accounts the users search finds holding a
@@ -252,10 +241,16 @@ func (c *Connector) FindUsersWithRoleOn(ctx context.Context, resourceID string) 
 func (c *Connector) FindUsersWithRole(ctx context.Context, role string) ([]*v2.Resource, error) {
 	search := userRead
 	search.RoleIDs = []string{role}
+	return c.searchedUsers(ctx, search, "finding the accounts holding "+role)
+}
+
+// searchedUsers reads every page of a users search, as user resources;
+// doing says what the search is for, in its error.
+func (c *Connector) searchedUsers(ctx context.Context, search atlassian.UserSearch, doing string) ([]*v2.Resource, error) {
 	var out []*v2.Resource
 	for u, err := range c.client.SearchUsers(ctx, atlassian.AllDirectories, search) {
 		if err != nil {
-			return nil, wrapError(err, "finding the accounts holding %s", role)
+			return nil, wrapError(err, "%s", doing)
 		}
 		r, err := userResource(&u)
 		if err != nil {
