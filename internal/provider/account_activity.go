@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -178,22 +177,9 @@ func parseInactivity(text string) (time.Duration, error) {
 }
 
 // inactivityValidator checks inactive_for at plan time.
-type inactivityValidator struct{}
-
-func (inactivityValidator) Description(context.Context) string {
-	return `must be a number of days such as "90d" or a Go duration such as "2160h", longer than zero`
-}
-
-func (v inactivityValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (inactivityValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !isKnownString(req.ConfigValue) {
-		return
-	}
-	if _, err := parseInactivity(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid inactive_for",
-			"inactive_for takes a number of days (\"90d\") or a Go duration (\"2160h\"): "+err.Error()+".")
-	}
+var inactivityValidator = parsingValidator{
+	description: `must be a number of days such as "90d" or a Go duration such as "2160h", longer than zero`,
+	summary:     "Invalid inactive_for",
+	advice:      `inactive_for takes a number of days ("90d") or a Go duration ("2160h")`,
+	parse:       func(s string) error { _, err := parseInactivity(s); return err },
 }

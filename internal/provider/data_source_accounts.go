@@ -335,7 +335,7 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Optional: true,
 				MarkdownDescription: "Only accounts whose latest activity in any product is older than this before the time " +
 					"of the plan, or that never used a product: a number of days (`\"90d\"`) or a Go duration (`\"2160h\"`).",
-				Validators: []validator.String{inactivityValidator{}},
+				Validators: []validator.String{inactivityValidator},
 			},
 			"accounts": schema.ListNestedAttribute{
 				Computed:            true,

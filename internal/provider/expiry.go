@@ -84,21 +84,32 @@ func parseExpiry(s string) (time.Time, error) {
 func formatExpiry(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // expiryValidator checks expires_at and the values of member_expiry.
-type expiryValidator struct{}
-
-func (expiryValidator) Description(context.Context) string {
-	return "must be an RFC 3339 time with an offset, such as 2026-12-08T18:00:00Z"
+var expiryValidator = parsingValidator{
+	description: "must be an RFC 3339 time with an offset, such as 2026-12-08T18:00:00Z",
+	summary:     "Invalid expiry time",
+	advice:      "The expiry must be an RFC 3339 time with an offset",
+	parse:       func(s string) error { _, err := parseExpiry(s); return err },
 }
 
-func (v expiryValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// parsingValidator refuses at plan time a known string its parse refuses,
+// with the parse's reason after advice.
+type parsingValidator struct {
+	description string
+	summary     string
+	advice      string
+	parse       func(string) error
+}
 
-func (expiryValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v parsingValidator) Description(context.Context) string { return v.description }
+
+func (v parsingValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v parsingValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if !isKnownString(req.ConfigValue) {
 		return
 	}
-	if _, err := parseExpiry(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid expiry time",
-			"The expiry must be an RFC 3339 time with an offset: "+err.Error()+".")
+	if err := v.parse(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, v.advice+": "+err.Error()+".")
 	}
 }
 
@@ -121,7 +132,7 @@ const expiryStaysPutDocs = "Write a time that stays put: a literal, or one that 
 func expiresAtAttribute(grant string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Optional:   true,
-		Validators: []validator.String{expiryValidator{}},
+		Validators: []validator.String{expiryValidator},
 		MarkdownDescription: "When " + grant + " ends: an RFC 3339 time with an offset, such as `2026-12-08T18:00:00Z` " +
 			"or `2026-12-08T19:00:00+01:00`. Before it, " + grant + " is granted as without it. From it on, the next plan " +
 			"revokes it as an in-place change (`active` goes from `true` to `false`, with a warning), and the resource stays " +

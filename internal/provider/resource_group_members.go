@@ -180,7 +180,7 @@ func (r *groupMembersResource) Schema(_ context.Context, _ resource.SchemaReques
 				Optional:    true,
 				Validators: []validator.Map{
 					mapvalidator.KeysAre(stringvalidator.RegexMatches(groupMemberIDPattern, groupMemberIDMessage)),
-					mapvalidator.ValueStringsAre(expiryValidator{}),
+					mapvalidator.ValueStringsAre(expiryValidator),
 				},
 				MarkdownDescription: "Just-in-time membership: for some accounts of `members`, when their membership " +
 					"ends, as a map from the account id to an RFC 3339 time with an offset, such as `2026-12-08T18:00:00Z`. " +
