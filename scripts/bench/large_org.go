@@ -73,7 +73,6 @@ func largeOrg(shape largeOrgShape, seed uint64, asOf time.Time) (sandbox.State, 
 	}
 
 	rng := rand.New(rand.NewPCG(seed, 0x6c61726765)) // "large"
-	dirID := st.Directories[0].ID
 	shuffled := append([]string(nil), pool...)
 	groups := make([]benchGroup, 0, len(sizes))
 	for i, size := range sizes {
@@ -84,19 +83,7 @@ func largeOrg(shape largeOrgShape, seed uint64, asOf time.Time) (sandbox.State, 
 			shuffled[j], shuffled[k] = shuffled[k], shuffled[j]
 		}
 		g := benchGroup{ID: uuidFrom(rng), Members: append([]string(nil), shuffled[:size]...)}
-		st.Groups = append(st.Groups, sandbox.Group{
-			ID:               g.ID,
-			Name:             fmt.Sprintf("bench-large-%04d", i+1),
-			Description:      "A team group of the benchmark's large organization",
-			DirectoryID:      dirID,
-			Deletable:        true,
-			ManagedBy:        "admins",
-			MemberAccountIDs: append([]string(nil), g.Members...),
-		})
-		ws := st.Workspaces[i%len(st.Workspaces)]
-		st.GroupRoleAssignments = append(st.GroupRoleAssignments, sandbox.GroupRoleAssignment{
-			GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user",
-		})
+		addTeamGroup(&st, g, fmt.Sprintf("bench-large-%04d", i+1), "A team group of the benchmark's large organization", i)
 		groups = append(groups, g)
 	}
 	return st, groups[:shape.lists], nil

@@ -64,7 +64,6 @@ func addGroups(st *sandbox.State, count, members, toAdd int, pool []string, seed
 		return nil, fmt.Errorf("the organization has %d active accounts; a group of %d plus %d to add needs more", len(pool), members, toAdd)
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x62656e6368)) // "bench"
-	dirID := st.Directories[0].ID
 	out := make([]benchGroup, 0, count)
 	for i := range count {
 		picked := rng.Perm(len(pool))[:members+toAdd]
@@ -76,24 +75,31 @@ func addGroups(st *sandbox.State, count, members, toAdd int, pool []string, seed
 				g.ToAdd = append(g.ToAdd, pool[k])
 			}
 		}
-		st.Groups = append(st.Groups, sandbox.Group{
-			ID:               g.ID,
-			Name:             fmt.Sprintf("bench-team-%03d", i+1),
-			Description:      "A team group of the benchmark",
-			DirectoryID:      dirID,
-			Deletable:        true,
-			ManagedBy:        "admins",
-			MemberAccountIDs: append([]string(nil), g.Members...),
-		})
-		if len(st.Workspaces) > 0 {
-			ws := st.Workspaces[i%len(st.Workspaces)]
-			st.GroupRoleAssignments = append(st.GroupRoleAssignments, sandbox.GroupRoleAssignment{
-				GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user",
-			})
-		}
+		addTeamGroup(st, g, fmt.Sprintf("bench-team-%03d", i+1), "A team group of the benchmark", i)
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// addTeamGroup adds g to the state as a group admins manage, holding
+// atlassian/user on the i-th workspace (round robin), as most real groups
+// hold a role.
+func addTeamGroup(st *sandbox.State, g benchGroup, name, description string, i int) {
+	st.Groups = append(st.Groups, sandbox.Group{
+		ID:               g.ID,
+		Name:             name,
+		Description:      description,
+		DirectoryID:      st.Directories[0].ID,
+		Deletable:        true,
+		ManagedBy:        "admins",
+		MemberAccountIDs: append([]string(nil), g.Members...),
+	})
+	if len(st.Workspaces) > 0 {
+		ws := st.Workspaces[i%len(st.Workspaces)]
+		st.GroupRoleAssignments = append(st.GroupRoleAssignments, sandbox.GroupRoleAssignment{
+			GroupID: g.ID, ResourceID: ws.ID, ResourceOwner: ws.Type, Role: "atlassian/user",
+		})
+	}
 }
 
 func uuidFrom(rng *rand.Rand) string {
