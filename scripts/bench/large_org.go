@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -435,7 +436,7 @@ func (b *bench) largeOrgQuery(ctx context.Context, st sandbox.State, tally large
 	}
 	b.sb.SetFaults(b.latencyFaults())
 	var terraformPeak int64
-	m, err := b.measure(ctx, q, atlassianPlugin, exitOK, terraformWithPeak("query", &terraformPeak, "query", "-generate-config-out=generated.tf"))
+	m, err := b.measure(ctx, q, atlassianPlugin, exitOK, b.terraformWithPeak("query", &terraformPeak, "query", "-generate-config-out=generated.tf"))
 	if err != nil {
 		return nil, err
 	}
@@ -535,10 +536,17 @@ func generatedMembersAgainst(st sandbox.State, generated []byte) (missing, extra
 
 // terraformWithPeak runs `terraform args...` as Workdir.Run does, and
 // keeps the terraform process's peak RSS in *peak: measure reads the
-// provider's only.
-func terraformWithPeak(name string, peak *int64, args ...string) command {
+// provider's only. Terraform runs under `bench -measure-rss` (see
+// measureChild), so the peak is its own, not the bench's.
+func (b *bench) terraformWithPeak(name string, peak *int64, args ...string) command {
 	return command{name, func(ctx context.Context, w *tfdriver.Workdir) (tfdriver.Result, error) {
+		rssFile := filepath.Join(w.Dir(), name+".rss")
 		cmd := w.Command(ctx, args...)
+		cmd.Args = append([]string{b.self, "-measure-rss", rssFile, "--", cmd.Path}, args...)
+		cmd.Path = b.self
+		// The measuring process leads the process group terraform runs in:
+		// an ended context interrupts both, as Workdir does terraform.
+		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
 		var output bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &output, &output
 		start := time.Now()
@@ -552,12 +560,12 @@ func terraformWithPeak(name string, peak *int64, args ...string) command {
 		default:
 			res.ExitCode = -1
 		}
-		if cmd.ProcessState != nil {
-			if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-				*peak = usage.Maxrss * 1024 // kB on Linux
-			}
-		}
 		w.Record(res)
+		measured, perr := measuredPeak(rssFile)
+		if perr != nil {
+			return res, errors.Join(err, perr)
+		}
+		*peak = measured
 		return res, err
 	}}
 }
@@ -644,13 +652,13 @@ func (b *bench) largeOrgRefresh(ctx context.Context, st sandbox.State, groups []
 	got, err := rounds(2,
 		job{"noop", func() (measurement, error) {
 			var peak int64
-			m, err := b.measure(ctx, noop, noopPlugin, exitOK, terraformWithPeak("plan", &peak, plan...))
+			m, err := b.measure(ctx, noop, noopPlugin, exitOK, b.terraformWithPeak("plan", &peak, plan...))
 			noopPeak = max(noopPeak, peak)
 			return m, err
 		}},
 		job{"atlassian", func() (measurement, error) {
 			var peak int64
-			m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, terraformWithPeak("plan", &peak, plan...))
+			m, err := b.measure(ctx, ws, atlassianPlugin, exitOK, b.terraformWithPeak("plan", &peak, plan...))
 			atlassianPeak = max(atlassianPeak, peak)
 			return m, err
 		}},
