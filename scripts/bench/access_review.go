@@ -197,7 +197,9 @@ func (b *bench) runBaton(ctx context.Context, dir, logPath string, args ...strin
 	start := time.Now()
 	runErr := cmd.Run()
 	wall := time.Since(start)
-	_ = logFile.Close()
+	if err := logFile.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
 	if runErr != nil {
 		return measurement{}, fmt.Errorf("%s %s: %w (log: %s)", b.batonBin, strings.Join(args, " "), runErr, logPath)
 	}

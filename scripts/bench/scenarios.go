@@ -5,12 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/conductorone/baton-sdk/pkg/dotc1z"
@@ -780,28 +778,11 @@ func fullSync(ctx context.Context, b *bench) ([]*result, error) {
 	} {
 		c1z := batonDir.path(variant.id + ".c1z")
 		args := append([]string{"-f", c1z, "--base-url", b.sb.URL}, variant.args...)
-		b.sb.resetCounters()
-		cmd := exec.CommandContext(ctx, b.batonBin, args...)
-		cmd.Dir = batonDir.dir
-		cmd.Env = append(os.Environ(), "BATON_ACCESS_TOKEN="+b.sb.Token, "BATON_ORGANIZATION_ID="+b.sb.OrgID, "BATON_LOG_LEVEL=warn")
-		logPath := batonDir.path(variant.id + ".log")
-		logFile, err := os.Create(logPath)
+		bm, err := b.runBaton(ctx, batonDir.dir, batonDir.path(variant.id+".log"), args...)
 		if err != nil {
 			return nil, err
 		}
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		start := time.Now()
-		runErr := cmd.Run()
-		wall := time.Since(start)
-		_ = logFile.Close()
-		if runErr != nil {
-			return nil, fmt.Errorf("%s %s: %w (log: %s)", b.batonBin, strings.Join(args, " "), runErr, logPath)
-		}
-		stats := b.sb.Stats()
-		bm := measurement{requests: stats.Total, byRoute: stats.ByRoute, tooMany: b.sb.tooMany.Load(), wall: wall}
-		if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			bm.peakRSS = usage.Maxrss * 1024 // kB on Linux
-		}
+		bm.tooMany = b.sb.tooMany.Load()
 		r := &result{id: variant.id, title: scope + ": " + variant.label, m: bm, budget: "report; every grant in the sync"}
 		if err := b.expectGrants(ctx, r, c1z, wantGrants); err != nil {
 			return nil, err
