@@ -197,6 +197,21 @@ type Result struct {
 	Err error
 }
 
+// ExitCode is the Result.ExitCode of a command that ran under ctx and
+// returned err: 0 when it succeeded, its exit code when it exited, -1 when
+// it did not run to an exit (it could not start, or ctx ended it).
+func ExitCode(ctx context.Context, err error) int {
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit) && exit.Exited() && ctx.Err() == nil:
+		return exit.ExitCode()
+	default:
+		return -1
+	}
+}
+
 func (r Result) String() string {
 	return fmt.Sprintf("terraform %s (exit %d, %s):\n%s", r.Command, r.ExitCode, r.Took.Round(time.Millisecond), LastLines(r.Output, 60))
 }
@@ -366,15 +381,7 @@ func (w *Workdir) do(ctx context.Context, json bool, run func() error) Result {
 	w.mu.Unlock()
 	start := time.Now()
 	err := run()
-	res := Result{Took: time.Since(start), Err: err}
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit) && exit.Exited() && ctx.Err() == nil:
-		res.ExitCode = exit.ExitCode()
-	default:
-		res.ExitCode = -1
-	}
+	res := Result{Took: time.Since(start), Err: err, ExitCode: ExitCode(ctx, err)}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	res.Command, res.Output = w.command, withPlanFailedNoteLast(w.output.String())

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -551,15 +550,7 @@ func (b *bench) terraformWithPeak(name string, peak *int64, args ...string) comm
 		cmd.Stdout, cmd.Stderr = &output, &output
 		start := time.Now()
 		err := cmd.Run()
-		res := tfdriver.Result{Command: strings.Join(args, " "), Output: output.String(), Took: time.Since(start), Err: err}
-		var exit *exec.ExitError
-		switch {
-		case err == nil:
-		case errors.As(err, &exit) && exit.Exited() && ctx.Err() == nil:
-			res.ExitCode = exit.ExitCode()
-		default:
-			res.ExitCode = -1
-		}
+		res := tfdriver.Result{Command: strings.Join(args, " "), Output: output.String(), Took: time.Since(start), Err: err, ExitCode: tfdriver.ExitCode(ctx, err)}
 		w.Record(res)
 		measured, perr := measuredPeak(rssFile)
 		if perr != nil {
