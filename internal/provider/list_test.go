@@ -33,25 +33,6 @@ func queryCLI(t *testing.T, org *acctest.Org, query string) *acctest.CLI {
 	return cli
 }
 
-// adoptionQuery lists everything an organization's adoption takes with
-// group member lists: groups, member lists, role assignments.
-const adoptionQuery = `
-list "atlassian_group" "all" {
-  provider = atlassian
-  limit    = 10000
-}
-
-list "atlassian_group_members" "all" {
-  provider = atlassian
-  limit    = 10000
-}
-
-list "atlassian_workspace_role_assignment" "all" {
-  provider = atlassian
-  limit    = 10000
-}
-`
-
 // memberListsQuery lists the groups and their member lists, and nothing
 // that needs every account.
 const memberListsQuery = `
@@ -61,6 +42,15 @@ list "atlassian_group" "all" {
 }
 
 list "atlassian_group_members" "all" {
+  provider = atlassian
+  limit    = 10000
+}
+`
+
+// adoptionQuery lists everything an organization's adoption takes with
+// group member lists: groups, member lists, role assignments.
+const adoptionQuery = memberListsQuery + `
+list "atlassian_workspace_role_assignment" "all" {
   provider = atlassian
   limit    = 10000
 }
