@@ -51,7 +51,10 @@ func readAnnouncement(t *testing.T, r io.Reader) announcement {
 
 func countUsers(t *testing.T, a announcement) int {
 	t.Helper()
-	req, _ := http.NewRequest("GET", a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+"/directories/-/users?limit=100", nil)
+	req, err := http.NewRequest("GET", a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+"/directories/-/users?limit=100", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+a.APIToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -258,7 +261,10 @@ func TestRunAPIOnly(t *testing.T) {
 			t.Errorf("GET %s answered %v, not as an unknown path does (%v)", path, got, want)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPut, a.BaseURL+"/_sandbox/faults", strings.NewReader(`{"error_rate":1}`))
+	req, err := http.NewRequest(http.MethodPut, a.BaseURL+"/_sandbox/faults", strings.NewReader(`{"error_rate":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +306,10 @@ func TestRunScopedKey(t *testing.T) {
 	defer stop()
 	call := func(token, method, path string) int {
 		t.Helper()
-		req, _ := http.NewRequest(method, a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+path, strings.NewReader(`{"name":"scoped-key-test"}`))
+		req, err := http.NewRequest(method, a.BaseURL+"/admin/v2/orgs/"+a.OrganizationID+path, strings.NewReader(`{"name":"scoped-key-test"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)

@@ -35,7 +35,10 @@ func TestAuthentication(t *testing.T) {
 		})
 	}
 	// The scheme is case-insensitive.
-	req, _ := http.NewRequest("GET", h.env.URL+path, nil)
+	req, err := http.NewRequest("GET", h.env.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "bearer "+h.env.Token)
 	resp, err := h.env.HTTP.Client().Do(req)
 	if err != nil {

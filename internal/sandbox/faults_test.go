@@ -228,9 +228,12 @@ func TestLatencyFault(t *testing.T) {
 	h.env.SetFaults(sandbox.Faults{LatencyMS: 10_000})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", h.env.URL+h.usersPath("-"), nil)
+	req, err := http.NewRequestWithContext(ctx, "GET", h.env.URL+h.usersPath("-"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	began = time.Now()
-	_, err := h.env.Client().Do(req)
+	_, err = h.env.Client().Do(req)
 	if err == nil || time.Since(began) > 2*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(began))
 	}

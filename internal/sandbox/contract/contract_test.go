@@ -85,8 +85,12 @@ func (s *served) send(t *testing.T, userAgent, method, path string, body any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	_ = resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // wantOnly fails unless the checker saw exactly one distinct violation, by
@@ -210,21 +214,31 @@ func TestTheProductIsTheClient(t *testing.T) {
 func TestAuthentication(t *testing.T) {
 	s := serve(t, answer{status: 200, body: `{"data":[],"links":{}}`})
 	for _, auth := range []string{"Bearer t", "bearer t", "BEARER t"} {
-		req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+		req, err := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Authorization", auth)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_ = resp.Body.Close()
+		if err := resp.Body.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	wantNone(t, s)
-	req, _ := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+	req, err := http.NewRequest(http.MethodGet, s.url+"/admin/v2/orgs/org-1/directories", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = resp.Body.Close()
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
 	wantOnly(t, s, contract.Sandbox, "refuse-out-of-contract", "header Authorization: security")
 }
 
