@@ -13,12 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
 	"github.com/cureigad/terraform-provider-atlassian/internal/sandbox"
 	"github.com/cureigad/terraform-provider-atlassian/internal/tfdriver"
 )
@@ -698,51 +692,3 @@ func (b *bench) largeOrgRefresh(ctx context.Context, st sandbox.State, groups []
 		mib(m.peakRSS), mib(noopPlan.peakRSS), mib(atlassianPeak), mib(noopPeak))
 	return r, nil
 }
-
-// ---- the no-op provider's member list ----
-
-// noopMembers has the shape of atlassian_group_members' arguments (group_id,
-// and members, a map from account id to label) and does nothing: 12f's
-// comparison.
-type noopMembers struct{}
-
-type noopMembersModel struct {
-	ID      types.String `tfsdk:"id"`
-	GroupID types.String `tfsdk:"group_id"`
-	Members types.Map    `tfsdk:"members"`
-}
-
-func (noopMembers) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_members"
-}
-
-func (noopMembers) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"group_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
-			"members":  schema.MapAttribute{ElementType: types.StringType, Required: true},
-		},
-	}
-}
-
-func (noopMembers) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m noopMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	m.ID = m.GroupID
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-// Read leaves the state as it is: resp.State starts as the prior state.
-func (noopMembers) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
-
-func (noopMembers) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var m noopMembersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-func (noopMembers) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

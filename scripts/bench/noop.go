@@ -56,7 +56,7 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return noopItem{} },
-		func() resource.Resource { return noopMembers{} }, // large_org.go
+		func() resource.Resource { return noopMembers{} },
 	}
 }
 
@@ -121,3 +121,49 @@ func (noopItem) Update(ctx context.Context, req resource.UpdateRequest, resp *re
 }
 
 func (noopItem) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// noopMembers has the shape of atlassian_group_members' arguments (group_id,
+// and members, a map from account id to label) and does nothing: 12f's
+// comparison.
+type noopMembers struct{}
+
+type noopMembersModel struct {
+	ID      types.String `tfsdk:"id"`
+	GroupID types.String `tfsdk:"group_id"`
+	Members types.Map    `tfsdk:"members"`
+}
+
+func (noopMembers) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_members"
+}
+
+func (noopMembers) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_id": schema.StringAttribute{Required: true, PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"members":  schema.MapAttribute{ElementType: types.StringType, Required: true},
+		},
+	}
+}
+
+func (noopMembers) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var m noopMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	m.ID = m.GroupID
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// Read leaves the state as it is: resp.State starts as the prior state.
+func (noopMembers) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (noopMembers) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var m noopMembersModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+func (noopMembers) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
