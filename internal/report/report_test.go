@@ -30,20 +30,6 @@ import (
 // store, as a syncer would.
 func TestGrantsTheSDKExpanded(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sync.c1z")
-	store, err := dotc1z.NewStore(ctx, path, dotc1z.WithTmpDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := time.Now()
-	syncID, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	userType := v2.ResourceType_builder{Id: connector.ResourceTypeUser, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_USER}}.Build()
-	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
-	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
-	organizationType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
 	user := func(id, email, status string, productAccess ...any) *v2.Resource {
 		profile := map[string]any{
 			connector.ProfileEmail: email, connector.ProfileUserName: strings.Split(email, "@")[0],
@@ -82,12 +68,6 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.PutResourceTypes(ctx, userType, groupType, workspaceType, organizationType); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PutResources(ctx, ada, bo, admins, viewers, empty, ws, org); err != nil {
-		t.Fatal(err)
-	}
 	adminRole := connector.RoleSlug("atlassian/admin")
 	userRole := connector.RoleSlug("atlassian/user")
 	viewersMember := connector.GroupMemberEntitlementID("g-viewers")
@@ -104,22 +84,14 @@ func TestGrantsTheSDKExpanded(t *testing.T) {
 	adaExpanded.SetSources(v2.GrantSources_builder{Sources: map[string]*v2.GrantSources_GrantSource{
 		connector.GroupMemberEntitlementID("g-admins"): {},
 	}}.Build())
-	if err := store.PutGrants(ctx,
+	sync := writeSync(t, []*v2.Resource{ada, bo, admins, viewers, empty, ws, org},
 		grant.NewGrant(admins, connector.MemberSlug, ada.GetId()),
 		grant.NewGrant(viewers, connector.MemberSlug, bo.GetId()),
 		grant.NewGrant(ws, adminRole, admins.GetId()),
 		adaExpanded,
 		expanded,
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.EndSync(ctx); err != nil {
-		t.Fatal(err)
-	}
-	after := time.Now()
-	if err := store.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	)
+	path, syncID, before, after := sync.path, sync.id, sync.notBefore, sync.notAfter
 
 	rep, err := report.Load(ctx, path, t.TempDir())
 	if err != nil {
@@ -205,7 +177,6 @@ func TestHTMLEscapesEveryCell(t *testing.T) {
 func TestReportReadsTheSyncItNames(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sync.c1z")
-	orgType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
 	sync := func(orgName string, finish bool) string {
 		store, err := dotc1z.NewStore(ctx, path, dotc1z.WithTmpDir(t.TempDir()))
 		if err != nil {
@@ -215,11 +186,11 @@ func TestReportReadsTheSyncItNames(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		org, err := resource.NewResource(orgName, orgType, "org-1")
+		org, err := resource.NewResource(orgName, organizationType, "org-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := store.PutResourceTypes(ctx, orgType); err != nil {
+		if err := store.PutResourceTypes(ctx, organizationType); err != nil {
 			t.Fatal(err)
 		}
 		if err := store.PutResources(ctx, org); err != nil {

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	v2 "github.com/conductorone/baton-sdk/pb/c1/connector/v2"
-	"github.com/conductorone/baton-sdk/pkg/connectorstore"
-	"github.com/conductorone/baton-sdk/pkg/dotc1z"
 	"github.com/conductorone/baton-sdk/pkg/types/grant"
 	"github.com/conductorone/baton-sdk/pkg/types/resource"
 
@@ -26,18 +23,6 @@ import (
 // and through groups, and findings of unused access and of admins.
 func TestWriteSyncWritesWhatLoadWrites(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sync.c1z")
-	store, err := dotc1z.NewStore(ctx, path, dotc1z.WithTmpDir(t.TempDir()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.StartNewSync(ctx, connectorstore.SyncTypeFull, ""); err != nil {
-		t.Fatal(err)
-	}
-	userType := v2.ResourceType_builder{Id: connector.ResourceTypeUser, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_USER}}.Build()
-	groupType := v2.ResourceType_builder{Id: connector.ResourceTypeGroup, Traits: []v2.ResourceType_Trait{v2.ResourceType_TRAIT_GROUP}}.Build()
-	workspaceType := v2.ResourceType_builder{Id: connector.ResourceTypeWorkspace}.Build()
-	organizationType := v2.ResourceType_builder{Id: connector.ResourceTypeOrganization}.Build()
 	jira, confluence := "ari:cloud:jira::site/1", "ari:cloud:confluence::site/2"
 	user := func(id, email, claim string, lastActive map[string]string) *v2.Resource {
 		profile := map[string]any{
@@ -79,14 +64,8 @@ func TestWriteSyncWritesWhatLoadWrites(t *testing.T) {
 	empty := newResource("empty", groupType, "g-empty")
 	jiraSite, confluenceSite := newResource("Jira", workspaceType, jira), newResource("Confluence", workspaceType, confluence)
 	org := newResource("Example Org", organizationType, "org-1")
-	if err := store.PutResourceTypes(ctx, userType, groupType, workspaceType, organizationType); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.PutResources(ctx, ada, ada2, bo, cy, admins, staff, empty, jiraSite, confluenceSite, org); err != nil {
-		t.Fatal(err)
-	}
 	role := func(r string) string { return connector.RoleSlug(r) }
-	if err := store.PutGrants(ctx,
+	path := writeSync(t, []*v2.Resource{ada, ada2, bo, cy, admins, staff, empty, jiraSite, confluenceSite, org},
 		grant.NewGrant(admins, connector.MemberSlug, ada.GetId()),
 		grant.NewGrant(admins, connector.MemberSlug, cy.GetId()),
 		grant.NewGrant(staff, connector.MemberSlug, ada.GetId()),
@@ -100,15 +79,7 @@ func TestWriteSyncWritesWhatLoadWrites(t *testing.T) {
 		grant.NewGrant(confluenceSite, role("atlassian/admin"), cy.GetId()),
 		grant.NewGrant(jiraSite, role("atlassian/user"), bo.GetId()),
 		grant.NewGrant(org, role("atlassian/org-admin"), ada2.GetId()),
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.EndSync(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
+	).path
 
 	opts := report.Options{ToolVersion: "v9.9.9", InactiveDays: 30}
 	for _, format := range report.Formats {
